@@ -1,0 +1,169 @@
+#include "bundle/bundle.h"
+
+#include "core/file.h"
+#include "core/io.h"
+#include "core/json.h"
+#include "core/sha256.h"
+#include "provenance/signing/dsse.h"
+
+namespace fnseal {
+namespace {
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+Status ValidateFunctionName(const std::string& name) {
+  if (name.empty() || name.size() > 128) return InvalidArgumentError("function name must be 1 to 128 characters");
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-';
+    if (!ok) return InvalidArgumentError("function name '" + name + "' may only use letters, digits, '.', '_', '-'");
+  }
+  if (name == "." || name == "..") return InvalidArgumentError("function name '" + name + "' is reserved");
+  return OkStatus();
+}
+
+}  // namespace
+
+Status WriteBundleArchive(const std::vector<ArchiveInput>& files, const std::string& output_path,
+                          const ZstdOptions& compression) {
+  ASSIGN_OR_RETURN(TarPlan plan, PlanTar(files));
+  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output_path));
+  ASSIGN_OR_RETURN(auto zstd, ZstdWriter::Create(out.get(), plan.archive_size, compression));
+  RETURN_IF_ERROR(WriteTar(plan, zstd.get()));
+  RETURN_IF_ERROR(zstd->Finish());
+  return out->Commit();
+}
+
+Status BuildBundle(const BundleSpec& spec, const std::string& output_path) {
+  RETURN_IF_ERROR(ValidateFunctionName(spec.function_name));
+  if (spec.entrypoint.empty()) return InvalidArgumentError("the function needs an entrypoint");
+  const std::string artifact_name = std::string(kBundleArtifactsDir) + spec.function_name + ".tar";
+  ASSIGN_OR_RETURN(std::string artifact_sha256,
+                   Sha256FileHex(spec.artifact_path).Annotate("reading the function artifact"));
+  // The entrypoint must exist in the artifact and be executable.
+  {
+    ASSIGN_OR_RETURN(auto source, FileSource::Open(spec.artifact_path));
+    TarReader reader(source.get());
+    TarEntryInfo entry;
+    bool found = false;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool more, reader.Next(&entry).Annotate("reading the function artifact"));
+      if (!more) break;
+      if (entry.path == spec.entrypoint) {
+        if (entry.is_directory || !entry.executable) {
+          return InvalidArgumentError("entrypoint '" + spec.entrypoint + "' is not an executable file");
+        }
+        found = true;
+      }
+    }
+    if (!found) return InvalidArgumentError("entrypoint '" + spec.entrypoint + "' is not in the function artifact");
+  }
+
+  Json manifest = {{"mediaType", kBundleManifestMediaType},
+                   {"function",
+                    {{"name", spec.function_name}, {"entrypoint", spec.entrypoint}, {"runtime", spec.runtime}}},
+                   {"artifacts", Json::array({{{"path", artifact_name},
+                                               {"format", "tar"},
+                                               {"sha256", artifact_sha256}}})}};
+  std::vector<ArchiveInput> files(2);
+  files[0].path = kBundleManifestPath;
+  files[0].content = PrettyJsonDump(manifest);
+  files[1].path = artifact_name;
+  files[1].source_path = spec.artifact_path;
+
+  Statement statement;
+  statement.predicate_type = kSlsaProvenanceV1;
+  statement.predicate = BuildSlsaProvenance(spec.provenance);
+  statement.subjects.push_back({files[0].path, {{"sha256", Sha256Hex(files[0].content)}}});
+  statement.subjects.push_back({artifact_name, {{"sha256", artifact_sha256}}});
+  ArchiveInput provenance;
+  provenance.path = std::string(kBundleAttestationsDir) + "provenance" + kUnsignedStatementSuffix;
+  provenance.content = SerializeStatement(statement);
+  files.push_back(std::move(provenance));
+  return WriteBundleArchive(files, output_path, spec.compression);
+}
+
+Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits) {
+  ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
+  ZstdReader zstd(source.get(), limits.zstd);
+  TarReader tar(&zstd, limits.tar);
+  BundleContents contents;
+  TarEntryInfo entry;
+  std::string buffer(1 << 16, '\0');
+  for (;;) {
+    ASSIGN_OR_RETURN(bool more, tar.Next(&entry));
+    if (!more) break;
+    if (entry.is_directory) {
+      contents.directories.push_back(entry.path);
+      continue;
+    }
+    if (StartsWith(entry.path, kBundleAttestationsDir)) {
+      ASSIGN_OR_RETURN(std::string bytes, tar.ReadAll(limits.max_attestation_size).Annotate(entry.path));
+      contents.attestations.emplace(entry.path, std::move(bytes));
+      continue;
+    }
+    const bool is_manifest = entry.path == kBundleManifestPath;
+    if (is_manifest && entry.size > limits.max_manifest_size) {
+      return ResourceExhaustedError("bundle manifest is larger than the limit of " +
+                                    std::to_string(limits.max_manifest_size) + " bytes");
+    }
+    BundleFile file;
+    file.path = entry.path;
+    file.size = entry.size;
+    file.mode = entry.mode;
+    Sha256 hash;
+    for (;;) {
+      ASSIGN_OR_RETURN(size_t n, tar.Read(buffer.data(), buffer.size()));
+      if (n == 0) break;
+      hash.Update(buffer.data(), n);
+      if (keep_contents || is_manifest) file.content.append(buffer.data(), n);
+    }
+    file.sha256 = hash.FinishHex();
+    contents.files.push_back(std::move(file));
+  }
+  return contents;
+}
+
+Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& keys, const std::string& output_path,
+                  const ZstdOptions& compression) {
+  if (keys.empty()) return InvalidArgumentError("no signing key given");
+  ASSIGN_OR_RETURN(BundleContents contents, ReadBundle(input_path, /*keep_contents=*/true).Annotate(input_path));
+  if (contents.attestations.empty()) return FailedPreconditionError("bundle '" + input_path + "' has no attestations");
+  std::vector<ArchiveInput> files;
+  for (BundleFile& file : contents.files) {
+    ArchiveInput input;
+    input.path = file.path;
+    input.executable = (file.mode & 0111) != 0;
+    input.content = std::move(file.content);
+    files.push_back(std::move(input));
+  }
+  for (auto& [path, bytes] : contents.attestations) {
+    DsseEnvelope envelope;
+    std::string signed_path;
+    if (EndsWith(path, kUnsignedStatementSuffix)) {
+      // Check it is a statement before vouching for it.
+      RETURN_IF_ERROR(ParseStatement(bytes).status().Annotate(path));
+      envelope.payload_type = kInTotoPayloadType;
+      envelope.payload = bytes;
+      signed_path = path.substr(0, path.size() - std::string_view(kUnsignedStatementSuffix).size()) +
+                    kSignedEnvelopeSuffix;
+    } else if (EndsWith(path, kSignedEnvelopeSuffix)) {
+      ASSIGN_OR_RETURN(envelope, ParseDsseEnvelope(bytes).Annotate(path));
+      signed_path = path;
+    } else {
+      return InvalidArgumentError("bundle attestation '" + path + "' is neither a statement nor an envelope");
+    }
+    for (const PrivateKey& key : keys) RETURN_IF_ERROR(AddDsseSignature(&envelope, key).Annotate(path));
+    ArchiveInput input;
+    input.path = signed_path;
+    input.content = SerializeDsseEnvelope(envelope);
+    files.push_back(std::move(input));
+  }
+  return WriteBundleArchive(files, output_path, compression);
+}
+
+}  // namespace fnseal

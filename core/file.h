@@ -1,0 +1,53 @@
+// Whole-file reads and transactional writes. A file written here is either complete at its
+// final path or not there at all: data goes to a temporary file in the same directory, is
+// fsynced, and renamed over the destination; any failure removes the temporary file.
+// Functions are thread-safe; an AtomicFile object is not.
+#ifndef FNSEAL_CORE_FILE_H_
+#define FNSEAL_CORE_FILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/io.h"
+#include "core/status.h"
+
+namespace fnseal {
+
+// Reads a whole file. ResourceExhausted if it is larger than `max_size` bytes.
+Result<std::string> ReadFile(const std::string& path, uint64_t max_size = UINT64_MAX);
+
+// A file being written transactionally. Write() appends; Commit() makes it visible at `path`.
+// Destroying an uncommitted AtomicFile removes the temporary file and leaves `path` untouched.
+class AtomicFile : public ByteSink {
+ public:
+  // Creates the temporary file next to `path` with permission bits `mode` (before umask).
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path, uint32_t mode = 0644);
+  ~AtomicFile() override;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  Status Write(std::string_view bytes) override;
+  // fsyncs, renames over `path`, fsyncs the directory. After an error the file is abandoned.
+  Status Commit();
+
+ private:
+  AtomicFile(int fd, std::string path, std::string temp_path);
+  void Abandon();
+
+  int fd_;
+  std::string path_;
+  std::string temp_path_;
+  bool committed_ = false;
+};
+
+// Writes `data` to `path` transactionally.
+Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode = 0644);
+
+// True if `path` exists (any file type; symlinks are not followed).
+bool PathExists(const std::string& path);
+
+}  // namespace fnseal
+
+#endif  // FNSEAL_CORE_FILE_H_

@@ -1,0 +1,79 @@
+#include "core/io.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace fnseal {
+
+Status ErrnoError(std::string_view operation, std::string_view path, int error_number) {
+  std::string message(operation);
+  message += " '";
+  message += path;
+  message += "': ";
+  message += std::strerror(error_number);
+  switch (error_number) {
+    case ENOENT:
+    case ENOTDIR:
+      return NotFoundError(std::move(message));
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return PermissionDeniedError(std::move(message));
+    case EEXIST:
+    case ENOTEMPTY:
+      return AlreadyExistsError(std::move(message));
+    default:
+      return InternalError(std::move(message));
+  }
+}
+
+Status ReadExactly(ByteSource* source, void* data, size_t size, std::string_view what) {
+  auto* out = static_cast<char*>(data);
+  size_t done = 0;
+  while (done < size) {
+    ASSIGN_OR_RETURN(size_t n, source->Read(out + done, size - done));
+    if (n == 0) return DataLossError("unexpected end of " + std::string(what));
+    done += n;
+  }
+  return OkStatus();
+}
+
+Result<size_t> StringSource::Read(void* data, size_t size) {
+  size_t n = std::min(size, data_.size() - offset_);
+  if (n > 0) std::memcpy(data, data_.data() + offset_, n);
+  offset_ += n;
+  return n;
+}
+
+Result<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open", path, errno);
+  return std::unique_ptr<FileSource>(new FileSource(fd, path));
+}
+
+FileSource::~FileSource() { ::close(fd_); }
+
+Result<size_t> FileSource::Read(void* data, size_t size) {
+  for (;;) {
+    ssize_t n = ::read(fd_, data, size);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR) return ErrnoError("cannot read", path_, errno);
+  }
+}
+
+Status FdSink::Write(std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError("cannot write", name_, errno);
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return OkStatus();
+}
+
+}  // namespace fnseal

@@ -1,0 +1,88 @@
+// Byte streams: the small interfaces that archive readers and writers are written against, so
+// that the same code streams to files, memory or a hash without holding whole inputs in memory.
+// Implementations are not thread-safe.
+#ifndef FNSEAL_CORE_IO_H_
+#define FNSEAL_CORE_IO_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace fnseal {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `size` bytes into `data`; returns the count, 0 only at end of stream.
+  virtual Result<size_t> Read(void* data, size_t size) = 0;
+};
+
+// Reads exactly `size` bytes, or DataLoss("unexpected end of <what>") if the stream ends first.
+Status ReadExactly(ByteSource* source, void* data, size_t size, std::string_view what);
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual Status Write(std::string_view bytes) = 0;
+};
+
+// Reads from a caller-owned buffer that must outlive the source.
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string_view data) : data_(data) {}
+  Result<size_t> Read(void* data, size_t size) override;
+
+ private:
+  std::string_view data_;
+  size_t offset_ = 0;
+};
+
+// Appends to a string.
+class StringSink : public ByteSink {
+ public:
+  Status Write(std::string_view bytes) override {
+    data_.append(bytes);
+    return OkStatus();
+  }
+  const std::string& data() const { return data_; }
+  std::string Release() { return std::move(data_); }
+
+ private:
+  std::string data_;
+};
+
+// Reads a file sequentially.
+class FileSource : public ByteSource {
+ public:
+  // NotFound if the file does not exist, PermissionDenied / Internal for other open failures.
+  static Result<std::unique_ptr<FileSource>> Open(const std::string& path);
+  ~FileSource() override;
+  Result<size_t> Read(void* data, size_t size) override;
+
+ private:
+  FileSource(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_;
+  std::string path_;
+};
+
+// Writes to a file descriptor it does not own (e.g. standard output).
+class FdSink : public ByteSink {
+ public:
+  FdSink(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  Status Write(std::string_view bytes) override;
+
+ private:
+  int fd_;
+  std::string name_;
+};
+
+// Status for a failed system call on `path`, from errno: NotFound, PermissionDenied,
+// AlreadyExists or Internal, with the system's explanation.
+Status ErrnoError(std::string_view operation, std::string_view path, int error_number);
+
+}  // namespace fnseal
+
+#endif  // FNSEAL_CORE_IO_H_

@@ -1,0 +1,39 @@
+// Strict JSON parsing for untrusted, signed metadata (nlohmann/json underneath). Thread-safe.
+//
+// Beyond RFC 8259 validity it enforces: no duplicate keys in any object (two parsers must never
+// disagree on what a signed document says), a maximum nesting depth, and a maximum input size.
+// nlohmann exceptions never escape: every failure is a Status.
+#ifndef FNSEAL_CORE_JSON_H_
+#define FNSEAL_CORE_JSON_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace fnseal {
+
+using Json = nlohmann::json;
+
+struct JsonLimits {
+  size_t max_depth = 64;
+  uint64_t max_size = 16 << 20;  // 16 MiB
+};
+
+// Parses `text`. InvalidArgument for malformed JSON or a duplicate key (message names the key),
+// ResourceExhausted beyond the limits. `what` names the document in messages ("statement").
+Result<Json> ParseJsonStrict(std::string_view text, std::string_view what, JsonLimits limits = {});
+
+// Serializes `value` compactly with keys sorted (nlohmann's default object order), so the same
+// value always gives the same bytes.
+std::string CanonicalJsonDump(const Json& value);
+
+// Serializes `value` for people: two-space indent, sorted keys, trailing newline.
+std::string PrettyJsonDump(const Json& value);
+
+}  // namespace fnseal
+
+#endif  // FNSEAL_CORE_JSON_H_

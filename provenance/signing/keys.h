@@ -1,0 +1,70 @@
+// Signing and verification keys: Ed25519 and ECDSA P-256, loaded from PEM.
+//
+// Private keys are PKCS#8 PEM ("PRIVATE KEY" or "ENCRYPTED PRIVATE KEY"); public keys are SPKI
+// PEM ("PUBLIC KEY"). A key's id is the lowercase hex sha256 of its DER SubjectPublicKeyInfo;
+// the Sigstore hint is the standard base64 of the same digest. Key objects are immutable after
+// loading and safe to share between threads.
+#ifndef FNSEAL_PROVENANCE_SIGNING_KEYS_H_
+#define FNSEAL_PROVENANCE_SIGNING_KEYS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace fnseal {
+
+enum class KeyAlgorithm { kEd25519, kEcdsaP256Sha256 };
+
+// "ed25519" or "ecdsa-p256-sha256".
+std::string_view KeyAlgorithmName(KeyAlgorithm algorithm);
+
+class PublicKey {
+ public:
+  // Parses an SPKI PEM public key. InvalidArgument for malformed PEM or another algorithm.
+  static Result<PublicKey> FromPem(std::string_view pem);
+
+  KeyAlgorithm algorithm() const;
+  const std::string& key_id() const;       // hex sha256 of the DER SPKI
+  std::string sigstore_hint() const;       // base64 sha256 of the DER SPKI
+  const std::string& spki_der() const;
+  std::string ToPem() const;
+
+  // OK if `signature` is valid over `message`. ECDSA signatures may be DER or raw r||s.
+  // PermissionDenied otherwise.
+  Status Verify(std::string_view message, std::string_view signature) const;
+
+ private:
+  struct Rep;
+  explicit PublicKey(std::shared_ptr<const Rep> rep) : rep_(std::move(rep)) {}
+  std::shared_ptr<const Rep> rep_;
+  friend class PrivateKey;
+};
+
+class PrivateKey {
+ public:
+  // Parses a PKCS#8 PEM private key, decrypting it with `passphrase` if it is encrypted.
+  // InvalidArgument for malformed PEM, another algorithm, an encrypted key without a
+  // passphrase, or a wrong passphrase. Never prompts.
+  static Result<PrivateKey> FromPem(std::string_view pem, std::string_view passphrase = {});
+
+  const PublicKey& public_key() const;
+
+  // Signs `message`: pure Ed25519, or ECDSA P-256 over SHA-256 with a DER signature.
+  Result<std::string> Sign(std::string_view message) const;
+
+ private:
+  struct Rep;
+  PrivateKey(std::shared_ptr<const Rep> rep, PublicKey public_key)
+      : rep_(std::move(rep)), public_key_(std::move(public_key)) {}
+  std::shared_ptr<const Rep> rep_;
+  PublicKey public_key_;
+};
+
+// Overwrites `secret` with zeros (not optimized away) and clears it.
+void WipeString(std::string* secret);
+
+}  // namespace fnseal
+
+#endif  // FNSEAL_PROVENANCE_SIGNING_KEYS_H_

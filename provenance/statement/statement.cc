@@ -1,0 +1,122 @@
+#include "provenance/statement/statement.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "core/encoding.h"
+
+namespace fnseal {
+namespace {
+
+// Hex length of each digest algorithm a statement may use.
+size_t DigestHexLength(const std::string& algorithm) {
+  if (algorithm == "sha256") return 64;
+  if (algorithm == "sha384") return 96;
+  if (algorithm == "sha512") return 128;
+  if (algorithm == "sha1" || algorithm == "gitCommit") return 40;
+  return 0;
+}
+
+}  // namespace
+
+std::string SerializeStatement(const Statement& statement) {
+  Json subjects = Json::array();
+  for (const Subject& s : statement.subjects) subjects.push_back({{"name", s.name}, {"digest", s.digest}});
+  Json doc = {{"_type", kStatementType},
+              {"subject", subjects},
+              {"predicateType", statement.predicate_type},
+              {"predicate", statement.predicate}};
+  return CanonicalJsonDump(doc);
+}
+
+Result<Statement> ParseStatement(std::string_view payload, const StatementLimits& limits) {
+  JsonLimits json_limits;
+  json_limits.max_depth = limits.max_depth;
+  json_limits.max_size = limits.max_size;
+  ASSIGN_OR_RETURN(Json doc, ParseJsonStrict(payload, "statement", json_limits));
+  if (!doc.is_object()) return InvalidArgumentError("statement is not a JSON object");
+  auto type = doc.find("_type");
+  if (type == doc.end() || !type->is_string() || type->get<std::string>() != kStatementType) {
+    return InvalidArgumentError(std::string("statement '_type' is not ") + kStatementType);
+  }
+  auto subjects = doc.find("subject");
+  if (subjects == doc.end() || !subjects->is_array()) {
+    return InvalidArgumentError("statement 'subject' is missing or not an array");
+  }
+  if (subjects->empty()) return InvalidArgumentError("statement has no subjects");
+  if (subjects->size() > limits.max_subjects) {
+    return ResourceExhaustedError("statement has " + std::to_string(subjects->size()) +
+                                  " subjects, more than the limit of " + std::to_string(limits.max_subjects));
+  }
+  Statement statement;
+  for (const Json& s : *subjects) {
+    if (!s.is_object()) return InvalidArgumentError("statement subject is not an object");
+    auto name = s.find("name");
+    auto digest = s.find("digest");
+    if (name == s.end() || !name->is_string()) return InvalidArgumentError("statement subject has no 'name'");
+    Subject subject;
+    subject.name = name->get<std::string>();
+    if (digest == s.end() || !digest->is_object() || digest->empty()) {
+      return InvalidArgumentError("statement subject '" + subject.name + "' has no digest");
+    }
+    for (const auto& [algorithm, value] : digest->items()) {
+      size_t length = DigestHexLength(algorithm);
+      if (length == 0) {
+        return InvalidArgumentError("statement subject '" + subject.name + "' uses the unknown digest '" +
+                                    algorithm.substr(0, 32) + "'");
+      }
+      if (!value.is_string() || !IsLowercaseHex(value.get_ref<const std::string&>(), length)) {
+        return InvalidArgumentError("statement subject '" + subject.name + "' has a malformed " + algorithm +
+                                    " digest");
+      }
+      subject.digest.emplace(algorithm, value.get<std::string>());
+    }
+    statement.subjects.push_back(std::move(subject));
+  }
+  auto predicate_type = doc.find("predicateType");
+  if (predicate_type == doc.end() || !predicate_type->is_string() || predicate_type->get<std::string>().empty()) {
+    return InvalidArgumentError("statement 'predicateType' is missing or empty");
+  }
+  statement.predicate_type = predicate_type->get<std::string>();
+  auto predicate = doc.find("predicate");
+  if (predicate == doc.end() || !predicate->is_object()) {
+    return InvalidArgumentError("statement 'predicate' is missing or not an object");
+  }
+  statement.predicate = *predicate;
+  return statement;
+}
+
+Json BuildSlsaProvenance(const ProvenanceFacts& facts) {
+  std::vector<ResourceDescriptor> dependencies = facts.resolved_dependencies;
+  std::sort(dependencies.begin(), dependencies.end(),
+            [](const ResourceDescriptor& a, const ResourceDescriptor& b) { return a.name < b.name; });
+  Json resolved = Json::array();
+  for (const ResourceDescriptor& d : dependencies) {
+    Json r = {{"name", d.name}, {"digest", {{"sha256", d.sha256}}}};
+    if (!d.uri.empty()) r["uri"] = d.uri;
+    resolved.push_back(std::move(r));
+  }
+  Json metadata = Json::object();
+  if (!facts.invocation_id.empty()) metadata["invocationId"] = facts.invocation_id;
+  if (!facts.started_on.empty()) metadata["startedOn"] = facts.started_on;
+  if (!facts.finished_on.empty()) metadata["finishedOn"] = facts.finished_on;
+  Json builder = {{"id", facts.builder_id}};
+  if (!facts.builder_version.empty()) builder["version"] = facts.builder_version;
+  return {{"buildDefinition",
+           {{"buildType", facts.build_type},
+            {"externalParameters", facts.external_parameters},
+            {"internalParameters", facts.internal_parameters},
+            {"resolvedDependencies", resolved}}},
+          {"runDetails", {{"builder", builder}, {"metadata", metadata}}}};
+}
+
+std::string Rfc3339Utc(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace fnseal

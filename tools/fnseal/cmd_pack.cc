@@ -1,0 +1,168 @@
+// fnseal pack: files or a directory tree -> a deterministic tar, optionally zstd-compressed.
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/file.h"
+#include "core/io.h"
+#include "core/tar.h"
+#include "core/zstd.h"
+#include "tools/fnseal/command.h"
+
+namespace fnseal::cli {
+namespace {
+
+struct Options {
+  std::string output;
+  std::vector<std::string> files;        // ARCHIVE_PATH=SOURCE
+  std::vector<std::string> directories;  // DIR or ARCHIVE_PREFIX=DIR
+  std::string format;
+  std::string mtime;
+  int level = 3;
+  int threads = 1;
+  bool long_window = false;
+  bool quiet = false;
+};
+
+bool EndsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// An input file; executable when any execute bit is set on the source.
+Result<ArchiveInput> InputFromFile(std::string archive_path, const std::string& source) {
+  struct stat st;
+  if (::stat(source.c_str(), &st) != 0) return ErrnoError("cannot stat", source, errno);
+  if (!S_ISREG(st.st_mode)) return InvalidArgumentError("'" + source + "' is not a regular file");
+  ArchiveInput input;
+  input.path = std::move(archive_path);
+  input.source_path = source;
+  input.executable = (st.st_mode & 0111) != 0;
+  return input;
+}
+
+// Adds every regular file under `dir` as `prefix` + its relative path. Symlinks and special
+// files are refused rather than followed or dropped.
+Status AddTree(const std::string& dir, const std::string& prefix, std::vector<ArchiveInput>* inputs) {
+  DIR* handle = ::opendir(dir.c_str());
+  if (handle == nullptr) return ErrnoError("cannot open directory", dir, errno);
+  std::vector<std::string> names;
+  while (struct dirent* e = ::readdir(handle)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(handle);
+  for (const std::string& name : names) {
+    std::string path = dir + "/" + name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) return ErrnoError("cannot stat", path, errno);
+    if (S_ISDIR(st.st_mode)) {
+      RETURN_IF_ERROR(AddTree(path, prefix + name + "/", inputs));
+    } else if (S_ISREG(st.st_mode)) {
+      ASSIGN_OR_RETURN(ArchiveInput input, InputFromFile(prefix + name, path));
+      inputs->push_back(std::move(input));
+    } else if (S_ISLNK(st.st_mode)) {
+      return InvalidArgumentError("'" + path + "' is a symbolic link; fnseal archives hold regular files only");
+    } else {
+      return InvalidArgumentError("'" + path + "' is not a regular file or directory");
+    }
+  }
+  return OkStatus();
+}
+
+Result<int64_t> ParseMtime(const std::string& flag) {
+  std::string text = flag;
+  if (text.empty()) {
+    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+    if (epoch == nullptr || *epoch == '\0') return kDefaultArchiveMtime;
+    text = epoch;
+  }
+  char* end = nullptr;
+  errno = 0;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (errno != 0 || end == text.c_str() || *end != '\0' || value < 0) {
+    return InvalidArgumentError("mtime '" + text + "' is not a non-negative number of seconds since 1970");
+  }
+  return static_cast<int64_t>(value);
+}
+
+Outcome RunPack(const Options& o) {
+  std::string format = o.format;
+  if (format.empty()) {
+    if (EndsWith(o.output, ".tar.zst") || EndsWith(o.output, ".tzst")) {
+      format = "tar.zst";
+    } else if (EndsWith(o.output, ".tar")) {
+      format = "tar";
+    } else {
+      return Outcome::Usage("cannot tell the format from '" + o.output + "'; give --format tar or tar.zst");
+    }
+  }
+  if (o.files.empty() && o.directories.empty()) return Outcome::Usage("nothing to pack: give --file or --dir");
+  std::vector<ArchiveInput> inputs;
+  for (const std::string& spec : o.files) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return Outcome::Usage("--file '" + spec + "' is not ARCHIVE_PATH=SOURCE");
+    }
+    Result<ArchiveInput> input = InputFromFile(spec.substr(0, eq), spec.substr(eq + 1));
+    if (!input.ok()) return input.status();
+    inputs.push_back(std::move(input).value());
+  }
+  for (const std::string& spec : o.directories) {
+    size_t eq = spec.find('=');
+    std::string prefix = eq == std::string::npos ? "" : spec.substr(0, eq);
+    std::string dir = eq == std::string::npos ? spec : spec.substr(eq + 1);
+    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    RETURN_IF_ERROR(AddTree(dir, prefix, &inputs));
+  }
+  Result<int64_t> mtime = ParseMtime(o.mtime);
+  if (!mtime.ok()) return Outcome::Usage(mtime.status().message());
+  ASSIGN_OR_RETURN(TarPlan plan, PlanTar(inputs, *mtime));
+  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output));
+  if (format == "tar") {
+    RETURN_IF_ERROR(WriteTar(plan, out.get()));
+  } else {
+    ZstdOptions zstd;
+    zstd.level = o.level;
+    zstd.workers = o.threads;
+    zstd.long_window = o.long_window;
+    ASSIGN_OR_RETURN(auto writer, ZstdWriter::Create(out.get(), plan.archive_size, zstd));
+    RETURN_IF_ERROR(WriteTar(plan, writer.get()));
+    RETURN_IF_ERROR(writer->Finish());
+  }
+  RETURN_IF_ERROR(out->Commit());
+  if (!o.quiet) {
+    std::printf("packed %zu entries (%llu bytes of tar) into %s\n", plan.entries.size(),
+                static_cast<unsigned long long>(plan.archive_size), o.output.c_str());
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Action SetupPack(CLI::App* app) {
+  auto o = std::make_shared<Options>();
+  app->footer(
+      "Pack files into a deterministic archive: entries sorted by path, parent directories\n"
+      "explicit, mtime fixed, uid/gid 0, modes 0755 (executable sources) or 0644.");
+  app->add_option("-o,--output", o->output, "Archive to write (.tar, .tar.zst or .tzst)")->required();
+  app->add_option("--file", o->files, "ARCHIVE_PATH=SOURCE: add one file (repeatable)");
+  app->add_option("--dir", o->directories, "DIR or PREFIX=DIR: add every file under DIR (repeatable)");
+  app->add_option("--format", o->format, "tar or tar.zst (default: from the output name)")
+      ->check(CLI::IsMember({"tar", "tar.zst"}));
+  app->add_option("--mtime", o->mtime,
+                  "Entry mtime in seconds since 1970 (default: $SOURCE_DATE_EPOCH, else 2000-01-01)");
+  app->add_option("--level", o->level, "zstd level, 1-19 (22 with --long)")->capture_default_str();
+  app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")
+      ->capture_default_str();
+  app->add_flag("--long", o->long_window, "Use zstd's 128 MiB long-distance window");
+  app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  return [o] { return RunPack(*o); };
+}
+
+}  // namespace fnseal::cli

@@ -1,0 +1,57 @@
+// The fnseal CLI's command interface. Each command lives in its own cmd_<name>.cc and is
+// listed once in the table in commands.cc; main.cc parses arguments and prints errors.
+#ifndef FNSEAL_TOOLS_FNSEAL_COMMAND_H_
+#define FNSEAL_TOOLS_FNSEAL_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+
+namespace fnseal::cli {
+
+// Exit codes, documented in docs/cli.md.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitVerificationFailed = 3;
+
+// What a command returns: a Status and the exit code it maps to.
+struct Outcome {
+  Outcome(Status s) : status(std::move(s)), exit_code(status.ok() ? kExitOk : kExitFailure) {}  // NOLINT
+  static Outcome VerificationFailed(Status s) {
+    Outcome o(std::move(s));
+    o.exit_code = kExitVerificationFailed;
+    return o;
+  }
+  static Outcome Usage(std::string message) {
+    Outcome o(InvalidArgumentError(std::move(message)));
+    o.exit_code = kExitUsage;
+    return o;
+  }
+  Status status;
+  int exit_code;
+};
+
+using Action = std::function<Outcome()>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  // Declares the command's options on `app` and returns what runs once they are parsed.
+  Action (*setup)(CLI::App* app);
+};
+
+// All commands, in the order `fnseal --help` lists them.
+const std::vector<Command>& Commands();
+
+// fnseal's version string.
+inline constexpr char kVersion[] = "0.1.0";
+
+}  // namespace fnseal::cli
+
+#endif  // FNSEAL_TOOLS_FNSEAL_COMMAND_H_

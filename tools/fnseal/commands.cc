@@ -1,0 +1,26 @@
+#include "tools/fnseal/command.h"
+
+namespace fnseal::cli {
+
+Action SetupVersion(CLI::App* app);
+Action SetupDigest(CLI::App* app);
+Action SetupPack(CLI::App* app);
+Action SetupBundle(CLI::App* app);
+Action SetupSign(CLI::App* app);
+Action SetupVerify(CLI::App* app);
+Action SetupInspect(CLI::App* app);
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kCommands = {
+      {"pack", "Pack files into a deterministic tar or tar.zst archive", SetupPack},
+      {"bundle", "Build an unsigned function bundle (.fnb) from a function artifact", SetupBundle},
+      {"sign", "Sign a bundle's attestations (DSSE, Ed25519 or ECDSA P-256)", SetupSign},
+      {"verify", "Verify a signed bundle against trusted public keys", SetupVerify},
+      {"inspect", "List the entries of a bundle or archive, with modes, sizes and digests", SetupInspect},
+      {"digest", "Print the sha256 of files (sha256sum format)", SetupDigest},
+      {"version", "Print fnseal's version", SetupVersion},
+  };
+  return kCommands;
+}
+
+}  // namespace fnseal::cli
