@@ -30,7 +30,7 @@ def _function_bundle_impl(ctx):
         mnemonic = "FnsealBundle",
         progress_message = "Bundling function %s" % ctx.label,
     )
-    return [DefaultInfo(files = depset([bundle]))]
+    return [DefaultInfo(files = depset([bundle]), runfiles = ctx.runfiles(files = [bundle]))]
 
 function_bundle = rule(
     implementation = _function_bundle_impl,

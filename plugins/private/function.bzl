@@ -32,7 +32,7 @@ def _serverless_function_impl(ctx):
         progress_message = "Packing function %s" % ctx.label,
     )
     return [
-        DefaultInfo(files = depset([artifact])),
+        DefaultInfo(files = depset([artifact]), runfiles = ctx.runfiles(files = [artifact])),
         FunctionInfo(
             name = function_name,
             artifact = artifact,

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End to end through the CLI: sign the example bundle built by the rules, verify it, and check
+# that every kind of tampering is rejected with exit code 3 and a specific message. Tampered
+# bundles are rebuilt with GNU tar and the zstd CLI, so they are well-formed archives and only
+# the verifier's own checks can catch them.
+set -euo pipefail
+
+fnseal=$PWD/tools/fnseal/fnseal
+bundle=$PWD/examples/hello/hello_bundle.fnb
+keys=$PWD/testdata/keys
+work=${TEST_TMPDIR:-$(mktemp -d)}/cli
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# expect_exit CODE FRAGMENT -- COMMAND...: runs COMMAND, checks its exit code and stderr.
+expect_exit() {
+  local want=$1 fragment=$2
+  shift 3
+  local rc=0
+  "$@" >out.txt 2>err.txt || rc=$?
+  if [[ $rc != "$want" ]]; then
+    fail "'$*' exited $rc, want $want; stderr: $(cat err.txt)"
+  elif [[ -n $fragment ]] && ! grep -qF -- "$fragment" err.txt; then
+    fail "'$*' stderr lacks '$fragment': $(cat err.txt)"
+  fi
+}
+
+cp "$bundle" signed.fnb
+chmod u+w signed.fnb
+"$fnseal" sign --quiet --key "$keys/ed25519.pem" signed.fnb
+expect_exit 0 "" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" signed.fnb
+grep -q "function    hello (entrypoint bootstrap)" out.txt || fail "verify summary: $(cat out.txt)"
+expect_exit 0 "" -- "$fnseal" verify --json --key "$keys/ed25519.pub.pem" signed.fnb
+grep -q '"verified": true' out.txt || fail "verify --json: $(cat out.txt)"
+
+# unpack_to DIR: extracts signed.fnb into DIR with the independent tools.
+unpack_to() { rm -rf "$1" && mkdir -p "$1" && zstd -q -d -c signed.fnb | tar -x -C "$1" -f -; }
+# repack DIR OUT: a well-formed bundle from DIR (sorted ustar, zstd frame with content size).
+# GNU tar would name entries "./x"; list plain names so only the tampering differs.
+repack() {
+  (cd "$1" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort) > "$2.list"
+  tar --format=ustar --mtime=@946684800 --owner=0 --group=0 --numeric-owner --no-recursion \
+    -C "$1" -cf "$2.tar" -T "$2.list"
+  zstd -q -f "$2.tar" -o "$2" && rm -f "$2.tar" "$2.list"
+}
+
+# The untouched repack still verifies: the tampering below is the only difference.
+unpack_to same && repack same same.fnb
+expect_exit 0 "" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" same.fnb
+
+unpack_to t && printf 'x' >> t/artifacts/hello.tar && repack t artifact.fnb
+expect_exit 3 "bundle file 'artifacts/hello.tar' does not match its signed digest" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" artifact.fnb
+
+unpack_to t && sed -i 's/"hello"/"hellp"/' t/manifest.json && repack t manifest.fnb
+expect_exit 3 "bundle file 'manifest.json' does not match its signed digest" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" manifest.fnb
+
+unpack_to t && echo 'extra' > t/artifacts/extra.txt && repack t extra.fnb
+expect_exit 3 "bundle file 'artifacts/extra.txt' is not named by any signed statement" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" extra.fnb
+
+unpack_to t && mkdir t/empty && repack t emptydir.fnb
+expect_exit 3 "bundle directory 'empty' holds no signed file" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" emptydir.fnb
+
+unpack_to t && rm t/artifacts/hello.tar && repack t missing.fnb
+expect_exit 3 "bundle is missing 'artifacts/hello.tar', which a signed statement names" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" missing.fnb
+
+unpack_to t && sed -i 's|"payloadType":"application/vnd.in-toto+json"|"payloadType":"application/vnd.in-toto+jsom"|' \
+  t/attestations/provenance.dsse.json && repack t payloadtype.fnb
+expect_exit 3 "no signature verifies with a trusted key" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" payloadtype.fnb
+
+cp "$bundle" other.fnb && chmod u+w other.fnb
+"$fnseal" sign --quiet --key "$keys/ed25519-b.pem" other.fnb
+expect_exit 3 "no signature verifies with a trusted key" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" other.fnb
+
+head -c $(($(stat -c %s signed.fnb) / 2)) signed.fnb > truncated.fnb
+expect_exit 3 "zstd frame is truncated" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" truncated.fnb
+
+expect_exit 3 "bundle is not signed" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" "$bundle"
+
+# Usage and plain failures have their own exit codes.
+expect_exit 2 "" -- "$fnseal" verify signed.fnb
+expect_exit 2 "" -- "$fnseal" no-such-command
+expect_exit 1 "no-such.fnb" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" no-such.fnb
+expect_exit 0 "" -- "$fnseal" verify --help
+
+# Signing refuses to leave a half-written bundle: a failed sign leaves the input untouched.
+cp signed.fnb before.fnb
+expect_exit 1 "already signed" -- "$fnseal" sign --key "$keys/ed25519.pem" signed.fnb
+cmp -s before.fnb signed.fnb || fail "a failed sign changed the bundle"
+ls | grep -q 'tmp-' && fail "a failed sign left a temporary file: $(ls)"
+
+if ((failures > 0)); then
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+echo "all CLI bundle checks passed"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the example bundles from scratch in two copies of the source tree at different paths,
+# with different output bases, umasks and time zones, and checks that every .fnb is
+# bit-identical to the one built in this tree. Prints the digests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+targets=(//examples/hello:hello_bundle)
+bundles=(examples/hello/hello_bundle.fnb)
+
+scratch=$(mktemp -d)
+cleanup() {
+  for ob in "$scratch"/ob-*; do
+    [[ -d $ob ]] && bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
+  done
+  chmod -R u+w "$scratch" 2>/dev/null || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+# Copies the files git knows about (tracked and new, not ignored) to $1.
+copy_tree() {
+  mkdir -p "$1"
+  git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$1"
+}
+
+digests() {  # $1: bazel-bin directory
+  for b in "${bundles[@]}"; do sha256sum "$1/$b" | cut -d' ' -f1; done
+}
+
+bazel build "${targets[@]}"
+reference=$(digests "$(bazel info bazel-bin 2>/dev/null)")
+
+status=0
+for variant in "a/fnseal 022 UTC" "b/some/other/checkout 077 Asia/Kolkata"; do
+  read -r dir mask tz <<<"$variant"
+  copy_tree "$scratch/$dir"
+  ob="$scratch/ob-${dir%%/*}"
+  (
+    cd "$scratch/$dir"
+    umask "$mask"
+    TZ=$tz bazel --output_base="$ob" build "${targets[@]}"
+  )
+  got=$(digests "$(cd "$scratch/$dir" && bazel --output_base="$ob" info bazel-bin 2>/dev/null)")
+  bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
+  for i in "${!bundles[@]}"; do
+    want=$(sed -n "$((i + 1))p" <<<"$reference")
+    have=$(sed -n "$((i + 1))p" <<<"$got")
+    printf '%s  %s  (%s, umask %s, TZ=%s)\n' "$have" "${bundles[$i]}" "$dir" "$mask" "$tz"
+    if [[ $have != "$want" ]]; then
+      echo "not reproducible: ${bundles[$i]} is $have in $dir, $want here" >&2
+      status=1
+    fi
+  done
+done
+printf '%s  %s  (this checkout)\n' "$(head -1 <<<"$reference")" "${bundles[0]}"
+exit $status
