@@ -14,7 +14,7 @@ namespace fnseal {
 inline constexpr size_t kMaxArchivePathLength = 4096;
 
 // OK if `path` is relative, '/'-separated, non-empty, at most kMaxArchivePathLength bytes, and
-// has no empty, "." or ".." component, no backslash and no control character. A single trailing
+// is valid UTF-8, and has no empty, "." or ".." component, no backslash and no control character. A single trailing
 // '/' is allowed when `allow_trailing_slash` (directory entries). Otherwise InvalidArgument
 // naming the path and the rule it breaks.
 Status ValidateArchivePath(std::string_view path, bool allow_trailing_slash = false);

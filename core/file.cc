@@ -1,12 +1,13 @@
 #include "core/file.h"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
-#include <vector>
 
 namespace fnseal {
 namespace {
@@ -16,6 +17,24 @@ std::string DirectoryOf(const std::string& path) {
   if (slash == std::string::npos) return ".";
   if (slash == 0) return "/";
   return path.substr(0, slash);
+}
+
+// Six random characters from [0-9A-Za-z], as mkstemp uses.
+std::string RandomSuffix() {
+  static constexpr char kChars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  unsigned char bytes[6] = {};
+  if (::getrandom(bytes, sizeof(bytes), 0) != static_cast<ssize_t>(sizeof(bytes))) {
+    // Not expected on Linux >= 3.17; O_EXCL still keeps a guessable name safe.
+    static std::atomic<uint64_t> counter{0};
+    uint64_t v = counter.fetch_add(1) ^ (static_cast<uint64_t>(::getpid()) << 20);
+    for (unsigned char& b : bytes) {
+      b = static_cast<unsigned char>(v);
+      v >>= 8;
+    }
+  }
+  std::string suffix;
+  for (unsigned char b : bytes) suffix.push_back(kChars[b % 62]);
+  return suffix;
 }
 
 }  // namespace
@@ -43,20 +62,16 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, 
   if (path.empty() || path.back() == '/') {
     return InvalidArgumentError("output path '" + path + "' names no file");
   }
-  std::string temp = path + ".tmp-XXXXXX";
-  std::vector<char> name(temp.begin(), temp.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot create a temporary file for", path, errno);
-  std::string temp_path(name.data());
-  // mkostemp creates 0600; apply the requested mode through the umask as open(2) would.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  if (::fchmod(fd, static_cast<mode_t>(mode) & ~mask) != 0) {
-    int e = errno;
-    ::close(fd);
-    ::unlink(temp_path.c_str());
-    return ErrnoError("cannot set the mode of", temp_path, e);
+  // open(2) with O_EXCL applies `mode` through the umask itself. (Reading the umask with
+  // umask(0) and restoring it would race with other threads: the umask is process-wide.)
+  std::string temp_path;
+  int fd = -1;
+  for (int attempt = 0; fd < 0; ++attempt) {
+    temp_path = path + ".tmp-" + RandomSuffix();
+    fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+    if (fd < 0 && (errno != EEXIST || attempt >= 100)) {
+      return ErrnoError("cannot create a temporary file for", path, errno);
+    }
   }
   return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path, std::move(temp_path)));
 }

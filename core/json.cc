@@ -63,12 +63,15 @@ Result<Json> ParseJsonStrict(std::string_view text, std::string_view what, JsonL
   }
 }
 
+// Invalid UTF-8 in a string is replaced with U+FFFD rather than thrown: callers validate the
+// strings they sign (archive paths are checked by ValidateArchivePath), and no exception may
+// leave the library.
 std::string CanonicalJsonDump(const Json& value) {
-  return value.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
+  return value.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
 std::string PrettyJsonDump(const Json& value) {
-  return value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict) + "\n";
+  return value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace fnseal

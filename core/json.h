@@ -28,7 +28,7 @@ struct JsonLimits {
 Result<Json> ParseJsonStrict(std::string_view text, std::string_view what, JsonLimits limits = {});
 
 // Serializes `value` compactly with keys sorted (nlohmann's default object order), so the same
-// value always gives the same bytes.
+// value always gives the same bytes. Never throws: invalid UTF-8 in a string becomes U+FFFD.
 std::string CanonicalJsonDump(const Json& value);
 
 // Serializes `value` for people: two-space indent, sorted keys, trailing newline.

@@ -238,6 +238,8 @@ Status ParsePax(const std::string& data, std::map<std::string, std::string>* out
     for (size_t i = pos; i < space; ++i) {
       if (data[i] < '0' || data[i] > '9') return DataLossError("pax header record length is not decimal");
       length = length * 10 + static_cast<uint64_t>(data[i] - '0');
+      // Stop before 20 digits can wrap around to a plausible length.
+      if (length > data.size()) return DataLossError("pax header record length disagrees with its content");
     }
     if (length > data.size() - pos || length < space - pos + 3) {
       return DataLossError("pax header record length disagrees with its content");
@@ -363,6 +365,16 @@ Result<bool> TarReader::Next(TarEntryInfo* entry) {
     if (r.files.count(name) || r.directories.count(name)) {
       return InvalidArgumentError("archive entry '" + name + "' appears twice");
     }
+    if (!is_directory) {
+      // An earlier entry inside `name` made it a directory (sets sort "name/..." together).
+      const std::string inside = name + "/";
+      for (const std::set<std::string>* seen : {&r.files, &r.directories}) {
+        auto it = seen->lower_bound(inside);
+        if (it != seen->end() && it->compare(0, inside.size(), inside) == 0) {
+          return InvalidArgumentError("archive entry '" + name + "' is both a file and a directory");
+        }
+      }
+    }
     for (size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
       if (r.files.count(name.substr(0, slash))) {
         return InvalidArgumentError("archive entry '" + name + "' is inside the file '" +
@@ -379,6 +391,9 @@ Result<bool> TarReader::Next(TarEntryInfo* entry) {
                                     std::to_string(r.limits.max_total_size) + " bytes");
     }
     ASSIGN_OR_RETURN(uint64_t mode, ParseOctal(block + 100, 8, "mode"));
+    if ((mode & 07000) != 0) {
+      return InvalidArgumentError("archive entry '" + name + "' has setuid, setgid or sticky bits");
+    }
     ASSIGN_OR_RETURN(uint64_t mtime, ParseOctal(block + 136, 12, "mtime"));
     (is_directory ? r.directories : r.files).insert(name);
     entry->path = name;

@@ -6,9 +6,9 @@
 // headers only for paths over 100 bytes or sizes of 8 GiB and more. See docs/formats.md.
 //
 // The reader accepts only what such a writer could produce: regular files and directories with
-// safe relative paths (see archive_path.h), no links or devices, no duplicate names, headers with
-// valid checksums, and nothing but zero padding after the end-of-archive marker. Limits are in
-// TarLimits. Objects are not thread-safe.
+// safe relative paths (see archive_path.h), no links or devices, no setuid, setgid or sticky
+// bits, no duplicate names, headers with valid checksums, and nothing but zero padding after
+// the end-of-archive marker. Limits are in TarLimits. Objects are not thread-safe.
 #ifndef FNSEAL_CORE_TAR_H_
 #define FNSEAL_CORE_TAR_H_
 

@@ -1,0 +1,314 @@
+#include "core/file.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace fnseal {
+namespace {
+
+// A fresh directory under the test's temporary directory.
+std::string MakeTempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/file_test.XXXXXX";
+  std::vector<char> name(templ.begin(), templ.end());
+  name.push_back('\0');
+  if (::mkdtemp(name.data()) == nullptr) return "";
+  return std::string(name.data());
+}
+
+// Names in `dir`, without "." and "..", sorted.
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return names;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool HasTempFile(const std::string& dir) {
+  for (const std::string& name : ListDir(dir)) {
+    if (name.find(".tmp-") != std::string::npos) return true;
+  }
+  return false;
+}
+
+void WriteRaw(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+std::string ReadRaw(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+uint32_t ModeOf(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return 0xffffffff;
+  return st.st_mode & 07777;
+}
+
+bool Contains(const Status& s, const std::string& fragment) { return s.message().find(fragment) != std::string::npos; }
+
+// Sets the process umask for the life of the object.
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(::umask(mask)) {}
+  ~ScopedUmask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+class FileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    ASSERT_FALSE(dir_.empty());
+  }
+  std::string dir_;
+  ScopedUmask umask_{022};
+};
+
+// ---- ReadFile ----
+
+TEST_F(FileTest, ReadFileReturnsTheWholeFile) {
+  std::string data(200000, 'x');
+  data[12345] = '\0';
+  WriteRaw(dir_ + "/f", data);
+  auto r = ReadFile(dir_ + "/f");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, data);
+}
+
+TEST_F(FileTest, ReadFileAcceptsAFileExactlyAtTheLimit) {
+  WriteRaw(dir_ + "/f", "0123456789");
+  auto r = ReadFile(dir_ + "/f", 10);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, "0123456789");
+}
+
+TEST_F(FileTest, ReadFileRejectsAFileOverTheLimit) {
+  WriteRaw(dir_ + "/f", "0123456789");
+  auto r = ReadFile(dir_ + "/f", 9);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(Contains(r.status(), "is larger than the limit of 9 bytes")) << r.status().ToString();
+}
+
+TEST_F(FileTest, ReadFileRejectsALargeFileOverASmallLimitAcrossChunks) {
+  WriteRaw(dir_ + "/f", std::string(300000, 'y'));
+  auto r = ReadFile(dir_ + "/f", 100000);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_TRUE(Contains(r.status(), "limit of 100000 bytes")) << r.status().ToString();
+}
+
+TEST_F(FileTest, ReadFileReportsAMissingFileAsNotFound) {
+  auto r = ReadFile(dir_ + "/missing");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Contains(r.status(), "cannot open '" + dir_ + "/missing'")) << r.status().ToString();
+}
+
+// ---- WriteFileAtomic ----
+
+TEST_F(FileTest, WriteFileAtomicSetsContentAndDefaultMode) {
+  std::string path = dir_ + "/out";
+  Status s = WriteFileAtomic(path, "hello");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ReadRaw(path), "hello");
+  EXPECT_EQ(ModeOf(path), 0644u);
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
+}
+
+TEST_F(FileTest, WriteFileAtomicSetsAnExecutableMode) {
+  std::string path = dir_ + "/tool";
+  Status s = WriteFileAtomic(path, "#!/bin/sh\n", 0755);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ModeOf(path), 0755u);
+}
+
+TEST_F(FileTest, WriteFileAtomicAppliesTheUmask) {
+  ScopedUmask strict(077);
+  std::string path = dir_ + "/private";
+  Status s = WriteFileAtomic(path, "secret", 0644);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ModeOf(path), 0600u);
+}
+
+TEST_F(FileTest, WriteFileAtomicReplacesAnExistingFile) {
+  std::string path = dir_ + "/out";
+  WriteRaw(path, "old content that is longer");
+  Status s = WriteFileAtomic(path, "new");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ReadRaw(path), "new");
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
+}
+
+TEST_F(FileTest, WriteFileAtomicWritesAnEmptyFile) {
+  std::string path = dir_ + "/empty";
+  Status s = WriteFileAtomic(path, "");
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(PathExists(path));
+  EXPECT_EQ(ReadRaw(path), "");
+}
+
+TEST_F(FileTest, WriteFileAtomicIntoAMissingDirectoryFailsWithoutLeftovers) {
+  Status s = WriteFileAtomic(dir_ + "/no/such/dir/out", "data");
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_TRUE(Contains(s, "cannot create a temporary file for '" + dir_ + "/no/such/dir/out'")) << s.ToString();
+  EXPECT_TRUE(ListDir(dir_).empty());
+}
+
+TEST_F(FileTest, WriteFileAtomicOverADirectoryFailsAndLeavesItUntouched) {
+  std::string path = dir_ + "/target";
+  ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
+  WriteRaw(path + "/keep", "kept");
+  Status s = WriteFileAtomic(path, "data");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kInternal);  // EISDIR
+  EXPECT_TRUE(Contains(s, "cannot rename into '" + path + "'")) << s.ToString();
+  EXPECT_FALSE(HasTempFile(dir_)) << "leftover temporary file";
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"target"});
+  EXPECT_EQ(ListDir(path), std::vector<std::string>{"keep"});
+  EXPECT_EQ(ReadRaw(path + "/keep"), "kept");
+}
+
+TEST_F(FileTest, WriteFileAtomicRejectsAPathNamingNoFile) {
+  Status s = WriteFileAtomic(dir_ + "/", "data");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "names no file")) << s.ToString();
+  Status empty = WriteFileAtomic("", "data");
+  EXPECT_EQ(empty.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(empty, "output path '' names no file")) << empty.ToString();
+  EXPECT_TRUE(ListDir(dir_).empty());
+}
+
+TEST_F(FileTest, ConcurrentWritesKeepTheProcessUmaskAndModes) {
+  // umask(2) is process-wide: a writer must never change it, even briefly, or a concurrent
+  // writer can observe (and then restore) the wrong mask.
+  constexpr int kThreads = 8;
+  constexpr int kFilesPerThread = 300;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kFilesPerThread; ++i) {
+        std::string path = dir_ + "/f" + std::to_string(t) + "_" + std::to_string(i);
+        if (!WriteFileAtomic(path, "x", 0666).ok() || ModeOf(path) != 0644) ++failures[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  mode_t now = ::umask(022);
+  EXPECT_EQ(now, 022u);
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[t], 0) << "thread " << t;
+}
+
+// ---- AtomicFile ----
+
+TEST_F(FileTest, AtomicFileIsInvisibleUntilCommit) {
+  std::string path = dir_ + "/out";
+  auto file = AtomicFile::Create(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Write("part one, ").ok());
+  ASSERT_TRUE((*file)->Write("part two").ok());
+  EXPECT_FALSE(PathExists(path));
+  EXPECT_TRUE(HasTempFile(dir_));
+  Status s = (*file)->Commit();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ReadRaw(path), "part one, part two");
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
+}
+
+TEST_F(FileTest, AtomicFileDestroyedWithoutCommitLeavesNothing) {
+  std::string path = dir_ + "/out";
+  {
+    auto file = AtomicFile::Create(path);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    ASSERT_TRUE((*file)->Write("abandoned").ok());
+  }
+  EXPECT_FALSE(PathExists(path));
+  EXPECT_TRUE(ListDir(dir_).empty());
+}
+
+TEST_F(FileTest, AtomicFileDestroyedWithoutCommitLeavesTheDestinationUntouched) {
+  std::string path = dir_ + "/out";
+  WriteRaw(path, "original");
+  {
+    auto file = AtomicFile::Create(path, 0755);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    ASSERT_TRUE((*file)->Write("replacement").ok());
+  }
+  EXPECT_EQ(ReadRaw(path), "original");
+  EXPECT_EQ(ModeOf(path), 0644u);
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
+}
+
+TEST_F(FileTest, AtomicFileRejectsWriteAfterCommit) {
+  std::string path = dir_ + "/out";
+  auto file = AtomicFile::Create(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Commit().ok());
+  Status s = (*file)->Write("late");
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Contains(s, "write to a closed file")) << s.ToString();
+  EXPECT_EQ(ReadRaw(path), "");
+}
+
+TEST_F(FileTest, AtomicFileRejectsASecondCommit) {
+  auto file = AtomicFile::Create(dir_ + "/out");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Commit().ok());
+  Status s = (*file)->Commit();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Contains(s, "commit of a closed file")) << s.ToString();
+}
+
+TEST_F(FileTest, AtomicFileFailedCommitIsNotRetriedOrLeftBehind) {
+  std::string path = dir_ + "/target";
+  ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
+  {
+    auto file = AtomicFile::Create(path);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    ASSERT_TRUE((*file)->Write("data").ok());
+    Status first = (*file)->Commit();
+    EXPECT_TRUE(Contains(first, "cannot rename into")) << first.ToString();
+    EXPECT_FALSE(HasTempFile(dir_));
+    Status second = (*file)->Commit();
+    EXPECT_EQ(second.code(), StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(Contains(second, "commit of a closed file")) << second.ToString();
+  }
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"target"});
+}
+
+// ---- PathExists ----
+
+TEST_F(FileTest, PathExistsSeesFilesDirectoriesAndDanglingSymlinks) {
+  WriteRaw(dir_ + "/file", "x");
+  ASSERT_EQ(::mkdir((dir_ + "/dir").c_str(), 0755), 0);
+  ASSERT_EQ(::symlink("nowhere", (dir_ + "/dangling").c_str()), 0);
+  EXPECT_TRUE(PathExists(dir_ + "/file"));
+  EXPECT_TRUE(PathExists(dir_ + "/dir"));
+  EXPECT_TRUE(PathExists(dir_ + "/dangling"));
+  EXPECT_FALSE(PathExists(dir_ + "/missing"));
+}
+
+}  // namespace
+}  // namespace fnseal

@@ -1,0 +1,133 @@
+#include "core/sha256.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "core/encoding.h"
+
+namespace fnseal {
+namespace {
+
+const char kEmptyDigest[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const char kAbcDigest[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+const char k448BitMessage[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+const char k448BitDigest[] = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+const char kMillionADigest[] = "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+
+std::string RandomBytes(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng() & 0xff);
+  return s;
+}
+
+// A fresh directory under the test's temporary directory.
+std::string MakeTempDir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/sha256_test.XXXXXX";
+  std::vector<char> name(templ.begin(), templ.end());
+  name.push_back('\0');
+  if (::mkdtemp(name.data()) == nullptr) return "";
+  return std::string(name.data());
+}
+
+void WriteRaw(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+}
+
+TEST(Sha256, HashesTheEmptyString) { EXPECT_EQ(Sha256Hex(""), kEmptyDigest); }
+
+TEST(Sha256, HashesAbc) { EXPECT_EQ(Sha256Hex("abc"), kAbcDigest); }
+
+TEST(Sha256, HashesThe448BitNistVector) { EXPECT_EQ(Sha256Hex(k448BitMessage), k448BitDigest); }
+
+TEST(Sha256, HashesOneMillionAs) { EXPECT_EQ(Sha256Hex(std::string(1000000, 'a')), kMillionADigest); }
+
+TEST(Sha256, FinishReturnsThirtyTwoRawBytes) {
+  Sha256 h;
+  h.Update("abc");
+  std::string digest = h.Finish();
+  EXPECT_EQ(digest.size(), 32u);
+  EXPECT_EQ(HexEncode(digest), kAbcDigest);
+}
+
+TEST(Sha256, StreamingInChunksEqualsOneShot) {
+  std::string data = RandomBytes(200000, 1);
+  std::string expected = Sha256Hex(data);
+  for (size_t chunk : std::vector<size_t>{1, 3, 63, 64, 65, 4096, 65537}) {
+    Sha256 h;
+    for (size_t i = 0; i < data.size(); i += chunk) {
+      h.Update(std::string_view(data).substr(i, chunk));
+    }
+    EXPECT_EQ(h.FinishHex(), expected) << "chunk size " << chunk;
+  }
+}
+
+TEST(Sha256, MillionAsStreamedInOddChunksMatchTheVector) {
+  Sha256 h;
+  std::string chunk(997, 'a');
+  size_t left = 1000000;
+  while (left > 0) {
+    size_t n = std::min(left, chunk.size());
+    h.Update(chunk.data(), n);
+    left -= n;
+  }
+  EXPECT_EQ(h.FinishHex(), kMillionADigest);
+}
+
+TEST(Sha256, EmptyUpdatesDoNotChangeTheDigest) {
+  Sha256 h;
+  h.Update("");
+  h.Update("ab");
+  h.Update(nullptr, 0);
+  h.Update("c");
+  EXPECT_EQ(h.FinishHex(), kAbcDigest);
+}
+
+TEST(Sha256, FinishResetsForReuse) {
+  Sha256 h;
+  h.Update("some earlier data");
+  (void)h.Finish();
+  h.Update("abc");
+  EXPECT_EQ(h.FinishHex(), kAbcDigest);
+  EXPECT_EQ(h.FinishHex(), kEmptyDigest);
+}
+
+TEST(Sha256File, HashesAFileInChunks) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  // Larger than the 64 KiB read buffer and not a multiple of it.
+  std::string data = RandomBytes(3 * 65536 + 123, 2);
+  WriteRaw(dir + "/blob", data);
+  auto r = Sha256FileHex(dir + "/blob");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, Sha256Hex(data));
+}
+
+TEST(Sha256File, HashesAnEmptyFile) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  WriteRaw(dir + "/empty", "");
+  auto r = Sha256FileHex(dir + "/empty");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r, kEmptyDigest);
+}
+
+TEST(Sha256File, ReportsAMissingFileAsNotFound) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  auto r = Sha256FileHex(dir + "/missing");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(r.status().message().find("cannot open '" + dir + "/missing'"), std::string::npos) << r.status().ToString();
+}
+
+}  // namespace
+}  // namespace fnseal

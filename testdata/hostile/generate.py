@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Writes the hostile test inputs in this directory (see README).
+
+Run on purpose only, from this directory: python3 generate.py
+It needs the zstd CLI. Review the diff of the outputs before keeping them.
+"""
+import os
+import subprocess
+
+MTIME = 946684800  # 2000-01-01, as fnseal writes
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def octal(value, width):
+    return b"%0*o\0" % (width - 1, value)
+
+
+def header(name, typeflag=b"0", size=0, mode=0o644, linkname=b"", devmajor=0, devminor=0,
+           checksum_delta=0):
+    """One 512-byte ustar header with a correct (or deliberately wrong) checksum."""
+    h = bytearray(512)
+    name = name.encode() if isinstance(name, str) else name
+    h[0:len(name)] = name
+    h[100:108] = octal(mode, 8)
+    h[108:116] = octal(0, 8)
+    h[116:124] = octal(0, 8)
+    h[124:136] = octal(size, 12)
+    h[136:148] = octal(MTIME, 12)
+    h[156:157] = typeflag
+    h[157:157 + len(linkname)] = linkname
+    h[257:265] = b"ustar\x0000"
+    h[329:337] = octal(devmajor, 8)
+    h[337:345] = octal(devminor, 8)
+    h[148:156] = b" " * 8
+    h[148:156] = b"%06o\0 " % (sum(h) + checksum_delta)
+    return bytes(h)
+
+
+def pad(data):
+    return data + b"\0" * (-len(data) % 512)
+
+
+def entry(name, content=b"", typeflag=b"0", **kw):
+    return header(name, typeflag, len(content), **kw) + pad(content)
+
+
+def pax(records):
+    return header("PaxHeaders/x", b"x", len(records)) + pad(records)
+
+
+def record(key, value):
+    body = b" %s=%s\n" % (key, value)
+    n = len(body) + 1
+    while len(str(n)) + len(body) != n:
+        n = len(str(n)) + len(body)
+    return str(n).encode() + body
+
+
+END = b"\0" * 1024
+
+
+def zstd(data, *args):
+    return subprocess.run(["zstd", "-q", "-c", "--no-progress", *args], input=data,
+                          stdout=subprocess.PIPE, check=True).stdout
+
+
+def zstd_file(data, *args):
+    path = os.path.join(HERE, ".generate-input")
+    with open(path, "wb") as f:
+        f.write(data)
+    try:
+        return subprocess.run(["zstd", "-q", "-c", "--no-progress", *args, path],
+                              stdout=subprocess.PIPE, check=True).stdout
+    finally:
+        os.remove(path)
+
+
+TEXT = b"".join(b"line %d of a function bundle\n" % i for i in range(400))
+
+files = {
+    "tar-path-traversal.tar": entry("../x", b"pwned\n") + END,
+    "tar-absolute-path.tar": entry("/etc/x", b"pwned\n") + END,
+    "tar-pax-path-traversal.tar": pax(record(b"path", b"../../x")) + entry("innocent", b"pwned\n") + END,
+    "tar-symlink.tar": entry("link", typeflag=b"2", linkname=b"/etc/passwd") + END,
+    "tar-hardlink.tar": entry("link", typeflag=b"1", linkname=b"/etc/passwd") + END,
+    "tar-device.tar": entry("null", typeflag=b"3", devmajor=1, devminor=3) + END,
+    "tar-duplicate-name.tar": entry("a", b"first\n") + entry("a", b"second\n") + END,
+    "tar-file-then-child.tar": entry("f", b"file\n") + entry("f/child", b"child\n") + END,
+    "tar-child-then-file.tar": entry("d/child", b"child\n") + entry("d", b"file\n") + END,
+    "tar-bad-checksum.tar": header("a", size=0, checksum_delta=1) + END,
+    "tar-truncated-header.tar": header("a", size=0)[:300],
+    "tar-truncated-content.tar": header("a", size=1000) + b"x" * 100,
+    "tar-missing-end-marker.tar": entry("a", b"data\n"),
+    "tar-trailing-garbage.tar": entry("a", b"data\n") + END + pad(b"garbage"),
+    "tar-oversized-entry.tar": pax(record(b"size", b"1099511627776")) + header("big", size=0) + END,
+    "tar-too-many-entries.tar": b"".join(entry("f%d" % i) for i in range(5)) + END,
+    "tar-unknown-pax-key.tar": pax(record(b"linkpath", b"/etc/passwd")) + entry("a") + END,
+    # 18446744073709551646 is 2^64 + 30: a parser that lets the length wrap reads a valid
+    # 30-byte record where every other parser sees garbage.
+    "tar-pax-length-overflow.tar": pax(b"18446744073709551646 path=abc\n") + entry("a") + END,
+}
+
+frame = zstd_file(TEXT)  # from a file, so the frame declares its content size
+files["zstd-truncated.zst"] = frame[:len(frame) // 2]
+files["zstd-trailing-garbage.zst"] = frame + b"garbage"
+files["zstd-two-frames.zst"] = frame + frame
+files["zstd-no-content-size.zst"] = zstd(TEXT)  # from a pipe: no content size
+# Skippable frame (magic 0x184D2A50, 4-byte length) in front of a valid frame.
+files["zstd-skippable-frame.zst"] = b"\x50\x2a\x4d\x18" + (8).to_bytes(4, "little") + b"metadata" + frame
+# A 1 KiB window over 11 KB of content, then the window descriptor (byte 5) set to 2^30.
+wide = bytearray(zstd_file(TEXT, "--zstd=wlog=10"))
+assert wide[4] & 0x20 == 0, "expected a frame with a window descriptor"
+wide[5] = (30 - 10) << 3
+files["zstd-window-too-large.zst"] = bytes(wide)
+# A single-segment frame of 100 bytes whose 1-byte content size is raised to 101.
+small = bytearray(zstd_file(TEXT[:100]))
+assert small[4] & 0xE0 == 0x20 and small[5] == 100, "expected a single-segment frame"
+small[5] = 101
+files["zstd-false-content-size.zst"] = bytes(small)
+
+files["json-duplicate-key.json"] = b'{"digest": "aaaa", "digest": "bbbb"}\n'
+files["json-duplicate-key-nested.json"] = (
+    b'{"subject": [{"name": "handler", "digest": {"sha256": "aaaa", "sha256": "bbbb"}}]}\n')
+files["json-deep-nesting.json"] = b"[" * 10000 + b"]" * 10000 + b"\n"
+
+for name, data in sorted(files.items()):
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(data)
+    print("%-34s %6d bytes" % (name, len(data)))
