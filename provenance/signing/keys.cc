@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <climits>
 #include <cstring>
 
 #include "core/c_handles.h"
@@ -57,6 +58,16 @@ int PassphraseCallback(char* buffer, int size, int /*rwflag*/, void* user) {
   return static_cast<int>(passphrase->size());
 }
 
+// A read-only memory BIO over `pem`. BIO_new_mem_buf takes an int length and reads a negative
+// one as "NUL-terminated" (strlen past the end of a string_view), and fails on a null pointer.
+Result<BioPtr> PemBio(std::string_view pem) {
+  if (pem.empty()) return InvalidArgumentError("the PEM text is empty");
+  if (pem.size() > static_cast<size_t>(INT_MAX)) return InvalidArgumentError("the PEM text is too large");
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (bio == nullptr) return InternalError("cannot allocate a BIO: " + OpenSslReason());
+  return Result<BioPtr>(std::move(bio));
+}
+
 // Converts a raw 64-byte r||s ECDSA P-256 signature to DER.
 Result<std::string> RawEcdsaToDer(std::string_view raw) {
   EcdsaSigPtr sig(ECDSA_SIG_new());
@@ -98,8 +109,7 @@ struct PublicKey::Rep {
 };
 
 Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (bio == nullptr) return InternalError("cannot allocate a BIO");
+  ASSIGN_OR_RETURN(BioPtr bio, PemBio(pem).Annotate("not a PEM public key"));
   PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (pkey == nullptr) return InvalidArgumentError("not a PEM public key: " + OpenSslReason());
   unsigned char* der = nullptr;
@@ -157,8 +167,7 @@ struct PrivateKey::Rep {
 };
 
 Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view passphrase) {
-  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (bio == nullptr) return InternalError("cannot allocate a BIO");
+  ASSIGN_OR_RETURN(BioPtr bio, PemBio(pem).Annotate("not a PKCS#8 PEM private key"));
   bool encrypted = pem.find("ENCRYPTED PRIVATE KEY") != std::string_view::npos;
   if (encrypted && passphrase.empty()) {
     return InvalidArgumentError("private key is encrypted and no passphrase was given");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <tuple>
 
 #include "core/encoding.h"
 
@@ -88,8 +89,10 @@ Result<Statement> ParseStatement(std::string_view payload, const StatementLimits
 
 Json BuildSlsaProvenance(const ProvenanceFacts& facts) {
   std::vector<ResourceDescriptor> dependencies = facts.resolved_dependencies;
-  std::sort(dependencies.begin(), dependencies.end(),
-            [](const ResourceDescriptor& a, const ResourceDescriptor& b) { return a.name < b.name; });
+  // Sort on every field: ordering by name alone leaves entries that share a name in input order.
+  std::sort(dependencies.begin(), dependencies.end(), [](const ResourceDescriptor& a, const ResourceDescriptor& b) {
+    return std::tie(a.name, a.uri, a.sha256) < std::tie(b.name, b.uri, b.sha256);
+  });
   Json resolved = Json::array();
   for (const ResourceDescriptor& d : dependencies) {
     Json r = {{"name", d.name}, {"digest", {{"sha256", d.sha256}}}};

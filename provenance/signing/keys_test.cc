@@ -1,0 +1,430 @@
+#include "provenance/signing/keys.h"
+
+#include <stdio_ext.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+
+#include "core/encoding.h"
+#include "core/file.h"
+#include "core/sha256.h"
+
+namespace fnseal {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Key ids computed outside fnseal, with
+// `openssl pkey -pubin -in KEY.pub.pem -outform DER | sha256sum` (see testdata/keys/README).
+constexpr char kEd25519KeyId[] = "db8af6bbc7b9b8bc1dcd4bc76d27c7cdaad2858a6559acee5f9cac985a6bd216";
+constexpr char kEd25519BKeyId[] = "ad6deabadc6c8dbe8f7f9b03e1d413e6893697ead0314bc68c868a42ba0752a3";
+constexpr char kEcdsaP256KeyId[] = "3d098064b5bbc6df1b719af7792e7535367b4ee456a95261cf4ed3c08fb34269";
+constexpr char kEncryptedKeyId[] = "b4aedec98ae2242b1c3fd94916d34adbc9f59dc83ca5c061d4f353c3724cfd78";
+// `openssl pkey -pubin -in ed25519.pub.pem -outform DER | openssl dgst -sha256 -binary | base64`.
+constexpr char kEd25519SigstoreHint[] = "24r2u8e5uLwdzUvHbSfHzarShYplWazuX5ysmFpr0hY=";
+constexpr char kPassphrase[] = "correct horse battery staple";
+
+testing::AssertionResult HasError(const Status& status, StatusCode code, std::string_view fragment) {
+  if (status.code() == code && status.message().find(fragment) != std::string::npos) {
+    return testing::AssertionSuccess();
+  }
+  return testing::AssertionFailure() << "expected " << StatusCodeName(code) << " containing '" << fragment << "', got "
+                                     << status.ToString();
+}
+
+template <typename T>
+testing::AssertionResult HasError(const Result<T>& result, StatusCode code, std::string_view fragment) {
+  if (result.ok()) return testing::AssertionFailure() << "expected an error, got a value";
+  return HasError(result.status(), code, fragment);
+}
+
+std::string ReadKeyFile(const std::string& name) {
+  Result<std::string> data = ReadFile("testdata/keys/" + name);
+  EXPECT_TRUE(data.ok()) << data.status().ToString();
+  return data.ok() ? *data : std::string();
+}
+
+PublicKey LoadPublic(const std::string& name) {
+  Result<PublicKey> key = PublicKey::FromPem(ReadKeyFile(name));
+  if (!key.ok()) {
+    ADD_FAILURE() << name << ": " << key.status().ToString();
+    std::abort();
+  }
+  return *key;
+}
+
+PrivateKey LoadPrivate(const std::string& name, std::string_view passphrase = {}) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile(name), passphrase);
+  if (!key.ok()) {
+    ADD_FAILURE() << name << ": " << key.status().ToString();
+    std::abort();
+  }
+  return *key;
+}
+
+// The DER bytes inside a single-block PEM file, decoded independently of OpenSSL.
+std::string PemBody(const std::string& pem) {
+  std::string b64;
+  size_t begin = pem.find('\n') + 1;
+  size_t end = pem.find("-----END");
+  for (size_t i = begin; i < end; ++i) {
+    if (pem[i] != '\n') b64.push_back(pem[i]);
+  }
+  Result<std::string> der = Base64Decode(b64);
+  EXPECT_TRUE(der.ok()) << der.status().ToString();
+  return der.ok() ? *der : std::string();
+}
+
+// Converts a DER ECDSA signature to the raw 64-byte r||s form, with OpenSSL's ECDSA_SIG.
+std::string DerToRawEcdsa(const std::string& der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size()));
+  EXPECT_NE(sig, nullptr);
+  if (sig == nullptr) return "";
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig, &r, &s);
+  std::string raw(64, '\0');
+  EXPECT_EQ(BN_bn2binpad(r, reinterpret_cast<unsigned char*>(raw.data()), 32), 32);
+  EXPECT_EQ(BN_bn2binpad(s, reinterpret_cast<unsigned char*>(raw.data()) + 32, 32), 32);
+  ECDSA_SIG_free(sig);
+  return raw;
+}
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir != nullptr ? dir : "/tmp") + "/keys_test." + name;
+}
+
+TEST(KeyAlgorithm, HasStableNames) {
+  EXPECT_EQ(KeyAlgorithmName(KeyAlgorithm::kEd25519), "ed25519");
+  EXPECT_EQ(KeyAlgorithmName(KeyAlgorithm::kEcdsaP256Sha256), "ecdsa-p256-sha256");
+}
+
+TEST(PublicKey, KeyIdIsTheSha256OfTheDerSpkiComputedByOpenSslCli) {
+  EXPECT_EQ(LoadPublic("ed25519.pub.pem").key_id(), kEd25519KeyId);
+  EXPECT_EQ(LoadPublic("ed25519-b.pub.pem").key_id(), kEd25519BKeyId);
+  EXPECT_EQ(LoadPublic("ecdsa-p256.pub.pem").key_id(), kEcdsaP256KeyId);
+}
+
+TEST(PublicKey, KeyIdIsTheSha256OfThePemBody) {
+  for (const char* name : {"ed25519.pub.pem", "ed25519-b.pub.pem", "ecdsa-p256.pub.pem"}) {
+    const std::string pem = ReadKeyFile(name);
+    const std::string der = PemBody(pem);
+    PublicKey key = LoadPublic(name);
+    EXPECT_EQ(key.spki_der(), der) << name;
+    EXPECT_EQ(key.key_id(), Sha256Hex(der)) << name;
+  }
+}
+
+TEST(PublicKey, SigstoreHintIsTheBase64OfTheSameDigest) {
+  PublicKey key = LoadPublic("ed25519.pub.pem");
+  EXPECT_EQ(key.sigstore_hint(), kEd25519SigstoreHint);
+  Result<std::string> digest = HexDecode(key.key_id());
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(key.sigstore_hint(), Base64Encode(*digest));
+  PublicKey ecdsa = LoadPublic("ecdsa-p256.pub.pem");
+  Result<std::string> ecdsa_digest = HexDecode(kEcdsaP256KeyId);
+  ASSERT_TRUE(ecdsa_digest.ok());
+  EXPECT_EQ(ecdsa.sigstore_hint(), Base64Encode(*ecdsa_digest));
+}
+
+TEST(PublicKey, ReportsItsAlgorithm) {
+  EXPECT_EQ(LoadPublic("ed25519.pub.pem").algorithm(), KeyAlgorithm::kEd25519);
+  EXPECT_EQ(LoadPublic("ecdsa-p256.pub.pem").algorithm(), KeyAlgorithm::kEcdsaP256Sha256);
+}
+
+TEST(PublicKey, ToPemReproducesTheOpenSslPemByteForByte) {
+  for (const char* name : {"ed25519.pub.pem", "ecdsa-p256.pub.pem"}) {
+    EXPECT_EQ(LoadPublic(name).ToPem(), ReadKeyFile(name)) << name;
+  }
+}
+
+TEST(PublicKey, ToPemRoundTripsThroughFromPem) {
+  PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
+  Result<PublicKey> again = PublicKey::FromPem(key.ToPem());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->key_id(), key.key_id());
+  EXPECT_EQ(again->spki_der(), key.spki_der());
+}
+
+TEST(PublicKey, RejectsAnEcdsaP384KeyNamingTheCurve) {
+  Result<PublicKey> key = PublicKey::FromPem(ReadKeyFile("ecdsa-p384.pub.pem"));
+  EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument, "ECDSA keys must use the P-256 curve, not 'secp384r1'"));
+}
+
+TEST(PublicKey, RejectsAnRsaKey) {
+  Result<PublicKey> key = PublicKey::FromPem(ReadKeyFile("rsa.pub.pem"));
+  EXPECT_TRUE(
+      HasError(key, StatusCode::kInvalidArgument, "unsupported key type (fnseal signs with Ed25519 or ECDSA P-256)"));
+}
+
+TEST(PublicKey, RejectsTextThatIsNotPem) {
+  EXPECT_TRUE(HasError(PublicKey::FromPem("hello"), StatusCode::kInvalidArgument, "not a PEM public key"));
+}
+
+TEST(PublicKey, RejectsEmptyInput) {
+  EXPECT_TRUE(HasError(PublicKey::FromPem(""), StatusCode::kInvalidArgument, "not a PEM public key"));
+  EXPECT_TRUE(HasError(PublicKey::FromPem(std::string_view()), StatusCode::kInvalidArgument, "empty"));
+}
+
+TEST(PublicKey, RejectsAPrivateKeyPem) {
+  EXPECT_TRUE(
+      HasError(PublicKey::FromPem(ReadKeyFile("ed25519.pem")), StatusCode::kInvalidArgument, "not a PEM public key"));
+}
+
+TEST(PublicKey, RejectsACorruptedPemBody) {
+  std::string pem = ReadKeyFile("ed25519.pub.pem");
+  size_t body = pem.find('\n') + 1;
+  pem[body + 4] = '*';  // not a base64 character
+  EXPECT_TRUE(HasError(PublicKey::FromPem(pem), StatusCode::kInvalidArgument, "not a PEM public key"));
+}
+
+TEST(PrivateKey, DerivesThePublicKeyOfItsPair) {
+  PrivateKey ed = LoadPrivate("ed25519.pem");
+  EXPECT_EQ(ed.public_key().key_id(), kEd25519KeyId);
+  EXPECT_EQ(ed.public_key().algorithm(), KeyAlgorithm::kEd25519);
+  EXPECT_EQ(ed.public_key().spki_der(), LoadPublic("ed25519.pub.pem").spki_der());
+  PrivateKey ec = LoadPrivate("ecdsa-p256.pem");
+  EXPECT_EQ(ec.public_key().key_id(), kEcdsaP256KeyId);
+  EXPECT_EQ(ec.public_key().algorithm(), KeyAlgorithm::kEcdsaP256Sha256);
+  EXPECT_EQ(ec.public_key().sigstore_hint(), LoadPublic("ecdsa-p256.pub.pem").sigstore_hint());
+}
+
+TEST(PrivateKey, LoadsAnEncryptedKeyWithItsPassphrase) {
+  const std::string passphrase = ReadKeyFile("ed25519-encrypted.passphrase");
+  ASSERT_EQ(passphrase, kPassphrase);
+  PrivateKey key = LoadPrivate("ed25519-encrypted.pem", passphrase);
+  EXPECT_EQ(key.public_key().key_id(), kEncryptedKeyId);
+  EXPECT_EQ(key.public_key().key_id(), LoadPublic("ed25519-encrypted.pub.pem").key_id());
+  Result<std::string> signature = key.Sign("message");
+  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+  EXPECT_TRUE(LoadPublic("ed25519-encrypted.pub.pem").Verify("message", *signature).ok());
+}
+
+TEST(PrivateKey, RejectsAnEncryptedKeyWithoutAPassphrase) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ed25519-encrypted.pem"));
+  EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument, "private key is encrypted and no passphrase was given"));
+}
+
+TEST(PrivateKey, RejectsAnEncryptedKeyWithAWrongPassphrase) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ed25519-encrypted.pem"), "incorrect horse");
+  EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument, "cannot decrypt the private key (wrong passphrase?)"));
+}
+
+TEST(PrivateKey, RejectsAnEncryptedKeyWithAPassphraseThatOnlyStartsRight) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ed25519-encrypted.pem"), "correct horse");
+  EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument, "cannot decrypt the private key"));
+}
+
+TEST(PrivateKey, IgnoresAPassphraseForAnUnencryptedKey) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ed25519.pem"), "unused");
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->public_key().key_id(), kEd25519KeyId);
+}
+
+// OpenSSL's fallback is to prompt on /dev/tty or stdin. In a child process without a controlling
+// terminal whose stdin holds the right passphrase, a prompt would make the load succeed (or hang
+// until the alarm fires); the loader must fail instead.
+TEST(PrivateKey, NeverPromptsForAPassphrase) {
+  const std::string legacy_path = TempPath("legacy-encrypted.pem");
+  const std::string command =
+      "openssl pkey -in testdata/keys/ecdsa-p256.pem -traditional -aes256 -passout 'pass:" + std::string(kPassphrase) +
+      "' -out '" + legacy_path + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const std::string pkcs8 = ReadKeyFile("ed25519-encrypted.pem");
+  Result<std::string> legacy = ReadFile(legacy_path);
+  ASSERT_TRUE(legacy.ok()) << legacy.status().ToString();
+  ASSERT_THAT(*legacy, HasSubstr("Proc-Type: 4,ENCRYPTED"));
+
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string typed = std::string(kPassphrase) + "\n" + kPassphrase + "\n" + kPassphrase + "\n";
+  ASSERT_EQ(::write(fds[1], typed.data(), typed.size()), static_cast<ssize_t>(typed.size()));
+  ::close(fds[1]);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::setsid();  // no controlling terminal: /dev/tty cannot be opened
+    ::dup2(fds[0], STDIN_FILENO);
+    // The stdin FILE may hold a sticky EOF or buffered bytes from before the fork.
+    __fpurge(stdin);
+    std::clearerr(stdin);
+    ::alarm(20);
+    int loaded = 0;
+    loaded += PrivateKey::FromPem(pkcs8).ok();
+    loaded += PrivateKey::FromPem(pkcs8, "wrong").ok();
+    loaded += PrivateKey::FromPem(*legacy).ok();
+    ::_exit(loaded == 0 ? 0 : 1);
+  }
+  ::close(fds[0]);
+  int wstatus = 0;
+  ASSERT_EQ(::waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFEXITED(wstatus)) << "the child hung or crashed (signal " << WTERMSIG(wstatus) << ")";
+  EXPECT_EQ(WEXITSTATUS(wstatus), 0) << "a key loaded with a passphrase read from stdin";
+}
+
+TEST(PrivateKey, RejectsAnEcdsaP384KeyNamingTheCurve) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ecdsa-p384.pem"));
+  EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument, "ECDSA keys must use the P-256 curve, not 'secp384r1'"));
+}
+
+TEST(PrivateKey, RejectsAPublicKeyPem) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ed25519.pub.pem"));
+  EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument, "not a PKCS#8 PEM private key"));
+}
+
+TEST(PrivateKey, RejectsEmptyInput) {
+  EXPECT_TRUE(HasError(PrivateKey::FromPem(""), StatusCode::kInvalidArgument, "not a PKCS#8 PEM private key"));
+  EXPECT_TRUE(HasError(PrivateKey::FromPem(std::string_view()), StatusCode::kInvalidArgument, "empty"));
+}
+
+TEST(Ed25519, SignsAndVerifies) {
+  PrivateKey key = LoadPrivate("ed25519.pem");
+  Result<std::string> signature = key.Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+  EXPECT_EQ(signature->size(), 64u);
+  EXPECT_TRUE(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", *signature).ok());
+}
+
+TEST(Ed25519, SignaturesAreDeterministic) {
+  PrivateKey key = LoadPrivate("ed25519.pem");
+  Result<std::string> first = key.Sign("same message");
+  Result<std::string> second = key.Sign("same message");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(*first, *second);
+}
+
+TEST(Ed25519, RejectsASignatureOverAnotherMessage) {
+  Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok());
+  Status status = LoadPublic("ed25519.pub.pem").Verify("attack at dusk", *signature);
+  EXPECT_TRUE(HasError(status, StatusCode::kPermissionDenied,
+                       std::string("signature does not verify with key ") + std::string(kEd25519KeyId, 16)));
+}
+
+TEST(Ed25519, RejectsASignatureByAnotherKey) {
+  Result<std::string> signature = LoadPrivate("ed25519-b.pem").Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(HasError(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", *signature),
+                       StatusCode::kPermissionDenied, "signature does not verify"));
+}
+
+TEST(Ed25519, RejectsAFlippedSignatureBit) {
+  Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok());
+  std::string bad = *signature;
+  bad[10] = static_cast<char>(bad[10] ^ 0x01);
+  EXPECT_TRUE(HasError(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", bad), StatusCode::kPermissionDenied,
+                       "signature does not verify"));
+}
+
+TEST(Ed25519, RejectsSignaturesOfTheWrongLength) {
+  PublicKey key = LoadPublic("ed25519.pub.pem");
+  Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("m");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(HasError(key.Verify("m", ""), StatusCode::kPermissionDenied, "signature does not verify"));
+  EXPECT_TRUE(
+      HasError(key.Verify("m", signature->substr(0, 63)), StatusCode::kPermissionDenied, "signature does not verify"));
+  EXPECT_TRUE(HasError(key.Verify("m", *signature + "x"), StatusCode::kPermissionDenied, "signature does not verify"));
+}
+
+TEST(EcdsaP256, SignsWithDerAndVerifies) {
+  PrivateKey key = LoadPrivate("ecdsa-p256.pem");
+  Result<std::string> signature = key.Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+  ASSERT_GE(signature->size(), 8u);
+  EXPECT_EQ(static_cast<unsigned char>((*signature)[0]), 0x30) << "not a DER SEQUENCE";
+  EXPECT_TRUE(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dawn", *signature).ok());
+}
+
+TEST(EcdsaP256, VerifiesARawRConcatenatedWithSSignature) {
+  Result<std::string> der = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
+  ASSERT_TRUE(der.ok());
+  const std::string raw = DerToRawEcdsa(*der);
+  ASSERT_EQ(raw.size(), 64u);
+  PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
+  EXPECT_TRUE(key.Verify("attack at dawn", raw).ok());
+  EXPECT_TRUE(HasError(key.Verify("attack at dusk", raw), StatusCode::kPermissionDenied, "signature does not verify"));
+  std::string bad = raw;
+  bad[40] = static_cast<char>(bad[40] ^ 0x80);  // inside s
+  EXPECT_TRUE(HasError(key.Verify("attack at dawn", bad), StatusCode::kPermissionDenied, "signature does not verify"));
+}
+
+TEST(EcdsaP256, RejectsARawSignatureWithTheHalvesSwapped) {
+  Result<std::string> der = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
+  ASSERT_TRUE(der.ok());
+  const std::string raw = DerToRawEcdsa(*der);
+  ASSERT_EQ(raw.size(), 64u);
+  EXPECT_TRUE(HasError(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dawn", raw.substr(32) + raw.substr(0, 32)),
+                       StatusCode::kPermissionDenied, "signature does not verify"));
+}
+
+TEST(EcdsaP256, RejectsASignatureOverAnotherMessage) {
+  Result<std::string> signature = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(HasError(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dusk", *signature),
+                       StatusCode::kPermissionDenied,
+                       std::string("signature does not verify with key ") + std::string(kEcdsaP256KeyId, 16)));
+}
+
+TEST(EcdsaP256, RejectsADerSignatureWithTrailingBytes) {
+  Result<std::string> signature = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
+  ASSERT_TRUE(signature.ok());
+  PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
+  ASSERT_TRUE(key.Verify("attack at dawn", *signature).ok());
+  EXPECT_TRUE(HasError(key.Verify("attack at dawn", *signature + std::string(1, '\0')), StatusCode::kPermissionDenied,
+                       "signature does not verify"));
+}
+
+TEST(EcdsaP256, RejectsGarbageOfEveryLength) {
+  PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
+  for (size_t size : {0, 1, 8, 63, 64, 65, 72}) {
+    EXPECT_TRUE(HasError(key.Verify("m", std::string(size, '\x01')), StatusCode::kPermissionDenied,
+                         "signature does not verify"))
+        << size;
+  }
+}
+
+TEST(EcdsaP256, RejectsAnEd25519Signature) {
+  Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("m");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(HasError(LoadPublic("ecdsa-p256.pub.pem").Verify("m", *signature), StatusCode::kPermissionDenied,
+                       "signature does not verify"));
+}
+
+TEST(EcdsaP256, VerifiesASignatureMadeByTheOpenSslCli) {
+  const std::string message_path = TempPath("ecdsa-message");
+  const std::string signature_path = TempPath("ecdsa-signature");
+  ASSERT_TRUE(WriteFileAtomic(message_path, "signed by the openssl CLI").ok());
+  const std::string command = "openssl pkeyutl -sign -rawin -digest sha256 -inkey testdata/keys/ecdsa-p256.pem -in '" +
+                              message_path + "' -out '" + signature_path + "'";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  Result<std::string> signature = ReadFile(signature_path);
+  ASSERT_TRUE(signature.ok());
+  PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
+  EXPECT_TRUE(key.Verify("signed by the openssl CLI", *signature).ok());
+  EXPECT_TRUE(HasError(key.Verify("signed by someone else", *signature), StatusCode::kPermissionDenied,
+                       "signature does not verify"));
+}
+
+TEST(WipeString, ZeroesAndClears) {
+  std::string secret = "hunter2";
+  WipeString(&secret);
+  EXPECT_TRUE(secret.empty());
+  std::string empty;
+  WipeString(&empty);
+  EXPECT_TRUE(empty.empty());
+}
+
+}  // namespace
+}  // namespace fnseal
