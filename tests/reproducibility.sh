@@ -1,25 +1,25 @@
 #!/usr/bin/env bash
-# Builds the example bundles from scratch in two copies of the source tree at different paths,
-# with different output bases, umasks and time zones, and checks that every .fnb is
-# bit-identical to the one built in this tree. Prints the digests.
+# Builds the example bundles in two copies of the source tree at different paths, with their own
+# output bases, umasks and time zones, and checks that every .fnb is bit-identical to the one
+# built in this tree. Prints the digests. The copies' output bases persist under ~/.cache so a
+# second run only rebuilds what changed (Bazel's cache is keyed by content, not path or time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 targets=(//examples/hello:hello_bundle)
 bundles=(examples/hello/hello_bundle.fnb)
 
-scratch=$(mktemp -d)
+scratch="${XDG_CACHE_HOME:-$HOME/.cache}/fnseal-repro/$(pwd | sha256sum | cut -c1-16)"
 cleanup() {
   for ob in "$scratch"/ob-*; do
     [[ -d $ob ]] && bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
   done
-  chmod -R u+w "$scratch" 2>/dev/null || true
-  rm -rf "$scratch"
 }
 trap cleanup EXIT
 
 # Copies the files git knows about (tracked and new, not ignored) to $1.
 copy_tree() {
+  rm -rf "$1"
   mkdir -p "$1"
   git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$1"
 }

@@ -12,7 +12,7 @@ output_base="${XDG_CACHE_HOME:-$HOME/.cache}/fnseal-fuzz/$(pwd | sha256sum | cut
 work=$(mktemp -d)
 trap 'bazel --output_base="$output_base" shutdown >/dev/null 2>&1 || true' EXIT
 
-if ! bazel --output_base="$output_base" build --config=fuzz "${targets[@]/#///tests/fuzz:}" >"$work/build.log" 2>&1; then
+if ! bazel --output_base="$output_base" build --config=fuzz --symlink_prefix=/ "${targets[@]/#///tests/fuzz:}" >"$work/build.log" 2>&1; then
   grep -v 'Cannot export local symbol' "$work/build.log" >&2
   exit 1
 fi
