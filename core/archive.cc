@@ -1,6 +1,5 @@
 #include "core/archive.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -109,27 +108,6 @@ class OwnedFdSink : public ByteSink {
   int fd_;
   FdSink sink_;
 };
-
-// Removes `path` and everything below it; best effort (used only to undo a failed extraction
-// inside a directory this process created).
-void RemoveTree(const std::string& path) {
-  struct stat st;
-  if (::lstat(path.c_str(), &st) != 0) return;
-  if (S_ISDIR(st.st_mode)) {
-    if (DIR* dir = ::opendir(path.c_str())) {
-      std::vector<std::string> names;
-      while (struct dirent* e = ::readdir(dir)) {
-        std::string name = e->d_name;
-        if (name != "." && name != "..") names.push_back(name);
-      }
-      ::closedir(dir);
-      for (const std::string& name : names) RemoveTree(path + "/" + name);
-    }
-    ::rmdir(path.c_str());
-  } else {
-    ::unlink(path.c_str());
-  }
-}
 
 // Creates directory `relative` (and missing parents) under `root_fd`, never following symlinks.
 Status MakeDirectories(int root_fd, const std::string& relative, const std::string& shown_root) {

@@ -48,6 +48,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t 
 // True if `path` exists (any file type; symlinks are not followed).
 bool PathExists(const std::string& path);
 
+// Removes `path` and, if it is a directory, everything below it, never following symlinks.
+// Best effort: for undoing work in a directory this process created.
+void RemoveTree(const std::string& path);
+
 }  // namespace fnseal
 
 #endif  // FNSEAL_CORE_FILE_H_

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/archive_path.h"
+#include "core/sha256.h"
 
 namespace fnseal {
 namespace {
@@ -142,14 +143,17 @@ Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime) 
   return plan;
 }
 
-Status WriteTar(const TarPlan& plan, ByteSink* out) {
+Status WriteTar(const TarPlan& plan, ByteSink* out, std::vector<std::string>* sha256s) {
   std::string buffer(1 << 16, '\0');
+  Sha256 hash;
+  if (sha256s != nullptr) sha256s->assign(plan.entries.size(), std::string());
   for (size_t i = 0; i < plan.entries.size(); ++i) {
     const TarEntryInfo& e = plan.entries[i];
     RETURN_IF_ERROR(out->Write(EntryHeaders(e)));
     if (e.is_directory) continue;
     const ArchiveInput* input = plan.inputs[i];
     if (input->source_path.empty()) {
+      if (sha256s != nullptr) hash.Update(input->content);
       RETURN_IF_ERROR(out->Write(input->content));
     } else {
       ASSIGN_OR_RETURN(auto source, FileSource::Open(input->source_path));
@@ -159,12 +163,14 @@ Status WriteTar(const TarPlan& plan, ByteSink* out) {
         if (n == 0) break;
         written += n;
         if (written > e.size) break;
+        if (sha256s != nullptr) hash.Update(buffer.data(), n);
         RETURN_IF_ERROR(out->Write(std::string_view(buffer.data(), n)));
       }
       if (written != e.size) {
         return DataLossError("'" + input->source_path + "' changed size while being archived");
       }
     }
+    if (sha256s != nullptr) (*sha256s)[i] = hash.FinishHex();
     RETURN_IF_ERROR(out->Write(std::string(PaddedSize(e.size) - e.size, '\0')));
   }
   return out->Write(std::string(2 * kBlock, '\0'));

@@ -57,7 +57,9 @@ struct TarPlan {
 Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime = kDefaultArchiveMtime);
 
 // Writes the planned archive to `out`. DataLoss if a source file changed size meanwhile.
-Status WriteTar(const TarPlan& plan, ByteSink* out);
+// If `sha256s` is given it receives, parallel to plan.entries, each file's lowercase hex sha256
+// (empty for directories), computed from the bytes as they are written.
+Status WriteTar(const TarPlan& plan, ByteSink* out, std::vector<std::string>* sha256s = nullptr);
 
 // Limits a TarReader enforces; exceeding one is ResourceExhausted.
 struct TarLimits {
