@@ -80,6 +80,7 @@ Result<BundleVerification> VerifyBundle(const std::string& bundle_path, const st
       signers = std::move(both);
     }
     out.attestations.push_back(path);
+    out.statements.push_back(std::move(verified.payload));
     out.predicate_types.push_back(statement.predicate_type);
   }
 

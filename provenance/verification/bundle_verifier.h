@@ -23,6 +23,7 @@ struct BundleVerification {
   std::string entrypoint;
   std::vector<BundleFile> files;           // verified files (contents not kept)
   std::vector<std::string> attestations;   // envelope paths
+  std::vector<std::string> statements;     // per attestation: the exact payload bytes verified
   std::vector<std::string> predicate_types;
   std::vector<std::string> key_ids;        // trusted keys that signed every attestation
 };

@@ -134,6 +134,12 @@ TEST_F(BundleVerifierTest, AcceptsASignedBundleAndReportsWhatItHolds) {
   EXPECT_EQ(result->files[1].path, "manifest.json");
   EXPECT_EQ(result->key_ids, std::vector<std::string>{key_a_.public_key().key_id()});
   EXPECT_EQ(result->predicate_types, std::vector<std::string>{kSlsaProvenanceV1});
+  // The verified statement is handed back as the exact signed payload bytes.
+  Result<BundleContents> contents = ReadBundle(signed_, /*keep_contents=*/false);
+  ASSERT_TRUE(contents.ok());
+  Result<DsseEnvelope> envelope = ParseDsseEnvelope(contents->attestations.at("attestations/provenance.dsse.json"));
+  ASSERT_TRUE(envelope.ok());
+  EXPECT_EQ(result->statements, std::vector<std::string>{envelope->payload});
 }
 
 TEST_F(BundleVerifierTest, SigningIsDeterministic) {

@@ -1,11 +1,15 @@
-// fnseal verify: checks a signed bundle against trusted public keys.
+// fnseal verify: checks a signed bundle against trusted public keys or a trust policy.
 #include <cstdio>
+#include <ctime>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/json.h"
+#include "provenance/statement/statement.h"
 #include "provenance/verification/bundle_verifier.h"
+#include "provenance/verification/trust_policy.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/key_loading.h"
 
@@ -16,46 +20,98 @@ struct Options {
   std::string bundle;
   std::vector<std::string> keys;
   int threshold = 1;
+  std::string policy;
+  std::string at;
   bool json = false;
 };
 
-Outcome RunVerify(const Options& o) {
-  ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadPublicKeys(o.keys));
-  if (o.threshold < 1) return Outcome::Usage("--threshold must be at least 1");
-  Result<BundleVerification> result = VerifyBundle(o.bundle, keys, o.threshold);
-  if (!result.ok()) {
-    if (result.status().code() == StatusCode::kNotFound) return result.status();
-    if (o.json) {
-      std::fputs(PrettyJsonDump({{"bundle", o.bundle}, {"verified", false}, {"error", result.status().message()}})
-                     .c_str(),
-                 stdout);
-    }
-    return Outcome::VerificationFailed(result.status().Annotate("verification failed"));
+// The policy facts to report next to the bundle's, when verifying with --policy.
+struct PolicyReport {
+  std::string file;
+  std::string verified_at;
+  std::vector<std::string> key_names;
+  std::vector<std::string> builder_ids;
+  std::vector<std::string> source_uris;
+};
+
+Json PolicyJson(const PolicyReport& p, bool accepted) {
+  Json out = {{"file", p.file}, {"verifiedAt", p.verified_at}, {"accepted", accepted}};
+  if (accepted) {
+    out["keys"] = p.key_names;
+    out["builderIds"] = p.builder_ids;
+    out["sourceUris"] = p.source_uris;
   }
-  const BundleVerification& v = *result;
+  return out;
+}
+
+Outcome Rejected(const Options& o, const Status& status, const std::optional<PolicyReport>& policy) {
+  if (status.code() == StatusCode::kNotFound) return status;
+  if (o.json) {
+    Json report = {{"bundle", o.bundle}, {"verified", false}, {"error", status.message()}};
+    if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/false);
+    std::fputs(PrettyJsonDump(report).c_str(), stdout);
+  }
+  return Outcome::VerificationFailed(status.Annotate("verification failed"));
+}
+
+Outcome Report(const Options& o, const BundleVerification& v, const std::optional<PolicyReport>& policy) {
   if (o.json) {
     Json files = Json::array();
     for (const BundleFile& f : v.files) files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}});
-    std::fputs(PrettyJsonDump({{"bundle", o.bundle},
-                               {"verified", true},
-                               {"function", v.function_name},
-                               {"entrypoint", v.entrypoint},
-                               {"files", files},
-                               {"attestations", v.attestations},
-                               {"predicateTypes", v.predicate_types},
-                               {"keyIds", v.key_ids}})
-                   .c_str(),
-               stdout);
+    Json report = {{"bundle", o.bundle},
+                   {"verified", true},
+                   {"function", v.function_name},
+                   {"entrypoint", v.entrypoint},
+                   {"files", files},
+                   {"attestations", v.attestations},
+                   {"predicateTypes", v.predicate_types},
+                   {"keyIds", v.key_ids}};
+    if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/true);
+    std::fputs(PrettyJsonDump(report).c_str(), stdout);
     return OkStatus();
   }
   std::printf("verified %s\n", o.bundle.c_str());
   std::printf("  function    %s (entrypoint %s)\n", v.function_name.c_str(), v.entrypoint.c_str());
   std::printf("  files       %zu, each matching its signed sha256\n", v.files.size());
-  for (const BundleFile& f : v.files) std::printf("              %s  %s\n", f.sha256.substr(0, 16).c_str(), f.path.c_str());
+  for (const BundleFile& f : v.files)
+    std::printf("              %s  %s\n", f.sha256.substr(0, 16).c_str(), f.path.c_str());
   std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");
   for (const std::string& id : v.key_ids) std::printf(" %s", id.substr(0, 16).c_str());
   std::printf("\n");
+  if (policy) {
+    std::printf("  policy      %s, accepted at %s\n", policy->file.c_str(), policy->verified_at.c_str());
+    std::printf("  policy keys");
+    for (const std::string& name : policy->key_names) std::printf(" %s", name.c_str());
+    std::printf("\n");
+    for (const std::string& id : policy->builder_ids) std::printf("  builder     %s\n", id.c_str());
+    for (const std::string& uri : policy->source_uris) std::printf("  source      %s\n", uri.c_str());
+  }
   return OkStatus();
+}
+
+Outcome RunWithKeys(const Options& o) {
+  ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadPublicKeys(o.keys));
+  if (o.threshold < 1) return Outcome::Usage("--threshold must be at least 1");
+  Result<BundleVerification> result = VerifyBundle(o.bundle, keys, o.threshold);
+  if (!result.ok()) return Rejected(o, result.status(), std::nullopt);
+  return Report(o, *result, std::nullopt);
+}
+
+Outcome RunWithPolicy(const Options& o) {
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (!o.at.empty()) {
+    Result<int64_t> at = ParseRfc3339Utc(o.at);
+    if (!at.ok()) return Outcome::Usage("--at: " + at.status().message());
+    now = *at;
+  }
+  ASSIGN_OR_RETURN(TrustPolicy policy, LoadTrustPolicyFile(o.policy));
+  PolicyReport report{o.policy, Rfc3339Utc(now), {}, {}, {}};
+  Result<PolicyVerification> result = VerifyBundleWithPolicy(o.bundle, policy, now);
+  if (!result.ok()) return Rejected(o, result.status(), report);
+  report.key_names = result->key_names;
+  report.builder_ids = result->builder_ids;
+  report.source_uris = result->source_uris;
+  return Report(o, result->bundle, report);
 }
 
 }  // namespace
@@ -65,12 +121,24 @@ Action SetupVerify(CLI::App* app) {
   app->footer(
       "Verify a signed bundle: each attestation's DSSE signatures against the trusted keys (the\n"
       "bundle never chooses the key), its statement, and that every file in the bundle is a signed\n"
-      "subject with a matching sha256 - no file extra, none missing. Exits 3 when verification fails.");
+      "subject with a matching sha256 - no file extra, none missing. With --policy the keys, their\n"
+      "validity windows, the threshold, the accepted predicate types, builders and source\n"
+      "repositories come from a trust policy (docs/trust-policy.md). Exits 3 when verification fails.");
   app->add_option("bundle", o->bundle, "Bundle to verify (.fnb)")->required();
-  app->add_option("--key", o->keys, "Trusted public key, SPKI PEM (repeatable)")->required();
-  app->add_option("--threshold", o->threshold, "Distinct trusted keys that must have signed")->capture_default_str();
+  CLI::Option* key = app->add_option("--key", o->keys, "Trusted public key, SPKI PEM (repeatable)");
+  CLI::Option* threshold =
+      app->add_option("--threshold", o->threshold, "Distinct trusted keys that must have signed (with --key)")
+          ->capture_default_str();
+  CLI::Option* policy =
+      app->add_option("--policy", o->policy, "Trust policy JSON file (instead of --key and --threshold)");
+  policy->excludes(key)->excludes(threshold);
+  app->add_option("--at", o->at, "Check key validity windows at this RFC 3339 UTC time, not now (audits)")
+      ->needs(policy);
   app->add_flag("--json", o->json, "Print a JSON report");
-  return [o] { return RunVerify(*o); };
+  return [o]() -> Outcome {
+    if (o->policy.empty() && o->keys.empty()) return Outcome::Usage("verify needs --key or --policy");
+    return o->policy.empty() ? RunWithKeys(*o) : RunWithPolicy(*o);
+  };
 }
 
 }  // namespace fnseal::cli

@@ -1,0 +1,552 @@
+#include "provenance/verification/trust_policy.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "bundle/bundle.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "provenance/statement/statement.h"
+
+namespace fnseal {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kBuilder[] = "https://fnseal.dev/builders/test";
+constexpr char kSourceUri[] = "git+https://github.com/example/hello@refs/heads/main";
+constexpr int64_t k2026_01_01 = 1767225600;
+constexpr int64_t k2026_06_01 = 1780272000;  // "now" in the evaluation tests
+constexpr int64_t k2027_01_01 = 1798761600;
+
+std::string TempDir() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr ? dir : "/tmp";
+}
+
+std::string ReadTestFile(const std::string& path) {
+  Result<std::string> bytes = ReadFile(path);
+  EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  return bytes.ok() ? *bytes : std::string();
+}
+
+PrivateKey LoadKey(const std::string& name) {
+  Result<PrivateKey> key = PrivateKey::FromPem(ReadTestFile("testdata/keys/" + name));
+  EXPECT_TRUE(key.ok()) << key.status().ToString();
+  return std::move(key).value();
+}
+
+Json Key(const std::string& name, const std::string& pub_file, const char* from = nullptr,
+         const char* until = nullptr) {
+  Json key = {{"name", name}, {"publicKey", ReadTestFile("testdata/keys/" + pub_file)}};
+  if (from != nullptr) key["validFrom"] = from;
+  if (until != nullptr) key["validUntil"] = until;
+  return key;
+}
+
+// A valid policy: key A for 2026, threshold 1, SLSA provenance from the test builder.
+Json BasePolicy() {
+  return {
+      {"version", 1},
+      {"keys", Json::array({Key("release-2026", "ed25519.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")})},
+      {"threshold", 1},
+      {"predicateTypes", Json::array({kSlsaProvenanceV1})},
+      {"builders", {{{"id", kBuilder}}}}};
+}
+
+void ExpectParseError(const Json& doc, StatusCode code, const std::string& fragment) {
+  Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
+  ASSERT_FALSE(policy.ok()) << "the policy parsed: " << doc.dump();
+  EXPECT_EQ(policy.status().code(), code) << policy.status().ToString();
+  EXPECT_THAT(policy.status().message(), HasSubstr(fragment));
+}
+
+void ExpectParseError(const Json& doc, const std::string& fragment) {
+  ExpectParseError(doc, StatusCode::kInvalidArgument, fragment);
+}
+
+// --- ParseRfc3339Utc ----------------------------------------------------------------------------
+
+TEST(ParseRfc3339Utc, ParsesUtcTimes) {
+  EXPECT_EQ(*ParseRfc3339Utc("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(*ParseRfc3339Utc("2000-01-01T00:00:00Z"), 946684800);
+  EXPECT_EQ(*ParseRfc3339Utc("2000-02-29T23:59:59Z"), 951868799);
+  EXPECT_EQ(*ParseRfc3339Utc("2026-01-01T00:00:00Z"), k2026_01_01);
+  EXPECT_EQ(*ParseRfc3339Utc("2038-01-19T03:14:08Z"), 2147483648);
+  EXPECT_EQ(*ParseRfc3339Utc("1969-12-31T23:59:59Z"), -1);
+}
+
+TEST(ParseRfc3339Utc, RoundTripsWithRfc3339Utc) {
+  for (int64_t t : {int64_t{0}, int64_t{951782400}, k2026_06_01, int64_t{4102444799}}) {
+    EXPECT_EQ(*ParseRfc3339Utc(Rfc3339Utc(t)), t) << t;
+  }
+}
+
+TEST(ParseRfc3339Utc, RejectsOtherShapesAndImpossibleDates) {
+  for (const char* text :
+       {"", "2026-01-01", "2026-01-01 00:00:00Z", "2026-01-01T00:00:00", "2026-01-01T00:00:00z", "2026-01-01t00:00:00Z",
+        "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00.5Z", "2026-1-01T00:00:00Z", "2026-13-01T00:00:00Z",
+        "2026-00-01T00:00:00Z", "2026-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2026-04-31T00:00:00Z",
+        "2026-01-01T24:00:00Z", "2026-01-01T00:60:00Z", "2026-12-31T23:59:60Z", "+026-01-01T00:00:00Z"}) {
+    Result<int64_t> t = ParseRfc3339Utc(text);
+    ASSERT_FALSE(t.ok()) << "'" << text << "' parsed";
+    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(t.status().message(), HasSubstr("is not an RFC 3339 UTC time"));
+  }
+  EXPECT_TRUE(ParseRfc3339Utc("2024-02-29T00:00:00Z").ok());
+  EXPECT_TRUE(ParseRfc3339Utc("2000-02-29T00:00:00Z").ok());
+}
+
+// --- ParseTrustPolicy ---------------------------------------------------------------------------
+
+TEST(ParseTrustPolicy, ParsesEveryField) {
+  Json doc = BasePolicy();
+  doc["$schema"] = "https://fnseal.dev/schemas/trust-policy.schema.json";
+  doc["keys"].push_back(Key("release-2027", "ed25519-b.pub.pem", "2026-12-01T00:00:00Z"));
+  doc["threshold"] = 2;
+  doc["builders"].push_back({{"idPrefix", "https://ci.example.com/"}});
+  doc["sourceRepositories"] = {{{"uri", kSourceUri}}, {{"uriPrefix", "git+https://github.com/example/"}}};
+  doc["limits"] = {{"maxBundleBytes", 1 << 20}, {"maxAttestationBytes", 4096}};
+  Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  ASSERT_EQ(policy->keys.size(), 2u);
+  EXPECT_EQ(policy->keys[0].name, "release-2026");
+  EXPECT_EQ(policy->keys[0].public_key.key_id(), LoadKey("ed25519.pem").public_key().key_id());
+  EXPECT_EQ(policy->keys[0].valid_from, k2026_01_01);
+  EXPECT_EQ(policy->keys[0].valid_until, k2027_01_01);
+  EXPECT_EQ(policy->keys[1].valid_until, std::nullopt);
+  EXPECT_EQ(policy->threshold, 2);
+  EXPECT_THAT(policy->predicate_types, ElementsAre(kSlsaProvenanceV1));
+  ASSERT_EQ(policy->builders.size(), 2u);
+  EXPECT_FALSE(policy->builders[0].prefix);
+  EXPECT_TRUE(policy->builders[1].prefix);
+  EXPECT_TRUE(policy->builders[1].Matches("https://ci.example.com/runner/7"));
+  EXPECT_FALSE(policy->builders[1].Matches("https://ci.example.com.evil.net/"));
+  EXPECT_TRUE(policy->builders[0].Matches(kBuilder));
+  EXPECT_FALSE(policy->builders[0].Matches(std::string(kBuilder) + "/v2"));
+  ASSERT_EQ(policy->source_repositories.size(), 2u);
+  EXPECT_EQ(policy->max_bundle_bytes, uint64_t{1} << 20);
+  EXPECT_EQ(policy->max_attestation_bytes, 4096u);
+}
+
+TEST(ParseTrustPolicy, RejectsAnUnknownTopLevelField) {
+  Json doc = BasePolicy();
+  doc["trustEverything"] = true;
+  ExpectParseError(doc, "trust policy: unknown field 'trustEverything'");
+}
+
+TEST(ParseTrustPolicy, RejectsUnknownNestedFieldsByTheirPath) {
+  Json key = BasePolicy();
+  key["keys"][0]["keyId"] = "abc";
+  ExpectParseError(key, "trust policy: unknown field 'keys[0].keyId'");
+  Json builder = BasePolicy();
+  builder["builders"].push_back({{"idPrefix", "https://ci.example.com/"}, {"trusted", true}});
+  ExpectParseError(builder, "trust policy: unknown field 'builders[1].trusted'");
+  Json limits = BasePolicy();
+  limits["limits"] = {{"maxBundleSize", 10}};
+  ExpectParseError(limits, "trust policy: unknown field 'limits.maxBundleSize'");
+  Json source = BasePolicy();
+  source["sourceRepositories"] = {{{"uri", kSourceUri}, {"ref", "main"}}};
+  ExpectParseError(source, "trust policy: unknown field 'sourceRepositories[0].ref'");
+}
+
+TEST(ParseTrustPolicy, RejectsThresholdZeroAndNegative) {
+  Json doc = BasePolicy();
+  doc["threshold"] = 0;
+  ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not 0");
+  doc["threshold"] = -1;
+  ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not -1");
+  doc["threshold"] = 1.0;
+  ExpectParseError(doc, "trust policy field 'threshold': must be an integer");
+  doc.erase("threshold");
+  ExpectParseError(doc, "trust policy field 'threshold': is required");
+}
+
+TEST(ParseTrustPolicy, RejectsThresholdAboveTheNumberOfKeys) {
+  Json doc = BasePolicy();
+  doc["threshold"] = 2;
+  ExpectParseError(doc, "trust policy field 'threshold': 2 is more than the 1 key(s) the policy lists");
+  doc["threshold"] = uint64_t{1} << 40;
+  ExpectParseError(doc, "is more than the 1 key(s)");
+}
+
+TEST(ParseTrustPolicy, RejectsTheSameKeyTwiceUnderAnotherName) {
+  Json doc = BasePolicy();
+  doc["keys"].push_back(Key("release-2026-copy", "ed25519.pub.pem"));
+  ExpectParseError(doc, "trust policy field 'keys[1]': key 'release-2026-copy' is the same key as 'release-2026'");
+}
+
+TEST(ParseTrustPolicy, RejectsADuplicateKeyName) {
+  Json doc = BasePolicy();
+  doc["keys"].push_back(Key("release-2026", "ed25519-b.pub.pem"));
+  ExpectParseError(doc, "trust policy field 'keys[1]': key name 'release-2026' is already used by keys[0]");
+}
+
+TEST(ParseTrustPolicy, RejectsBadTimeFormats) {
+  for (const char* text : {"2026-01-01", "2026-01-01T00:00:00+01:00", "2026-02-30T00:00:00Z", "tomorrow"}) {
+    Json doc = BasePolicy();
+    doc["keys"][0]["validFrom"] = text;
+    ExpectParseError(doc,
+                     std::string("trust policy field 'keys[0].validFrom': '") + text + "' is not an RFC 3339 UTC time");
+  }
+  Json number = BasePolicy();
+  number["keys"][0]["validUntil"] = 1798761600;
+  ExpectParseError(number, "trust policy field 'keys[0].validUntil': must be a string, not number");
+}
+
+TEST(ParseTrustPolicy, RejectsValidFromNotBeforeValidUntil) {
+  Json equal = BasePolicy();
+  equal["keys"][0]["validUntil"] = "2026-01-01T00:00:00Z";
+  ExpectParseError(equal,
+                   "trust policy field 'keys[0]': key 'release-2026' has validFrom 2026-01-01T00:00:00Z "
+                   "not before validUntil 2026-01-01T00:00:00Z");
+  Json reversed = BasePolicy();
+  reversed["keys"][0]["validFrom"] = "2027-06-01T00:00:00Z";
+  ExpectParseError(reversed, "has validFrom 2027-06-01T00:00:00Z not before validUntil 2027-01-01T00:00:00Z");
+}
+
+TEST(ParseTrustPolicy, RejectsDuplicateJsonKeys) {
+  std::string text = BasePolicy().dump();
+  text.insert(1, "\"threshold\":1,");
+  Result<TrustPolicy> policy = ParseTrustPolicy(text);
+  ASSERT_FALSE(policy.ok());
+  EXPECT_EQ(policy.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(policy.status().message(), HasSubstr("trust policy has the key 'threshold' twice"));
+  // Nested objects too: two public keys in one entry must not let parsers disagree.
+  std::string nested = BasePolicy().dump();
+  nested.insert(nested.find("\"name\":"), "\"name\":\"shadow\",");
+  EXPECT_THAT(ParseTrustPolicy(nested).status().message(), HasSubstr("has the key 'name' twice"));
+}
+
+TEST(ParseTrustPolicy, RejectsDeepNesting) {
+  std::string text = "{\"version\":1,\"keys\":" + std::string(100, '[') + std::string(100, ']') + "}";
+  Result<TrustPolicy> policy = ParseTrustPolicy(text);
+  ASSERT_FALSE(policy.ok());
+  EXPECT_EQ(policy.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(policy.status().message(), HasSubstr("trust policy nests deeper than the limit of 16"));
+}
+
+TEST(ParseTrustPolicy, RejectsAnOversizedDocument) {
+  std::string text = BasePolicy().dump();
+  text.append((1 << 20) + 1 - text.size() + 1, ' ');
+  EXPECT_EQ(ParseTrustPolicy(text).status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST(ParseTrustPolicy, RequiresVersionOne) {
+  Json doc = BasePolicy();
+  doc["version"] = 2;
+  ExpectParseError(doc, "trust policy field 'version': must be 1, not 2");
+  doc.erase("version");
+  ExpectParseError(doc, "trust policy field 'version': is required");
+}
+
+TEST(ParseTrustPolicy, RejectsMissingOrEmptyLists) {
+  Json no_keys = BasePolicy();
+  no_keys["keys"] = Json::array();
+  ExpectParseError(no_keys, "trust policy field 'keys': must not be empty");
+  Json no_types = BasePolicy();
+  no_types.erase("predicateTypes");
+  ExpectParseError(no_types, "trust policy field 'predicateTypes': is required");
+  Json no_builders = BasePolicy();
+  no_builders.erase("builders");
+  ExpectParseError(no_builders, "trust policy field 'builders': is required");
+  Json empty_sources = BasePolicy();
+  empty_sources["sourceRepositories"] = Json::array();
+  ExpectParseError(empty_sources, "trust policy field 'sourceRepositories': must not be empty");
+  Json twice = BasePolicy();
+  twice["predicateTypes"].push_back(kSlsaProvenanceV1);
+  ExpectParseError(twice, "trust policy field 'predicateTypes[1]': 'https://slsa.dev/provenance/v1' is listed twice");
+}
+
+TEST(ParseTrustPolicy, RejectsBuildersWhenSlsaProvenanceIsNotAccepted) {
+  Json doc = BasePolicy();
+  doc["predicateTypes"] = Json::array({"https://spdx.dev/Document"});
+  ExpectParseError(doc, "trust policy field 'builders': applies only to SLSA provenance");
+}
+
+TEST(ParseTrustPolicy, RejectsMalformedPatterns) {
+  Json both = BasePolicy();
+  both["builders"][0]["idPrefix"] = "https://fnseal.dev/";
+  ExpectParseError(both, "trust policy field 'builders[0]': needs exactly one of 'id' and 'idPrefix'");
+  Json open_prefix = BasePolicy();
+  open_prefix["builders"] = {{{"idPrefix", "https://ci.example.com"}}};
+  ExpectParseError(
+      open_prefix,
+      "trust policy field 'builders[0].idPrefix': prefix 'https://ci.example.com' must end with '/' or '@'");
+  Json empty_id = BasePolicy();
+  empty_id["builders"] = {{{"id", ""}}};
+  ExpectParseError(empty_id, "trust policy field 'builders[0].id': must not be empty");
+}
+
+TEST(ParseTrustPolicy, RejectsBadKeys) {
+  Json both = BasePolicy();
+  both["keys"][0]["publicKeyFile"] = "ed25519.pub.pem";
+  ExpectParseError(both, "key 'release-2026' needs exactly one of 'publicKey' and 'publicKeyFile'");
+  Json garbage = BasePolicy();
+  garbage["keys"][0]["publicKey"] = "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n";
+  ExpectParseError(garbage, "trust policy field 'keys[0].publicKey': ");
+  Json file = BasePolicy();
+  file["keys"][0].erase("publicKey");
+  file["keys"][0]["publicKeyFile"] = "ed25519.pub.pem";
+  ExpectParseError(file,
+                   "trust policy field 'keys[0].publicKeyFile': key files are resolved only when the policy "
+                   "is loaded from a file");
+}
+
+TEST(ParseTrustPolicy, RejectsNonPositiveLimits) {
+  Json doc = BasePolicy();
+  doc["limits"] = {{"maxBundleBytes", 0}};
+  ExpectParseError(doc, "trust policy field 'limits.maxBundleBytes': must be at least 1");
+  doc["limits"] = {{"maxAttestationBytes", "10"}};
+  ExpectParseError(doc, "trust policy field 'limits.maxAttestationBytes': must be an integer, not string");
+}
+
+TEST(ParseTrustPolicy, NeverThrowsOnWrongTypes) {
+  for (const char* text :
+       {"[]", "1", "null", "{\"version\":\"1\"}", "{\"version\":1,\"keys\":{}}", "{\"version\":1,\"keys\":[1]}",
+        "{\"version\":1,\"keys\":[{\"name\":1}]}", "{\"version\":1e400}"}) {
+    EXPECT_EQ(ParseTrustPolicy(text).status().code(), StatusCode::kInvalidArgument) << text;
+  }
+}
+
+// --- LoadTrustPolicyFile ------------------------------------------------------------------------
+
+TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
+  const std::string dir = TempDir() + "/policy-files";
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/keys'").c_str()), 0);
+  ASSERT_TRUE(WriteFileAtomic(dir + "/keys/a.pub.pem", ReadTestFile("testdata/keys/ed25519.pub.pem")).ok());
+  Json doc = BasePolicy();
+  doc["keys"][0].erase("publicKey");
+  doc["keys"][0]["publicKeyFile"] = "keys/a.pub.pem";
+  ASSERT_TRUE(WriteFileAtomic(dir + "/policy.json", doc.dump(2)).ok());
+  Result<TrustPolicy> policy = LoadTrustPolicyFile(dir + "/policy.json");
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  EXPECT_EQ(policy->keys[0].public_key.key_id(), LoadKey("ed25519.pem").public_key().key_id());
+
+  doc["keys"][0]["publicKeyFile"] = "keys/missing.pem";
+  ASSERT_TRUE(WriteFileAtomic(dir + "/policy.json", doc.dump(2)).ok());
+  Result<TrustPolicy> missing = LoadTrustPolicyFile(dir + "/policy.json");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("trust policy field 'keys[0].publicKeyFile'"));
+  EXPECT_THAT(missing.status().message(), HasSubstr("keys/missing.pem"));
+
+  doc["keys"][0]["publicKeyFile"] = "/etc/key.pem";
+  ASSERT_TRUE(WriteFileAtomic(dir + "/policy.json", doc.dump(2)).ok());
+  EXPECT_THAT(LoadTrustPolicyFile(dir + "/policy.json").status().message(),
+              HasSubstr("'/etc/key.pem' must be relative to the policy file's directory"));
+  EXPECT_EQ(LoadTrustPolicyFile(dir + "/nope.json").status().code(), StatusCode::kNotFound);
+}
+
+// --- VerifyBundleWithPolicy ---------------------------------------------------------------------
+
+class PolicyVerificationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir() + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "' && mkdir -p '" + dir_ + "'").c_str()), 0);
+    std::vector<ArchiveInput> inputs(1);
+    inputs[0].path = "bootstrap";
+    inputs[0].content = "#!/bin/sh\necho hello\n";
+    inputs[0].executable = true;
+    Result<TarPlan> plan = PlanTar(inputs);
+    ASSERT_TRUE(plan.ok());
+    StringSink tar;
+    ASSERT_TRUE(WriteTar(*plan, &tar).ok());
+    ASSERT_TRUE(WriteFileAtomic(dir_ + "/artifact.tar", tar.data()).ok());
+
+    BundleSpec spec;
+    spec.function_name = "hello";
+    spec.entrypoint = "bootstrap";
+    spec.runtime = "provided.al2023";
+    spec.artifact_path = dir_ + "/artifact.tar";
+    spec.provenance.builder_id = kBuilder;
+    spec.provenance.resolved_dependencies.push_back({"greeting.txt", "", std::string(64, 'a')});
+    spec.provenance.resolved_dependencies.push_back({"source", kSourceUri, std::string(64, 'b')});
+    unsigned_ = dir_ + "/unsigned.fnb";
+    Status built = BuildBundle(spec, unsigned_);
+    ASSERT_TRUE(built.ok()) << built.ToString();
+    signed_a_ = dir_ + "/a.fnb";
+    signed_b_ = dir_ + "/b.fnb";
+    signed_ab_ = dir_ + "/ab.fnb";
+    ASSERT_TRUE(SignBundle(unsigned_, {key_a_}, signed_a_).ok());
+    ASSERT_TRUE(SignBundle(unsigned_, {key_b_}, signed_b_).ok());
+    ASSERT_TRUE(SignBundle(unsigned_, {key_a_, key_b_}, signed_ab_).ok());
+  }
+
+  static TrustPolicy Policy(const Json& doc) {
+    Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
+    EXPECT_TRUE(policy.ok()) << policy.status().ToString();
+    return std::move(policy).value();
+  }
+
+  // Key A valid in 2025 only, key B from 2026: a rotation.
+  static Json RotationPolicy() {
+    Json doc = BasePolicy();
+    doc["keys"] = {Key("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+                   Key("release-2026", "ed25519-b.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")};
+    return doc;
+  }
+
+  PrivateKey key_a_ = LoadKey("ed25519.pem");
+  PrivateKey key_b_ = LoadKey("ed25519-b.pem");
+  std::string dir_;
+  std::string unsigned_;
+  std::string signed_a_;
+  std::string signed_b_;
+  std::string signed_ab_;
+};
+
+void ExpectRejected(const Result<PolicyVerification>& result, StatusCode code, const std::string& fragment) {
+  ASSERT_FALSE(result.ok()) << "the bundle was accepted";
+  EXPECT_EQ(result.status().code(), code) << result.status().ToString();
+  EXPECT_THAT(result.status().message(), HasSubstr(fragment));
+}
+
+void ExpectRejected(const Result<PolicyVerification>& result, const std::string& fragment) {
+  ExpectRejected(result, StatusCode::kPermissionDenied, fragment);
+}
+
+TEST_F(PolicyVerificationTest, AcceptsABundleThatMeetsThePolicy) {
+  Json doc = BasePolicy();
+  doc["sourceRepositories"] = {{{"uriPrefix", "git+https://github.com/example/"}}};
+  Result<PolicyVerification> result = VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->verified_at, k2026_06_01);
+  EXPECT_THAT(result->key_names, ElementsAre("release-2026"));
+  EXPECT_THAT(result->builder_ids, ElementsAre(kBuilder));
+  EXPECT_THAT(result->source_uris, ElementsAre(kSourceUri));
+  EXPECT_EQ(result->bundle.function_name, "hello");
+  ASSERT_EQ(result->bundle.statements.size(), 1u);
+  EXPECT_EQ(ParseStatement(result->bundle.statements[0])->predicate_type, kSlsaProvenanceV1);
+}
+
+TEST_F(PolicyVerificationTest, WindowStartIsInclusiveAndEndExclusive) {
+  TrustPolicy policy = Policy(BasePolicy());
+  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01).ok());
+  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01 - 1).ok());
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01), "expired at 2027-01-01T00:00:00Z");
+}
+
+TEST_F(PolicyVerificationTest, RejectsAKeyThatIsNotYetValid) {
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(BasePolicy()), k2026_01_01 - 1),
+                 "policy rule 'keys': 0 of 1 keys are valid at 2025-12-31T23:59:59Z but the threshold is 1: "
+                 "key 'release-2026' is not valid until 2026-01-01T00:00:00Z");
+}
+
+TEST_F(PolicyVerificationTest, RejectsAnExpiredKey) {
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(RotationPolicy()), k2026_06_01),
+                 "policy rule 'signatures': attestations/provenance.dsse.json: no signature verifies with a trusted "
+                 "key");
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(RotationPolicy()), k2026_06_01),
+                 "(not counted at 2026-06-01T00:00:00Z: key 'release-2025' expired at 2026-01-01T00:00:00Z)");
+  Json only_old = BasePolicy();
+  only_old["keys"] =
+      Json::array({Key("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z")});
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(only_old), k2026_06_01),
+                 "policy rule 'keys': 0 of 1 keys are valid at 2026-06-01T00:00:00Z but the threshold is 1: "
+                 "key 'release-2025' expired at 2026-01-01T00:00:00Z");
+}
+
+TEST_F(PolicyVerificationTest, RotationAcceptsTheKeyOfTheDay) {
+  TrustPolicy policy = Policy(RotationPolicy());
+  Result<PolicyVerification> old_key = VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01 - 1);
+  ASSERT_TRUE(old_key.ok()) << old_key.status().ToString();
+  EXPECT_THAT(old_key->key_names, ElementsAre("release-2025"));
+  Result<PolicyVerification> new_key = VerifyBundleWithPolicy(signed_b_, policy, k2026_06_01);
+  ASSERT_TRUE(new_key.ok()) << new_key.status().ToString();
+  EXPECT_THAT(new_key->key_names, ElementsAre("release-2026"));
+  // Signed by both: only the key valid now is reported.
+  Result<PolicyVerification> both = VerifyBundleWithPolicy(signed_ab_, policy, k2026_06_01);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_THAT(both->key_names, ElementsAre("release-2026"));
+}
+
+TEST_F(PolicyVerificationTest, RequiresTwoSignaturesWhenTheThresholdIsTwo) {
+  Json doc = BasePolicy();
+  doc["keys"].push_back(Key("release-2026-b", "ed25519-b.pub.pem"));
+  doc["threshold"] = 2;
+  TrustPolicy policy = Policy(doc);
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2026_06_01),
+                 "policy rule 'signatures': attestations/provenance.dsse.json: ");
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2026_06_01), "1 of 2 trusted keys signed");
+  Result<PolicyVerification> both = VerifyBundleWithPolicy(signed_ab_, policy, k2026_06_01);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_THAT(both->key_names, ElementsAre("release-2026", "release-2026-b"));
+  // With key A out of its window only one key can count, so the threshold cannot be met.
+  ExpectRejected(VerifyBundleWithPolicy(signed_ab_, policy, k2027_01_01),
+                 "policy rule 'keys': 1 of 2 keys are valid at 2027-01-01T00:00:00Z but the threshold is 2: "
+                 "key 'release-2026' expired at 2027-01-01T00:00:00Z");
+}
+
+TEST_F(PolicyVerificationTest, RejectsAPredicateTypeThePolicyDoesNotAccept) {
+  Json doc = BasePolicy();
+  doc["predicateTypes"] = Json::array({"https://spdx.dev/Document"});
+  doc.erase("builders");
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
+                 "policy rule 'predicateTypes': attestations/provenance.dsse.json: predicate type "
+                 "'https://slsa.dev/provenance/v1' is not accepted");
+}
+
+TEST_F(PolicyVerificationTest, RejectsABuilderNotAcceptedExactly) {
+  Json doc = BasePolicy();
+  doc["builders"] = {{{"id", std::string(kBuilder) + "/v2"}}, {{"id", "https://fnseal.dev/builders/tes"}}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
+                 "policy rule 'builders': attestations/provenance.dsse.json: builder id "
+                 "'https://fnseal.dev/builders/test' is not accepted");
+}
+
+TEST_F(PolicyVerificationTest, MatchesBuilderPrefixes) {
+  Json accepted = BasePolicy();
+  accepted["builders"] = {{{"idPrefix", "https://fnseal.dev/builders/"}}};
+  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, Policy(accepted), k2026_06_01).ok());
+  Json rejected = BasePolicy();
+  rejected["builders"] = {{{"idPrefix", "https://ci.example.com/"}},
+                          {{"idPrefix", "https://fnseal.dev/builders/test/"}}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(rejected), k2026_06_01),
+                 "policy rule 'builders': attestations/provenance.dsse.json: builder id "
+                 "'https://fnseal.dev/builders/test' is not accepted");
+}
+
+TEST_F(PolicyVerificationTest, RejectsASourceRepositoryMismatch) {
+  Json doc = BasePolicy();
+  doc["sourceRepositories"] = {{{"uri", "git+https://github.com/example/hello@refs/heads/release"}},
+                               {{"uriPrefix", "git+https://github.com/other/"}}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
+                 "policy rule 'sourceRepositories': attestations/provenance.dsse.json: no resolved dependency comes "
+                 "from an accepted source repository (uris: 'git+https://github.com/example/hello@refs/heads/main')");
+  Json exact = BasePolicy();
+  exact["sourceRepositories"] = {{{"uri", kSourceUri}}};
+  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, Policy(exact), k2026_06_01).ok());
+}
+
+TEST_F(PolicyVerificationTest, AppliesThePolicyLimits) {
+  Json bundle = BasePolicy();
+  bundle["limits"] = {{"maxBundleBytes", 100}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(bundle), k2026_06_01), StatusCode::kResourceExhausted,
+                 "policy rule 'limits': bundle is ");
+  Json attestation = BasePolicy();
+  attestation["limits"] = {{"maxAttestationBytes", 100}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(attestation), k2026_06_01), StatusCode::kResourceExhausted,
+                 "policy rule 'limits': ");
+  Json roomy = BasePolicy();
+  roomy["limits"] = {{"maxBundleBytes", 1 << 20}, {"maxAttestationBytes", 1 << 20}};
+  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, Policy(roomy), k2026_06_01).ok());
+}
+
+TEST_F(PolicyVerificationTest, NamesTheRuleForIntegrityFailures) {
+  ExpectRejected(VerifyBundleWithPolicy(unsigned_, Policy(BasePolicy()), k2026_06_01),
+                 "policy rule 'signatures': bundle is not signed");
+  const std::string truncated = dir_ + "/truncated.fnb";
+  ASSERT_TRUE(WriteFileAtomic(truncated, ReadTestFile(signed_a_).substr(0, 40)).ok());
+  ExpectRejected(VerifyBundleWithPolicy(truncated, Policy(BasePolicy()), k2026_06_01), StatusCode::kDataLoss,
+                 "policy rule 'archive': ");
+  ExpectRejected(VerifyBundleWithPolicy(dir_ + "/nope.fnb", Policy(BasePolicy()), k2026_06_01), StatusCode::kNotFound,
+                 "nope.fnb");
+}
+
+}  // namespace
+}  // namespace fnseal
