@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 
 #include <climits>
@@ -25,6 +26,9 @@ using BioPtr = CHandle<BIO, BIO_free>;
 using MdCtxPtr = CHandle<EVP_MD_CTX, EVP_MD_CTX_free>;
 using EcdsaSigPtr = CHandle<ECDSA_SIG, ECDSA_SIG_free>;
 using BignumPtr = CHandle<BIGNUM, BN_free>;
+using Pkcs8InfoPtr = CHandle<PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free>;  // cleanses on free
+using X509SigPtr = CHandle<X509_SIG, X509_SIG_free>;
+using X509AlgorPtr = CHandle<X509_ALGOR, X509_ALGOR_free>;
 
 // The reason of the most recent OpenSSL error, lowercase, and clears the queue.
 std::string OpenSslReason() {
@@ -179,10 +183,15 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view pa
     return InvalidArgumentError("not a PKCS#8 PEM private key: " + reason);
   }
   auto rep = std::make_shared<Rep>();
-  ASSIGN_OR_RETURN(rep->algorithm, AlgorithmOf(pkey.get()));
+  rep->pkey = std::move(pkey);
+  return FromRep(std::move(rep));
+}
+
+Result<PrivateKey> PrivateKey::FromRep(std::shared_ptr<Rep> rep) {
+  ASSIGN_OR_RETURN(rep->algorithm, AlgorithmOf(rep->pkey.get()));
   // Derive the public key through its DER SPKI so both sides share one code path.
   unsigned char* der = nullptr;
-  int length = i2d_PUBKEY(pkey.get(), &der);
+  int length = i2d_PUBKEY(rep->pkey.get(), &der);
   if (length <= 0) return InternalError("cannot derive the public key: " + OpenSslReason());
   const unsigned char* p = der;
   PkeyPtr public_pkey(d2i_PUBKEY(nullptr, &p, length));
@@ -193,8 +202,62 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view pa
   public_rep->algorithm = rep->algorithm;
   public_rep->key_id = Sha256Hex(public_rep->spki_der);
   public_rep->pkey = std::move(public_pkey);
-  rep->pkey = std::move(pkey);
   return PrivateKey(std::move(rep), PublicKey(std::move(public_rep)));
+}
+
+Result<PrivateKey> PrivateKey::Generate(KeyAlgorithm algorithm) {
+  PkeyPtr pkey;
+  switch (algorithm) {
+    case KeyAlgorithm::kEd25519:
+      pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+      break;
+    case KeyAlgorithm::kEcdsaP256Sha256: {
+      char curve[] = "P-256";  // EVP_PKEY_Q_keygen reads a char* through its varargs
+      pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
+      break;
+    }
+  }
+  if (pkey == nullptr) {
+    return InternalError(std::string("cannot generate an ") + std::string(KeyAlgorithmName(algorithm)) +
+                         " key: " + OpenSslReason());
+  }
+  auto rep = std::make_shared<Rep>();
+  rep->pkey = std::move(pkey);
+  return FromRep(std::move(rep));
+}
+
+Result<std::string> PrivateKey::ToPkcs8Pem(std::string_view passphrase) const {
+  // FromPem hands the passphrase to OpenSSL through a PEM_BUFSIZE buffer: a longer one could
+  // encrypt a key that no one can load again.
+  if (passphrase.size() > PEM_BUFSIZE) {
+    return InvalidArgumentError("the passphrase is longer than " + std::to_string(PEM_BUFSIZE) + " bytes");
+  }
+  // A secure-heap memory BIO: its buffer is cleansed when the BIO is freed.
+  BioPtr bio(BIO_new(BIO_s_secmem()));
+  if (bio == nullptr) return InternalError("cannot allocate a BIO: " + OpenSslReason());
+  if (passphrase.empty()) {
+    if (PEM_write_bio_PKCS8PrivateKey(bio.get(), rep_->pkey.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+      return InternalError("cannot encode the private key: " + OpenSslReason());
+    }
+  } else {
+    Pkcs8InfoPtr info(EVP_PKEY2PKCS8(rep_->pkey.get()));
+    if (info == nullptr) return InternalError("cannot encode the private key: " + OpenSslReason());
+    // Random salt (saltlen 0 = default length) and IV; PBKDF2 with HMAC-SHA256.
+    X509AlgorPtr pbe(PKCS5_pbe2_set_iv(EVP_aes_256_cbc(), kPkcs8Pbkdf2Iterations, nullptr, 0, nullptr,
+                                       NID_hmacWithSHA256));
+    if (pbe == nullptr) return InternalError("cannot set up key encryption: " + OpenSslReason());
+    X509SigPtr encrypted(
+        PKCS8_set0_pbe(passphrase.data(), static_cast<int>(passphrase.size()), info.get(), pbe.get()));
+    if (encrypted == nullptr) return InternalError("cannot encrypt the private key: " + OpenSslReason());
+    pbe.release();  // owned by `encrypted` now
+    if (PEM_write_bio_PKCS8(bio.get(), encrypted.get()) != 1) {
+      return InternalError("cannot encode the encrypted private key: " + OpenSslReason());
+    }
+  }
+  char* data = nullptr;
+  long length = BIO_get_mem_data(bio.get(), &data);
+  if (length <= 0 || data == nullptr) return InternalError("cannot encode the private key: empty output");
+  return std::string(data, static_cast<size_t>(length));
 }
 
 const PublicKey& PrivateKey::public_key() const { return public_key_; }

@@ -3,7 +3,8 @@
 // Private keys are PKCS#8 PEM ("PRIVATE KEY" or "ENCRYPTED PRIVATE KEY"); public keys are SPKI
 // PEM ("PUBLIC KEY"). A key's id is the lowercase hex sha256 of its DER SubjectPublicKeyInfo;
 // the Sigstore hint is the standard base64 of the same digest. Key objects are immutable after
-// loading and safe to share between threads.
+// loading and safe to share between threads. New keys come from PrivateKey::Generate and are
+// stored with ToPkcs8Pem, encrypted at rest unless the caller explicitly chooses otherwise.
 #ifndef FNSEAL_PROVENANCE_SIGNING_KEYS_H_
 #define FNSEAL_PROVENANCE_SIGNING_KEYS_H_
 
@@ -49,6 +50,20 @@ class PrivateKey {
   // passphrase, or a wrong passphrase. Never prompts.
   static Result<PrivateKey> FromPem(std::string_view pem, std::string_view passphrase = {});
 
+  // Generates a fresh key from the operating system's CSPRNG (through OpenSSL). Internal if
+  // OpenSSL cannot make one.
+  static Result<PrivateKey> Generate(KeyAlgorithm algorithm);
+
+  // PKCS#8 PEM of this key. With a non-empty `passphrase`: "ENCRYPTED PRIVATE KEY", PBES2 with
+  // PBKDF2-HMAC-SHA256 (kPkcs8Pbkdf2Iterations rounds, random salt) and AES-256-CBC; with an
+  // empty one: unencrypted "PRIVATE KEY". The result holds secret material: callers should
+  // WipeString it when done. OpenSSL's own buffers are cleansed before they are freed.
+  Result<std::string> ToPkcs8Pem(std::string_view passphrase) const;
+
+  // PBKDF2 rounds for encrypted keys: OWASP's 2023 figure for HMAC-SHA256. (OpenSSL's default,
+  // 2048, which PEM_write_bio_PKCS8PrivateKey uses, is too few for a key at rest.)
+  static constexpr int kPkcs8Pbkdf2Iterations = 600000;
+
   const PublicKey& public_key() const;
 
   // Signs `message`: pure Ed25519, or ECDSA P-256 over SHA-256 with a DER signature.
@@ -56,6 +71,8 @@ class PrivateKey {
 
  private:
   struct Rep;
+  // Completes a key whose `rep` holds an OpenSSL key: checks its algorithm, derives the public key.
+  static Result<PrivateKey> FromRep(std::shared_ptr<Rep> rep);
   PrivateKey(std::shared_ptr<const Rep> rep, PublicKey public_key)
       : rep_(std::move(rep)), public_key_(std::move(public_key)) {}
   std::shared_ptr<const Rep> rep_;

@@ -417,6 +417,128 @@ TEST(EcdsaP256, VerifiesASignatureMadeByTheOpenSslCli) {
                        "signature does not verify"));
 }
 
+class GeneratedKey : public testing::TestWithParam<KeyAlgorithm> {};
+
+TEST_P(GeneratedKey, HasTheRequestedAlgorithmAndSignsVerifiably) {
+  Result<PrivateKey> key = PrivateKey::Generate(GetParam());
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ(key->public_key().algorithm(), GetParam());
+  EXPECT_TRUE(IsLowercaseHex(key->public_key().key_id(), 64));
+  Result<std::string> signature = key->Sign("generated");
+  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+  EXPECT_TRUE(key->public_key().Verify("generated", *signature).ok());
+}
+
+TEST_P(GeneratedKey, TwoGeneratedKeysDiffer) {
+  Result<PrivateKey> a = PrivateKey::Generate(GetParam());
+  Result<PrivateKey> b = PrivateKey::Generate(GetParam());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->public_key().key_id(), b->public_key().key_id());
+}
+
+TEST_P(GeneratedKey, RoundTripsThroughUnencryptedPkcs8Pem) {
+  Result<PrivateKey> key = PrivateKey::Generate(GetParam());
+  ASSERT_TRUE(key.ok());
+  Result<std::string> pem = key->ToPkcs8Pem("");
+  ASSERT_TRUE(pem.ok()) << pem.status().ToString();
+  EXPECT_EQ(pem->rfind("-----BEGIN PRIVATE KEY-----\n", 0), 0u) << *pem;
+  Result<PrivateKey> again = PrivateKey::FromPem(*pem);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->public_key().key_id(), key->public_key().key_id());
+  Result<std::string> signature = again->Sign("round trip");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(key->public_key().Verify("round trip", *signature).ok());
+}
+
+TEST_P(GeneratedKey, RoundTripsThroughEncryptedPkcs8Pem) {
+  Result<PrivateKey> key = PrivateKey::Generate(GetParam());
+  ASSERT_TRUE(key.ok());
+  Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
+  ASSERT_TRUE(pem.ok()) << pem.status().ToString();
+  EXPECT_EQ(pem->rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 0), 0u) << *pem;
+  Result<PrivateKey> again = PrivateKey::FromPem(*pem, kPassphrase);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->public_key().key_id(), key->public_key().key_id());
+  Result<std::string> signature = again->Sign("round trip");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(key->public_key().Verify("round trip", *signature).ok());
+}
+
+TEST_P(GeneratedKey, EncryptedPemRejectsAWrongOrMissingPassphrase) {
+  Result<PrivateKey> key = PrivateKey::Generate(GetParam());
+  ASSERT_TRUE(key.ok());
+  Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
+  ASSERT_TRUE(pem.ok());
+  EXPECT_TRUE(HasError(PrivateKey::FromPem(*pem, "incorrect horse battery staple"), StatusCode::kInvalidArgument,
+                       "cannot decrypt the private key (wrong passphrase?)"));
+  EXPECT_TRUE(HasError(PrivateKey::FromPem(*pem), StatusCode::kInvalidArgument,
+                       "private key is encrypted and no passphrase was given"));
+}
+
+TEST_P(GeneratedKey, PublicPemRoundTrips) {
+  Result<PrivateKey> key = PrivateKey::Generate(GetParam());
+  ASSERT_TRUE(key.ok());
+  Result<PublicKey> pub = PublicKey::FromPem(key->public_key().ToPem());
+  ASSERT_TRUE(pub.ok()) << pub.status().ToString();
+  EXPECT_EQ(pub->key_id(), key->public_key().key_id());
+  EXPECT_EQ(pub->algorithm(), GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(BothAlgorithms, GeneratedKey,
+                         testing::Values(KeyAlgorithm::kEd25519, KeyAlgorithm::kEcdsaP256Sha256),
+                         [](const testing::TestParamInfo<KeyAlgorithm>& info) {
+                           return info.param == KeyAlgorithm::kEd25519 ? std::string("Ed25519")
+                                                                       : std::string("EcdsaP256");
+                         });
+
+// The encryption is standard PKCS#8 that the openssl CLI reads, with the parameters we promise.
+TEST(ToPkcs8Pem, EncryptsWithPbkdf2Sha256AndAes256CbcThatOpenSslReads) {
+  Result<PrivateKey> key = PrivateKey::Generate(KeyAlgorithm::kEcdsaP256Sha256);
+  ASSERT_TRUE(key.ok());
+  Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
+  ASSERT_TRUE(pem.ok());
+  const std::string key_path = TempPath("generated-encrypted.pem");
+  const std::string pass_path = TempPath("generated.passphrase");
+  const std::string out_path = TempPath("generated-asn1.txt");
+  ASSERT_TRUE(WriteFileAtomic(key_path, *pem, 0600).ok());
+  ASSERT_TRUE(WriteFileAtomic(pass_path, kPassphrase, 0600).ok());
+  const std::string asn1 = "openssl asn1parse -in '" + key_path + "' > '" + out_path + "'";
+  ASSERT_EQ(std::system(asn1.c_str()), 0) << asn1;
+  Result<std::string> parsed = ReadFile(out_path);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_THAT(*parsed, HasSubstr("PBES2"));
+  EXPECT_THAT(*parsed, HasSubstr("PBKDF2"));
+  EXPECT_THAT(*parsed, HasSubstr("hmacWithSHA256"));
+  EXPECT_THAT(*parsed, HasSubstr("aes-256-cbc"));
+  EXPECT_THAT(*parsed, HasSubstr("INTEGER           :0927C0"));  // 600000 rounds
+  const std::string decrypt = "openssl pkey -in '" + key_path + "' -passin 'file:" + pass_path +
+                              "' -pubout -outform DER 2>/dev/null | sha256sum > '" + out_path + "'";
+  ASSERT_EQ(std::system(decrypt.c_str()), 0) << decrypt;
+  Result<std::string> digest = ReadFile(out_path);
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(digest->substr(0, 64), key->public_key().key_id());
+}
+
+TEST(ToPkcs8Pem, ReEncodesAnUnencryptedTestKeyByteForByte) {
+  PrivateKey key = LoadPrivate("ed25519.pem");
+  Result<std::string> pem = key.ToPkcs8Pem("");
+  ASSERT_TRUE(pem.ok());
+  EXPECT_EQ(*pem, ReadKeyFile("ed25519.pem"));  // Ed25519 PKCS#8 has one encoding
+}
+
+TEST(ToPkcs8Pem, RefusesAPassphraseThatCouldNotBeReadBack) {
+  Result<PrivateKey> key = PrivateKey::Generate(KeyAlgorithm::kEd25519);
+  ASSERT_TRUE(key.ok());
+  EXPECT_TRUE(HasError(key->ToPkcs8Pem(std::string(1025, 'p')), StatusCode::kInvalidArgument,
+                       "the passphrase is longer than 1024 bytes"));
+  const std::string longest(1024, 'p');
+  Result<std::string> pem = key->ToPkcs8Pem(longest);
+  ASSERT_TRUE(pem.ok()) << pem.status().ToString();
+  Result<PrivateKey> again = PrivateKey::FromPem(*pem, longest);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->public_key().key_id(), key->public_key().key_id());
+}
+
 TEST(WipeString, ZeroesAndClears) {
   std::string secret = "hunter2";
   WipeString(&secret);
