@@ -1,16 +1,13 @@
 // fnseal inspect: lists a bundle's or archive's entries with modes, sizes and digests. Reads
-// the archive strictly (the same reader verification uses) but checks no signature.
+// the archive strictly (the same readers verification uses) but checks no signature.
 #include <cstdio>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "bundle/bundle.h"
-#include "core/io.h"
+#include "core/archive.h"
 #include "core/json.h"
 #include "core/sha256.h"
-#include "core/tar.h"
-#include "core/zstd.h"
 #include "provenance/signing/dsse.h"
 #include "tools/fnseal/command.h"
 
@@ -21,20 +18,6 @@ struct Options {
   std::string path;
   bool json = false;
 };
-
-constexpr unsigned char kZstdMagic[4] = {0x28, 0xb5, 0x2f, 0xfd};
-
-Result<bool> IsZstd(const std::string& path) {
-  ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
-  unsigned char magic[4] = {0};
-  size_t have = 0;
-  while (have < 4) {
-    ASSIGN_OR_RETURN(size_t n, source->Read(magic + have, 4 - have));
-    if (n == 0) break;
-    have += n;
-  }
-  return have == 4 && std::equal(magic, magic + 4, kZstdMagic);
-}
 
 // A short, unverified description of an attestation for people.
 Json DescribeAttestation(const std::string& path, const std::string& bytes) {
@@ -52,58 +35,62 @@ Json DescribeAttestation(const std::string& path, const std::string& bytes) {
   return out;
 }
 
-Outcome RunInspect(const Options& o) {
-  ASSIGN_OR_RETURN(bool zstd, IsZstd(o.path));
-  ASSIGN_OR_RETURN(auto source, FileSource::Open(o.path));
-  std::optional<ZstdReader> decompressor;
-  ByteSource* tar_source = source.get();
-  if (zstd) {
-    decompressor.emplace(source.get());
-    tar_source = &*decompressor;
+// Keeps up to `limit` bytes of what it is given, and hashes all of it.
+class KeepingSink : public ByteSink {
+ public:
+  KeepingSink(bool keep, size_t limit) : keep_(keep), limit_(limit) {}
+  Status Write(std::string_view bytes) override {
+    hash_.Update(bytes);
+    if (keep_ && kept_.size() < limit_) kept_.append(bytes.substr(0, limit_ - kept_.size()));
+    return OkStatus();
   }
-  TarReader tar(tar_source);
+  std::string Hex() { return hash_.FinishHex(); }
+  const std::string& kept() const { return kept_; }
+
+ private:
+  bool keep_;
+  size_t limit_;
+  Sha256 hash_;
+  std::string kept_;
+};
+
+Outcome RunInspect(const Options& o) {
+  ASSIGN_OR_RETURN(ArchiveFormat format, DetectArchiveFormat(o.path));
+  const bool maybe_bundle = format == ArchiveFormat::kTarZstd;
   Json entries = Json::array();
   Json attestations = Json::array();
   Json manifest;
-  TarEntryInfo entry;
-  std::string buffer(1 << 16, '\0');
-  for (;;) {
-    ASSIGN_OR_RETURN(bool more, tar.Next(&entry).Annotate(o.path));
-    if (!more) break;
+  RETURN_IF_ERROR(ForEachArchiveEntry(o.path, [&](const ArchiveEntry& entry, const ContentReader& read) -> Status {
     Json e = {{"path", entry.path},
               {"type", entry.is_directory ? "directory" : "file"},
               {"mode", entry.mode},
               {"size", entry.size},
               {"mtime", entry.mtime}};
     if (!entry.is_directory) {
-      const bool keep = entry.path == kBundleManifestPath ||
-                        entry.path.rfind(kBundleAttestationsDir, 0) == 0;
-      std::string content;
-      Sha256 hash;
-      for (;;) {
-        ASSIGN_OR_RETURN(size_t n, tar.Read(buffer.data(), buffer.size()));
-        if (n == 0) break;
-        hash.Update(buffer.data(), n);
-        if (keep && content.size() < (32u << 20)) content.append(buffer.data(), n);
-      }
-      e["sha256"] = hash.FinishHex();
-      if (zstd && entry.path == kBundleManifestPath) {
-        Result<Json> parsed = ParseJsonStrict(content, "manifest");
+      const bool is_manifest = maybe_bundle && entry.path == kBundleManifestPath;
+      const bool is_attestation = maybe_bundle && entry.path.rfind(kBundleAttestationsDir, 0) == 0;
+      KeepingSink sink(is_manifest || is_attestation, 32u << 20);
+      RETURN_IF_ERROR(read(&sink));
+      e["sha256"] = sink.Hex();
+      if (is_manifest) {
+        Result<Json> parsed = ParseJsonStrict(sink.kept(), "manifest");
         if (parsed.ok()) manifest = *parsed;
-      } else if (zstd && keep) {
-        attestations.push_back(DescribeAttestation(entry.path, content));
+      } else if (is_attestation) {
+        attestations.push_back(DescribeAttestation(entry.path, sink.kept()));
       }
     }
     entries.push_back(std::move(e));
-  }
+    return OkStatus();
+  }).Annotate(o.path));
+  const std::string format_name(ArchiveFormatName(format));
   if (o.json) {
-    Json out = {{"path", o.path}, {"format", zstd ? "tar.zst" : "tar"}, {"entries", entries}};
+    Json out = {{"path", o.path}, {"format", format_name}, {"entries", entries}};
     if (!manifest.is_null()) out["manifest"] = manifest;
     if (!attestations.empty()) out["attestations"] = attestations;
     std::fputs(PrettyJsonDump(out).c_str(), stdout);
     return OkStatus();
   }
-  std::printf("%s: %s, %zu entries\n", o.path.c_str(), zstd ? "tar.zst" : "tar", entries.size());
+  std::printf("%s: %s, %zu entries\n", o.path.c_str(), format_name.c_str(), entries.size());
   if (manifest.is_object() && manifest.contains("function")) {
     const Json& f = manifest["function"];
     std::printf("function %s, entrypoint %s, runtime %s\n", f.value("name", "?").c_str(),
@@ -132,7 +119,7 @@ Outcome RunInspect(const Options& o) {
 Action SetupInspect(CLI::App* app) {
   auto o = std::make_shared<Options>();
   app->footer(
-      "List the entries of a bundle (.fnb), tar or tar.zst: type, mode, size, sha256, path; for a\n"
+      "List the entries of a bundle (.fnb), tar, tar.zst or zip: type, mode, size, sha256, path; for a\n"
       "bundle also its manifest and attestations. Nothing is verified: use 'fnseal verify'.");
   app->add_option("path", o->path, "Bundle or archive")->required();
   app->add_flag("--json", o->json, "Print a JSON description");

@@ -11,7 +11,9 @@
 
 #include "core/file.h"
 #include "core/io.h"
+#include "core/json.h"
 #include "core/tar.h"
+#include "core/zip.h"
 #include "core/zstd.h"
 #include "tools/fnseal/command.h"
 
@@ -24,10 +26,12 @@ struct Options {
   std::vector<std::string> directories;  // DIR or ARCHIVE_PREFIX=DIR
   std::string format;
   std::string mtime;
-  int level = 3;
+  int level = 0;  // 0: the format's default (zstd 3, zip deflate 6)
   int threads = 1;
   bool long_window = false;
+  bool stored = false;
   bool quiet = false;
+  std::string digests;  // where to write the entries' sha256 list, or empty
 };
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
@@ -98,8 +102,10 @@ Outcome RunPack(const Options& o) {
       format = "tar.zst";
     } else if (EndsWith(o.output, ".tar")) {
       format = "tar";
+    } else if (EndsWith(o.output, ".zip")) {
+      format = "zip";
     } else {
-      return Outcome::Usage("cannot tell the format from '" + o.output + "'; give --format tar or tar.zst");
+      return Outcome::Usage("cannot tell the format from '" + o.output + "'; give --format tar, tar.zst or zip");
     }
   }
   if (o.files.empty() && o.directories.empty()) return Outcome::Usage("nothing to pack: give --file or --dir");
@@ -122,18 +128,39 @@ Outcome RunPack(const Options& o) {
   }
   Result<int64_t> mtime = ParseMtime(o.mtime);
   if (!mtime.ok()) return Outcome::Usage(mtime.status().message());
-  ASSIGN_OR_RETURN(TarPlan plan, PlanTar(inputs, *mtime));
   ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output));
+  if (format == "zip" && !o.digests.empty()) return Outcome::Usage("--digests is supported for tar and tar.zst");
+  if (format == "zip") {
+    ZipOptions zip;
+    zip.deflate = !o.stored;
+    zip.level = o.level == 0 ? 6 : o.level;
+    RETURN_IF_ERROR(WriteZip(inputs, out.get(), zip));
+    RETURN_IF_ERROR(out->Commit());
+    if (!o.quiet) std::printf("packed %zu files into %s\n", inputs.size(), o.output.c_str());
+    return OkStatus();
+  }
+  ASSIGN_OR_RETURN(TarPlan plan, PlanTar(inputs, *mtime));
+  std::vector<std::string> sha256s;
+  std::vector<std::string>* want_digests = o.digests.empty() ? nullptr : &sha256s;
   if (format == "tar") {
-    RETURN_IF_ERROR(WriteTar(plan, out.get()));
+    RETURN_IF_ERROR(WriteTar(plan, out.get(), want_digests));
   } else {
     ZstdOptions zstd;
-    zstd.level = o.level;
+    zstd.level = o.level == 0 ? 3 : o.level;
     zstd.workers = o.threads;
     zstd.long_window = o.long_window;
     ASSIGN_OR_RETURN(auto writer, ZstdWriter::Create(out.get(), plan.archive_size, zstd));
-    RETURN_IF_ERROR(WriteTar(plan, writer.get()));
+    RETURN_IF_ERROR(WriteTar(plan, writer.get(), want_digests));
     RETURN_IF_ERROR(writer->Finish());
+  }
+  if (want_digests != nullptr) {
+    Json list = Json::array();
+    for (size_t i = 0; i < plan.entries.size(); ++i) {
+      const TarEntryInfo& e = plan.entries[i];
+      if (e.is_directory) continue;
+      list.push_back({{"path", e.path}, {"sha256", sha256s[i]}, {"size", e.size}, {"mode", e.mode}});
+    }
+    RETURN_IF_ERROR(WriteFileAtomic(o.digests, PrettyJsonDump(list)));
   }
   RETURN_IF_ERROR(out->Commit());
   if (!o.quiet) {
@@ -149,18 +176,22 @@ Action SetupPack(CLI::App* app) {
   auto o = std::make_shared<Options>();
   app->footer(
       "Pack files into a deterministic archive: entries sorted by path, parent directories\n"
-      "explicit, mtime fixed, uid/gid 0, modes 0755 (executable sources) or 0644.");
-  app->add_option("-o,--output", o->output, "Archive to write (.tar, .tar.zst or .tzst)")->required();
+      "explicit, mtime fixed (tar) or 1980-01-01 (zip), uid/gid 0, modes 0755 (executable\n"
+      "sources) or 0644. See docs/formats.md.");
+  app->add_option("-o,--output", o->output, "Archive to write (.tar, .tar.zst, .tzst or .zip)")->required();
   app->add_option("--file", o->files, "ARCHIVE_PATH=SOURCE: add one file (repeatable)");
   app->add_option("--dir", o->directories, "DIR or PREFIX=DIR: add every file under DIR (repeatable)");
-  app->add_option("--format", o->format, "tar or tar.zst (default: from the output name)")
-      ->check(CLI::IsMember({"tar", "tar.zst"}));
+  app->add_option("--format", o->format, "tar, tar.zst or zip (default: from the output name)")
+      ->check(CLI::IsMember({"tar", "tar.zst", "zip"}));
   app->add_option("--mtime", o->mtime,
                   "Entry mtime in seconds since 1970 (default: $SOURCE_DATE_EPOCH, else 2000-01-01)");
-  app->add_option("--level", o->level, "zstd level, 1-19 (22 with --long)")->capture_default_str();
+  app->add_option("--level", o->level, "zstd level 1-19 (22 with --long; default 3), or zip deflate level 1-9 (default 6)");
+  app->add_flag("--stored", o->stored, "zip: store entries without compression");
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")
       ->capture_default_str();
   app->add_flag("--long", o->long_window, "Use zstd's 128 MiB long-distance window");
+  app->add_option("--digests", o->digests,
+                  "Also write a JSON list of the files with their sha256, computed while packing");
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
   return [o] { return RunPack(*o); };
 }

@@ -19,6 +19,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitVerificationFailed = 3;
+inline constexpr int kExitDifferent = 4;  // fnseal diff: the archives differ
 
 // What a command returns: a Status and the exit code it maps to.
 struct Outcome {

@@ -9,14 +9,22 @@ Action SetupBundle(CLI::App* app);
 Action SetupSign(CLI::App* app);
 Action SetupVerify(CLI::App* app);
 Action SetupInspect(CLI::App* app);
+Action SetupKeygen(CLI::App* app);
+Action SetupExport(CLI::App* app);
+Action SetupUnpack(CLI::App* app);
+Action SetupDiff(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"pack", "Pack files into a deterministic tar or tar.zst archive", SetupPack},
+      {"pack", "Pack files into a deterministic tar, tar.zst or zip archive", SetupPack},
       {"bundle", "Build an unsigned function bundle (.fnb) from a function artifact", SetupBundle},
       {"sign", "Sign a bundle's attestations (DSSE, Ed25519 or ECDSA P-256)", SetupSign},
       {"verify", "Verify a signed bundle against trusted public keys", SetupVerify},
+      {"keygen", "Make a signing key pair (Ed25519 or ECDSA P-256), encrypted at rest", SetupKeygen},
+      {"export", "Export a signed attestation as a Sigstore bundle v0.3", SetupExport},
       {"inspect", "List the entries of a bundle or archive, with modes, sizes and digests", SetupInspect},
+      {"unpack", "Extract a bundle or archive safely into a new directory", SetupUnpack},
+      {"diff", "Show which entries of two archives differ, and how", SetupDiff},
       {"digest", "Print the sha256 of files (sha256sum format)", SetupDigest},
       {"version", "Print fnseal's version", SetupVersion},
   };

@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", fnseal::cli::kVersion);
   app.footer(
-      "Exit codes: 0 success, 1 failure, 2 usage error, 3 verification failed.\n"
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 verification failed,\n"
+      "4 archives differ (diff).\n"
       "Documentation: docs/cli.md");
   std::map<CLI::App*, fnseal::cli::Action> actions;
   for (const auto& command : Commands()) {
