@@ -2,25 +2,13 @@
 # pack, inspect, unpack and diff through the CLI, with GNU tar, bsdtar, unzip/zipinfo and the
 # zstd CLI as independent judges of what fnseal writes, and the hostile corpus for unpack.
 set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
 hostile=$PWD/testdata/hostile
 work=${TEST_TMPDIR:-$(mktemp -d)}/archive
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-expect_exit() {  # expect_exit CODE FRAGMENT -- COMMAND...
-  local want=$1 fragment=$2
-  shift 3
-  local rc=0
-  "$@" >out.txt 2>err.txt || rc=$?
-  if [[ $rc != "$want" ]]; then
-    fail "'$*' exited $rc, want $want; stderr: $(cat err.txt)"
-  elif [[ -n $fragment ]] && ! grep -qF -- "$fragment" out.txt err.txt; then
-    fail "'$*' output lacks '$fragment': $(cat out.txt err.txt)"
-  fi
-}
 
 mkdir -p src/lib/deep
 printf '#!/bin/sh\necho hi\n' >src/bootstrap
@@ -92,8 +80,4 @@ expect_exit 4 '"kind": "content"' -- "$fnseal" diff --json outer-a.tar.zst outer
 "$fnseal" pack -q -o level3.tar.zst --dir src
 expect_exit 4 "same entries, different bytes" -- "$fnseal" diff level3.tar.zst level19.tar.zst
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all CLI archive checks passed"
+finish "all CLI archive checks passed"

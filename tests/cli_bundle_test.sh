@@ -4,6 +4,7 @@
 # bundles are rebuilt with GNU tar and the zstd CLI, so they are well-formed archives and only
 # the verifier's own checks can catch them.
 set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
 bundle=$PWD/examples/hello/hello_bundle.fnb
@@ -11,21 +12,7 @@ keys=$PWD/testdata/keys
 work=${TEST_TMPDIR:-$(mktemp -d)}/cli
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-# expect_exit CODE FRAGMENT -- COMMAND...: runs COMMAND, checks its exit code and stderr.
-expect_exit() {
-  local want=$1 fragment=$2
-  shift 3
-  local rc=0
-  "$@" >out.txt 2>err.txt || rc=$?
-  if [[ $rc != "$want" ]]; then
-    fail "'$*' exited $rc, want $want; stderr: $(cat err.txt)"
-  elif [[ -n $fragment ]] && ! grep -qF -- "$fragment" err.txt; then
-    fail "'$*' stderr lacks '$fragment': $(cat err.txt)"
-  fi
-}
 
 cp "$bundle" signed.fnb
 chmod u+w signed.fnb
@@ -97,8 +84,4 @@ expect_exit 1 "already signed" -- "$fnseal" sign --key "$keys/ed25519.pem" signe
 cmp -s before.fnb signed.fnb || fail "a failed sign changed the bundle"
 ls | grep -q 'tmp-' && fail "a failed sign left a temporary file: $(ls)"
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all CLI bundle checks passed"
+finish "all CLI bundle checks passed"

@@ -3,6 +3,7 @@
 # nothing left behind on failure), a keygen -> sign -> verify round trip of the example bundle,
 # and `fnseal export --sigstore` (its JSON checked with jq-free greps and the openssl CLI).
 set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
 bundle=$PWD/examples/hello/hello_bundle.fnb
@@ -11,21 +12,6 @@ work=${TEST_TMPDIR:-$(mktemp -d)}/keygen
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 umask 022
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-
-# expect_exit CODE FRAGMENT -- COMMAND...: runs COMMAND, checks its exit code and stderr.
-expect_exit() {
-  local want=$1 fragment=$2
-  shift 3
-  local rc=0
-  "$@" >out.txt 2>err.txt || rc=$?
-  if [[ $rc != "$want" ]]; then
-    fail "'$*' exited $rc, want $want; stderr: $(cat err.txt)"
-  elif [[ -n $fragment ]] && ! grep -qF -- "$fragment" err.txt; then
-    fail "'$*' stderr lacks '$fragment': $(cat err.txt)"
-  fi
-}
 # expect_mode FILE MODE: the octal permission bits of FILE.
 expect_mode() {
   local got
@@ -174,8 +160,4 @@ expect_exit 0 "" -- "$fnseal" keygen --help
 grep -q "never an argument" out.txt || fail "keygen --help lacks its footer"
 expect_exit 0 "" -- "$fnseal" export --help
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all CLI keygen and export checks passed"
+finish "all CLI keygen and export checks passed"

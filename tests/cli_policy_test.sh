@@ -3,6 +3,7 @@
 # trust policy, rejects it with exit code 3 and the failing rule when a key is outside its
 # validity window or the builder is not accepted, and treats --policy with --key as a usage error.
 set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
 bundle=$PWD/examples/hello/hello_bundle.fnb
@@ -10,21 +11,7 @@ keys=$PWD/testdata/keys
 work=${TEST_TMPDIR:-$(mktemp -d)}/cli-policy
 rm -rf "$work" && mkdir -p "$work/keys" && cd "$work"
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-# expect_exit CODE FRAGMENT -- COMMAND...: runs COMMAND, checks its exit code and stderr.
-expect_exit() {
-  local want=$1 fragment=$2
-  shift 3
-  local rc=0
-  "$@" >out.txt 2>err.txt || rc=$?
-  if [[ $rc != "$want" ]]; then
-    fail "'$*' exited $rc, want $want; stderr: $(cat err.txt)"
-  elif [[ -n $fragment ]] && ! grep -qF -- "$fragment" err.txt; then
-    fail "'$*' stderr lacks '$fragment': $(cat err.txt)"
-  fi
-}
 
 # policy FILE NAME FROM UNTIL BUILDER: a one-key policy whose key file sits next to it.
 policy() {
@@ -87,8 +74,4 @@ sed 's/"threshold": 1/"threshold": 1, "trustAll": true/' accept.json >unknown.js
 expect_exit 1 "trust policy: unknown field 'trustAll'" -- "$fnseal" verify --policy unknown.json signed.fnb
 expect_exit 1 "no-such.json" -- "$fnseal" verify --policy no-such.json signed.fnb
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all CLI policy checks passed"
+finish "all CLI policy checks passed"
