@@ -27,7 +27,7 @@ for i in range(1500):
     d = os.path.join(root, "src", "pkg%02d" % (i % 40))
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, "file%04d.txt" % i), "w") as f:
-        f.write(" ".join(rng.choice(words) for _ in range(7000)))
+        f.write(" ".join(rng.choice(words) for _ in range(2500)))
 for i in range(500):
     d = os.path.join(root, "data", "shard%02d" % (i % 20))
     os.makedirs(d, exist_ok=True)
