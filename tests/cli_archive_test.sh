@@ -25,7 +25,7 @@ done
   --file lib/deep/x.txt=src/lib/deep/x.txt --file bootstrap=src/bootstrap)
 cmp -s out.tar again.tar || fail "pack output depends on the input order or umask"
 SOURCE_DATE_EPOCH=1700000000 "$fnseal" pack -q -o epoch.tar --dir src
-tar -tvf epoch.tar | grep -q "2023-11-14" || fail "SOURCE_DATE_EPOCH not honoured: $(tar -tvf epoch.tar)"
+grep -q "2023-11-14" <<<"$(tar -tvf epoch.tar)" || fail "SOURCE_DATE_EPOCH not honoured: $(tar -tvf epoch.tar)"
 
 tar -tvf out.tar >listing.txt || fail "GNU tar rejects our tar"
 grep -q '^-rwxr-xr-x 0/0 .* bootstrap$' listing.txt || fail "bootstrap mode in tar: $(cat listing.txt)"
@@ -63,7 +63,7 @@ for h in tar-path-traversal tar-absolute-path tar-symlink tar-hardlink tar-devic
   expect_exit 1 "" -- "$fnseal" unpack "$hostile/$h.tar" "dest-$h"
   [[ ! -e "dest-$h" ]] || fail "unpack of $h left its destination"
 done
-ls | grep -q 'tmp-' && fail "unpack left a temporary directory: $(ls)"
+grep -q 'tmp-' <<<"$(ls)" && fail "unpack left a temporary directory: $(ls)"
 [[ ! -e ../x && ! -e x ]] || fail "unpack wrote outside its destination"
 
 # diff: identical, then a nested change named down to the inner entry.

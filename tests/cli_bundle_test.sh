@@ -82,6 +82,6 @@ expect_exit 0 "" -- "$fnseal" verify --help
 cp signed.fnb before.fnb
 expect_exit 1 "already signed" -- "$fnseal" sign --key "$keys/ed25519.pem" signed.fnb
 cmp -s before.fnb signed.fnb || fail "a failed sign changed the bundle"
-ls | grep -q 'tmp-' && fail "a failed sign left a temporary file: $(ls)"
+grep -q 'tmp-' <<<"$(ls)" && fail "a failed sign left a temporary file: $(ls)"
 
 finish "all CLI bundle checks passed"

@@ -33,8 +33,8 @@ printf '%s\n' "$KEY_PASS" > pass.txt
 expect_exit 0 "" -- "$fnseal" keygen --algorithm ed25519 --output ed --passphrase-env KEY_PASS
 expect_mode ed.pem 600
 expect_mode ed.pub.pem 644
-head -1 ed.pem | grep -qx -- '-----BEGIN ENCRYPTED PRIVATE KEY-----' || fail "ed.pem is not encrypted: $(head -1 ed.pem)"
-head -1 ed.pub.pem | grep -qx -- '-----BEGIN PUBLIC KEY-----' || fail "ed.pub.pem is not SPKI PEM"
+grep -qx -- '-----BEGIN ENCRYPTED PRIVATE KEY-----' <<<"$(head -1 ed.pem)" || fail "ed.pem is not encrypted: $(head -1 ed.pem)"
+grep -qx -- '-----BEGIN PUBLIC KEY-----' <<<"$(head -1 ed.pub.pem)" || fail "ed.pub.pem is not SPKI PEM"
 # The printed key id and hint are the sha256 of the DER SPKI, computed by openssl.
 key_id=$(openssl pkey -pubin -in ed.pub.pem -outform DER | sha256sum | cut -c1-64)
 hint=$(openssl pkey -pubin -in ed.pub.pem -outform DER | openssl dgst -sha256 -binary | base64)
@@ -53,12 +53,12 @@ grep -q '"algorithm": "ecdsa-p256-sha256"' out.txt || fail "keygen --json algori
 grep -q '"encrypted": true' out.txt || fail "keygen --json encrypted: $(cat out.txt)"
 ec_id=$(openssl pkey -pubin -in ec.pub.pem -outform DER | sha256sum | cut -c1-64)
 grep -qF "\"keyId\": \"$ec_id\"" out.txt || fail "keygen --json keyId: $(cat out.txt)"
-openssl pkey -in ec.pem -passin file:pass.txt -text -noout 2>/dev/null | grep -q 'NIST CURVE: P-256' ||
+grep -q 'NIST CURVE: P-256' <<<"$(openssl pkey -in ec.pem -passin file:pass.txt -text -noout 2>/dev/null)" ||
   fail "ec.pem is not a P-256 key that openssl decrypts"
 
 expect_exit 0 "" -- "$fnseal" keygen -o plain --no-passphrase
 expect_mode plain.pem 600
-head -1 plain.pem | grep -qx -- '-----BEGIN PRIVATE KEY-----' || fail "plain.pem is not unencrypted PKCS#8"
+grep -qx -- '-----BEGIN PRIVATE KEY-----' <<<"$(head -1 plain.pem)" || fail "plain.pem is not unencrypted PKCS#8"
 grep -q "NOT encrypted" out.txt || fail "keygen --no-passphrase does not say so: $(cat out.txt)"
 
 # A restrictive umask only takes bits away.
@@ -104,7 +104,7 @@ if [[ $(id -u) != 0 ]]; then
   [[ -z $(ls -A ro) ]] || fail "a failed keygen left files in ro/: $(ls -A ro)"
 fi
 chmod 755 ro && rmdir ro
-ls -A | grep -q 'tmp-' && fail "keygen left a temporary file: $(ls -A)"
+grep -q 'tmp-' <<<"$(ls -A)" && fail "keygen left a temporary file: $(ls -A)"
 only_files ed.pem ed.pub.pem ec.pem ec.pub.pem plain.pem plain.pub.pem tight.pem tight.pub.pem pass.txt
 
 # --- keygen -> sign -> verify the example bundle -----------------------------------------------
@@ -155,7 +155,7 @@ expect_exit 2 "choose an export format: --sigstore" -- "$fnseal" export --key ed
 expect_exit 2 "" -- "$fnseal" export --sigstore hello.fnb -o x.json
 expect_exit 1 "no signed attestation 'attestations/sbom.dsse.json'" -- \
   "$fnseal" export --sigstore --attestation sbom --key ed.pub.pem hello.fnb -o x.json
-ls -A | grep -q 'tmp-' && fail "export left a temporary file: $(ls -A)"
+grep -q 'tmp-' <<<"$(ls -A)" && fail "export left a temporary file: $(ls -A)"
 expect_exit 0 "" -- "$fnseal" keygen --help
 grep -q "never an argument" out.txt || fail "keygen --help lacks its footer"
 expect_exit 0 "" -- "$fnseal" export --help
