@@ -4,16 +4,11 @@
 #include "core/io.h"
 #include "core/json.h"
 #include "core/sha256.h"
+#include "core/strings.h"
 #include "provenance/signing/dsse.h"
 
 namespace fnseal {
 namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
 Status ValidateFunctionName(const std::string& name) {
   if (name.empty() || name.size() > 128) return InvalidArgumentError("function name must be 1 to 128 characters");
@@ -85,6 +80,14 @@ Status BuildBundle(const BundleSpec& spec, const std::string& output_path) {
   provenance.content = SerializeStatement(statement);
   files.push_back(std::move(provenance));
   return WriteBundleArchive(files, output_path, spec.compression);
+}
+
+Result<bool> LooksLikeBundle(const std::string& path) {
+  if (EndsWith(path, ".fnb")) return true;
+  ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
+  unsigned char magic[4] = {};
+  ASSIGN_OR_RETURN(size_t n, source->Read(magic, sizeof(magic)));
+  return n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;
 }
 
 Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits) {

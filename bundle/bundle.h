@@ -72,6 +72,10 @@ struct BundleContents {
 // entries (see TarReader).
 Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits = {});
 
+// Whether the file at `path` is to be treated as a bundle: its name ends in ".fnb" or it starts
+// with the zstd frame magic. Says nothing about its validity. NotFound if it does not exist.
+Result<bool> LooksLikeBundle(const std::string& path);
+
 // Signs every attestation of the bundle at `input_path` with each of `keys` and writes the
 // result to `output_path` (which may equal `input_path`). Unsigned statements become DSSE
 // envelopes; existing envelopes gain a signature. FailedPrecondition if a key already signed.

@@ -109,7 +109,7 @@ only_files ed.pem ed.pub.pem ec.pem ec.pub.pem plain.pem plain.pub.pem tight.pem
 
 # --- keygen -> sign -> verify the example bundle -----------------------------------------------
 cp "$bundle" hello.fnb && chmod u+w hello.fnb
-expect_exit 1 "private key is encrypted and no passphrase was given" -- "$fnseal" sign --key ed.pem hello.fnb
+expect_exit 1 "is encrypted: give its passphrase" -- "$fnseal" sign --key ed.pem hello.fnb
 WRONG_PASS=nope expect_exit 1 "cannot decrypt the private key" -- \
   "$fnseal" sign --key ed.pem --passphrase-env WRONG_PASS hello.fnb
 expect_exit 0 "" -- "$fnseal" sign --quiet --key ed.pem --passphrase-env KEY_PASS hello.fnb

@@ -16,6 +16,9 @@ namespace fnseal {
 inline constexpr char kStatementType[] = "https://in-toto.io/Statement/v1";
 inline constexpr char kInTotoPayloadType[] = "application/vnd.in-toto+json";
 inline constexpr char kSlsaProvenanceV1[] = "https://slsa.dev/provenance/v1";
+// The predicate of `fnseal sign FILE`: the statement says only "these bytes were signed"; its
+// predicate is an empty object. Documented in docs/keys.md.
+inline constexpr char kSignedFilePredicateType[] = "https://fnseal.dev/attestations/signed-file/v1";
 // fnseal's buildType for a function bundle built by the Bazel rules; see docs/build-type.md.
 inline constexpr char kFunctionBundleBuildType[] = "https://fnseal.dev/build-types/function-bundle/v1";
 

@@ -5,15 +5,12 @@
 #include <set>
 
 #include "core/json.h"
+#include "core/strings.h"
 #include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
 
 namespace fnseal {
 namespace {
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // Reads the function's name and entrypoint from the (already digest-checked) manifest.
 Status ReadManifest(const std::string& bytes, BundleVerification* out) {

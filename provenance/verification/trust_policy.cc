@@ -348,32 +348,117 @@ Result<TrustPolicy> LoadTrustPolicyFile(const std::string& path) {
   return ParsePolicy(text, read_key_file).Annotate(path);
 }
 
-Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
-                                                  int64_t now_unix_seconds) {
+namespace {
+
+// Rule 'keys': the policy keys inside their validity window at `now`; `why_not_counted` says
+// why the others are not counted.
+Result<std::vector<PublicKey>> KeysValidAt(const TrustPolicy& policy, int64_t now_unix_seconds,
+                                           std::string* why_not_counted) {
   if (policy.keys.empty() || policy.threshold < 1 || static_cast<size_t>(policy.threshold) > policy.keys.size()) {
     return InvalidArgumentError("trust policy needs at least one key and a threshold from 1 to the number of keys");
   }
-  const std::string now = Rfc3339Utc(now_unix_seconds);
-
-  // Rule 'keys': only keys inside their validity window at `now` count.
   std::vector<PublicKey> valid;
-  std::vector<std::string> not_counted;
   for (const PolicyKey& key : policy.keys) {
+    std::string reason;
     if (key.valid_from && now_unix_seconds < *key.valid_from) {
-      not_counted.push_back("key '" + key.name + "' is not valid until " + Rfc3339Utc(*key.valid_from));
+      reason = "key '" + key.name + "' is not valid until " + Rfc3339Utc(*key.valid_from);
     } else if (key.valid_until && now_unix_seconds >= *key.valid_until) {
-      not_counted.push_back("key '" + key.name + "' expired at " + Rfc3339Utc(*key.valid_until));
+      reason = "key '" + key.name + "' expired at " + Rfc3339Utc(*key.valid_until);
     } else {
       valid.push_back(key.public_key);
+      continue;
     }
+    *why_not_counted += (why_not_counted->empty() ? "" : "; ") + reason;
   }
-  std::string why_not_counted;
-  for (const std::string& reason : not_counted) why_not_counted += (why_not_counted.empty() ? "" : "; ") + reason;
   if (valid.size() < static_cast<size_t>(policy.threshold)) {
     return Rejected(StatusCode::kPermissionDenied, "keys",
                     std::to_string(valid.size()) + " of " + std::to_string(policy.keys.size()) + " keys are valid at " +
-                        now + " but the threshold is " + std::to_string(policy.threshold) + ": " + why_not_counted);
+                        Rfc3339Utc(now_unix_seconds) + " but the threshold is " + std::to_string(policy.threshold) +
+                        ": " + *why_not_counted);
   }
+  return valid;
+}
+
+// Maps a verifier's error to the policy rule it breaks: 'signatures' for a failed check (with
+// the keys that were not counted), 'limits' for a limit, 'archive' for a corrupt input.
+Status VerifierFailure(const Status& status, const std::string& why_not_counted, int64_t now_unix_seconds) {
+  switch (status.code()) {
+    case StatusCode::kNotFound:
+      return status;
+    case StatusCode::kPermissionDenied:
+      return Rejected(status.code(), "signatures",
+                      status.message() + (why_not_counted.empty() ? ""
+                                                                  : " (not counted at " + Rfc3339Utc(now_unix_seconds) +
+                                                                        ": " + why_not_counted + ")"));
+    case StatusCode::kResourceExhausted:
+      return Rejected(status.code(), "limits", status.message());
+    default:
+      return Rejected(status.code(), "archive", status.message());
+  }
+}
+
+// Rules on verified statements, parsed from the exact bytes the signatures cover: fills in the
+// policy names of the signing keys, the builders and the matched sources.
+Status CheckVerifiedStatements(const std::vector<std::string>& labels, const std::vector<std::string>& statements,
+                               const std::vector<std::string>& signer_key_ids, const TrustPolicy& policy,
+                               std::string_view input_kind, PolicyFacts* out) {
+  for (const std::string& id : signer_key_ids) {
+    for (const PolicyKey& key : policy.keys) {
+      if (key.public_key.key_id() == id) out->key_names.push_back(key.name);
+    }
+  }
+  std::sort(out->key_names.begin(), out->key_names.end());
+
+  const bool accepts_slsa = std::find(policy.predicate_types.begin(), policy.predicate_types.end(),
+                                      kSlsaProvenanceV1) != policy.predicate_types.end();
+  size_t provenance_count = 0;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const std::string& label = labels[i];
+    ASSIGN_OR_RETURN(Statement statement, ParseStatement(statements[i]).Annotate(label));
+    if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), statement.predicate_type) ==
+        policy.predicate_types.end()) {
+      return Rejected(StatusCode::kPermissionDenied, "predicateTypes",
+                      label + ": predicate type '" + Clip(statement.predicate_type) + "' is not accepted");
+    }
+    if (statement.predicate_type != kSlsaProvenanceV1) continue;
+    ++provenance_count;
+    const std::string* builder_id = BuilderId(statement.predicate);
+    if (builder_id == nullptr) {
+      return Rejected(StatusCode::kPermissionDenied, "builders",
+                      label + ": provenance has no string runDetails.builder.id");
+    }
+    if (std::none_of(policy.builders.begin(), policy.builders.end(),
+                     [&](const UriPattern& p) { return p.Matches(*builder_id); })) {
+      return Rejected(StatusCode::kPermissionDenied, "builders",
+                      label + ": builder id '" + Clip(*builder_id) + "' is not accepted");
+    }
+    out->builder_ids.push_back(*builder_id);
+    if (policy.source_repositories.empty()) continue;
+    std::vector<std::string> seen;
+    const std::string* source = MatchingSource(statement.predicate, policy.source_repositories, &seen);
+    if (source == nullptr) {
+      return Rejected(
+          StatusCode::kPermissionDenied, "sourceRepositories",
+          label + ": no resolved dependency comes from an accepted source repository" +
+              (seen.empty() ? std::string(" (no dependency has a uri)") : " (uris: " + QuotedList(seen, 5) + ")"));
+    }
+    out->source_uris.push_back(*source);
+  }
+  // A bundle is built by a builder: when the policy accepts provenance, it must be there. A
+  // standalone attestation may carry any accepted predicate alone.
+  if (accepts_slsa && provenance_count == 0 && input_kind == "bundle") {
+    return Rejected(StatusCode::kPermissionDenied, "builders",
+                    std::string("bundle has no ") + kSlsaProvenanceV1 + " statement naming its builder");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
+                                                  int64_t now_unix_seconds) {
+  std::string why_not_counted;
+  ASSIGN_OR_RETURN(std::vector<PublicKey> valid, KeysValidAt(policy, now_unix_seconds, &why_not_counted));
 
   // Rule 'limits': the file itself, then the decompressed contents and each attestation.
   BundleLimits limits;
@@ -392,72 +477,41 @@ Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path
 
   // Rule 'signatures' (and 'archive', 'limits'): VerifyBundle's checks with the valid keys.
   Result<BundleVerification> verified = VerifyBundle(bundle_path, valid, policy.threshold, limits);
-  if (!verified.ok()) {
-    const Status& status = verified.status();
-    switch (status.code()) {
-      case StatusCode::kNotFound:
-        return status;
-      case StatusCode::kPermissionDenied:
-        return Rejected(status.code(), "signatures",
-                        status.message() +
-                            (why_not_counted.empty() ? "" : " (not counted at " + now + ": " + why_not_counted + ")"));
-      case StatusCode::kResourceExhausted:
-        return Rejected(status.code(), "limits", status.message());
-      default:
-        return Rejected(status.code(), "archive", status.message());
-    }
-  }
+  if (!verified.ok()) return VerifierFailure(verified.status(), why_not_counted, now_unix_seconds);
 
   PolicyVerification out;
   out.verified_at = now_unix_seconds;
-  for (const std::string& id : verified->key_ids) {
-    for (const PolicyKey& key : policy.keys) {
-      if (key.public_key.key_id() == id) out.key_names.push_back(key.name);
-    }
-  }
-  std::sort(out.key_names.begin(), out.key_names.end());
-
-  // Rules on the verified statements, parsed from the exact bytes the signatures cover.
-  const bool accepts_slsa = std::find(policy.predicate_types.begin(), policy.predicate_types.end(),
-                                      kSlsaProvenanceV1) != policy.predicate_types.end();
-  size_t provenance_count = 0;
-  for (size_t i = 0; i < verified->statements.size(); ++i) {
-    const std::string& path = verified->attestations[i];
-    ASSIGN_OR_RETURN(Statement statement, ParseStatement(verified->statements[i]).Annotate(path));
-    if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), statement.predicate_type) ==
-        policy.predicate_types.end()) {
-      return Rejected(StatusCode::kPermissionDenied, "predicateTypes",
-                      path + ": predicate type '" + Clip(statement.predicate_type) + "' is not accepted");
-    }
-    if (statement.predicate_type != kSlsaProvenanceV1) continue;
-    ++provenance_count;
-    const std::string* builder_id = BuilderId(statement.predicate);
-    if (builder_id == nullptr) {
-      return Rejected(StatusCode::kPermissionDenied, "builders",
-                      path + ": provenance has no string runDetails.builder.id");
-    }
-    if (std::none_of(policy.builders.begin(), policy.builders.end(),
-                     [&](const UriPattern& p) { return p.Matches(*builder_id); })) {
-      return Rejected(StatusCode::kPermissionDenied, "builders",
-                      path + ": builder id '" + Clip(*builder_id) + "' is not accepted");
-    }
-    out.builder_ids.push_back(*builder_id);
-    if (policy.source_repositories.empty()) continue;
-    std::vector<std::string> seen;
-    const std::string* source = MatchingSource(statement.predicate, policy.source_repositories, &seen);
-    if (source == nullptr) {
-      return Rejected(
-          StatusCode::kPermissionDenied, "sourceRepositories",
-          path + ": no resolved dependency comes from an accepted source repository" +
-              (seen.empty() ? std::string(" (no dependency has a uri)") : " (uris: " + QuotedList(seen, 5) + ")"));
-    }
-    out.source_uris.push_back(*source);
-  }
-  if (accepts_slsa && provenance_count == 0) {
-    return Rejected(StatusCode::kPermissionDenied, "builders",
-                    std::string("bundle has no ") + kSlsaProvenanceV1 + " statement naming its builder");
-  }
+  RETURN_IF_ERROR(CheckVerifiedStatements(verified->attestations, verified->statements, verified->key_ids, policy,
+                                          "bundle", &out));
   out.bundle = std::move(verified).value();
+  return out;
+}
+
+Result<AttestationPolicyVerification> VerifyAttestationsWithPolicy(const std::string& attestation_path,
+                                                                   const std::vector<std::string>& artifact_paths,
+                                                                   const TrustPolicy& policy,
+                                                                   int64_t now_unix_seconds) {
+  std::string why_not_counted;
+  ASSIGN_OR_RETURN(std::vector<PublicKey> valid, KeysValidAt(policy, now_unix_seconds, &why_not_counted));
+  AttestationLimits limits;
+  if (policy.max_attestation_bytes > 0) {
+    limits.max_file_size = std::min<uint64_t>(limits.max_file_size, policy.max_attestation_bytes);
+  }
+  Result<AttestationFile> file = ReadAttestationFile(attestation_path, limits);
+  if (!file.ok()) return VerifierFailure(file.status(), why_not_counted, now_unix_seconds);
+  Result<AttestationVerification> verified = VerifyAttestations(*file, valid, policy.threshold, artifact_paths);
+  if (!verified.ok()) return VerifierFailure(verified.status(), why_not_counted, now_unix_seconds);
+
+  AttestationPolicyVerification out;
+  out.verified_at = now_unix_seconds;
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < verified->statements.size(); ++i) {
+    labels.push_back(file->format == AttestationFormat::kSigstoreBundle ? "sigstore bundle"
+                                                                         : "envelope #" + std::to_string(i + 1));
+  }
+  RETURN_IF_ERROR(
+      CheckVerifiedStatements(labels, verified->statements, verified->key_ids, policy, "attestation", &out));
+  out.attestations = std::move(verified).value();
   return out;
 }
 

@@ -19,6 +19,7 @@
 
 #include "core/status.h"
 #include "provenance/signing/keys.h"
+#include "provenance/verification/attestation_verifier.h"
 #include "provenance/verification/bundle_verifier.h"
 
 namespace fnseal {
@@ -65,12 +66,16 @@ Result<TrustPolicy> LoadTrustPolicyFile(const std::string& path);
 // Unix epoch. InvalidArgument for anything else, including impossible dates.
 Result<int64_t> ParseRfc3339Utc(std::string_view text);
 
-struct PolicyVerification {
-  BundleVerification bundle;             // the cryptographic and coverage facts
+// What a policy check adds to the verified facts.
+struct PolicyFacts {
   int64_t verified_at = 0;               // the `now` the key windows were checked against
   std::vector<std::string> key_names;    // policy keys that signed every attestation, sorted
   std::vector<std::string> builder_ids;  // of each SLSA provenance statement, in order
   std::vector<std::string> source_uris;  // the dependency uris that matched sourceRepositories
+};
+
+struct PolicyVerification : PolicyFacts {
+  BundleVerification bundle;  // the cryptographic and coverage facts
 };
 
 // Verifies the bundle at `bundle_path` with VerifyBundle, trusting only the policy keys valid at
@@ -79,6 +84,18 @@ struct PolicyVerification {
 // DataLoss / InvalidArgument for a corrupt 'archive'); NotFound if the bundle does not exist.
 Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
                                                   int64_t now_unix_seconds);
+
+struct AttestationPolicyVerification : PolicyFacts {
+  AttestationVerification attestations;
+};
+
+// The same for a standalone attestation file (see attestation_verifier.h) and the artifacts it
+// must cover. maxAttestationBytes bounds the whole file. Unlike a bundle, an attestation need not
+// carry SLSA provenance when the policy accepts it; when it does, the builder rules apply.
+Result<AttestationPolicyVerification> VerifyAttestationsWithPolicy(const std::string& attestation_path,
+                                                                   const std::vector<std::string>& artifact_paths,
+                                                                   const TrustPolicy& policy,
+                                                                   int64_t now_unix_seconds);
 
 }  // namespace fnseal
 

@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "provenance/signing/keys.h"
 #include "tools/fnseal/command.h"
+#include "tools/fnseal/terminal.h"
 
 namespace fnseal::cli {
 namespace {
@@ -30,11 +31,31 @@ struct Options {
   bool json = false;
 };
 
-// The passphrase named by the options (exactly one source); "" only with --no-passphrase.
+// Asks twice at the terminal; the two answers must agree.
+Result<std::string> PromptNewPassphrase() {
+  ASSIGN_OR_RETURN(std::string first, PromptPassphrase("Passphrase for the new key: "));
+  Result<std::string> second = PromptPassphrase("The same passphrase again: ");
+  const bool same = second.ok() && *second == first;
+  if (second.ok()) WipeString(&*second);
+  if (!second.ok()) {
+    WipeString(&first);
+    return second.status();
+  }
+  if (!same) {
+    WipeString(&first);
+    return InvalidArgumentError("the two passphrases differ; no key was written");
+  }
+  return first;
+}
+
+// The passphrase named by the options (at most one source; none: the terminal); "" only with
+// --no-passphrase.
 Result<std::string> ReadPassphrase(const Options& o) {
   if (o.no_passphrase) return std::string();
   std::string passphrase;
-  if (!o.passphrase_env.empty()) {
+  if (o.passphrase_env.empty() && o.passphrase_file.empty()) {
+    ASSIGN_OR_RETURN(passphrase, PromptNewPassphrase());
+  } else if (!o.passphrase_env.empty()) {
     const char* value = std::getenv(o.passphrase_env.c_str());
     if (value == nullptr) return InvalidArgumentError("environment variable " + o.passphrase_env + " is not set");
     passphrase = value;
@@ -92,10 +113,10 @@ Outcome RunKeygen(const Options& o) {
       o.algorithm == "ecdsa-p256" ? KeyAlgorithm::kEcdsaP256Sha256 : KeyAlgorithm::kEd25519;
   if (o.prefix.empty() || o.prefix.back() == '/') return Outcome::Usage("--output PREFIX names no file");
   const int sources = !o.passphrase_env.empty() + !o.passphrase_file.empty() + o.no_passphrase;
-  if (sources == 0) {
+  if (sources == 0 && !CanPrompt()) {
     return Outcome::Usage(
-        "a new key is encrypted: give its passphrase with --passphrase-env VAR or --passphrase-file FILE "
-        "(or --no-passphrase to write it unencrypted)");
+        "a new key is encrypted: give its passphrase with --passphrase-env VAR or --passphrase-file FILE, "
+        "or run in a terminal to be asked (or --no-passphrase to write it unencrypted)");
   }
   if (sources > 1) return Outcome::Usage("choose one of --passphrase-env, --passphrase-file and --no-passphrase");
   const std::string private_path = o.prefix + ".pem";
@@ -136,8 +157,8 @@ Action SetupKeygen(CLI::App* app) {
   app->footer(
       "Make a signing key pair: PREFIX.pem, the PKCS#8 private key (mode 0600), and PREFIX.pub.pem,\n"
       "the SPKI public key to give verifiers (0644). The private key is encrypted (PBKDF2-SHA256,\n"
-      "AES-256-CBC) with a passphrase from an environment variable or a file, never an argument;\n"
-      "--no-passphrase writes it unencrypted. Existing files are never overwritten. See docs/keys.md.");
+      "AES-256-CBC) with a passphrase from an environment variable, a file or the terminal (asked\n"
+      "twice, not echoed), never an argument; --no-passphrase writes it unencrypted. Existing files are never overwritten. See docs/keys.md.");
   app->add_option("--algorithm", o->algorithm, "Key algorithm")
       ->check(CLI::IsMember({"ed25519", "ecdsa-p256"}))
       ->capture_default_str();

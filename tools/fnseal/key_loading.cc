@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "core/file.h"
+#include "tools/fnseal/terminal.h"
 
 namespace fnseal::cli {
 namespace {
@@ -33,9 +34,23 @@ Result<std::vector<PrivateKey>> LoadPrivateKeys(const PrivateKeySources& sources
     return InvalidArgumentError("no signing key given (use --key FILE or --key-env VAR)");
   }
   ASSIGN_OR_RETURN(std::string passphrase, ReadPassphrase(sources));
+  const bool passphrase_given = !sources.passphrase_env.empty() || !sources.passphrase_file.empty();
   std::vector<PrivateKey> keys;
   auto load = [&](std::string pem, const std::string& origin) -> Status {
-    Result<PrivateKey> key = PrivateKey::FromPem(pem, passphrase);
+    Result<PrivateKey> key = InvalidArgumentError("no key");
+    if (!passphrase_given && pem.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string::npos) {
+      if (!CanPrompt()) {
+        WipeString(&pem);
+        return InvalidArgumentError(origin +
+                                    " is encrypted: give its passphrase with --passphrase-env VAR or "
+                                    "--passphrase-file FILE, or run in a terminal to be asked");
+      }
+      Result<std::string> typed = PromptPassphrase("Passphrase for " + origin + ": ");
+      key = typed.ok() ? PrivateKey::FromPem(pem, *typed) : Result<PrivateKey>(typed.status());
+      if (typed.ok()) WipeString(&*typed);
+    } else {
+      key = PrivateKey::FromPem(pem, passphrase);
+    }
     WipeString(&pem);
     if (!key.ok()) return key.status().Annotate(origin);
     keys.push_back(std::move(key).value());

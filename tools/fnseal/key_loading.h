@@ -1,5 +1,6 @@
 // Loading keys for CLI commands: private keys from files or environment variables (PEM text),
-// passphrases from an environment variable or a file (never from an argument).
+// passphrases from an environment variable or a file (never from an argument), or typed at the
+// terminal when neither is given and a key is encrypted.
 #ifndef FNSEAL_TOOLS_FNSEAL_KEY_LOADING_H_
 #define FNSEAL_TOOLS_FNSEAL_KEY_LOADING_H_
 
@@ -18,7 +19,8 @@ struct PrivateKeySources {
   std::string passphrase_file;        // --passphrase-file
 };
 
-// Loads every key named in `sources`; InvalidArgument if none is named. Key and passphrase
+// Loads every key named in `sources`; InvalidArgument if none is named, or if a key is encrypted
+// and there is neither a passphrase source nor a terminal to ask. Key and passphrase
 // bytes are wiped from memory once parsed.
 Result<std::vector<PrivateKey>> LoadPrivateKeys(const PrivateKeySources& sources);
 
