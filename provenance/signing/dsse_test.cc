@@ -118,6 +118,27 @@ TEST(Pae, MatchesTheDssePublishedTestVector) {
             "DSSEv1 29 http://example.com/HelloWorld 11 hello world");
 }
 
+// The whole test vector of the DSSE protocol text: its envelope, verbatim, with a raw r||s
+// ECDSA signature, verifies with the text's key and yields the payload "hello world".
+TEST(DsseProtocolTestVector, VerifiesTheEnvelopePrintedInTheSpec) {
+  Result<std::string> json = ReadFile("testdata/dsse-spec/envelope.json");
+  Result<std::string> pem = ReadFile("testdata/dsse-spec/ecdsa-p256.pub.pem");
+  ASSERT_TRUE(json.ok() && pem.ok());
+  Result<PublicKey> key = PublicKey::FromPem(*pem);
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  Result<DsseEnvelope> envelope = ParseDsseEnvelope(*json);
+  ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
+  EXPECT_EQ(envelope->signatures[0].signature.size(), 64u);  // raw r||s, not DER
+  Result<VerifiedPayload> verified = VerifyDsseEnvelope(*envelope, {*key}, 1);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_EQ(verified->payload, "hello world");
+  EXPECT_EQ(verified->payload_type, "http://example.com/HelloWorld");
+
+  DsseEnvelope changed = *envelope;
+  changed.payload = "hello world!";
+  EXPECT_FALSE(VerifyDsseEnvelope(changed, {*key}, 1).ok());
+}
+
 TEST(Pae, EncodesEmptyTypeAndPayload) { EXPECT_EQ(PreAuthEncoding("", ""), "DSSEv1 0  0 "); }
 
 TEST(Pae, EncodesTheInTotoPayloadType) {

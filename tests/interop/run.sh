@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Interop: an independent verifier must accept what fnseal exports, and reject it once tampered.
+# Interop: independent verifiers must accept what fnseal signs and exports, and reject it once
+# tampered; fnseal must accept what they sign.
 #
-# Builds the example bundle, signs it with the Ed25519 and the ECDSA P-256 test keys, exports each
+# 1. Sigstore: builds the example bundle, signs it with the Ed25519 and the ECDSA P-256 test keys, exports each
 # signature as a Sigstore bundle v0.3 (`fnseal export --sigstore`) and verifies it with the npm
 # package @sigstore/verify (sigstore_verify.mjs: the public key only, all log/timestamp
 # thresholds 0). Then checks that the verifier rejects a flipped payload byte, a flipped
-# signature byte and the wrong key. Exits non-zero, loudly, if any of that does not hold.
+# signature byte and the wrong key.
+# 2. securesystemslib (Debian's python3-securesystemslib, through /usr/bin/python3): verifies
+# fnseal's Ed25519 and ECDSA signatures over a PAE it builds itself, and signs one that fnseal
+# must verify (securesystemslib_interop.py).
+# 3. The openssl CLI: `openssl pkeyutl -verify` checks fnseal's raw signatures over the PAE.
+# Exits non-zero, loudly, if any of that does not hold.
 #
 # Environment: BAZEL (default "bazel"), FNSEAL_BAZEL_OUTPUT_BASE (a separate output base, shut
 # down at the end), CI (when set, the Bazel server is shut down at the end either way).
@@ -89,3 +95,30 @@ expect_rejected "ed25519 export checked with another Ed25519 key" "$work/ed25519
 expect_rejected "ed25519 export checked with the ECDSA key" "$work/ed25519.sigstore.json" "$keys/ecdsa-p256.pub.pem"
 
 echo "interop: all Sigstore checks passed (2 verified, 6 rejected as expected)"
+
+# --- securesystemslib, both directions -------------------------------------------------------------
+/usr/bin/python3 "$here/securesystemslib_interop.py" "$fnseal" "$keys" "$work" || die "securesystemslib interop failed"
+
+# --- openssl pkeyutl on fnseal's raw signatures ------------------------------------------------------
+echo "signed by fnseal, checked by openssl" >"$work/openssl.txt"
+"$fnseal" sign --quiet --key "$keys/ed25519.pem" "$work/openssl.txt"
+"$fnseal" sign --quiet --key "$keys/ecdsa-p256.pem" "$work/openssl.txt.intoto.jsonl"
+# Writes the PAE and each signature's raw bytes (sig0.bin, sig1.bin) from the envelope.
+node -e '
+  const fs = require("fs");
+  const [input, dir] = process.argv.slice(1);
+  const e = JSON.parse(fs.readFileSync(input, "utf8"));
+  const payload = Buffer.from(e.payload, "base64");
+  const type = Buffer.from(e.payloadType, "utf8");
+  fs.writeFileSync(dir + "/pae.bin", Buffer.concat([
+    Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${payload.length} `), payload]));
+  e.signatures.forEach((s, i) => fs.writeFileSync(`${dir}/sig${i}.bin`, Buffer.from(s.sig, "base64")));
+' "$work/openssl.txt.intoto.jsonl" "$work"
+pkeyutl_ed=(openssl pkeyutl -verify -pubin -inkey "$keys/ed25519.pub.pem" -rawin -sigfile "$work/sig0.bin")
+pkeyutl_ec=(openssl pkeyutl -verify -pubin -inkey "$keys/ecdsa-p256.pub.pem" -rawin -digest sha256 -sigfile "$work/sig1.bin")
+"${pkeyutl_ed[@]}" -in "$work/pae.bin" >/dev/null || die "openssl pkeyutl rejected fnseal's Ed25519 signature"
+"${pkeyutl_ec[@]}" -in "$work/pae.bin" >/dev/null || die "openssl pkeyutl rejected fnseal's ECDSA signature"
+printf 'x' >>"$work/pae.bin"
+if "${pkeyutl_ed[@]}" -in "$work/pae.bin" >/dev/null 2>&1; then die "openssl accepted an Ed25519 signature over a changed PAE"; fi
+if "${pkeyutl_ec[@]}" -in "$work/pae.bin" >/dev/null 2>&1; then die "openssl accepted an ECDSA signature over a changed PAE"; fi
+echo "interop: openssl pkeyutl verified fnseal's Ed25519 and ECDSA signatures and rejected a changed PAE"
