@@ -8,6 +8,8 @@
 #include "bundle/bundle.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/sha256.h"
+#include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
 
 namespace fnseal {
@@ -546,6 +548,120 @@ TEST_F(PolicyVerificationTest, NamesTheRuleForIntegrityFailures) {
                  "policy rule 'archive': ");
   ExpectRejected(VerifyBundleWithPolicy(dir_ + "/nope.fnb", Policy(BasePolicy()), k2026_06_01), StatusCode::kNotFound,
                  "nope.fnb");
+}
+
+// --- Standalone attestations --------------------------------------------------------------------
+
+template <typename T>
+void ExpectDenied(const Result<T>& result, StatusCode code, const std::string& fragment) {
+  ASSERT_FALSE(result.ok()) << "the attestation was accepted";
+  EXPECT_EQ(result.status().code(), code) << result.status().ToString();
+  EXPECT_THAT(result.status().message(), HasSubstr(fragment));
+}
+
+class AttestationPolicyTest : public PolicyVerificationTest {
+ protected:
+  void SetUp() override {
+    PolicyVerificationTest::SetUp();
+    artifact_ = dir_ + "/app.zip";
+    ASSERT_TRUE(WriteFileAtomic(artifact_, "zip bytes").ok());
+  }
+
+  // A signed-file statement over the artifact, signed by `keys`, written as JSON Lines.
+  std::string Attestation(const std::vector<const PrivateKey*>& keys, const std::string& predicate_type,
+                          const Json& predicate = Json::object()) {
+    Statement statement;
+    statement.subjects.push_back({"app.zip", {{"sha256", Sha256Hex("zip bytes")}}});
+    statement.predicate_type = predicate_type;
+    statement.predicate = predicate;
+    DsseEnvelope envelope{kInTotoPayloadType, SerializeStatement(statement), {}};
+    for (const PrivateKey* key : keys) EXPECT_TRUE(AddDsseSignature(&envelope, *key).ok());
+    std::string path = dir_ + "/attestation-" + std::to_string(count_++) + ".intoto.jsonl";
+    EXPECT_TRUE(WriteFileAtomic(path, SerializeDsseEnvelope(envelope) + "\n").ok());
+    return path;
+  }
+
+  static Json SignedFilePolicy() {
+    Json doc = BasePolicy();
+    doc["predicateTypes"] = {kSignedFilePredicateType};
+    doc.erase("builders");
+    return doc;
+  }
+
+  std::string artifact_;
+  int count_ = 0;
+};
+
+TEST_F(AttestationPolicyTest, AcceptsASignedFileWhosePredicateTypeIsAccepted) {
+  Result<AttestationPolicyVerification> v = VerifyAttestationsWithPolicy(
+      Attestation({&key_a_}, kSignedFilePredicateType), {artifact_}, Policy(SignedFilePolicy()), k2026_06_01);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_THAT(v->key_names, ElementsAre("release-2026"));
+  EXPECT_EQ(v->attestations.artifacts[0].subject_name, "app.zip");
+  EXPECT_TRUE(v->builder_ids.empty());
+}
+
+TEST_F(AttestationPolicyTest, RejectsAKeyOutsideItsWindow) {
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
+                                            Policy(SignedFilePolicy()), k2027_01_01),
+               StatusCode::kPermissionDenied, "policy rule 'keys': 0 of 1 keys are valid");
+}
+
+TEST_F(AttestationPolicyTest, RejectsAKeyThePolicyDoesNotList) {
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_b_}, kSignedFilePredicateType), {artifact_},
+                                            Policy(SignedFilePolicy()), k2026_06_01),
+               StatusCode::kPermissionDenied, "policy rule 'signatures': envelope #1");
+}
+
+TEST_F(AttestationPolicyTest, RejectsAPredicateTypeThePolicyDoesNotAccept) {
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
+                                            Policy(BasePolicy()), k2026_06_01),
+               StatusCode::kPermissionDenied, "policy rule 'predicateTypes': envelope #1");
+}
+
+TEST_F(AttestationPolicyTest, AppliesTheBuilderRulesToProvenance) {
+  ProvenanceFacts facts;
+  facts.builder_id = "https://evil.example/builder";
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSlsaProvenanceV1, BuildSlsaProvenance(facts)),
+                                            {artifact_}, Policy(BasePolicy()), k2026_06_01),
+               StatusCode::kPermissionDenied, "policy rule 'builders': envelope #1: builder id");
+  facts.builder_id = kBuilder;
+  EXPECT_TRUE(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSlsaProvenanceV1, BuildSlsaProvenance(facts)),
+                                           {artifact_}, Policy(BasePolicy()), k2026_06_01)
+                  .ok());
+}
+
+TEST_F(AttestationPolicyTest, RequiresTheThresholdOfDistinctKeys) {
+  Json doc = SignedFilePolicy();
+  doc["keys"].push_back(Key("second", "ed25519-b.pub.pem"));
+  doc["threshold"] = 2;
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
+                                            Policy(doc), k2026_06_01),
+               StatusCode::kPermissionDenied, "policy rule 'signatures': envelope #1: signature threshold not met");
+  Result<AttestationPolicyVerification> both = VerifyAttestationsWithPolicy(
+      Attestation({&key_a_, &key_b_}, kSignedFilePredicateType), {artifact_}, Policy(doc), k2026_06_01);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  EXPECT_THAT(both->key_names, ElementsAre("release-2026", "second"));
+}
+
+TEST_F(AttestationPolicyTest, AppliesMaxAttestationBytesToTheWholeFile) {
+  Json doc = SignedFilePolicy();
+  doc["limits"] = {{"maxAttestationBytes", 100}};
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
+                                            Policy(doc), k2026_06_01),
+               StatusCode::kResourceExhausted, "policy rule 'limits': ");
+}
+
+TEST_F(AttestationPolicyTest, RejectsAnArtifactThatIsNotASubject) {
+  ASSERT_TRUE(WriteFileAtomic(artifact_, "other bytes").ok());
+  ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
+                                            Policy(SignedFilePolicy()), k2026_06_01),
+               StatusCode::kPermissionDenied, "policy rule 'signatures': artifact");
+}
+
+TEST_F(AttestationPolicyTest, ReportsAMissingAttestationAsNotFound) {
+  ExpectDenied(VerifyAttestationsWithPolicy(dir_ + "/none.intoto.jsonl", {}, Policy(SignedFilePolicy()), k2026_06_01),
+               StatusCode::kNotFound, "none.intoto.jsonl");
 }
 
 }  // namespace
