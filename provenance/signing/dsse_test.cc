@@ -519,6 +519,23 @@ TEST_F(DsseTest, CountsAKeyTrustedTwiceOnlyOnce) {
                        "signature threshold not met: 1 of 2 trusted keys signed"));
 }
 
+TEST_F(DsseTest, CountsOneEcKeyWrittenTwoWaysOnlyOnce) {
+  Result<std::string> pem = ReadFile("testdata/keys/ecdsa-p256-compressed.pub.pem");
+  ASSERT_TRUE(pem.ok());
+  Result<PublicKey> compressed = PublicKey::FromPem(*pem);
+  ASSERT_TRUE(compressed.ok()) << compressed.status().ToString();
+  DsseEnvelope envelope = Signed(ec_);
+  EXPECT_TRUE(HasError(VerifyDsseEnvelope(envelope, {ec_pub_, *compressed}, 2), StatusCode::kPermissionDenied,
+                       "signature threshold not met: 1 of 2 trusted keys signed"));
+}
+
+TEST_F(DsseTest, CountsASignatureRepeatedUnderAnotherKeyidOnce) {
+  DsseEnvelope envelope = Signed(ed_a_);
+  envelope.signatures.push_back({ed_b_pub_.key_id(), envelope.signatures[0].signature});
+  EXPECT_TRUE(HasError(VerifyDsseEnvelope(envelope, {ed_a_pub_, ed_b_pub_}, 2), StatusCode::kPermissionDenied,
+                       "signature threshold not met: 1 of 2 trusted keys signed"));
+}
+
 TEST_F(DsseTest, IgnoresInvalidSignaturesNextToAValidOne) {
   DsseEnvelope envelope = Signed(ed_a_);
   envelope.signatures.insert(envelope.signatures.begin(), DsseSignature{ed_a_pub_.key_id(), std::string(64, '\0')});

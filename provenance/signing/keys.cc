@@ -1,6 +1,7 @@
 #include "provenance/signing/keys.h"
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
@@ -112,10 +113,27 @@ struct PublicKey::Rep {
   std::string key_id;
 };
 
+namespace {
+
+// One key, one encoding: an EC point given compressed is re-encoded uncompressed, so the DER
+// SPKI - and the key id computed from it - does not depend on how the key was written, and a
+// policy or threshold can never count one key twice under two ids.
+Status UseUncompressedPoints(EVP_PKEY* pkey) {
+  if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC) return OkStatus();
+  if (EVP_PKEY_set_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                     OSSL_PKEY_EC_POINT_CONVERSION_FORMAT_UNCOMPRESSED) != 1) {
+    return InternalError("cannot set the EC point format: " + OpenSslReason());
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
 Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   ASSIGN_OR_RETURN(BioPtr bio, PemBio(pem).Annotate("not a PEM public key"));
   PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (pkey == nullptr) return InvalidArgumentError("not a PEM public key: " + OpenSslReason());
+  RETURN_IF_ERROR(UseUncompressedPoints(pkey.get()));
   unsigned char* der = nullptr;
   int length = i2d_PUBKEY(pkey.get(), &der);
   if (length <= 0) return InvalidArgumentError("cannot encode the public key: " + OpenSslReason());
@@ -190,6 +208,7 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, std::string_view pa
 Result<PrivateKey> PrivateKey::FromRep(std::shared_ptr<Rep> rep) {
   ASSIGN_OR_RETURN(rep->algorithm, AlgorithmOf(rep->pkey.get()));
   // Derive the public key through its DER SPKI so both sides share one code path.
+  RETURN_IF_ERROR(UseUncompressedPoints(rep->pkey.get()));
   unsigned char* der = nullptr;
   int length = i2d_PUBKEY(rep->pkey.get(), &der);
   if (length <= 0) return InternalError("cannot derive the public key: " + OpenSslReason());

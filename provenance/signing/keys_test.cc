@@ -126,6 +126,17 @@ TEST(PublicKey, KeyIdIsTheSha256OfThePemBody) {
   }
 }
 
+TEST(PublicKey, ACompressedEcPointGetsTheSameKeyIdAndDer) {
+  PublicKey compressed = LoadPublic("ecdsa-p256-compressed.pub.pem");
+  PublicKey uncompressed = LoadPublic("ecdsa-p256.pub.pem");
+  EXPECT_EQ(compressed.key_id(), kEcdsaP256KeyId);
+  EXPECT_EQ(compressed.spki_der(), uncompressed.spki_der());
+  EXPECT_EQ(compressed.ToPem(), ReadKeyFile("ecdsa-p256.pub.pem"));
+  Result<std::string> signature = LoadPrivate("ecdsa-p256.pem").Sign("m");
+  ASSERT_TRUE(signature.ok());
+  EXPECT_TRUE(compressed.Verify("m", *signature).ok());
+}
+
 TEST(PublicKey, SigstoreHintIsTheBase64OfTheSameDigest) {
   PublicKey key = LoadPublic("ed25519.pub.pem");
   EXPECT_EQ(key.sigstore_hint(), kEd25519SigstoreHint);

@@ -181,6 +181,12 @@ TEST(ParseTrustPolicy, RejectsTheSameKeyTwiceUnderAnotherName) {
   ExpectParseError(doc, "trust policy field 'keys[1]': key 'release-2026-copy' is the same key as 'release-2026'");
 }
 
+TEST(ParseTrustPolicy, RejectsOneEcKeyWrittenWithACompressedPointToo) {
+  Json doc = BasePolicy();
+  doc["keys"] = {Key("ec", "ecdsa-p256.pub.pem"), Key("ec-compressed", "ecdsa-p256-compressed.pub.pem")};
+  ExpectParseError(doc, "trust policy field 'keys[1]': key 'ec-compressed' is the same key as 'ec'");
+}
+
 TEST(ParseTrustPolicy, RejectsADuplicateKeyName) {
   Json doc = BasePolicy();
   doc["keys"].push_back(Key("release-2026", "ed25519-b.pub.pem"));
