@@ -1,0 +1,202 @@
+#include "provenance/source/source_facts.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "core/c_handles.h"
+
+namespace fnseal {
+namespace {
+
+using RepositoryPtr = CHandle<git_repository, git_repository_free>;
+using ReferencePtr = CHandle<git_reference, git_reference_free>;
+using CommitPtr = CHandle<git_commit, git_commit_free>;
+using ObjectPtr = CHandle<git_object, git_object_free>;
+using RemotePtr = CHandle<git_remote, git_remote_free>;
+using StatusListPtr = CHandle<git_status_list, git_status_list_free>;
+
+void InitLibgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
+
+// libgit2's last error for a call that returned `code`, right after the call.
+Status GitError(std::string_view what, int code) {
+  const git_error* error = git_error_last();
+  std::string message = std::string(what) + ": " + (error != nullptr && error->message != nullptr
+                                                        ? error->message
+                                                        : "libgit2 error " + std::to_string(code));
+  return InternalError(message);
+}
+
+std::string OidHex(const git_oid* oid) {
+  char hex[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(hex, sizeof(hex), oid);
+  return hex;
+}
+
+std::string WithoutTrailingSlash(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+std::string OneLine(std::string value) {
+  std::replace(value.begin(), value.end(), '\n', ' ');
+  std::replace(value.begin(), value.end(), '\r', ' ');
+  return value;
+}
+
+Status ReadDirtyState(git_repository* repo, const SourceOptions& options, SourceFacts* facts) {
+  git_status_options status_options = GIT_STATUS_OPTIONS_INIT;
+  status_options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  status_options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                         GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
+  git_status_list* raw = nullptr;
+  int rc = git_status_list_new(&raw, repo, &status_options);
+  if (rc != 0) return GitError("cannot read the work tree's status", rc);
+  StatusListPtr list(raw);
+  const size_t count = git_status_list_entrycount(list.get());
+  for (size_t i = 0; i < count; ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    if (entry == nullptr || entry->status == GIT_STATUS_CURRENT || (entry->status & GIT_STATUS_IGNORED) != 0) {
+      continue;
+    }
+    const git_diff_delta* delta = entry->index_to_workdir != nullptr ? entry->index_to_workdir : entry->head_to_index;
+    if (delta == nullptr) continue;
+    const char* path = delta->new_file.path != nullptr ? delta->new_file.path : delta->old_file.path;
+    ++facts->dirty_path_count;
+    if (path != nullptr && facts->dirty_paths.size() < options.max_dirty_paths) facts->dirty_paths.push_back(path);
+  }
+  std::sort(facts->dirty_paths.begin(), facts->dirty_paths.end());
+  facts->dirty_paths.erase(std::unique(facts->dirty_paths.begin(), facts->dirty_paths.end()), facts->dirty_paths.end());
+  facts->dirty = facts->dirty_path_count > 0;
+  return OkStatus();
+}
+
+struct TagSearch {
+  git_repository* repo;
+  const git_oid* commit;
+  std::vector<std::string>* tags;
+};
+
+// git_tag_foreach callback: keeps the tags whose target peels to the commit.
+int CollectTag(const char* name, git_oid* oid, void* payload) {
+  auto* search = static_cast<TagSearch*>(payload);
+  git_object* raw = nullptr;
+  if (git_object_lookup(&raw, search->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
+  ObjectPtr object(raw);
+  git_object* peeled_raw = nullptr;
+  if (git_object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT) != 0) return 0;
+  ObjectPtr peeled(peeled_raw);
+  if (git_oid_equal(git_object_id(peeled.get()), search->commit)) {
+    std::string_view tag = name;
+    constexpr std::string_view kPrefix = "refs/tags/";
+    if (tag.substr(0, kPrefix.size()) == kPrefix) tag.remove_prefix(kPrefix.size());
+    search->tags->emplace_back(tag);
+  }
+  return 0;
+}
+
+Status ReadRemote(git_repository* repo, const SourceOptions& options, SourceFacts* facts) {
+  git_remote* raw = nullptr;
+  int rc = git_remote_lookup(&raw, repo, options.remote.c_str());
+  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+    git_strarray names = {nullptr, 0};
+    rc = git_remote_list(&names, repo);
+    if (rc != 0) return GitError("cannot list the remotes", rc);
+    std::vector<std::string> sorted(names.strings, names.strings + names.count);
+    git_strarray_dispose(&names);
+    if (sorted.empty()) return OkStatus();
+    std::sort(sorted.begin(), sorted.end());
+    rc = git_remote_lookup(&raw, repo, sorted.front().c_str());
+  }
+  if (rc != 0) return GitError("cannot read the remote", rc);
+  RemotePtr remote(raw);
+  facts->remote_name = git_remote_name(remote.get()) != nullptr ? git_remote_name(remote.get()) : "";
+  const char* url = git_remote_url(remote.get());
+  facts->remote_url = url != nullptr ? StripUrlCredentials(url) : "";
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<SourceFacts> ReadSourceFacts(const std::string& path, const SourceOptions& options) {
+  InitLibgit2();
+  git_repository* raw_repo = nullptr;
+  int rc = git_repository_open_ext(&raw_repo, path.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) return NotFoundError("no git repository at or above '" + path + "'");
+  if (rc != 0) return GitError("cannot open the git repository at '" + path + "'", rc);
+  RepositoryPtr repo(raw_repo);
+  if (git_repository_is_bare(repo.get())) {
+    return FailedPreconditionError("'" + path + "' is a bare git repository: there is no work tree to describe");
+  }
+  if (git_repository_head_unborn(repo.get()) == 1) {
+    return FailedPreconditionError("the git repository at '" + path + "' has no commits yet");
+  }
+
+  SourceFacts facts;
+  facts.root = WithoutTrailingSlash(git_repository_workdir(repo.get()));
+  facts.shallow = git_repository_is_shallow(repo.get()) == 1;
+  facts.linked_worktree = git_repository_is_worktree(repo.get()) == 1;
+
+  git_reference* raw_head = nullptr;
+  rc = git_repository_head(&raw_head, repo.get());
+  if (rc != 0) return GitError("cannot read HEAD", rc);
+  ReferencePtr head(raw_head);
+  git_object* raw_commit = nullptr;
+  rc = git_reference_peel(&raw_commit, head.get(), GIT_OBJECT_COMMIT);
+  if (rc != 0) return GitError("HEAD does not point at a commit", rc);
+  CommitPtr commit(reinterpret_cast<git_commit*>(raw_commit));
+  const git_oid* commit_id = git_commit_id(commit.get());
+  facts.commit = OidHex(commit_id);
+  facts.commit_time = static_cast<int64_t>(git_commit_time(commit.get()));
+  if (git_reference_is_branch(head.get())) {
+    const char* branch = nullptr;
+    if (git_branch_name(&branch, head.get()) == 0 && branch != nullptr) facts.branch = branch;
+  }
+
+  TagSearch search{repo.get(), commit_id, &facts.tags};
+  rc = git_tag_foreach(repo.get(), CollectTag, &search);
+  if (rc != 0 && rc != GIT_ENOTFOUND) return GitError("cannot list the tags", rc);
+  std::sort(facts.tags.begin(), facts.tags.end());
+
+  RETURN_IF_ERROR(ReadRemote(repo.get(), options, &facts));
+  RETURN_IF_ERROR(ReadDirtyState(repo.get(), options, &facts));
+  return facts;
+}
+
+std::string StripUrlCredentials(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end != std::string_view::npos) {
+    const size_t authority = scheme_end + 3;
+    const size_t path = std::min(url.find('/', authority), url.size());
+    const size_t at = url.rfind('@', path);
+    if (at == std::string_view::npos || at < authority) return std::string(url);
+    return std::string(url.substr(0, authority)) + std::string(url.substr(at + 1));
+  }
+  // scp-like "user[:password]@host:path": a user name is no secret, a password is.
+  const size_t at = url.find('@');
+  const size_t colon = url.find(':');
+  if (at == std::string_view::npos || colon == std::string_view::npos || colon > at) return std::string(url);
+  return std::string(url.substr(0, colon)) + std::string(url.substr(at));
+}
+
+std::string WorkspaceStatusLines(const SourceFacts& facts) {
+  std::string tags;
+  for (const std::string& tag : facts.tags) tags += (tags.empty() ? "" : ",") + tag;
+  std::vector<std::pair<std::string, std::string>> lines = {
+      {"STABLE_FNSEAL_GIT_BRANCH", facts.branch},
+      {"STABLE_FNSEAL_GIT_COMMIT", facts.commit},
+      {"STABLE_FNSEAL_GIT_COMMIT_TIME", std::to_string(facts.commit_time)},
+      {"STABLE_FNSEAL_GIT_REMOTE_URL", facts.remote_url},
+      {"STABLE_FNSEAL_GIT_TAGS", tags},
+      {"STABLE_FNSEAL_GIT_TREE_STATE", facts.dirty ? "dirty" : "clean"},
+  };
+  std::string out;
+  for (const auto& [key, value] : lines) out += key + " " + OneLine(value) + "\n";
+  return out;
+}
+
+}  // namespace fnseal
