@@ -87,24 +87,37 @@ Result<Statement> ParseStatement(std::string_view payload, const StatementLimits
   return statement;
 }
 
-Json BuildSlsaProvenance(const ProvenanceFacts& facts) {
-  std::vector<ResourceDescriptor> dependencies = facts.resolved_dependencies;
-  // Sort on every field: ordering by name alone leaves entries that share a name in input order.
-  std::sort(dependencies.begin(), dependencies.end(), [](const ResourceDescriptor& a, const ResourceDescriptor& b) {
-    return std::tie(a.name, a.uri, a.sha256) < std::tie(b.name, b.uri, b.sha256);
+namespace {
+
+// The descriptors as a JSON array, sorted on every field: ordering by name alone would leave
+// entries that share a name in input order.
+Json DescriptorArray(std::vector<ResourceDescriptor> descriptors) {
+  std::sort(descriptors.begin(), descriptors.end(), [](const ResourceDescriptor& a, const ResourceDescriptor& b) {
+    return std::tie(a.name, a.uri, a.sha256, a.git_commit) < std::tie(b.name, b.uri, b.sha256, b.git_commit);
   });
-  Json resolved = Json::array();
-  for (const ResourceDescriptor& d : dependencies) {
-    Json r = {{"name", d.name}, {"digest", {{"sha256", d.sha256}}}};
+  Json out = Json::array();
+  for (const ResourceDescriptor& d : descriptors) {
+    Json digest = Json::object();
+    if (!d.sha256.empty()) digest["sha256"] = d.sha256;
+    if (!d.git_commit.empty()) digest["gitCommit"] = d.git_commit;
+    Json r = {{"name", d.name}, {"digest", digest}};
     if (!d.uri.empty()) r["uri"] = d.uri;
-    resolved.push_back(std::move(r));
+    out.push_back(std::move(r));
   }
+  return out;
+}
+
+}  // namespace
+
+Json BuildSlsaProvenance(const ProvenanceFacts& facts) {
+  Json resolved = DescriptorArray(facts.resolved_dependencies);
   Json metadata = Json::object();
   if (!facts.invocation_id.empty()) metadata["invocationId"] = facts.invocation_id;
   if (!facts.started_on.empty()) metadata["startedOn"] = facts.started_on;
   if (!facts.finished_on.empty()) metadata["finishedOn"] = facts.finished_on;
   Json builder = {{"id", facts.builder_id}};
   if (!facts.builder_version.empty()) builder["version"] = facts.builder_version;
+  if (!facts.builder_dependencies.empty()) builder["builderDependencies"] = DescriptorArray(facts.builder_dependencies);
   return {{"buildDefinition",
            {{"buildType", facts.build_type},
             {"externalParameters", facts.external_parameters},

@@ -48,11 +48,13 @@ std::string SerializeStatement(const Statement& statement);
 // is a non-empty string, `predicate` is present. InvalidArgument naming what is wrong.
 Result<Statement> ParseStatement(std::string_view payload, const StatementLimits& limits = {});
 
-// A SLSA ResourceDescriptor with a sha256 digest.
+// A SLSA ResourceDescriptor: a file with its sha256, or a source revision with its gitCommit
+// (at least one digest; empty fields are omitted).
 struct ResourceDescriptor {
   std::string name;
   std::string uri;
   std::string sha256;
+  std::string git_commit;
 };
 
 // Everything a SLSA Provenance v1 predicate records, see docs/build-type.md.
@@ -63,12 +65,14 @@ struct ProvenanceFacts {
   std::vector<ResourceDescriptor> resolved_dependencies;
   std::string builder_id;
   std::map<std::string, std::string> builder_version;
+  std::vector<ResourceDescriptor> builder_dependencies;  // e.g. the fnseal binary itself
   std::string invocation_id;  // empty: omitted (keeps unstamped builds reproducible)
   std::string started_on;     // RFC 3339 UTC, or empty
   std::string finished_on;    // RFC 3339 UTC, or empty
 };
 
-// Builds the predicate object. Dependencies are sorted by name so input order does not matter.
+// Builds the predicate object. Dependencies are sorted by name so input order does not matter;
+// runDetails.builder.builderDependencies is written only when there are some.
 Json BuildSlsaProvenance(const ProvenanceFacts& facts);
 
 // Formats seconds since the Unix epoch as RFC 3339 UTC ("2000-01-01T00:00:00Z").

@@ -290,9 +290,9 @@ ProvenanceFacts ExampleFacts() {
   facts.external_parameters = {{"target", "//fn:hello"}};
   facts.builder_id = "https://fnseal.dev/builders/bazel";
   facts.resolved_dependencies = {
-      {"rules_go", "https://example.com/rules_go.tar.gz", kSha256B},
-      {"abseil", "", kSha256A},
-      {"musl", "https://example.com/musl.tar.gz", kSha256A},
+      {"rules_go", "https://example.com/rules_go.tar.gz", kSha256B, ""},
+      {"abseil", "", kSha256A, ""},
+      {"musl", "https://example.com/musl.tar.gz", kSha256A, ""},
   };
   return facts;
 }
@@ -336,8 +336,8 @@ TEST(SlsaProvenance, SortsDependenciesByName) {
 TEST(SlsaProvenance, DoesNotDependOnDependencyInputOrder) {
   ProvenanceFacts forward = ExampleFacts();
   // Two entries with the same name must still come out in one order.
-  forward.resolved_dependencies.push_back({"musl", "https://mirror.example.com/musl.tar.gz", kSha256B});
-  forward.resolved_dependencies.push_back({"musl", "https://example.com/musl.tar.gz", kSha256B});
+  forward.resolved_dependencies.push_back({"musl", "https://mirror.example.com/musl.tar.gz", kSha256B, ""});
+  forward.resolved_dependencies.push_back({"musl", "https://example.com/musl.tar.gz", kSha256B, ""});
   ProvenanceFacts backward = forward;
   std::reverse(backward.resolved_dependencies.begin(), backward.resolved_dependencies.end());
   EXPECT_EQ(CanonicalJsonDump(BuildSlsaProvenance(forward)), CanonicalJsonDump(BuildSlsaProvenance(backward)));
@@ -365,6 +365,29 @@ TEST(SlsaProvenance, OmitsAnEmptyUri) {
   const Json& abseil = predicate["buildDefinition"]["resolvedDependencies"][0];
   ASSERT_EQ(abseil["name"], "abseil");
   EXPECT_FALSE(abseil.contains("uri"));
+}
+
+TEST(SlsaProvenance, RecordsASourceRevisionByItsGitCommit) {
+  ProvenanceFacts facts = ExampleFacts();
+  facts.resolved_dependencies.push_back(
+      {"source", "git+https://example.com/org/fn@refs/heads/main", "", std::string(40, 'c')});
+  const Json predicate = BuildSlsaProvenance(facts);
+  const Json* source = nullptr;
+  for (const Json& d : predicate["buildDefinition"]["resolvedDependencies"]) {
+    if (d["name"] == "source") source = &d;
+  }
+  ASSERT_NE(source, nullptr);
+  EXPECT_EQ((*source)["digest"], Json({{"gitCommit", std::string(40, 'c')}}));
+  EXPECT_EQ((*source)["uri"], "git+https://example.com/org/fn@refs/heads/main");
+}
+
+TEST(SlsaProvenance, WritesBuilderDependenciesOnlyWhenGiven) {
+  ProvenanceFacts facts = ExampleFacts();
+  EXPECT_FALSE(BuildSlsaProvenance(facts)["runDetails"]["builder"].contains("builderDependencies"));
+  facts.builder_dependencies.push_back({"fnseal", "", std::string(64, 'f'), ""});
+  const Json builder = BuildSlsaProvenance(facts)["runDetails"]["builder"];
+  EXPECT_EQ(builder["builderDependencies"],
+            Json::array({{{"name", "fnseal"}, {"digest", {{"sha256", std::string(64, 'f')}}}}}));
 }
 
 TEST(SlsaProvenance, IsByteForByteReproducible) {

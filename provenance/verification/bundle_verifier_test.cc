@@ -52,7 +52,7 @@ class BundleVerifierTest : public ::testing::Test {
     spec.runtime = "provided.al2023";
     spec.artifact_path = dir_ + "/artifact.tar";
     spec.provenance.builder_id = "https://fnseal.dev/builders/test";
-    spec.provenance.resolved_dependencies.push_back({"greeting.txt", "", std::string(64, 'a')});
+    spec.provenance.resolved_dependencies.push_back({"greeting.txt", "", std::string(64, 'a'), ""});
     unsigned_ = dir_ + "/unsigned.fnb";
     signed_ = dir_ + "/signed.fnb";
     Status built = BuildBundle(spec, unsigned_);

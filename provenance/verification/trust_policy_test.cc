@@ -372,8 +372,8 @@ class PolicyVerificationTest : public ::testing::Test {
     spec.runtime = "provided.al2023";
     spec.artifact_path = dir_ + "/artifact.tar";
     spec.provenance.builder_id = kBuilder;
-    spec.provenance.resolved_dependencies.push_back({"greeting.txt", "", std::string(64, 'a')});
-    spec.provenance.resolved_dependencies.push_back({"source", kSourceUri, std::string(64, 'b')});
+    spec.provenance.resolved_dependencies.push_back({"greeting.txt", "", std::string(64, 'a'), ""});
+    spec.provenance.resolved_dependencies.push_back({"source", kSourceUri, std::string(64, 'b'), ""});
     unsigned_ = dir_ + "/unsigned.fnb";
     Status built = BuildBundle(spec, unsigned_);
     ASSERT_TRUE(built.ok()) << built.ToString();
