@@ -7,6 +7,7 @@ set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
+keys=$PWD/testdata/keys
 work=${TEST_TMPDIR:-$(mktemp -d)}/provenance-source
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
@@ -63,5 +64,32 @@ expect_exit 1 "--require-clean-source: the checkout at" -- \
 [[ ! -e refused.fnb ]] || fail "a refused bundle was written"
 expect_exit 1 "no git repository at or above" -- "$fnseal" bundle -q -o none.fnb --name hello --artifact fn.tar \
   --source "$work"
+
+# fnseal attest: provenance for any build's outputs, signed later by fnseal sign.
+git -C repo checkout -q -- .
+expect_exit 0 "unsigned (sign it with 'fnseal sign')" -- "$fnseal" attest -o fn.intoto.jsonl --subject fn.tar \
+  --subject renamed.tar=fn.tar --input fn/bootstrap=repo/fn/bootstrap --source repo --require-clean-source \
+  --external target=//fn:hello --internal compiler=gcc-12 --builder-id https://ci.example.com/builders/v1
+statement=$(/usr/bin/python3 -c 'import base64, json, sys; print(base64.b64decode(json.load(open(sys.argv[1]))["payload"]).decode())' \
+  fn.intoto.jsonl)
+want=$(sha256sum fn.tar | cut -d' ' -f1)
+[[ $statement == *"{\"digest\":{\"sha256\":\"$want\"},\"name\":\"fn.tar\"}"* ]] || fail "subject fn.tar: $statement"
+[[ $statement == *'"name":"renamed.tar"'* ]] || fail "subject renamed.tar: $statement"
+[[ $statement == *"\"gitCommit\":\"$commit\""* ]] || fail "attest source commit: $statement"
+[[ $statement == *'"externalParameters":{"target":"//fn:hello"}'* ]] || fail "external parameters: $statement"
+[[ $statement != *startedOn* ]] || fail "timestamps written without being asked for: $statement"
+expect_exit 3 "verification failed" -- "$fnseal" verify fn.intoto.jsonl --key "$keys/ed25519.pub.pem"
+expect_exit 0 "" -- "$fnseal" sign --key "$keys/ed25519.pem" fn.intoto.jsonl
+expect_exit 0 "signed as 'fn.tar'" -- "$fnseal" verify fn.intoto.jsonl --artifact fn.tar --key "$keys/ed25519.pub.pem"
+SOURCE_DATE_EPOCH=1700000000 expect_exit 0 "" -- "$fnseal" attest -q -o timed.intoto.jsonl --subject fn.tar \
+  --times-from-source-date-epoch
+timed=$(/usr/bin/python3 -c 'import base64, json, sys; print(base64.b64decode(json.load(open(sys.argv[1]))["payload"]).decode())' \
+  timed.intoto.jsonl)
+[[ $timed == *'"startedOn":"2023-11-14T22:13:20Z"'* ]] || fail "startedOn from SOURCE_DATE_EPOCH: $timed"
+expect_exit 2 "give at least one --subject" -- "$fnseal" attest -o none.intoto.jsonl
+expect_exit 2 "--external 'oops' is not KEY=VALUE" -- "$fnseal" attest -o x.intoto.jsonl --subject fn.tar --external oops
+expect_exit 2 "--started-on: 'yesterday' is not an RFC 3339 UTC time" -- \
+  "$fnseal" attest -o x.intoto.jsonl --subject fn.tar --started-on yesterday
+[[ ! -e none.intoto.jsonl && ! -e x.intoto.jsonl ]] || fail "a refused attest wrote a file"
 
 finish "provenance source checks passed"

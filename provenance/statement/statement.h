@@ -21,6 +21,8 @@ inline constexpr char kSlsaProvenanceV1[] = "https://slsa.dev/provenance/v1";
 inline constexpr char kSignedFilePredicateType[] = "https://fnseal.dev/attestations/signed-file/v1";
 // fnseal's buildType for a function bundle built by the Bazel rules; see docs/build-type.md.
 inline constexpr char kFunctionBundleBuildType[] = "https://fnseal.dev/build-types/function-bundle/v1";
+// The default buildType of `fnseal attest`: a build described on the command line.
+inline constexpr char kAttestedBuildType[] = "https://fnseal.dev/build-types/attested/v1";
 
 struct Subject {
   std::string name;

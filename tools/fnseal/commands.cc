@@ -14,11 +14,13 @@ Action SetupExport(CLI::App* app);
 Action SetupUnpack(CLI::App* app);
 Action SetupDiff(CLI::App* app);
 Action SetupSourceStatus(CLI::App* app);
+Action SetupAttest(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"pack", "Pack files into a deterministic tar, tar.zst or zip archive", SetupPack},
       {"bundle", "Build an unsigned function bundle (.fnb) from a function artifact", SetupBundle},
+      {"attest", "Write SLSA provenance for any build's outputs, unsigned or signed", SetupAttest},
       {"sign", "Sign a bundle's attestations (DSSE, Ed25519 or ECDSA P-256)", SetupSign},
       {"verify", "Verify a signed bundle against trusted public keys", SetupVerify},
       {"keygen", "Make a signing key pair (Ed25519 or ECDSA P-256), encrypted at rest", SetupKeygen},

@@ -1,0 +1,34 @@
+// Options shared by the commands that write SLSA provenance (bundle, attest): inputs given as
+// NAME=PATH, the source checkout, and the fnseal binary as a builder dependency.
+#ifndef FNSEAL_TOOLS_FNSEAL_PROVENANCE_OPTIONS_H_
+#define FNSEAL_TOOLS_FNSEAL_PROVENANCE_OPTIONS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "provenance/statement/statement.h"
+
+namespace fnseal::cli {
+
+struct ProvenanceOptions {
+  std::string builder_id = "https://fnseal.dev/builders/bazel/v1";
+  std::vector<std::string> inputs;  // NAME=PATH
+  std::string source;               // a directory in the git checkout, or empty
+  bool require_clean_source = false;
+};
+
+// Adds --builder-id, --input, --source and --require-clean-source to `app`.
+void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options);
+
+// Fills the builder id and version, the fnseal binary as a builder dependency, every --input
+// with its sha256 (read as a stream), and the --source checkout (see docs/build-type.md).
+// InvalidArgument for an input that is not NAME=PATH; FailedPrecondition for a dirty checkout
+// with --require-clean-source; NotFound for a missing input or checkout.
+Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* facts);
+
+}  // namespace fnseal::cli
+
+#endif  // FNSEAL_TOOLS_FNSEAL_PROVENANCE_OPTIONS_H_
