@@ -13,10 +13,12 @@ Action SetupKeygen(CLI::App* app);
 Action SetupExport(CLI::App* app);
 Action SetupUnpack(CLI::App* app);
 Action SetupDiff(CLI::App* app);
+Action SetupTargets(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"pack", "Pack files into a deterministic tar, tar.zst or zip archive", SetupPack},
+      {"pack", "Pack files into a deterministic tar, tar.zst or zip archive, or a cloud deployable", SetupPack},
+      {"targets", "List the cloud targets 'pack --target' knows, with their limits", SetupTargets},
       {"bundle", "Build an unsigned function bundle (.fnb) from a function artifact", SetupBundle},
       {"sign", "Sign a bundle's attestations (DSSE, Ed25519 or ECDSA P-256)", SetupSign},
       {"verify", "Verify a signed bundle against trusted public keys", SetupVerify},
