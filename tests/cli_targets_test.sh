@@ -8,7 +8,7 @@ source "$PWD/tests/cli_lib.sh"
 fnseal=$PWD/tools/fnseal/fnseal
 hello=$PWD/examples/hello/handler
 new_glibc=$PWD/testdata/elf/needs_glibc_2_36
-static=$PWD/testdata/elf/static_hello
+static=$PWD/testdata/elf/static_hello.out
 work=${TEST_TMPDIR:-$(mktemp -d)}/targets
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 

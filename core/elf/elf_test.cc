@@ -16,7 +16,7 @@ namespace {
 
 constexpr char kHello[] = "examples/hello/handler";
 constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36";
-constexpr char kStatic[] = "testdata/elf/static_hello";
+constexpr char kStatic[] = "testdata/elf/static_hello.out";
 constexpr char kMinimal[] = "testdata/fuzz/elf_info/minimal-dynamic.elf";
 
 Result<ElfInfo> ReadPath(const std::string& path, const ElfLimits& limits = {}) {

@@ -16,7 +16,7 @@ using ::testing::HasSubstr;
 
 constexpr char kHello[] = "examples/hello/handler";
 constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36";
-constexpr char kStatic[] = "testdata/elf/static_hello";
+constexpr char kStatic[] = "testdata/elf/static_hello.out";
 
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
