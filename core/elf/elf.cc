@@ -167,7 +167,11 @@ Status Parser::ParseHeader() {
   char ident[16] = {};
   size_t have = static_cast<size_t>(std::min<uint64_t>(file_size_, sizeof ident));
   RETURN_IF_ERROR(source_.ReadAt(0, have, ident));
-  if (have < 4 || std::memcmp(ident, "\x7f" "ELF", 4) != 0) return InvalidArgumentError("not an ELF file");
+  if (have < 4 || std::memcmp(ident,
+                              "\x7f"
+                              "ELF",
+                              4) != 0)
+    return InvalidArgumentError("not an ELF file");
   if (have < sizeof ident) return DataLossError("truncated ELF header");
   if (static_cast<uint8_t>(ident[4]) != kElfClass64) {
     return InvalidArgumentError("ELF class " + std::to_string(static_cast<uint8_t>(ident[4])) +
@@ -253,7 +257,8 @@ Status Parser::ParseProgramHeaders() {
 Status Parser::ParseSectionHeaders() {
   if (shnum_ == 0) {
     if (has_dynamic_segment_ || !info_.interpreter.empty()) {
-      return InvalidArgumentError("dynamically linked ELF file has no section headers; its version needs cannot be read");
+      return InvalidArgumentError(
+          "dynamically linked ELF file has no section headers; its version needs cannot be read");
     }
     return OkStatus();
   }
@@ -270,8 +275,8 @@ Status Parser::ParseSectionHeaders() {
     s.entsize = Le64(p + 56);
     if (i != 0 && s.type != kShtNobits && (s.offset > file_size_ || s.size > file_size_ - s.offset)) {
       return DataLossError("section " + std::to_string(i) + " (" + std::to_string(s.size) + " bytes at offset " +
-                           std::to_string(s.offset) + ") runs past the end of the file (" +
-                           std::to_string(file_size_) + " bytes)");
+                           std::to_string(s.offset) + ") runs past the end of the file (" + std::to_string(file_size_) +
+                           " bytes)");
     }
   }
   return OkStatus();
@@ -381,8 +386,7 @@ Status Parser::ParseVersionNeeds() {
     }
     bool last = n + 1 == section.info;
     if (last != (next == 0)) {
-      return DataLossError(".gnu.version_r chain does not end after its " + std::to_string(section.info) +
-                           " entries");
+      return DataLossError(".gnu.version_r chain does not end after its " + std::to_string(section.info) + " entries");
     }
     offset += next;
   }

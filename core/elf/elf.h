@@ -35,17 +35,17 @@ struct ElfLimits {
 
 // One version a shared library must provide, e.g. libc.so.6 / GLIBC_2.34.
 struct ElfVersionNeed {
-  std::string file;     // the library's DT_NEEDED name, "libc.so.6"
-  std::string version;  // "GLIBC_2.34"
-  uint16_t index = 0;   // the .gnu.version index that symbols use to name it
-  bool weak = false;    // VER_FLG_WEAK
+  std::string file;                  // the library's DT_NEEDED name, "libc.so.6"
+  std::string version;               // "GLIBC_2.34"
+  uint16_t index = 0;                // the .gnu.version index that symbols use to name it
+  bool weak = false;                 // VER_FLG_WEAK
   std::vector<std::string> symbols;  // dynamic symbols bound to it, in .dynsym order
 };
 
 struct ElfInfo {
-  std::string machine;      // "x86_64" or "aarch64"
-  bool position_independent = false;  // ET_DYN
-  std::string interpreter;  // PT_INTERP, e.g. "/lib64/ld-linux-x86-64.so.2"; empty if none
+  std::string machine;                        // "x86_64" or "aarch64"
+  bool position_independent = false;          // ET_DYN
+  std::string interpreter;                    // PT_INTERP, e.g. "/lib64/ld-linux-x86-64.so.2"; empty if none
   std::vector<std::string> needed;            // DT_NEEDED, in .dynamic order
   std::vector<ElfVersionNeed> version_needs;  // in .gnu.version_r order
 

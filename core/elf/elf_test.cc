@@ -1,13 +1,13 @@
 #include "core/elf/elf.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
-
-#include <gtest/gtest.h>
 
 #include "core/file.h"
 
@@ -182,7 +182,8 @@ TEST(ElfInfo, RefusesHostileFiles) {
     Result<ElfInfo> info = ReadPath(std::string("testdata/hostile/") + c.name);
     ASSERT_FALSE(info.ok()) << c.name;
     EXPECT_EQ(info.status().code(), c.code) << c.name << ": " << info.status().ToString();
-    EXPECT_NE(info.status().message().find(c.fragment), std::string::npos) << c.name << ": " << info.status().ToString();
+    EXPECT_NE(info.status().message().find(c.fragment), std::string::npos)
+        << c.name << ": " << info.status().ToString();
   }
 }
 

@@ -26,8 +26,7 @@ Status CheckFunctionName(const std::string& name) {
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     if (!ok) {
-      return InvalidArgumentError("aws_lambda function name '" + name +
-                                  "' may hold only letters, digits, '-' and '_'");
+      return InvalidArgumentError("aws_lambda function name '" + name + "' may hold only letters, digits, '-' and '_'");
     }
   }
   return OkStatus();
@@ -57,9 +56,9 @@ Status CheckGlibc(const ElfInfo& elf, const std::string& handler, std::map<std::
     }
   }
   if (!too_new.empty()) {
-    return InvalidArgumentError("handler '" + handler + "' needs a newer glibc than Lambda's provided.al2023 runtime (" +
-                                kMaxGlibc.ToString() + "): " + too_new +
-                                "; build against an older glibc or link statically");
+    return InvalidArgumentError("handler '" + handler +
+                                "' needs a newer glibc than Lambda's provided.al2023 runtime (" + kMaxGlibc.ToString() +
+                                "): " + too_new + "; build against an older glibc or link statically");
   }
   if (facts != nullptr) {
     (*facts)["linking"] = "dynamic";
@@ -77,7 +76,7 @@ class AwsLambda : public CloudTarget {
   std::string_view output_kind() const override { return "zip"; }
   TargetLimits limits() const override {
     TargetLimits l;
-    l.max_archive_size = 52428800;    // 50 MB zipped, for direct upload
+    l.max_archive_size = 52428800;   // 50 MB zipped, for direct upload
     l.max_content_size = 262144000;  // 250 MB unzipped
     l.min_memory_mb = 128;
     l.max_memory_mb = 10240;
@@ -87,7 +86,8 @@ class AwsLambda : public CloudTarget {
 
   Status Check(const DeployableSpec& spec, std::map<std::string, std::string>* facts) const override {
     if (spec.functions.size() != 1) {
-      return InvalidArgumentError("aws_lambda packs exactly one function; got " + std::to_string(spec.functions.size()));
+      return InvalidArgumentError("aws_lambda packs exactly one function; got " +
+                                  std::to_string(spec.functions.size()));
     }
     RETURN_IF_ERROR(CheckFunctionName(spec.functions[0]));
     if (!spec.handler_name.empty() && spec.handler_name != kBootstrap) {
@@ -114,8 +114,8 @@ class AwsLambda : public CloudTarget {
     ASSIGN_OR_RETURN(auto source, OpenRandomAccessFile(spec.handler));
     Result<ElfInfo> elf = ReadElfInfo(*source);
     if (!elf.ok()) {
-      return Status(elf.status().code(), "handler '" + spec.handler + "' is not an executable Lambda can run: " +
-                                             elf.status().message());
+      return Status(elf.status().code(),
+                    "handler '" + spec.handler + "' is not an executable Lambda can run: " + elf.status().message());
     }
     if (facts != nullptr) (*facts)["machine"] = elf->machine;
     return CheckGlibc(*elf, spec.handler, facts);

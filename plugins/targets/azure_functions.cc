@@ -163,7 +163,8 @@ class AzureFunctions : public CloudTarget {
         {"customHandler", {{"description", description}, {"enableProxyingHttpRequest", true}}},
     };
     std::string bundle = OptionOr(spec, "extension_bundle", "");
-    if (!bundle.empty()) host["extensionBundle"] = {{"id", "Microsoft.Azure.Functions.ExtensionBundle"}, {"version", bundle}};
+    if (!bundle.empty())
+      host["extensionBundle"] = {{"id", "Microsoft.Azure.Functions.ExtensionBundle"}, {"version", bundle}};
     if (spec.timeout_seconds) host["functionTimeout"] = TimeSpan(*spec.timeout_seconds);
 
     ASSIGN_OR_RETURN(std::vector<std::string> methods, ParseMethods(OptionOr(spec, "methods", "get,post")));

@@ -122,10 +122,9 @@ TEST(AzureFunctions, WritesAZipWithModes) {
   for (const ZipEntryInfo& e : (*reader)->entries()) {
     if (!e.is_directory) modes[e.path] = e.mode;
   }
-  EXPECT_EQ(modes, (std::map<std::string, uint32_t>{{"handler", 0755},
-                                                    {"hello/function.json", 0644},
-                                                    {"host.json", 0644},
-                                                    {"static/index.html", 0644}}));
+  EXPECT_EQ(modes,
+            (std::map<std::string, uint32_t>{
+                {"handler", 0755}, {"hello/function.json", 0644}, {"host.json", 0644}, {"static/index.html", 0644}}));
 }
 
 TEST(AzureFunctions, FollowsTheHostsFunctionNameRules) {

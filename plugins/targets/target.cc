@@ -45,9 +45,9 @@ Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& la
   RETURN_IF_ERROR(WriteZip(layout, &counter));
   written.archive_size = counter.count();
   if (limits.max_archive_size != 0 && written.archive_size > limits.max_archive_size) {
-    return ResourceExhaustedError("the deployable is " + std::to_string(written.archive_size) +
-                                  " bytes zipped, over " + std::string(target) + "'s limit of " +
-                                  std::to_string(limits.max_archive_size) + " bytes");
+    return ResourceExhaustedError("the deployable is " + std::to_string(written.archive_size) + " bytes zipped, over " +
+                                  std::string(target) + "'s limit of " + std::to_string(limits.max_archive_size) +
+                                  " bytes");
   }  // the uncommitted file is removed
   RETURN_IF_ERROR(file->Commit());
   written.entries = std::move(plan.entries);

@@ -27,8 +27,8 @@ struct DeployableSpec {
   // Function names. aws_lambda takes exactly one; azure_functions one or more (one
   // function.json each, all served by the same handler).
   std::vector<std::string> functions;
-  std::string handler;       // the handler executable on disk
-  std::string handler_name;  // its path in the deployable; empty: the target's default
+  std::string handler;              // the handler executable on disk
+  std::string handler_name;         // its path in the deployable; empty: the target's default
   std::vector<ArchiveInput> files;  // more files, placed as given (0755 if executable, else 0644)
   std::optional<uint32_t> memory_mb;
   std::optional<uint32_t> timeout_seconds;
@@ -59,8 +59,8 @@ class CloudTarget {
  public:
   virtual ~CloudTarget() = default;
 
-  virtual std::string_view name() const = 0;     // "aws_lambda"
-  virtual std::string_view summary() const = 0;  // one line for listings
+  virtual std::string_view name() const = 0;         // "aws_lambda"
+  virtual std::string_view summary() const = 0;      // one line for listings
   virtual std::string_view output_kind() const = 0;  // "zip", later "oci-layout"
   virtual TargetLimits limits() const = 0;
 

@@ -16,7 +16,8 @@ std::string DescribeLimits(const TargetLimits& l) {
   auto add = [&text](const std::string& part) { text += (text.empty() ? "" : ", ") + part; };
   if (l.max_archive_size != 0) add(std::to_string(l.max_archive_size) + " bytes zipped");
   if (l.max_content_size != 0) add(std::to_string(l.max_content_size) + " bytes unzipped");
-  if (l.max_memory_mb != 0) add("memory " + std::to_string(l.min_memory_mb) + "-" + std::to_string(l.max_memory_mb) + " MB");
+  if (l.max_memory_mb != 0)
+    add("memory " + std::to_string(l.min_memory_mb) + "-" + std::to_string(l.max_memory_mb) + " MB");
   if (l.max_timeout_seconds != 0) add("timeout 1-" + std::to_string(l.max_timeout_seconds) + " s");
   return text.empty() ? "none" : text;
 }
