@@ -123,6 +123,86 @@ files["json-duplicate-key-nested.json"] = (
     b'{"subject": [{"name": "handler", "digest": {"sha256": "aaaa", "sha256": "bbbb"}}]}\n')
 files["json-deep-nesting.json"] = b"[" * 10000 + b"]" * 10000 + b"\n"
 
+
+
+def elf_hash(name):
+    h = 0
+    for c in name:
+        h = ((h << 4) + c) & 0xffffffff
+        g = h & 0xf0000000
+        if g:
+            h ^= g >> 24
+        h &= ~g & 0xffffffff
+    return h
+
+
+def elf(ei_class=2, ei_data=1, shnum=None, dynsym_offset=None, verneed_count=1, vn_aux=16,
+        first_aux_next=16, versym=(0, 2, 3), dynstr_terminated=True):
+    """A minimal dynamically linked x86-64 executable, as fnseal's ELF reader sees one: ELF
+    header, PT_INTERP and PT_DYNAMIC program headers, .dynstr, .dynsym (printf@GLIBC_2.2.5,
+    arc4random@GLIBC_2.36), .gnu.version, .gnu.version_r and .dynamic. It has no code: it is
+    for the reader only. The keyword arguments break one thing each."""
+    le = lambda n, v: v.to_bytes(n, "little")
+    interp = b"/lib64/ld-linux-x86-64.so.2\0"
+    dynstr = b"\0libc.so.6\0GLIBC_2.2.5\0GLIBC_2.36\0printf\0arc4random\0"
+    off = {s: dynstr.index(s.encode() + b"\0") for s in
+           ["libc.so.6", "GLIBC_2.2.5", "GLIBC_2.36", "printf", "arc4random"]}
+    if not dynstr_terminated:
+        dynstr = dynstr[:-1] + b"x"
+    sym = lambda name: le(4, off[name]) + bytes([0x12, 0]) + le(2, 0) + le(8, 0) + le(8, 0)
+    dynsym = bytes(24) + sym("printf") + sym("arc4random")
+    gnu_version = b"".join(le(2, v) for v in versym)
+    verneed = (le(2, 1) + le(2, 2) + le(4, off["libc.so.6"]) + le(4, vn_aux) + le(4, 0) +
+               le(4, elf_hash(b"GLIBC_2.2.5")) + le(2, 0) + le(2, 2) + le(4, off["GLIBC_2.2.5"]) +
+               le(4, first_aux_next) +
+               le(4, elf_hash(b"GLIBC_2.36")) + le(2, 0) + le(2, 3) + le(4, off["GLIBC_2.36"]) + le(4, 0))
+    dynamic = le(8, 1) + le(8, off["libc.so.6"]) + le(8, 0) + le(8, 0)
+    body = bytearray(64 + 2 * 56)
+    layout = {}
+    for name, data in [("interp", interp), ("dynstr", dynstr), ("dynsym", dynsym),
+                       ("version", gnu_version), ("verneed", verneed), ("dynamic", dynamic)]:
+        body += bytes(-len(body) % 8)
+        layout[name] = (len(body), len(data))
+        body += data
+    body += bytes(-len(body) % 8)
+    shoff = len(body)
+
+    def shdr(type_, name, link=0, info=0, entsize=0, offset=None):
+        o, size = layout[name]
+        return (le(4, 0) + le(4, type_) + le(8, 2) + le(8, o) + le(8, o if offset is None else offset) +
+                le(8, size) + le(4, link) + le(4, info) + le(8, 8) + le(8, entsize))
+
+    body += bytes(64)  # the null section
+    body += shdr(3, "dynstr")
+    body += shdr(11, "dynsym", link=1, info=1, entsize=24, offset=dynsym_offset)
+    body += shdr(0x6fffffff, "version", link=2, entsize=2)
+    body += shdr(0x6ffffffe, "verneed", link=1, info=verneed_count)
+    body += shdr(6, "dynamic", link=1, entsize=16)
+    ehdr = (b"\x7fELF" + bytes([ei_class, ei_data, 1, 0]) + bytes(8) + le(2, 3) + le(2, 62) + le(4, 1) +
+            le(8, 0) + le(8, 64) + le(8, shoff) + le(4, 0) + le(2, 64) + le(2, 56) + le(2, 2) + le(2, 64) +
+            le(2, 6 if shnum is None else shnum) + le(2, 0))
+    body[0:64] = ehdr
+    phdr = lambda type_, name: (le(4, type_) + le(4, 4) + le(8, layout[name][0]) + le(8, layout[name][0]) +
+                                le(8, layout[name][0]) + le(8, layout[name][1]) + le(8, layout[name][1]) + le(8, 8))
+    body[64:176] = phdr(3, "interp") + phdr(2, "dynamic")
+    return bytes(body)
+
+
+files["elf-truncated-header.elf"] = elf()[:40]
+files["elf-32bit.elf"] = elf(ei_class=1)
+files["elf-big-endian.elf"] = elf(ei_data=2)
+files["elf-section-past-eof.elf"] = elf(dynsym_offset=1 << 40)
+files["elf-too-many-sections.elf"] = elf(shnum=60000)
+files["elf-verneed-huge-count.elf"] = elf(verneed_count=0xffffffff)
+files["elf-verneed-self-loop.elf"] = elf(vn_aux=0)
+files["elf-verneed-wrap.elf"] = elf(first_aux_next=0xfffffff0)
+files["elf-verneed-overlap.elf"] = elf(first_aux_next=8)
+files["elf-versym-unknown-index.elf"] = elf(versym=(0, 2, 9))
+files["elf-unterminated-string.elf"] = elf(dynstr_terminated=False)
+# Not hostile: the well-formed reference the variants above break, a seed for the fuzzer.
+with open(os.path.join(HERE, "..", "fuzz", "elf_info", "minimal-dynamic.elf"), "wb") as f:
+    f.write(elf())
+
 for name, data in sorted(files.items()):
     with open(os.path.join(HERE, name), "wb") as f:
         f.write(data)

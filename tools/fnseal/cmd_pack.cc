@@ -1,4 +1,6 @@
-// fnseal pack: files or a directory tree -> a deterministic tar, optionally zstd-compressed.
+// fnseal pack: files or a directory tree -> a deterministic tar, optionally zstd-compressed, or
+// zip; with --target, a cloud deployable laid out and checked by a target plugin
+// (plugins/targets).
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -7,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/file.h"
@@ -15,6 +18,7 @@
 #include "core/tar.h"
 #include "core/zip.h"
 #include "core/zstd.h"
+#include "plugins/targets/target.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {
@@ -32,6 +36,19 @@ struct Options {
   bool stored = false;
   bool quiet = false;
   std::string digests;  // where to write the entries' sha256 list, or empty
+  // --target mode
+  std::string target;
+  std::string handler;
+  std::string handler_name;
+  std::vector<std::string> functions;
+  std::vector<std::string> target_options;  // KEY=VALUE
+  uint32_t memory_mb = 0;
+  uint32_t timeout_seconds = 0;
+  bool json = false;
+  // Set by CLI11: which options were given, for the ones whose value cannot tell.
+  const CLI::Option* memory_option = nullptr;
+  const CLI::Option* timeout_option = nullptr;
+  const CLI::Option* threads_option = nullptr;
 };
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
@@ -95,7 +112,102 @@ Result<int64_t> ParseMtime(const std::string& flag) {
   return static_cast<int64_t>(value);
 }
 
+// The message for a malformed --file, or "".
+std::string MalformedFileSpec(const Options& o) {
+  for (const std::string& spec : o.files) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return "--file '" + spec + "' is not ARCHIVE_PATH=SOURCE";
+    }
+  }
+  return "";
+}
+
+// The --file (checked by MalformedFileSpec) and --dir inputs.
+Status CollectInputs(const Options& o, std::vector<ArchiveInput>* inputs) {
+  for (const std::string& spec : o.files) {
+    size_t eq = spec.find('=');
+    ASSIGN_OR_RETURN(ArchiveInput input, InputFromFile(spec.substr(0, eq), spec.substr(eq + 1)));
+    inputs->push_back(std::move(input));
+  }
+  for (const std::string& spec : o.directories) {
+    size_t eq = spec.find('=');
+    std::string prefix = eq == std::string::npos ? "" : spec.substr(0, eq);
+    std::string dir = eq == std::string::npos ? spec : spec.substr(eq + 1);
+    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+    RETURN_IF_ERROR(AddTree(dir, prefix, inputs));
+  }
+  return OkStatus();
+}
+
+Outcome RunPackTarget(const Options& o) {
+  const CloudTarget* target = FindCloudTarget(o.target);
+  if (target == nullptr) {
+    std::string names;
+    for (const CloudTarget* t : CloudTargets()) names += (names.empty() ? "" : ", ") + std::string(t->name());
+    return Outcome::Usage("unknown target '" + o.target + "'; fnseal knows " + names);
+  }
+  // The target decides the format; zip options would be silently ignored.
+  for (const auto& [given, flag] : {std::pair<bool, const char*>{!o.format.empty() && o.format != "zip", "--format"},
+                                    {o.level != 0, "--level"},
+                                    {o.stored, "--stored"},
+                                    {o.long_window, "--long"},
+                                    {!o.digests.empty(), "--digests"},
+                                    {!o.mtime.empty(), "--mtime"},
+                                    {o.threads_option->count() > 0, "--threads"}}) {
+    if (given) return Outcome::Usage(std::string(flag) + " does not apply with --target");
+  }
+  if (o.handler.empty()) return Outcome::Usage("--target needs --handler FILE");
+  if (o.functions.empty()) return Outcome::Usage("--target needs --function NAME");
+  if (std::string bad = MalformedFileSpec(o); !bad.empty()) return Outcome::Usage(bad);
+  DeployableSpec spec;
+  spec.functions = o.functions;
+  spec.handler = o.handler;
+  spec.handler_name = o.handler_name;
+  if (o.memory_option->count() > 0) spec.memory_mb = o.memory_mb;
+  if (o.timeout_option->count() > 0) spec.timeout_seconds = o.timeout_seconds;
+  for (const std::string& option : o.target_options) {
+    size_t eq = option.find('=');
+    if (eq == std::string::npos || eq == 0) return Outcome::Usage("--target-option '" + option + "' is not KEY=VALUE");
+    if (!spec.options.emplace(option.substr(0, eq), option.substr(eq + 1)).second) {
+      return Outcome::Usage("--target-option '" + option.substr(0, eq) + "' is given twice");
+    }
+  }
+  RETURN_IF_ERROR(CollectInputs(o, &spec.files));
+  Result<WrittenDeployable> written = target->Write(spec, target->limits(), o.output);
+  if (!written.ok()) return written.status().Annotate(std::string(target->name()));
+  if (o.json) {
+    Json entries = Json::array();
+    for (const TarEntryInfo& e : written->entries) {
+      if (!e.is_directory) entries.push_back({{"path", e.path}, {"mode", e.mode}, {"size", e.size}});
+    }
+    Json out = {{"target", target->name()},      {"output", o.output},
+                {"archive_size", written->archive_size}, {"content_size", written->content_size},
+                {"limits", TargetLimitsJson(target->limits())}, {"facts", written->facts},
+                {"entries", entries}};
+    std::fputs(PrettyJsonDump(out).c_str(), stdout);
+  } else if (!o.quiet) {
+    std::string facts;
+    for (const auto& [key, value] : written->facts) facts += (facts.empty() ? "" : ", ") + key + " " + value;
+    std::printf("packed %s deployable %s: %llu bytes zipped, %llu bytes unzipped%s%s\n",
+                std::string(target->name()).c_str(), o.output.c_str(),
+                static_cast<unsigned long long>(written->archive_size),
+                static_cast<unsigned long long>(written->content_size), facts.empty() ? "" : "; ", facts.c_str());
+  }
+  return OkStatus();
+}
+
 Outcome RunPack(const Options& o) {
+  if (!o.target.empty()) return RunPackTarget(o);
+  for (const auto& [given, flag] : {std::pair<bool, const char*>{!o.handler.empty(), "--handler"},
+                                    {!o.handler_name.empty(), "--handler-name"},
+                                    {!o.functions.empty(), "--function"},
+                                    {!o.target_options.empty(), "--target-option"},
+                                    {o.memory_option->count() > 0, "--memory"},
+                                    {o.timeout_option->count() > 0, "--timeout"},
+                                    {o.json, "--json"}}) {
+    if (given) return Outcome::Usage(std::string(flag) + " applies only with --target");
+  }
   std::string format = o.format;
   if (format.empty()) {
     if (EndsWith(o.output, ".tar.zst") || EndsWith(o.output, ".tzst")) {
@@ -109,23 +221,9 @@ Outcome RunPack(const Options& o) {
     }
   }
   if (o.files.empty() && o.directories.empty()) return Outcome::Usage("nothing to pack: give --file or --dir");
+  if (std::string bad = MalformedFileSpec(o); !bad.empty()) return Outcome::Usage(bad);
   std::vector<ArchiveInput> inputs;
-  for (const std::string& spec : o.files) {
-    size_t eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      return Outcome::Usage("--file '" + spec + "' is not ARCHIVE_PATH=SOURCE");
-    }
-    Result<ArchiveInput> input = InputFromFile(spec.substr(0, eq), spec.substr(eq + 1));
-    if (!input.ok()) return input.status();
-    inputs.push_back(std::move(input).value());
-  }
-  for (const std::string& spec : o.directories) {
-    size_t eq = spec.find('=');
-    std::string prefix = eq == std::string::npos ? "" : spec.substr(0, eq);
-    std::string dir = eq == std::string::npos ? spec : spec.substr(eq + 1);
-    if (!prefix.empty() && prefix.back() != '/') prefix += '/';
-    RETURN_IF_ERROR(AddTree(dir, prefix, &inputs));
-  }
+  RETURN_IF_ERROR(CollectInputs(o, &inputs));
   Result<int64_t> mtime = ParseMtime(o.mtime);
   if (!mtime.ok()) return Outcome::Usage(mtime.status().message());
   ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output));
@@ -177,8 +275,12 @@ Action SetupPack(CLI::App* app) {
   app->footer(
       "Pack files into a deterministic archive: entries sorted by path, parent directories\n"
       "explicit, mtime fixed (tar) or 1980-01-01 (zip), uid/gid 0, modes 0755 (executable\n"
-      "sources) or 0644. See docs/formats.md.");
-  app->add_option("-o,--output", o->output, "Archive to write (.tar, .tar.zst, .tzst or .zip)")->required();
+      "sources) or 0644. See docs/formats.md.\n"
+      "With --target, pack a cloud deployable instead: the target lays out --handler and the\n"
+      "--file/--dir inputs, writes its own files, checks names, settings, the handler and its\n"
+      "size limits. 'fnseal targets' lists the targets. See docs/targets.md.");
+  app->add_option("-o,--output", o->output, "Archive or deployable to write (.tar, .tar.zst, .tzst or .zip)")
+      ->required();
   app->add_option("--file", o->files, "ARCHIVE_PATH=SOURCE: add one file (repeatable)");
   app->add_option("--dir", o->directories, "DIR or PREFIX=DIR: add every file under DIR (repeatable)");
   app->add_option("--format", o->format, "tar, tar.zst or zip (default: from the output name)")
@@ -193,6 +295,18 @@ Action SetupPack(CLI::App* app) {
   app->add_option("--digests", o->digests,
                   "Also write a JSON list of the files with their sha256, computed while packing");
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  o->threads_option = app->get_option("--threads");
+  app->add_option("--target", o->target, "Pack a cloud deployable for this target (see 'fnseal targets')");
+  app->add_option("--handler", o->handler, "--target: the handler executable");
+  app->add_option("--handler-name", o->handler_name,
+                  "--target: the handler's path in the deployable (default: the target's, e.g. bootstrap)");
+  app->add_option("--function", o->functions, "--target: a function name (repeatable where the target allows)");
+  o->memory_option = app->add_option("--memory", o->memory_mb, "--target: memory in MB, checked against the target");
+  o->timeout_option =
+      app->add_option("--timeout", o->timeout_seconds, "--target: timeout in seconds, checked against the target");
+  app->add_option("--target-option", o->target_options,
+                  "--target: KEY=VALUE, a target-specific setting (repeatable; see docs/targets.md)");
+  app->add_flag("--json", o->json, "--target: print the deployable's sizes, limits, checks and entries as JSON");
   return [o] { return RunPack(*o); };
 }
 

@@ -10,7 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/json.h"
 #include "core/status.h"
+#include "plugins/targets/target.h"
 
 namespace fnseal::cli {
 
@@ -49,6 +51,9 @@ struct Command {
 
 // All commands, in the order `fnseal --help` lists them.
 const std::vector<Command>& Commands();
+
+// A target's limits as JSON, 0 ("no limit") as null; shared by `targets` and `pack --target`.
+Json TargetLimitsJson(const TargetLimits& limits);
 
 // fnseal's version string.
 inline constexpr char kVersion[] = "0.1.0";

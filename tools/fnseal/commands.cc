@@ -15,14 +15,16 @@ Action SetupUnpack(CLI::App* app);
 Action SetupDiff(CLI::App* app);
 Action SetupSourceStatus(CLI::App* app);
 Action SetupAttest(CLI::App* app);
+Action SetupTargets(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
-      {"pack", "Pack files into a deterministic tar, tar.zst or zip archive", SetupPack},
+      {"pack", "Pack files into a deterministic tar, tar.zst or zip archive, or a cloud deployable", SetupPack},
+      {"targets", "List the cloud targets 'pack --target' knows, with their limits", SetupTargets},
       {"bundle", "Build an unsigned function bundle (.fnb) from a function artifact", SetupBundle},
       {"attest", "Write SLSA provenance for any build's outputs, unsigned or signed", SetupAttest},
-      {"sign", "Sign a bundle's attestations (DSSE, Ed25519 or ECDSA P-256)", SetupSign},
-      {"verify", "Verify a signed bundle against trusted public keys", SetupVerify},
+      {"sign", "Sign a bundle, envelope file or any file (DSSE, Ed25519 or ECDSA P-256)", SetupSign},
+      {"verify", "Verify a bundle or attestation file against trusted keys or a trust policy", SetupVerify},
       {"keygen", "Make a signing key pair (Ed25519 or ECDSA P-256), encrypted at rest", SetupKeygen},
       {"export", "Export a signed attestation as a Sigstore bundle v0.3", SetupExport},
       {"inspect", "List the entries of a bundle or archive, with modes, sizes and digests", SetupInspect},

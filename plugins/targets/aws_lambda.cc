@@ -1,0 +1,156 @@
+// aws_lambda: a zip for Lambda's OS-only runtime (provided.al2023). Lambda runs the executable
+// `bootstrap` at the root of the zip, so the handler is placed there, mode 0755. The handler
+// must be an x86-64 or AArch64 ELF executable that is statically linked or needs at most glibc
+// 2.34, the glibc of Amazon Linux 2023. Limits are Lambda's deployment package quotas.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/archive_path.h"
+#include "core/elf/elf.h"
+#include "core/zip.h"
+#include "plugins/targets/target.h"
+
+namespace fnseal {
+namespace {
+
+constexpr char kName[] = "aws_lambda";
+constexpr char kBootstrap[] = "bootstrap";
+constexpr GlibcVersion kMaxGlibc = {2, 34, 0};  // Amazon Linux 2023, the provided.al2023 runtime
+constexpr size_t kMaxFunctionNameLength = 64;
+
+Status CheckFunctionName(const std::string& name) {
+  if (name.empty() || name.size() > kMaxFunctionNameLength) {
+    return InvalidArgumentError("aws_lambda function name '" + name + "' must have 1 to 64 characters");
+  }
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) {
+      return InvalidArgumentError("aws_lambda function name '" + name + "' may hold only letters, digits, '-' and '_'");
+    }
+  }
+  return OkStatus();
+}
+
+// Lambda's glibc rule: a dynamically linked handler may need no glibc version newer than
+// kMaxGlibc; the message names every symbol that needs a newer one.
+Status CheckGlibc(const ElfInfo& elf, const std::string& handler, std::map<std::string, std::string>* facts) {
+  if (elf.statically_linked()) {
+    if (facts != nullptr) (*facts)["linking"] = "static";
+    return OkStatus();
+  }
+  std::optional<GlibcVersion> newest;
+  std::string too_new;
+  for (const ElfVersionNeed& need : elf.version_needs) {
+    if (need.version.rfind("GLIBC_", 0) != 0) continue;  // GLIBCXX_..., other libraries' versions
+    std::optional<GlibcVersion> version = ParseGlibcVersion(need.version);
+    std::string symbols;
+    for (const std::string& symbol : need.symbols) symbols += (symbols.empty() ? "" : ", ") + symbol;
+    if (!version) {
+      return InvalidArgumentError("handler '" + handler + "' needs " + need.version + " (" + symbols +
+                                  "), glibc internals that no other glibc provides");
+    }
+    if (!newest || *newest < *version) newest = version;
+    if (kMaxGlibc < *version) {
+      too_new += (too_new.empty() ? "" : "; ") + need.version + " (" + (symbols.empty() ? "no symbol" : symbols) + ")";
+    }
+  }
+  if (!too_new.empty()) {
+    return InvalidArgumentError("handler '" + handler +
+                                "' needs a newer glibc than Lambda's provided.al2023 runtime (" + kMaxGlibc.ToString() +
+                                "): " + too_new + "; build against an older glibc or link statically");
+  }
+  if (facts != nullptr) {
+    (*facts)["linking"] = "dynamic";
+    if (newest) (*facts)["max_glibc"] = newest->ToString();
+  }
+  return OkStatus();
+}
+
+class AwsLambda : public CloudTarget {
+ public:
+  std::string_view name() const override { return kName; }
+  std::string_view summary() const override {
+    return "AWS Lambda zip for the provided.al2023 runtime: the handler as ./bootstrap";
+  }
+  std::string_view output_kind() const override { return "zip"; }
+  TargetLimits limits() const override {
+    TargetLimits l;
+    l.max_archive_size = 52428800;   // 50 MB zipped, for direct upload
+    l.max_content_size = 262144000;  // 250 MB unzipped
+    l.min_memory_mb = 128;
+    l.max_memory_mb = 10240;
+    l.max_timeout_seconds = 900;
+    return l;
+  }
+
+  Status Check(const DeployableSpec& spec, std::map<std::string, std::string>* facts) const override {
+    if (spec.functions.size() != 1) {
+      return InvalidArgumentError("aws_lambda packs exactly one function; got " +
+                                  std::to_string(spec.functions.size()));
+    }
+    RETURN_IF_ERROR(CheckFunctionName(spec.functions[0]));
+    if (!spec.handler_name.empty() && spec.handler_name != kBootstrap) {
+      return InvalidArgumentError("aws_lambda runs the file named 'bootstrap'; the handler name cannot be '" +
+                                  spec.handler_name + "'");
+    }
+    if (!spec.options.empty()) {
+      return InvalidArgumentError("aws_lambda has no option '" + spec.options.begin()->first + "'");
+    }
+    TargetLimits l = limits();
+    if (spec.memory_mb && (*spec.memory_mb < l.min_memory_mb || *spec.memory_mb > l.max_memory_mb)) {
+      return InvalidArgumentError("aws_lambda memory must be 128 to 10240 MB; got " + std::to_string(*spec.memory_mb));
+    }
+    if (spec.timeout_seconds && (*spec.timeout_seconds < 1 || *spec.timeout_seconds > l.max_timeout_seconds)) {
+      return InvalidArgumentError("aws_lambda timeout must be 1 to 900 seconds; got " +
+                                  std::to_string(*spec.timeout_seconds));
+    }
+    for (const ArchiveInput& file : spec.files) {
+      if (file.path == kBootstrap) {
+        return InvalidArgumentError("'bootstrap' is where aws_lambda puts the handler; another file cannot go there");
+      }
+    }
+    RETURN_IF_ERROR(CheckRegularFile(spec.handler, "handler"));
+    ASSIGN_OR_RETURN(auto source, OpenRandomAccessFile(spec.handler));
+    Result<ElfInfo> elf = ReadElfInfo(*source);
+    if (!elf.ok()) {
+      return Status(elf.status().code(),
+                    "handler '" + spec.handler + "' is not an executable Lambda can run: " + elf.status().message());
+    }
+    if (facts != nullptr) (*facts)["machine"] = elf->machine;
+    return CheckGlibc(*elf, spec.handler, facts);
+  }
+
+  Result<std::vector<ArchiveInput>> Layout(const DeployableSpec& spec) const override {
+    std::vector<ArchiveInput> layout;
+    ArchiveInput bootstrap;
+    bootstrap.path = kBootstrap;
+    bootstrap.source_path = spec.handler;
+    bootstrap.executable = true;
+    layout.push_back(std::move(bootstrap));
+    for (const ArchiveInput& file : spec.files) {
+      RETURN_IF_ERROR(ValidateArchivePath(file.path));
+      layout.push_back(file);
+    }
+    return layout;
+  }
+
+  Result<WrittenDeployable> Write(const DeployableSpec& spec, const TargetLimits& limits,
+                                  const std::string& output_path) const override {
+    std::map<std::string, std::string> facts;
+    RETURN_IF_ERROR(Check(spec, &facts));
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> layout, Layout(spec));
+    ASSIGN_OR_RETURN(WrittenDeployable written, WriteZipDeployable(layout, limits, kName, output_path));
+    written.facts = std::move(facts);
+    return written;
+  }
+};
+
+}  // namespace
+
+const CloudTarget& AwsLambdaTarget() {
+  static const AwsLambda kTarget;
+  return kTarget;
+}
+
+}  // namespace fnseal

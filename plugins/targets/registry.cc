@@ -1,0 +1,29 @@
+// The one table of cloud targets. A new target is one new file defining its accessor, one line
+// here, and one entry in BUILD.bazel's srcs (docs/targets.md).
+#include <string_view>
+#include <vector>
+
+#include "plugins/targets/target.h"
+
+namespace fnseal {
+
+// Defined in <name>.cc, one per target.
+const CloudTarget& AwsLambdaTarget();
+const CloudTarget& AzureFunctionsTarget();
+
+const std::vector<const CloudTarget*>& CloudTargets() {
+  static const std::vector<const CloudTarget*> kTargets = {
+      &AwsLambdaTarget(),
+      &AzureFunctionsTarget(),
+  };
+  return kTargets;
+}
+
+const CloudTarget* FindCloudTarget(std::string_view name) {
+  for (const CloudTarget* target : CloudTargets()) {
+    if (target->name() == name) return target;
+  }
+  return nullptr;
+}
+
+}  // namespace fnseal

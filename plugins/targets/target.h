@@ -1,0 +1,100 @@
+// Cloud targets: plugins that turn one function (a handler executable plus files) into the
+// deployable a cloud takes — an AWS Lambda zip, an Azure Functions custom-handler zip, and later
+// an OCI image layout. Each target is one .cc file implementing CloudTarget, listed once in the
+// table in registry.cc; see docs/targets.md for each target's layout rules, limits and checks,
+// and for how to add one.
+//
+// Targets are stateless singletons: every method is const and thread-safe. Deployables are
+// deterministic: their bytes depend only on the spec's names, the files' contents and their
+// executable bits — not on input order, mtimes, owners or the umask.
+#ifndef FNSEAL_PLUGINS_TARGETS_TARGET_H_
+#define FNSEAL_PLUGINS_TARGETS_TARGET_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/tar.h"
+
+namespace fnseal {
+
+// What to deploy. Paths inside the deployable are checked with ValidateArchivePath.
+struct DeployableSpec {
+  // Function names. aws_lambda takes exactly one; azure_functions one or more (one
+  // function.json each, all served by the same handler).
+  std::vector<std::string> functions;
+  std::string handler;              // the handler executable on disk
+  std::string handler_name;         // its path in the deployable; empty: the target's default
+  std::vector<ArchiveInput> files;  // more files, placed as given (0755 if executable, else 0644)
+  std::optional<uint32_t> memory_mb;
+  std::optional<uint32_t> timeout_seconds;
+  // Target-specific settings (e.g. azure_functions' "auth_level"); unknown keys are refused.
+  std::map<std::string, std::string> options;
+};
+
+// A target's published limits. A zero maximum means "no limit" for sizes and "the target takes
+// no such setting" for memory and timeout.
+struct TargetLimits {
+  uint64_t max_archive_size = 0;  // bytes of the written deployable (zipped)
+  uint64_t max_content_size = 0;  // sum of the files' sizes before compression
+  uint32_t min_memory_mb = 0;
+  uint32_t max_memory_mb = 0;
+  uint32_t max_timeout_seconds = 0;
+};
+
+// What Write produced.
+struct WrittenDeployable {
+  uint64_t archive_size = 0;
+  uint64_t content_size = 0;
+  std::vector<TarEntryInfo> entries;  // sorted, directories included; mode 0755 or 0644
+  // Facts the checks found, for reports: e.g. {"machine": "x86_64", "max_glibc": "GLIBC_2.34"}.
+  std::map<std::string, std::string> facts;
+};
+
+class CloudTarget {
+ public:
+  virtual ~CloudTarget() = default;
+
+  virtual std::string_view name() const = 0;         // "aws_lambda"
+  virtual std::string_view summary() const = 0;      // one line for listings
+  virtual std::string_view output_kind() const = 0;  // "zip", later "oci-layout"
+  virtual TargetLimits limits() const = 0;
+
+  // Checks `spec` against the target's rules: names, settings against limits(), options, and
+  // the handler itself. InvalidArgument says what to change; NotFound for a missing handler.
+  // Adds what it learned to `facts` when that is not null.
+  virtual Status Check(const DeployableSpec& spec, std::map<std::string, std::string>* facts) const = 0;
+
+  // The files of the deployable, generated ones (host.json...) included with their content.
+  // Does not check the handler; call Check first.
+  virtual Result<std::vector<ArchiveInput>> Layout(const DeployableSpec& spec) const = 0;
+
+  // Checks, lays out and writes the deployable to `output_path` atomically. Refuses it with
+  // ResourceExhausted, naming the limit and the actual size, when it exceeds `limits` (normally
+  // limits(); tests pass small ones); nothing is left at `output_path` then.
+  virtual Result<WrittenDeployable> Write(const DeployableSpec& spec, const TargetLimits& limits,
+                                          const std::string& output_path) const = 0;
+};
+
+// Every registered target, in the order listings show them.
+const std::vector<const CloudTarget*>& CloudTargets();
+
+// The target called `name`, or nullptr.
+const CloudTarget* FindCloudTarget(std::string_view name);
+
+// For zip targets' Write: plans `layout`, refuses it above limits.max_content_size, writes a
+// deterministic zip (core/zip.h) to `output_path` atomically and refuses it above
+// limits.max_archive_size. `target` names the target in messages.
+Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& layout, const TargetLimits& limits,
+                                             std::string_view target, const std::string& output_path);
+
+// For targets' Check: NotFound / InvalidArgument unless `path` is a regular file.
+Status CheckRegularFile(const std::string& path, std::string_view what);
+
+}  // namespace fnseal
+
+#endif  // FNSEAL_PLUGINS_TARGETS_TARGET_H_
