@@ -139,9 +139,9 @@ cmp -s z1.oci.tar z4.oci.tar || fail "zstd worker count changed the layout tar"
 
 # Options reach the image: entrypoint elements, platform, ref name, no port.
 expect_exit 0 "" -- "$fnseal" pack -q --format oci -o custom --dir src --entrypoint /bin/sh --entrypoint=-c \
-  --entrypoint 'exec /bootstrap' --platform linux/arm64/v8 --ref fn/hello:1.0 --port 0
-grep -qF '"Entrypoint":["/bin/sh","-c","exec /bootstrap"]' "$(config_of custom)" ||
-  fail "entrypoint: $(cat "$(config_of custom)")"
+  --entrypoint 'exec /bootstrap "$0"' --cmd=--verbose --platform linux/arm64/v8 --ref fn/hello:1.0 --port 0
+grep -qF '"Cmd":["--verbose"],"Entrypoint":["/bin/sh","-c","exec /bootstrap \"$0\""]' "$(config_of custom)" ||
+  fail "entrypoint and cmd: $(cat "$(config_of custom)")"
 grep -qF '"architecture":"arm64"' "$(config_of custom)" || fail "platform: $(cat "$(config_of custom)")"
 grep -q 'PORT\|ExposedPorts' "$(config_of custom)" && fail "--port 0 still set a port: $(cat "$(config_of custom)")"
 expect_exit 0 '"Architecture": "arm64"' -- skopeo inspect oci:custom:fn/hello:1.0
@@ -159,6 +159,7 @@ expect_exit 2 "conflicts with --port" -- "$fnseal" pack --format oci -o failed -
 expect_exit 2 "reference name 'a b'" -- "$fnseal" pack --format oci -o failed --dir src --ref 'a b'
 expect_exit 2 "platform 'linux'" -- "$fnseal" pack --format oci -o failed --dir src --platform linux
 expect_exit 2 "no --entrypoint" -- "$fnseal" pack --format oci -o failed --dir src/lib
+expect_exit 2 "'bootstrap' file is not executable" -- "$fnseal" pack --format oci -o failed --file bootstrap=src/lib/deep/x.txt
 expect_exit 2 "not KEY=VALUE" -- "$fnseal" pack --format oci -o failed --dir src --env NOVALUE
 expect_exit 2 "gzip level 12" -- "$fnseal" pack --format oci -o failed --dir src --level 12
 expect_exit 2 "are for --format oci" -- "$fnseal" pack -o failed.tar --dir src --entrypoint /x

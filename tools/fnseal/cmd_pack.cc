@@ -36,6 +36,7 @@ struct Options {
   std::string digests;  // where to write the entries' sha256 list, or empty
   // OCI image options (--format oci / oci-tar only).
   std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
   std::vector<std::string> env;
   std::vector<std::string> labels;
   std::string port;  // empty: 8080
@@ -116,11 +117,19 @@ Outcome OciSettings(const Options& o, const std::vector<ArchiveInput>& inputs, i
   config->platform = *platform;
   config->entrypoint = o.entrypoint;
   if (config->entrypoint.empty()) {
-    bool has_bootstrap = false;
-    for (const ArchiveInput& input : inputs) has_bootstrap = has_bootstrap || input.path == "bootstrap";
-    if (!has_bootstrap) return Outcome::Usage("no --entrypoint given and no 'bootstrap' file at the root to default to");
+    const ArchiveInput* bootstrap = nullptr;
+    for (const ArchiveInput& input : inputs) {
+      if (input.path == "bootstrap") bootstrap = &input;
+    }
+    if (bootstrap == nullptr) {
+      return Outcome::Usage("no --entrypoint given and no 'bootstrap' file at the root to default to");
+    }
+    if (!bootstrap->executable) {
+      return Outcome::Usage("no --entrypoint given and the root 'bootstrap' file is not executable");
+    }
     config->entrypoint = {"/bootstrap"};
   }
+  config->cmd = o.cmd;
   config->env = o.env;
   const std::string port = o.port.empty() ? "8080" : o.port;
   const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
@@ -190,12 +199,12 @@ Outcome RunPack(const Options& o) {
     }
   }
   if (!IsOci(format)) {
-    const bool oci_option = !o.entrypoint.empty() || !o.env.empty() || !o.labels.empty() || !o.port.empty() ||
+    const bool oci_option = !o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() || !o.port.empty() ||
                             !o.workdir.empty() || !o.platform.empty() || !o.ref.empty() ||
                             !o.layer_compression.empty();
     if (oci_option) {
       return Outcome::Usage(
-          "--entrypoint, --env, --label, --port, --workdir, --platform, --ref and --layer-compression are for "
+          "--entrypoint, --cmd, --env, --label, --port, --workdir, --platform, --ref and --layer-compression are for "
           "--format oci and oci-tar");
     }
   } else if (!o.digests.empty() || o.stored) {
@@ -295,6 +304,7 @@ Action SetupPack(CLI::App* app) {
   app->add_option("--entrypoint", o->entrypoint,
                   "OCI: one element of the image entrypoint, in order (repeatable; no shell splitting; "
                   "default /bootstrap when there is a root 'bootstrap' file)");
+  app->add_option("--cmd", o->cmd, "OCI: one element of the image's default arguments (Cmd), in order (repeatable)");
   app->add_option("--env", o->env, "OCI: KEY=VALUE in the image environment (repeatable; written sorted by KEY)");
   app->add_option("--port", o->port,
                   "OCI: the port the function listens on, as ExposedPorts N/tcp and env PORT=N (default 8080; 0: none)");
