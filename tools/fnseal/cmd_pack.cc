@@ -303,7 +303,7 @@ Action SetupPack(CLI::App* app) {
                   "Also write a JSON list of the files with their sha256, computed while packing");
   app->add_option("--entrypoint", o->entrypoint,
                   "OCI: one element of the image entrypoint, in order (repeatable; no shell splitting; "
-                  "default /bootstrap when there is a root 'bootstrap' file)");
+                  "default /bootstrap when there is an executable root 'bootstrap' file)");
   app->add_option("--cmd", o->cmd, "OCI: one element of the image's default arguments (Cmd), in order (repeatable)");
   app->add_option("--env", o->env, "OCI: KEY=VALUE in the image environment (repeatable; written sorted by KEY)");
   app->add_option("--port", o->port,
