@@ -89,7 +89,8 @@ Status ValidatePort(const std::string& port) {
                 std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits || std::stoi(number) < 1 || std::stoi(number) > 65535 ||
       (proto != "tcp" && proto != "udp" && proto != "sctp")) {
-    return InvalidArgumentError("exposed port '" + port + "' is not PORT/tcp, PORT/udp or PORT/sctp with PORT 1..65535");
+    return InvalidArgumentError("exposed port '" + port +
+                                "' is not PORT/tcp, PORT/udp or PORT/sctp with PORT 1..65535");
   }
   return OkStatus();
 }
@@ -136,8 +137,7 @@ Json ConfigJson(const OciImageConfig& config, int64_t mtime, const std::string& 
   if (!config.cmd.empty()) runtime["Cmd"] = config.cmd;
   if (!config.env.empty()) {
     std::vector<std::string> env = config.env;
-    std::sort(env.begin(), env.end(),
-              [](const std::string& a, const std::string& b) { return EnvKey(a) < EnvKey(b); });
+    std::sort(env.begin(), env.end(), [](const std::string& a, const std::string& b) { return EnvKey(a) < EnvKey(b); });
     runtime["Env"] = env;
   }
   if (!config.exposed_ports.empty()) {
@@ -228,7 +228,8 @@ Result<OciImageSummary> BuildLayout(const std::vector<ArchiveInput>& inputs, con
   OciImageSummary summary;
   RETURN_IF_ERROR(WriteLayer(plan, options, root, &summary));
 
-  ASSIGN_OR_RETURN(std::string config_bytes, StrictDump(ConfigJson(config, options.mtime, summary.diff_id), "image config"));
+  ASSIGN_OR_RETURN(std::string config_bytes,
+                   StrictDump(ConfigJson(config, options.mtime, summary.diff_id), "image config"));
   ASSIGN_OR_RETURN(summary.config, WriteJsonBlob(root, kOciConfigMediaType, config_bytes));
 
   Json manifest = {{"config", DescriptorJson(summary.config)},

@@ -80,7 +80,7 @@ struct OciImageSummary {
   OciDescriptor manifest;
   OciDescriptor config;
   OciDescriptor layer;
-  std::string diff_id;         // "sha256:<hex>" of the uncompressed layer tar
+  std::string diff_id;          // "sha256:<hex>" of the uncompressed layer tar
   uint64_t layer_tar_size = 0;  // bytes of the uncompressed layer tar
   size_t layer_entries = 0;     // tar entries, directories included
 };

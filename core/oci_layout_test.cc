@@ -1,11 +1,10 @@
 #include "core/oci_layout.h"
 
 #include <dirent.h>
-#include <sys/stat.h>
-#include <zlib.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -248,18 +247,23 @@ TEST(Unit, ConfigIsCanonicalJsonWithSortedEnvAndTheMtimeAsCreated) {
       "\"Env\":[\"A_B=x=y\",\"MODE=prod\",\"PORT=8080\"],\"ExposedPorts\":{\"8080/tcp\":{}},"
       "\"Labels\":{\"org.example.team\":\"fn\"},\"WorkingDir\":\"/\"},"
       "\"created\":\"2023-11-14T22:13:20Z\",\"os\":\"linux\","
-      "\"rootfs\":{\"diff_ids\":[\"" + s.diff_id + "\"],\"type\":\"layers\"}}";
+      "\"rootfs\":{\"diff_ids\":[\"" +
+      s.diff_id + "\"],\"type\":\"layers\"}}";
   EXPECT_EQ(Blob(out, s.config.digest), want);
   const std::string manifest =
-      "{\"config\":{\"digest\":\"" + s.config.digest + "\",\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
-      "\"size\":" + std::to_string(want.size()) + "},\"layers\":[{\"digest\":\"" + s.layer.digest +
+      "{\"config\":{\"digest\":\"" + s.config.digest +
+      "\",\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+      "\"size\":" +
+      std::to_string(want.size()) + "},\"layers\":[{\"digest\":\"" + s.layer.digest +
       "\",\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"size\":" + std::to_string(s.layer.size) +
       "}],\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"schemaVersion\":2}";
   EXPECT_EQ(Blob(out, s.manifest.digest), manifest);
   const std::string index =
       "{\"manifests\":[{\"annotations\":{\"org.opencontainers.image.ref.name\":\"latest\"},\"digest\":\"" +
-      s.manifest.digest + "\",\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-      "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"},\"size\":" + std::to_string(manifest.size()) +
+      s.manifest.digest +
+      "\",\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"},\"size\":" +
+      std::to_string(manifest.size()) +
       "}],\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"schemaVersion\":2}";
   EXPECT_EQ(Read(out + "/index.json"), index);
 }

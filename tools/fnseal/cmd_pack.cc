@@ -41,8 +41,8 @@ struct Options {
   std::vector<std::string> labels;
   std::string port;  // empty: 8080
   std::string workdir;
-  std::string platform;  // empty: linux/amd64
-  std::string ref;       // empty: latest
+  std::string platform;           // empty: linux/amd64
+  std::string ref;                // empty: latest
   std::string layer_compression;  // empty: gzip
 };
 
@@ -199,8 +199,8 @@ Outcome RunPack(const Options& o) {
     }
   }
   if (!IsOci(format)) {
-    const bool oci_option = !o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() || !o.port.empty() ||
-                            !o.workdir.empty() || !o.platform.empty() || !o.ref.empty() ||
+    const bool oci_option = !o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() ||
+                            !o.port.empty() || !o.workdir.empty() || !o.platform.empty() || !o.ref.empty() ||
                             !o.layer_compression.empty();
     if (oci_option) {
       return Outcome::Usage(
@@ -306,12 +306,14 @@ Action SetupPack(CLI::App* app) {
                   "default /bootstrap when there is an executable root 'bootstrap' file)");
   app->add_option("--cmd", o->cmd, "OCI: one element of the image's default arguments (Cmd), in order (repeatable)");
   app->add_option("--env", o->env, "OCI: KEY=VALUE in the image environment (repeatable; written sorted by KEY)");
-  app->add_option("--port", o->port,
-                  "OCI: the port the function listens on, as ExposedPorts N/tcp and env PORT=N (default 8080; 0: none)");
+  app->add_option(
+      "--port", o->port,
+      "OCI: the port the function listens on, as ExposedPorts N/tcp and env PORT=N (default 8080; 0: none)");
   app->add_option("--workdir", o->workdir, "OCI: absolute working directory of the image (default: none)");
   app->add_option("--label", o->labels, "OCI: KEY=VALUE image label (repeatable)");
   app->add_option("--platform", o->platform, "OCI: OS/ARCH[/VARIANT] of the image (default linux/amd64)");
-  app->add_option("--ref", o->ref, "OCI: reference name in index.json, org.opencontainers.image.ref.name (default latest)");
+  app->add_option("--ref", o->ref,
+                  "OCI: reference name in index.json, org.opencontainers.image.ref.name (default latest)");
   app->add_option("--layer-compression", o->layer_compression, "OCI: gzip (default, widest support) or zstd")
       ->check(CLI::IsMember({"gzip", "zstd"}));
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
