@@ -1,6 +1,6 @@
-// fnseal pack: files or a directory tree -> a deterministic tar, optionally zstd-compressed, or
-// zip; with --target, a cloud deployable laid out and checked by a target plugin
-// (plugins/targets).
+// fnseal pack: files or a directory tree -> a deterministic tar (optionally zstd-compressed), zip,
+// or single-layer OCI image layout (a directory or a tar of it); with --target, a cloud
+// deployable laid out and checked by a target plugin (plugins/targets).
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -15,6 +15,8 @@
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
+#include "core/oci_layout.h"
+#include "core/strings.h"
 #include "core/tar.h"
 #include "core/zip.h"
 #include "core/zstd.h"
@@ -49,11 +51,17 @@ struct Options {
   const CLI::Option* memory_option = nullptr;
   const CLI::Option* timeout_option = nullptr;
   const CLI::Option* threads_option = nullptr;
+  // OCI image options (--format oci / oci-tar only).
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::vector<std::string> env;
+  std::vector<std::string> labels;
+  std::string port;  // empty: 8080
+  std::string workdir;
+  std::string platform;           // empty: linux/amd64
+  std::string ref;                // empty: latest
+  std::string layer_compression;  // empty: gzip
 };
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 // An input file; executable when any execute bit is set on the source.
 Result<ArchiveInput> InputFromFile(std::string archive_path, const std::string& source) {
@@ -140,6 +148,81 @@ Status CollectInputs(const Options& o, std::vector<ArchiveInput>* inputs) {
   return OkStatus();
 }
 
+bool IsOci(const std::string& format) { return format == "oci" || format == "oci-tar"; }
+
+// Fills the image settings from the OCI options; usage errors for malformed values.
+Outcome OciSettings(const Options& o, const std::vector<ArchiveInput>& inputs, int64_t mtime, OciImageConfig* config,
+                    OciWriteOptions* options) {
+  Result<OciPlatform> platform = ParseOciPlatform(o.platform.empty() ? "linux/amd64" : o.platform);
+  if (!platform.ok()) return Outcome::Usage(platform.status().message());
+  config->platform = *platform;
+  config->entrypoint = o.entrypoint;
+  if (config->entrypoint.empty()) {
+    const ArchiveInput* bootstrap = nullptr;
+    for (const ArchiveInput& input : inputs) {
+      if (input.path == "bootstrap") bootstrap = &input;
+    }
+    if (bootstrap == nullptr) {
+      return Outcome::Usage("no --entrypoint given and no 'bootstrap' file at the root to default to");
+    }
+    if (!bootstrap->executable) {
+      return Outcome::Usage("no --entrypoint given and the root 'bootstrap' file is not executable");
+    }
+    config->entrypoint = {"/bootstrap"};
+  }
+  config->cmd = o.cmd;
+  config->env = o.env;
+  const std::string port = o.port.empty() ? "8080" : o.port;
+  const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (!digits || std::stoi(port) > 65535) return Outcome::Usage("--port '" + port + "' is not a number in 0..65535");
+  if (std::stoi(port) != 0) {
+    for (const std::string& e : o.env) {
+      if (e.compare(0, 5, "PORT=") == 0) {
+        return Outcome::Usage("--env PORT=... conflicts with --port; give the port with --port (or --port 0)");
+      }
+    }
+    const std::string number = std::to_string(std::stoi(port));
+    config->env.push_back("PORT=" + number);
+    config->exposed_ports.push_back(number + "/tcp");
+  }
+  config->working_dir = o.workdir;
+  for (const std::string& label : o.labels) {
+    size_t eq = label.find('=');
+    if (eq == std::string::npos || eq == 0) return Outcome::Usage("--label '" + label + "' is not KEY=VALUE");
+    if (!config->labels.emplace(label.substr(0, eq), label.substr(eq + 1)).second) {
+      return Outcome::Usage("--label '" + label.substr(0, eq) + "' is given twice");
+    }
+  }
+  options->ref_name = o.ref.empty() ? "latest" : o.ref;
+  options->mtime = mtime;
+  const bool zstd = o.layer_compression == "zstd";
+  options->compression = zstd ? OciLayerCompression::kZstd : OciLayerCompression::kGzip;
+  if (o.long_window && !zstd) return Outcome::Usage("--long needs --layer-compression zstd");
+  options->gzip.level = o.level == 0 ? 6 : o.level;
+  options->zstd.level = o.level == 0 ? 3 : o.level;
+  options->zstd.workers = o.threads;
+  options->zstd.long_window = o.long_window;
+  Status valid = ValidateOciImage(*config, *options);
+  if (!valid.ok()) return Outcome::Usage(valid.message());
+  return OkStatus();
+}
+
+Outcome RunOci(const Options& o, const std::string& format, const std::vector<ArchiveInput>& inputs, int64_t mtime) {
+  OciImageConfig config;
+  OciWriteOptions options;
+  Outcome settings = OciSettings(o, inputs, mtime, &config, &options);
+  if (!settings.status.ok()) return settings;
+  Result<OciImageSummary> summary = format == "oci" ? WriteOciLayout(inputs, config, options, o.output)
+                                                    : WriteOciLayoutTar(inputs, config, options, o.output);
+  if (!summary.ok()) return summary.status();
+  if (!o.quiet) {
+    std::printf("packed %zu entries (%llu bytes of tar) into the OCI image %s%s:%s, manifest %s\n",
+                summary->layer_entries, static_cast<unsigned long long>(summary->layer_tar_size), o.output.c_str(),
+                format == "oci-tar" ? " (tar)" : "", options.ref_name.c_str(), summary->manifest.digest.c_str());
+  }
+  return OkStatus();
+}
+
 Outcome RunPackTarget(const Options& o) {
   const CloudTarget* target = FindCloudTarget(o.target);
   if (target == nullptr) {
@@ -154,7 +237,11 @@ Outcome RunPackTarget(const Options& o) {
                                     {o.long_window, "--long"},
                                     {!o.digests.empty(), "--digests"},
                                     {!o.mtime.empty(), "--mtime"},
-                                    {o.threads_option->count() > 0, "--threads"}}) {
+                                    {o.threads_option->count() > 0, "--threads"},
+                                    {!o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() ||
+                                         !o.port.empty() || !o.workdir.empty() || !o.platform.empty() ||
+                                         !o.ref.empty() || !o.layer_compression.empty(),
+                                     "an OCI image option"}}) {
     if (given) return Outcome::Usage(std::string(flag) + " does not apply with --target");
   }
   if (o.handler.empty()) return Outcome::Usage("--target needs --handler FILE");
@@ -210,15 +297,30 @@ Outcome RunPack(const Options& o) {
   }
   std::string format = o.format;
   if (format.empty()) {
-    if (EndsWith(o.output, ".tar.zst") || EndsWith(o.output, ".tzst")) {
+    if (EndsWith(o.output, ".oci.tar")) {
+      format = "oci-tar";
+    } else if (EndsWith(o.output, ".tar.zst") || EndsWith(o.output, ".tzst")) {
       format = "tar.zst";
     } else if (EndsWith(o.output, ".tar")) {
       format = "tar";
     } else if (EndsWith(o.output, ".zip")) {
       format = "zip";
     } else {
-      return Outcome::Usage("cannot tell the format from '" + o.output + "'; give --format tar, tar.zst or zip");
+      return Outcome::Usage("cannot tell the format from '" + o.output +
+                            "'; give --format tar, tar.zst, zip, oci or oci-tar");
     }
+  }
+  if (!IsOci(format)) {
+    const bool oci_option = !o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() ||
+                            !o.port.empty() || !o.workdir.empty() || !o.platform.empty() || !o.ref.empty() ||
+                            !o.layer_compression.empty();
+    if (oci_option) {
+      return Outcome::Usage(
+          "--entrypoint, --cmd, --env, --label, --port, --workdir, --platform, --ref and --layer-compression are for "
+          "--format oci and oci-tar");
+    }
+  } else if (!o.digests.empty() || o.stored) {
+    return Outcome::Usage("--digests and --stored are not supported for OCI images");
   }
   if (o.files.empty() && o.directories.empty()) return Outcome::Usage("nothing to pack: give --file or --dir");
   if (std::string bad = MalformedFileSpec(o); !bad.empty()) return Outcome::Usage(bad);
@@ -226,6 +328,7 @@ Outcome RunPack(const Options& o) {
   RETURN_IF_ERROR(CollectInputs(o, &inputs));
   Result<int64_t> mtime = ParseMtime(o.mtime);
   if (!mtime.ok()) return Outcome::Usage(mtime.status().message());
+  if (IsOci(format)) return RunOci(o, format, inputs, *mtime);
   ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output));
   if (format == "zip" && !o.digests.empty()) return Outcome::Usage("--digests is supported for tar and tar.zst");
   if (format == "zip") {
@@ -275,25 +378,46 @@ Action SetupPack(CLI::App* app) {
   app->footer(
       "Pack files into a deterministic archive: entries sorted by path, parent directories\n"
       "explicit, mtime fixed (tar) or 1980-01-01 (zip), uid/gid 0, modes 0755 (executable\n"
-      "sources) or 0644. See docs/formats.md.\n"
+      "sources) or 0644. --format oci / oci-tar write a single-layer OCI image layout whose\n"
+      "layer is that tar, gzip- or zstd-compressed. See docs/formats.md.\n"
       "With --target, pack a cloud deployable instead: the target lays out --handler and the\n"
       "--file/--dir inputs, writes its own files, checks names, settings, the handler and its\n"
       "size limits. 'fnseal targets' lists the targets. See docs/targets.md.");
-  app->add_option("-o,--output", o->output, "Archive or deployable to write (.tar, .tar.zst, .tzst or .zip)")
+  app->add_option("-o,--output", o->output,
+                  "Archive or deployable to write (.tar, .tar.zst, .tzst, .zip, .oci.tar), or the OCI layout "
+                  "directory to create")
       ->required();
   app->add_option("--file", o->files, "ARCHIVE_PATH=SOURCE: add one file (repeatable)");
   app->add_option("--dir", o->directories, "DIR or PREFIX=DIR: add every file under DIR (repeatable)");
-  app->add_option("--format", o->format, "tar, tar.zst or zip (default: from the output name)")
-      ->check(CLI::IsMember({"tar", "tar.zst", "zip"}));
+  app->add_option("--format", o->format,
+                  "tar, tar.zst, zip, oci (an OCI image layout directory, which must not exist) or oci-tar "
+                  "(that layout as one tar) (default: from the output name)")
+      ->check(CLI::IsMember({"tar", "tar.zst", "zip", "oci", "oci-tar"}));
   app->add_option("--mtime", o->mtime,
                   "Entry mtime in seconds since 1970 (default: $SOURCE_DATE_EPOCH, else 2000-01-01)");
-  app->add_option("--level", o->level, "zstd level 1-19 (22 with --long; default 3), or zip deflate level 1-9 (default 6)");
+  app->add_option("--level", o->level,
+                  "zstd level 1-19 (22 with --long; default 3), or zip / OCI gzip layer deflate level 1-9 (default 6)");
   app->add_flag("--stored", o->stored, "zip: store entries without compression");
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")
       ->capture_default_str();
   app->add_flag("--long", o->long_window, "Use zstd's 128 MiB long-distance window");
   app->add_option("--digests", o->digests,
                   "Also write a JSON list of the files with their sha256, computed while packing");
+  app->add_option("--entrypoint", o->entrypoint,
+                  "OCI: one element of the image entrypoint, in order (repeatable; no shell splitting; "
+                  "default /bootstrap when there is an executable root 'bootstrap' file)");
+  app->add_option("--cmd", o->cmd, "OCI: one element of the image's default arguments (Cmd), in order (repeatable)");
+  app->add_option("--env", o->env, "OCI: KEY=VALUE in the image environment (repeatable; written sorted by KEY)");
+  app->add_option(
+      "--port", o->port,
+      "OCI: the port the function listens on, as ExposedPorts N/tcp and env PORT=N (default 8080; 0: none)");
+  app->add_option("--workdir", o->workdir, "OCI: absolute working directory of the image (default: none)");
+  app->add_option("--label", o->labels, "OCI: KEY=VALUE image label (repeatable)");
+  app->add_option("--platform", o->platform, "OCI: OS/ARCH[/VARIANT] of the image (default linux/amd64)");
+  app->add_option("--ref", o->ref,
+                  "OCI: reference name in index.json, org.opencontainers.image.ref.name (default latest)");
+  app->add_option("--layer-compression", o->layer_compression, "OCI: gzip (default, widest support) or zstd")
+      ->check(CLI::IsMember({"gzip", "zstd"}));
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
   o->threads_option = app->get_option("--threads");
   app->add_option("--target", o->target, "Pack a cloud deployable for this target (see 'fnseal targets')");
