@@ -13,6 +13,7 @@ Action SetupKeygen(CLI::App* app);
 Action SetupExport(CLI::App* app);
 Action SetupUnpack(CLI::App* app);
 Action SetupDiff(CLI::App* app);
+Action SetupLicense(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
@@ -25,6 +26,7 @@ const std::vector<Command>& Commands() {
       {"inspect", "List the entries of a bundle or archive, with modes, sizes and digests", SetupInspect},
       {"unpack", "Extract a bundle or archive safely into a new directory", SetupUnpack},
       {"diff", "Show which entries of two archives differ, and how", SetupDiff},
+      {"license", "Parse SPDX license expressions and check them against a license policy", SetupLicense},
       {"digest", "Print the sha256 of files (sha256sum format)", SetupDigest},
       {"version", "Print fnseal's version", SetupVersion},
   };

@@ -1,0 +1,3 @@
+#include "provenance/licenses/policy.h"
+#include <gtest/gtest.h>
+TEST(A,B){}
