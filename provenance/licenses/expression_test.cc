@@ -1,5 +1,7 @@
 #include "provenance/licenses/expression.h"
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -224,6 +226,27 @@ TEST(LicenseExpression, JsonTree) {
         {"type": "license", "license": "MIT", "exception": "AdditionRef-b", "exceptionType": "additionRef"}]}]})");
   EXPECT_EQ(ToJson(*e), want);
   EXPECT_EQ(ToJson(*ParseLicenseExpression("NOASSERTION")), Json::parse(R"({"type": "noassertion"})"));
+}
+
+std::string ReadHostile(const std::string& name) {
+  std::ifstream in("testdata/hostile/" + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(HostileLicenseExpressions, AreRejectedAtTheirLimits) {
+  std::string deep = ReadHostile("license-deep-nesting.spdx");
+  ASSERT_EQ(deep.size(), 8003u);
+  EXPECT_EQ(Error(deep, StatusCode::kResourceExhausted), "column 33: parentheses nest deeper than 32");
+  std::string long_text = ReadHostile("license-too-long.spdx");
+  ASSERT_FALSE(long_text.empty());
+  EXPECT_EQ(Error(long_text, StatusCode::kResourceExhausted),
+            "license expression is 8403 bytes, more than the limit of 8192");
+  std::string many = ReadHostile("license-too-many-terms.spdx");
+  ASSERT_FALSE(many.empty());
+  EXPECT_EQ(Error(many, StatusCode::kResourceExhausted), "column 4097: more than 512 licenses in one expression");
+  std::string nul = ReadHostile("license-nul-byte.spdx");
+  ASSERT_EQ(nul.size(), 18u);
+  EXPECT_EQ(Error(nul), "column 4: unexpected byte 0x00 (only ASCII, spaces and tabs are valid)");
 }
 
 }  // namespace

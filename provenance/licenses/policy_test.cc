@@ -1,5 +1,7 @@
 #include "provenance/licenses/policy.h"
 
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -228,6 +230,22 @@ TEST(LicensePolicy, AcceptsAFullPolicy) {
   EXPECT_EQ(p.accepted_exceptions, (std::vector<std::string>{"LLVM-exception", "AdditionRef-acme-grant"}));
   EXPECT_TRUE(Allowed(p, "LicenseRef-acme"));  // an id rule beats the category rule
   EXPECT_TRUE(Allowed(p, "Apache-2.0 WITH AdditionRef-acme-grant"));
+}
+
+std::string ReadHostile(const std::string& name) {
+  std::ifstream in("testdata/hostile/" + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(HostileLicensePolicies, AreRejected) {
+  std::string duplicate = ReadHostile("license-policy-duplicate-key.json");
+  ASSERT_FALSE(duplicate.empty());
+  EXPECT_EQ(PolicyError(duplicate), "license policy has the key 'allow' twice");
+  std::string compound = ReadHostile("license-policy-compound-rule.json");
+  ASSERT_FALSE(compound.empty());
+  EXPECT_EQ(PolicyError(compound),
+            "license policy field 'allow[0]': 'MIT OR AGPL-3.0-only' must be a single license (optionally WITH an "
+            "exception), not an OR expression");
 }
 
 }  // namespace
