@@ -202,6 +202,13 @@ files["elf-unterminated-string.elf"] = elf(dynstr_terminated=False)
 # Not hostile: the well-formed reference the variants above break, a seed for the fuzzer.
 with open(os.path.join(HERE, "..", "fuzz", "elf_info", "minimal-dynamic.elf"), "wb") as f:
     f.write(elf())
+# SPDX license expressions (no trailing newline: a line break is itself invalid in an expression).
+files["license-deep-nesting.spdx"] = b"(" * 4000 + b"MIT" + b")" * 4000
+files["license-too-long.spdx"] = b"MIT OR " * 1200 + b"MIT"
+files["license-too-many-terms.spdx"] = b" AND ".join([b"MIT"] * 600)
+files["license-nul-byte.spdx"] = b"MIT\0 OR Apache-2.0"
+files["license-policy-duplicate-key.json"] = b'{"version": 1, "allow": ["MIT"], "allow": ["AGPL-3.0-only"]}\n'
+files["license-policy-compound-rule.json"] = b'{"version": 1, "allow": ["MIT OR AGPL-3.0-only"]}\n'
 
 for name, data in sorted(files.items()):
     with open(os.path.join(HERE, name), "wb") as f:

@@ -16,6 +16,7 @@ Action SetupDiff(CLI::App* app);
 Action SetupSourceStatus(CLI::App* app);
 Action SetupAttest(CLI::App* app);
 Action SetupTargets(CLI::App* app);
+Action SetupLicense(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
@@ -31,6 +32,7 @@ const std::vector<Command>& Commands() {
       {"unpack", "Extract a bundle or archive safely into a new directory", SetupUnpack},
       {"diff", "Show which entries of two archives differ, and how", SetupDiff},
       {"source-status", "Show the git source facts of the checkout (commit, dirty paths, remote)", SetupSourceStatus},
+      {"license", "Parse SPDX license expressions and check them against a license policy", SetupLicense},
       {"digest", "Print the sha256 of files (sha256sum format)", SetupDigest},
       {"version", "Print fnseal's version", SetupVersion},
   };

@@ -1,0 +1,107 @@
+// fnseal license parse|check|explain: SPDX license expressions and license policies
+// (provenance/licenses, docs/licensing.md). `check` and `explain` exit 3 when the policy denies.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/json.h"
+#include "provenance/licenses/expression.h"
+#include "provenance/licenses/license_list.h"
+#include "provenance/licenses/policy.h"
+#include "tools/fnseal/command.h"
+
+namespace fnseal::cli {
+namespace {
+
+struct Options {
+  std::string expression;
+  std::string policy;
+  std::string component;
+  bool json = false;
+};
+
+Result<LicenseExpression> Parse(const std::string& text) {
+  Result<LicenseExpression> parsed = ParseLicenseExpression(text);
+  if (!parsed.ok()) {
+    return Status(parsed.status().code(), "invalid license expression: " + parsed.status().message());
+  }
+  return parsed;
+}
+
+Outcome RunParse(const Options& o) {
+  Result<LicenseExpression> parsed = Parse(o.expression);
+  if (o.json) {
+    Json report = {{"input", o.expression}, {"valid", parsed.ok()}};
+    if (parsed.ok()) {
+      report["normalized"] = ToString(*parsed);
+      report["tree"] = ToJson(*parsed);
+    } else {
+      report["error"] = parsed.status().message();
+    }
+    report["licenseListVersion"] = GetSpdxListInfo().license_list_version;
+    std::fputs(PrettyJsonDump(report).c_str(), stdout);
+  }
+  if (!parsed.ok()) return parsed.status();
+  if (!o.json) std::printf("%s\n", ToString(*parsed).c_str());
+  return OkStatus();
+}
+
+void PrintDecision(const LicenseDecision& d, int depth) {
+  std::printf("%*s%s %s: %s\n", depth * 2, "", d.allowed ? "ALLOW" : "DENY ", d.expression.c_str(),
+              d.reason.c_str());
+  for (const LicenseDecision& operand : d.operands) PrintDecision(operand, depth + 1);
+}
+
+// `check` prints the verdict; `explain` also prints the reasoning for every node.
+Outcome RunCheck(const Options& o, bool explain) {
+  ASSIGN_OR_RETURN(LicensePolicy policy, LoadLicensePolicyFile(o.policy));
+  ASSIGN_OR_RETURN(LicenseExpression expression, Parse(o.expression));
+  LicenseVerdict verdict = EvaluateLicense(policy, expression, o.component);
+  if (o.json) {
+    std::fputs(PrettyJsonDump(ToJson(verdict)).c_str(), stdout);
+  } else if (explain) {
+    PrintDecision(verdict.root, 0);
+    std::fflush(stdout);
+  }
+  if (!verdict.allowed) return Outcome::VerificationFailed(PermissionDeniedError(verdict.explanation));
+  if (!o.json) std::printf("%s\n", verdict.explanation.c_str());
+  return OkStatus();
+}
+
+void AddPolicyOptions(CLI::App* app, Options* o) {
+  app->add_option("expression", o->expression, "SPDX license expression (quote it)")->required();
+  app->add_option("--policy", o->policy, "License policy JSON file (docs/licensing.md)")->required();
+  app->add_option("--component", o->component, "Name of the component the license belongs to, for the report");
+  app->add_flag("--json", o->json, "Print the verdict and the per-node reasoning as JSON");
+}
+
+}  // namespace
+
+Action SetupLicense(CLI::App* app) {
+  auto o = std::make_shared<Options>();
+  app->require_subcommand(1);
+  app->footer("SPDX license expressions and license policies; see docs/licensing.md.");
+
+  CLI::App* parse = app->add_subcommand("parse", "Check an SPDX license expression and print it normalized");
+  parse->footer(
+      "Prints the expression with canonical-case ids, upper-case operators and minimal parentheses,\n"
+      "or with --json its tree. Exits 1 with the column of the error if it is not valid.");
+  parse->add_option("expression", o->expression, "SPDX license expression (quote it)")->required();
+  parse->add_flag("--json", o->json, "Print {input, valid, normalized, tree} or {input, valid, error} as JSON");
+
+  CLI::App* check = app->add_subcommand("check", "Check a license expression against a license policy");
+  check->footer("Exits 0 if the policy allows the expression, 3 if it denies it (the message says which rule).");
+  AddPolicyOptions(check, o.get());
+
+  CLI::App* explain = app->add_subcommand("explain", "Show a license policy's reasoning for every part of an expression");
+  explain->footer("Prints one line per node of the expression: ALLOW or DENY and the rule that decided.\n"
+                  "Exits 0 if the policy allows the expression, 3 if it denies it.");
+  AddPolicyOptions(explain, o.get());
+
+  return [o, parse, check]() -> Outcome {
+    if (parse->parsed()) return RunParse(*o);
+    return RunCheck(*o, /*explain=*/!check->parsed());
+  };
+}
+
+}  // namespace fnseal::cli
