@@ -12,19 +12,20 @@ static=$PWD/testdata/elf/static_hello.out
 work=${TEST_TMPDIR:-$(mktemp -d)}/targets
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-# targets: both listed with their limits, as text and JSON.
+# targets: all listed with their limits, as text and JSON.
 expect_exit 0 "262144000 bytes unzipped" -- "$fnseal" targets
 grep -q '^azure_functions ' out.txt || fail "targets does not list azure_functions: $(cat out.txt)"
 "$fnseal" targets --json >targets.json
 /usr/bin/python3 - targets.json <<'EOF' || fail "targets --json: $(cat targets.json)"
 import json, sys
 targets = {t["name"]: t for t in json.load(open(sys.argv[1]))}
-assert set(targets) == {"aws_lambda", "azure_functions"}, targets
+assert set(targets) == {"aws_lambda", "azure_functions", "oci_image"}, targets
 aws = targets["aws_lambda"]["limits"]
 assert aws["max_archive_size"] == 52428800 and aws["max_content_size"] == 262144000, aws
 assert aws["min_memory_mb"] == 128 and aws["max_memory_mb"] == 10240 and aws["max_timeout_seconds"] == 900, aws
 assert targets["azure_functions"]["limits"]["max_archive_size"] is None
-assert all(t["output"] == "zip" for t in targets.values())
+assert targets["aws_lambda"]["output"] == "zip" and targets["azure_functions"]["output"] == "zip"
+assert targets["oci_image"]["output"] == "oci-layout", targets["oci_image"]
 EOF
 
 mkdir -p src/static
@@ -121,5 +122,20 @@ expect_exit 1 "'host' is reserved" -- "$fnseal" pack --target azure_functions --
 expect_exit 1 "no option 'route'" -- "$fnseal" pack --target azure_functions --handler "$hello" --function f \
   --target-option route=x -o refused.zip
 [[ ! -e refused.zip ]] || fail "a refused azure pack left its output"
+
+# oci_image: an image umoci unpacks, /bootstrap the handler, the port in the config.
+mkdir -p oci-home oci-run
+expect_exit 0 "port 9000/tcp" -- "$fnseal" pack --target oci_image --handler "$hello" --function hello \
+  --file greeting.txt=src/greeting.txt --target-option port=9000 -o image
+HOME=$PWD/oci-home XDG_RUNTIME_DIR=$PWD/oci-run \
+  expect_exit 0 "" -- umoci unpack --rootless --image image:latest image-bundle
+cmp -s "$hello" image-bundle/rootfs/bootstrap || fail "the image's /bootstrap is not the handler"
+[[ $(stat -c %a image-bundle/rootfs/bootstrap) == 755 ]] || fail "/bootstrap is not 0755"
+runtime=$(cat image-bundle/config.json)
+[[ $runtime == *'"PORT=9000"'* && $runtime == *'"/bootstrap"'* ]] || fail "image runtime config: $runtime"
+expect_exit 1 "already exists" -- "$fnseal" pack --target oci_image --handler "$hello" --function hello -o image
+expect_exit 1 "oci_image has no option 'memory'" -- "$fnseal" pack --target oci_image --handler "$hello" \
+  --function hello --target-option memory=512 -o image2
+[[ ! -e image2 ]] || fail "a refused oci_image left image2 behind"
 
 finish "all CLI target checks passed"

@@ -10,11 +10,13 @@ namespace fnseal {
 // Defined in <name>.cc, one per target.
 const CloudTarget& AwsLambdaTarget();
 const CloudTarget& AzureFunctionsTarget();
+const CloudTarget& OciImageTarget();
 
 const std::vector<const CloudTarget*>& CloudTargets() {
   static const std::vector<const CloudTarget*> kTargets = {
       &AwsLambdaTarget(),
       &AzureFunctionsTarget(),
+      &OciImageTarget(),
   };
   return kTargets;
 }

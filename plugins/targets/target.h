@@ -1,6 +1,6 @@
 // Cloud targets: plugins that turn one function (a handler executable plus files) into the
-// deployable a cloud takes — an AWS Lambda zip, an Azure Functions custom-handler zip, and later
-// an OCI image layout. Each target is one .cc file implementing CloudTarget, listed once in the
+// deployable a cloud takes — an AWS Lambda zip, an Azure Functions custom-handler zip, or an OCI
+// image layout. Each target is one .cc file implementing CloudTarget, listed once in the
 // table in registry.cc; see docs/targets.md for each target's layout rules, limits and checks,
 // and for how to add one.
 //
@@ -61,7 +61,7 @@ class CloudTarget {
 
   virtual std::string_view name() const = 0;         // "aws_lambda"
   virtual std::string_view summary() const = 0;      // one line for listings
-  virtual std::string_view output_kind() const = 0;  // "zip", later "oci-layout"
+  virtual std::string_view output_kind() const = 0;  // "zip" or "oci-layout" (a directory)
   virtual TargetLimits limits() const = 0;
 
   // Checks `spec` against the target's rules: names, settings against limits(), options, and

@@ -29,7 +29,7 @@ TEST(Registry, ListsEachTargetOnceUnderItsName) {
     EXPECT_FALSE(target->summary().empty());
     EXPECT_FALSE(target->output_kind().empty());
   }
-  EXPECT_EQ(names, (std::set<std::string>{"aws_lambda", "azure_functions"}));
+  EXPECT_EQ(names, (std::set<std::string>{"aws_lambda", "azure_functions", "oci_image"}));
   EXPECT_EQ(FindCloudTarget("gcp_functions"), nullptr);
   EXPECT_EQ(FindCloudTarget(""), nullptr);
 }

@@ -276,10 +276,12 @@ Outcome RunPackTarget(const Options& o) {
   } else if (!o.quiet) {
     std::string facts;
     for (const auto& [key, value] : written->facts) facts += (facts.empty() ? "" : ", ") + key + " " + value;
-    std::printf("packed %s deployable %s: %llu bytes zipped, %llu bytes unzipped%s%s\n",
-                std::string(target->name()).c_str(), o.output.c_str(),
-                static_cast<unsigned long long>(written->archive_size),
-                static_cast<unsigned long long>(written->content_size), facts.empty() ? "" : "; ", facts.c_str());
+    const bool zip = target->output_kind() == "zip";
+    std::printf("packed %s deployable %s: %llu bytes %s, %llu bytes %s%s%s\n", std::string(target->name()).c_str(),
+                o.output.c_str(),
+                static_cast<unsigned long long>(written->archive_size), zip ? "zipped" : "in blobs",
+                static_cast<unsigned long long>(written->content_size), zip ? "unzipped" : "of files",
+                facts.empty() ? "" : "; ", facts.c_str());
   }
   return OkStatus();
 }

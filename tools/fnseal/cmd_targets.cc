@@ -46,7 +46,7 @@ Action SetupTargets(CLI::App* app) {
                        {"summary", target->summary()},
                        {"limits", TargetLimitsJson(target->limits())}});
       } else {
-        std::printf("%-16s %-4s %s\n%-21s limits: %s\n", std::string(target->name()).c_str(),
+        std::printf("%-16s %-10s %s\n%-27s limits: %s\n", std::string(target->name()).c_str(),
                     std::string(target->output_kind()).c_str(), std::string(target->summary()).c_str(), "",
                     DescribeLimits(target->limits()).c_str());
       }

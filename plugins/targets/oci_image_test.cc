@@ -1,0 +1,144 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/file.h"
+#include "core/json.h"
+#include "plugins/targets/target.h"
+#include "tests/support/test_support.h"
+
+namespace fnseal {
+namespace {
+
+using ::fnseal::test::FreshTestDir;
+using ::fnseal::test::ReadTestFile;
+using ::testing::HasSubstr;
+
+constexpr char kHello[] = "examples/hello/handler";
+
+const CloudTarget& Oci() { return *FindCloudTarget("oci_image"); }
+
+DeployableSpec HelloSpec() {
+  DeployableSpec spec;
+  spec.functions = {"hello"};
+  spec.handler = kHello;
+  ArchiveInput greeting;
+  greeting.path = "greeting.txt";
+  greeting.content = "hello\n";
+  spec.files.push_back(greeting);
+  return spec;
+}
+
+void ExpectInvalid(const DeployableSpec& spec, const std::string& fragment) {
+  Status s = Oci().Check(spec, nullptr);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr(fragment));
+}
+
+// The image config blob of the layout at `dir`, found through index.json and the manifest.
+Json ImageConfig(const std::string& dir) {
+  auto blob = [&](const Json& descriptor) {
+    std::string digest = descriptor["digest"].get<std::string>();
+    return Json::parse(ReadTestFile(dir + "/blobs/sha256/" + digest.substr(7)));
+  };
+  Json index = Json::parse(ReadTestFile(dir + "/index.json"));
+  Json manifest = blob(index["manifests"][0]);
+  return blob(manifest["config"]);
+}
+
+TEST(OciImage, IsRegisteredAsALayoutTarget) {
+  ASSERT_NE(FindCloudTarget("oci_image"), nullptr);
+  EXPECT_EQ(Oci().output_kind(), "oci-layout");
+}
+
+TEST(OciImage, PutsTheHandlerAtBootstrapAndTheFilesAsGiven) {
+  Result<std::vector<ArchiveInput>> layout = Oci().Layout(HelloSpec());
+  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  ASSERT_EQ(layout->size(), 2u);
+  bool handler = false;
+  for (const ArchiveInput& input : *layout) {
+    if (input.path == "bootstrap") {
+      handler = true;
+      EXPECT_TRUE(input.executable);
+      EXPECT_EQ(input.source_path, kHello);
+    }
+  }
+  EXPECT_TRUE(handler);
+}
+
+TEST(OciImage, WritesAnImageThatRunsBootstrapOnPort) {
+  const std::string dir = FreshTestDir() + "/image";
+  DeployableSpec spec = HelloSpec();
+  spec.options["port"] = "9000";
+  Result<WrittenDeployable> written = Oci().Write(spec, Oci().limits(), dir);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->facts["platform"], "linux/amd64");
+  EXPECT_EQ(written->facts["port"], "9000/tcp");
+  EXPECT_THAT(written->facts["manifest"], HasSubstr("sha256:"));
+  Json config = ImageConfig(dir);
+  EXPECT_EQ(config["architecture"], "amd64");
+  EXPECT_EQ(config["os"], "linux");
+  EXPECT_EQ(config["config"]["Entrypoint"], Json::array({"/bootstrap"}));
+  EXPECT_EQ(config["config"]["Env"], Json::array({"PORT=9000"}));
+  EXPECT_TRUE(config["config"]["ExposedPorts"].contains("9000/tcp"));
+  EXPECT_EQ(config["config"]["Labels"]["dev.fnseal.function"], "hello");
+}
+
+TEST(OciImage, GivesTheSameBytesForTheSameSpec) {
+  const std::string base = FreshTestDir();
+  ASSERT_TRUE(Oci().Write(HelloSpec(), Oci().limits(), base + "/a").ok());
+  ASSERT_TRUE(Oci().Write(HelloSpec(), Oci().limits(), base + "/b").ok());
+  EXPECT_EQ(ReadTestFile(base + "/a/index.json"), ReadTestFile(base + "/b/index.json"));
+}
+
+TEST(OciImage, RefusesAnExistingOutputAndLeavesItAlone) {
+  const std::string dir = FreshTestDir() + "/image";
+  ASSERT_TRUE(Oci().Write(HelloSpec(), Oci().limits(), dir).ok());
+  const std::string index = ReadTestFile(dir + "/index.json");
+  Result<WrittenDeployable> again = Oci().Write(HelloSpec(), Oci().limits(), dir);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReadTestFile(dir + "/index.json"), index);
+}
+
+TEST(OciImage, RefusesContentOverAGivenLimitWritingNothing) {
+  const std::string dir = FreshTestDir() + "/image";
+  TargetLimits limits;
+  limits.max_content_size = 100;
+  Result<WrittenDeployable> written = Oci().Write(HelloSpec(), limits, dir);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_THAT(written.status().message(), HasSubstr("over the limit of 100"));
+  EXPECT_FALSE(PathExists(dir));
+}
+
+TEST(OciImage, ChecksItsSettings) {
+  DeployableSpec two = HelloSpec();
+  two.functions.push_back("other");
+  ExpectInvalid(two, "exactly one function name");
+  DeployableSpec port = HelloSpec();
+  port.options["port"] = "70000";
+  ExpectInvalid(port, "port '70000' is not a number in 1..65535");
+  DeployableSpec option = HelloSpec();
+  option.options["memory"] = "512";
+  ExpectInvalid(option, "oci_image has no option 'memory'");
+  DeployableSpec memory = HelloSpec();
+  memory.memory_mb = 512;
+  ExpectInvalid(memory, "no memory or timeout setting");
+  DeployableSpec name = HelloSpec();
+  name.handler_name = "server";
+  ExpectInvalid(name, "--handler-name must be 'bootstrap'");
+  DeployableSpec clash = HelloSpec();
+  clash.files[0].path = "bootstrap";
+  ExpectInvalid(clash, "is where the handler goes");
+  DeployableSpec compression = HelloSpec();
+  compression.options["layer_compression"] = "xz";
+  ExpectInvalid(compression, "layer_compression must be gzip or zstd");
+  DeployableSpec missing = HelloSpec();
+  missing.handler = "no/such/handler";
+  EXPECT_EQ(Oci().Check(missing, nullptr).code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace fnseal
