@@ -194,12 +194,7 @@ class AzureFunctions : public CloudTarget {
 
   Result<WrittenDeployable> Write(const DeployableSpec& spec, const TargetLimits& limits,
                                   const std::string& output_path) const override {
-    std::map<std::string, std::string> facts;
-    RETURN_IF_ERROR(Check(spec, &facts));
-    ASSIGN_OR_RETURN(std::vector<ArchiveInput> layout, Layout(spec));
-    ASSIGN_OR_RETURN(WrittenDeployable written, WriteZipDeployable(layout, limits, kName, output_path));
-    written.facts = std::move(facts);
-    return written;
+    return CheckAndWriteZip(*this, spec, limits, output_path);
   }
 
  private:

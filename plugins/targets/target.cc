@@ -64,4 +64,14 @@ Status CheckRegularFile(const std::string& path, std::string_view what) {
   return OkStatus();
 }
 
+Result<WrittenDeployable> CheckAndWriteZip(const CloudTarget& target, const DeployableSpec& spec,
+                                           const TargetLimits& limits, const std::string& output_path) {
+  std::map<std::string, std::string> facts;
+  RETURN_IF_ERROR(target.Check(spec, &facts));
+  ASSIGN_OR_RETURN(std::vector<ArchiveInput> layout, target.Layout(spec));
+  ASSIGN_OR_RETURN(WrittenDeployable written, WriteZipDeployable(layout, limits, target.name(), output_path));
+  written.facts = std::move(facts);
+  return written;
+}
+
 }  // namespace fnseal

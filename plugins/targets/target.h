@@ -92,6 +92,11 @@ const CloudTarget* FindCloudTarget(std::string_view name);
 Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& layout, const TargetLimits& limits,
                                              std::string_view target, const std::string& output_path);
 
+// A zip target's whole Write: target.Check (its facts go into the result), target.Layout, then
+// WriteZipDeployable under target.name().
+Result<WrittenDeployable> CheckAndWriteZip(const CloudTarget& target, const DeployableSpec& spec,
+                                           const TargetLimits& limits, const std::string& output_path);
+
 // For targets' Check: NotFound / InvalidArgument unless `path` is a regular file.
 Status CheckRegularFile(const std::string& path, std::string_view what);
 

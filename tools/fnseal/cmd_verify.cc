@@ -47,6 +47,16 @@ Json PolicyJson(const PolicyReport& p, bool accepted) {
   return out;
 }
 
+// The policy lines of a human-readable report.
+void PrintPolicy(const PolicyReport& policy) {
+  std::printf("  policy      %s, accepted at %s\n", policy.file.c_str(), policy.verified_at.c_str());
+  std::printf("  policy keys");
+  for (const std::string& name : policy.key_names) std::printf(" %s", name.c_str());
+  std::printf("\n");
+  for (const std::string& id : policy.builder_ids) std::printf("  builder     %s\n", id.c_str());
+  for (const std::string& uri : policy.source_uris) std::printf("  source      %s\n", uri.c_str());
+}
+
 Outcome Rejected(const Options& o, const Status& status, const std::optional<PolicyReport>& policy) {
   if (status.code() == StatusCode::kNotFound) return status;
   if (o.json) {
@@ -82,14 +92,7 @@ Outcome Report(const Options& o, const BundleVerification& v, const std::optiona
   std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");
   for (const std::string& id : v.key_ids) std::printf(" %s", id.substr(0, 16).c_str());
   std::printf("\n");
-  if (policy) {
-    std::printf("  policy      %s, accepted at %s\n", policy->file.c_str(), policy->verified_at.c_str());
-    std::printf("  policy keys");
-    for (const std::string& name : policy->key_names) std::printf(" %s", name.c_str());
-    std::printf("\n");
-    for (const std::string& id : policy->builder_ids) std::printf("  builder     %s\n", id.c_str());
-    for (const std::string& uri : policy->source_uris) std::printf("  source      %s\n", uri.c_str());
-  }
+  if (policy) PrintPolicy(*policy);
   return OkStatus();
 }
 
@@ -126,14 +129,7 @@ Outcome ReportAttestations(const Options& o, const AttestationVerification& v,
   std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");
   for (const std::string& id : v.key_ids) std::printf(" %s", id.substr(0, 16).c_str());
   std::printf("\n");
-  if (policy) {
-    std::printf("  policy      %s, accepted at %s\n", policy->file.c_str(), policy->verified_at.c_str());
-    std::printf("  policy keys");
-    for (const std::string& name : policy->key_names) std::printf(" %s", name.c_str());
-    std::printf("\n");
-    for (const std::string& id : policy->builder_ids) std::printf("  builder     %s\n", id.c_str());
-    for (const std::string& uri : policy->source_uris) std::printf("  source      %s\n", uri.c_str());
-  }
+  if (policy) PrintPolicy(*policy);
   return OkStatus();
 }
 
