@@ -1,5 +1,6 @@
 #include "provenance/sbom/components.h"
 
+#include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -9,6 +10,8 @@
 #include <utility>
 
 #include "core/archive_path.h"
+#include "core/c_handles.h"
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
@@ -266,6 +269,11 @@ Status LoadFile(const std::string& base_dir, const std::string& component, const
   }
   ASSIGN_OR_RETURN(std::unique_ptr<FileSource> source, FileSource::Open(full).Annotate(context));
   Sha256 hash;
+  // SHA-1 only because SPDX 2.3 makes it mandatory for files; nothing relies on it for integrity.
+  CHandle<EVP_MD_CTX, EVP_MD_CTX_free> sha1(EVP_MD_CTX_new());
+  if (sha1 == nullptr || EVP_DigestInit_ex(sha1.get(), EVP_sha1(), nullptr) != 1) {
+    return InternalError("cannot start a SHA-1 digest");
+  }
   std::string text;
   uint64_t size = 0;
   char buffer[1 << 16];
@@ -274,6 +282,7 @@ Status LoadFile(const std::string& base_dir, const std::string& component, const
     if (n == 0) break;
     size += n;
     hash.Update(buffer, n);
+    if (EVP_DigestUpdate(sha1.get(), buffer, n) != 1) return InternalError("SHA-1 digest failed");
     if (keep_text) {
       if (size > limits.max_license_text_size) {
         return ResourceExhaustedError(context + " grew beyond the limit of " +
@@ -282,7 +291,11 @@ Status LoadFile(const std::string& base_dir, const std::string& component, const
       text.append(buffer, n);
     }
   }
+  unsigned char sha1_digest[EVP_MAX_MD_SIZE];
+  unsigned int sha1_size = 0;
+  if (EVP_DigestFinal_ex(sha1.get(), sha1_digest, &sha1_size) != 1) return InternalError("SHA-1 digest failed");
   file->sha256 = hash.FinishHex();
+  file->sha1 = HexEncode(std::string_view(reinterpret_cast<const char*>(sha1_digest), sha1_size));
   file->size = size;
   file->text = std::move(text);
   return OkStatus();

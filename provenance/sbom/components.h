@@ -35,6 +35,7 @@ struct ComponentFile {
   std::string name;
   std::string path;
   std::string sha256;  // lowercase hex; empty until loaded
+  std::string sha1;    // lowercase hex; empty until loaded (SPDX 2.3 requires a file's SHA1)
   uint64_t size = 0;
   std::string text;  // license texts only: the file's content
 };
@@ -89,7 +90,7 @@ Result<ComponentSet> ParseComponentsFile(std::string_view json, const Components
 Result<ComponentSet> LoadComponentsFile(const std::string& path, const std::string& base_dir,
                                         const ComponentsLimits& limits = {});
 
-// As LoadComponentsFile(), for a set already parsed: fills sha256, size and license text content.
+// As LoadComponentsFile(), for a set already parsed: fills sha256, sha1, size and license texts.
 Status LoadComponentFiles(const std::string& base_dir, ComponentSet* set,
                           const ComponentsLimits& limits = {});
 

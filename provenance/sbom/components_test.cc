@@ -72,6 +72,7 @@ TEST(ComponentsFile, LoadHashesFilesAndReadsLicenseTexts) {
   const std::string bootstrap = ReadText(std::string(kExampleDir) + "/hello/bootstrap");
   EXPECT_EQ(hello->files[0].sha256, Sha256Hex(bootstrap));
   EXPECT_EQ(hello->files[0].size, bootstrap.size());
+  EXPECT_EQ(hello->files[0].sha1, "9db6f074fca0a903137b91c7c866b21d4e7205a7");  // sha1sum hello/bootstrap
   EXPECT_EQ(hello->files[0].text, "");  // shipped files are hashed, not kept
   const std::string license = ReadText(std::string(kExampleDir) + "/hello/LICENSE");
   EXPECT_EQ(hello->license_texts[0].text, license);

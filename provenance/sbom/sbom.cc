@@ -82,7 +82,7 @@ LicenseRefEntry ResolveLicenseRef(const std::string& id, const std::vector<const
   return entry;
 }
 
-Json FileJson(const ComponentFile& f) { return {{"name", f.name}, {"path", f.path}, {"sha256", f.sha256}, {"size", f.size}}; }
+Json FileJson(const ComponentFile& f) { return {{"name", f.name}, {"path", f.path}, {"sha256", f.sha256}, {"sha1", f.sha1}, {"size", f.size}}; }
 
 // Everything the documents say, as one canonical value: its digest names the documents.
 Json ModelJson(const Context& context) {
@@ -177,7 +177,7 @@ Result<Context> PrepareContext(const ComponentSet& set, const SbomOptions& optio
     context.components.push_back(&c);
     for (const auto* files : {&c.files, &c.license_texts}) {
       for (const ComponentFile& f : *files) {
-        if (f.sha256.size() != 64) {
+        if (f.sha256.size() != 64 || f.sha1.size() != 40) {
           return InvalidArgumentError("component '" + c.id + "': file '" + f.name +
                                       "' has not been read (load the components file before writing an SBOM)");
         }

@@ -157,7 +157,9 @@ TEST(SbomWriters, Spdx23MapsPackagesFilesAndRelationships) {
   EXPECT_EQ(types.count("DESCENDANT_OF"), 1u);
   EXPECT_EQ(types.count("GENERATED_FROM"), 1u);
   ASSERT_EQ(doc["files"].size(), 5u);
-  EXPECT_EQ(doc["files"][0]["checksums"][0]["algorithm"], "SHA256");
+  EXPECT_EQ(doc["files"][0]["checksums"][0]["algorithm"], "SHA1");
+  EXPECT_EQ(doc["files"][0]["checksums"][0]["checksumValue"], "9db6f074fca0a903137b91c7c866b21d4e7205a7");
+  EXPECT_EQ(doc["files"][0]["checksums"][1]["algorithm"], "SHA256");
 }
 
 TEST(SbomWriters, Spdx3UsesTheAiAndDatasetProfiles) {

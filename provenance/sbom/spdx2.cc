@@ -75,7 +75,8 @@ Json WriteSpdx23(const Context& context) {
       const std::string file_id = FileId(*c, f);
       files.push_back({{"SPDXID", file_id},
                        {"fileName", "./" + f.name},
-                       {"checksums", Json::array({{{"algorithm", "SHA256"}, {"checksumValue", f.sha256}}})},
+                       {"checksums", Json::array({{{"algorithm", "SHA1"}, {"checksumValue", f.sha1}},
+                                                  {{"algorithm", "SHA256"}, {"checksumValue", f.sha256}}})},
                        {"licenseConcluded", "NOASSERTION"},
                        {"copyrightText", "NOASSERTION"}});
       relationships.push_back(Relationship(id, "CONTAINS", file_id));

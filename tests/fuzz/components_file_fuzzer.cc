@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (fnseal::ComponentFile& f : *files) {
         if (f.name.empty() || f.name[0] == '/' || f.path.empty() || f.path[0] == '/') std::abort();
         f.sha256 = std::string(64, 'a');
+        f.sha1 = std::string(40, 'b');
         f.text = "text of " + f.name;
       }
     }
