@@ -31,7 +31,9 @@ struct Where {
   }
 };
 
-Status Invalid(const Where& where, const std::string& what) { return InvalidArgumentError(where.Prefix() + " " + what); }
+Status Invalid(const Where& where, const std::string& what) {
+  return InvalidArgumentError(where.Prefix() + " " + what);
+}
 
 Status CheckFields(const Json& object, const std::set<std::string>& allowed, const Where& where) {
   for (auto it = object.begin(); it != object.end(); ++it) {
@@ -92,8 +94,7 @@ const Json* GetArray(const Json& object, const char* key, size_t max, const char
   }
   if (it->size() > max) {
     *status = ResourceExhaustedError(Where{where.component, key}.Prefix() + " has " + std::to_string(it->size()) +
-                                     " entries, more than the limit of " + std::to_string(max) + " (" + max_name +
-                                     ")");
+                                     " entries, more than the limit of " + std::to_string(max) + " (" + max_name + ")");
     return nullptr;
   }
   return &*it;
@@ -149,11 +150,12 @@ Status ParseIds(const Json& object, const char* key, const Where& where, const C
 // AdditionRef- exceptions (not in SPDX 2.3) cannot be written, so they are refused up front.
 Status CheckLocalReferences(const LicenseExpression& e, const Where& where) {
   if (e.kind == LicenseExpression::Kind::kLicenseRef && !StartsWith(e.license, "LicenseRef-")) {
-    return Invalid(Where{where.component, "license"}, "uses '" + e.license +
-                                                          "': references to other documents are not supported");
+    return Invalid(Where{where.component, "license"},
+                   "uses '" + e.license + "': references to other documents are not supported");
   }
   if (e.addition_ref) {
-    return Invalid(Where{where.component, "license"}, "uses '" + e.exception + "': AdditionRef- exceptions are not supported");
+    return Invalid(Where{where.component, "license"},
+                   "uses '" + e.exception + "': AdditionRef- exceptions are not supported");
   }
   for (const LicenseExpression& operand : e.operands) RETURN_IF_ERROR(CheckLocalReferences(operand, where));
   return OkStatus();
@@ -223,7 +225,8 @@ Status CheckReferences(const ComponentSet& set) {
     for (size_t i = 0; i < c.depends_on.size(); ++i) {
       const Where at{c.id, "dependsOn[" + std::to_string(i) + "]"};
       if (c.depends_on[i] == c.id) return Invalid(at, "names the component itself");
-      if (find(c.depends_on[i]) == nullptr) return Invalid(at, "'" + c.depends_on[i] + "' is not a component in the file");
+      if (find(c.depends_on[i]) == nullptr)
+        return Invalid(at, "'" + c.depends_on[i] + "' is not a component in the file");
     }
     for (size_t i = 0; i < c.datasets.size(); ++i) {
       const Where at{c.id, "datasets[" + std::to_string(i) + "]"};
@@ -232,7 +235,8 @@ Status CheckReferences(const ComponentSet& set) {
         return Invalid(at, "'" + c.datasets[i] + "' looks like an id but is not a component in the file");
       }
       if (d != nullptr && d->kind != ComponentKind::kDataset) {
-        return Invalid(at, "'" + c.datasets[i] + "' is a " + std::string(ComponentKindName(d->kind)) + ", not a dataset");
+        return Invalid(at,
+                       "'" + c.datasets[i] + "' is a " + std::string(ComponentKindName(d->kind)) + ", not a dataset");
       }
     }
     if (!c.base_model.empty()) {
@@ -331,7 +335,8 @@ Result<ComponentSet> ParseComponentsFile(std::string_view text, const Components
   if (!json.is_object()) return InvalidArgumentError("components file must be a JSON object");
   RETURN_IF_ERROR(CheckFields(json, {"fnsealComponents", "function", "root", "components"}, top));
   auto version = json.find("fnsealComponents");
-  if (version == json.end()) return InvalidArgumentError("components file has no 'fnsealComponents' (the format version)");
+  if (version == json.end())
+    return InvalidArgumentError("components file has no 'fnsealComponents' (the format version)");
   if (!version->is_number_integer() || *version != 1) {
     return InvalidArgumentError("components file: fnsealComponents must be 1, the only version there is");
   }
@@ -349,7 +354,8 @@ Result<ComponentSet> ParseComponentsFile(std::string_view text, const Components
   std::set<std::string> ids;
   for (size_t i = 0; i < components->size(); ++i) {
     ASSIGN_OR_RETURN(Component c, ParseComponent((*components)[i], i, limits));
-    if (!ids.insert(c.id).second) return InvalidArgumentError("components file: component id '" + c.id + "' is given twice");
+    if (!ids.insert(c.id).second)
+      return InvalidArgumentError("components file: component id '" + c.id + "' is given twice");
     set.components.push_back(std::move(c));
   }
   RETURN_IF_ERROR(CheckReferences(set));
@@ -359,7 +365,8 @@ Result<ComponentSet> ParseComponentsFile(std::string_view text, const Components
 Status LoadComponentFiles(const std::string& base_dir, ComponentSet* set, const ComponentsLimits& limits) {
   for (Component& c : set->components) {
     for (ComponentFile& f : c.files) RETURN_IF_ERROR(LoadFile(base_dir, c.id, "file", false, limits, &f));
-    for (ComponentFile& f : c.license_texts) RETURN_IF_ERROR(LoadFile(base_dir, c.id, "license text", true, limits, &f));
+    for (ComponentFile& f : c.license_texts)
+      RETURN_IF_ERROR(LoadFile(base_dir, c.id, "license text", true, limits, &f));
   }
   return OkStatus();
 }

@@ -44,7 +44,7 @@ struct Component {
   std::string id;
   ComponentKind kind = ComponentKind::kCode;
   std::string name;
-  std::string version;    // optional fields are empty when absent
+  std::string version;  // optional fields are empty when absent
   std::string copyright;
   std::string url;
   std::string supplier;
@@ -60,7 +60,7 @@ struct Component {
 
 struct ComponentSet {
   std::string function;
-  std::string root;  // the id of the component that is the function itself
+  std::string root;                   // the id of the component that is the function itself
   std::vector<Component> components;  // in file order
 
   // The component with `id`, or nullptr.
@@ -71,10 +71,10 @@ struct ComponentSet {
 struct ComponentsLimits {
   uint64_t max_file_size = 4 << 20;  // the components file itself
   size_t max_components = 10000;
-  size_t max_files_per_component = 10000;  // files and license texts, each
-  size_t max_depends_on = 1000;            // dependsOn and datasets entries per component, each
-  size_t max_string = 4096;                // bytes of any string
-  size_t max_depth = 16;                   // JSON nesting
+  size_t max_files_per_component = 10000;    // files and license texts, each
+  size_t max_depends_on = 1000;              // dependsOn and datasets entries per component, each
+  size_t max_string = 4096;                  // bytes of any string
+  size_t max_depth = 16;                     // JSON nesting
   uint64_t max_license_text_size = 1 << 20;  // a license text file (it is embedded in SBOMs)
 };
 
@@ -91,8 +91,7 @@ Result<ComponentSet> LoadComponentsFile(const std::string& path, const std::stri
                                         const ComponentsLimits& limits = {});
 
 // As LoadComponentsFile(), for a set already parsed: fills sha256, sha1, size and license texts.
-Status LoadComponentFiles(const std::string& base_dir, ComponentSet* set,
-                          const ComponentsLimits& limits = {});
+Status LoadComponentFiles(const std::string& base_dir, ComponentSet* set, const ComponentsLimits& limits = {});
 
 }  // namespace fnseal
 

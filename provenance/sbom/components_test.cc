@@ -1,12 +1,11 @@
 #include "provenance/sbom/components.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <iterator>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/file.h"
 #include "core/sha256.h"
@@ -53,7 +52,8 @@ TEST(ComponentsFile, ParsesEveryFieldOfTheExample) {
   ASSERT_EQ(hello->files.size(), 1u);
   EXPECT_EQ(hello->files[0].name, "bootstrap");
   EXPECT_EQ(hello->files[0].sha256, "");  // not read by the parser
-  EXPECT_EQ(hello->depends_on, (std::vector<std::string>{"//third_party/tinyjson:tinyjson", "//examples/sentiment:model"}));
+  EXPECT_EQ(hello->depends_on,
+            (std::vector<std::string>{"//third_party/tinyjson:tinyjson", "//examples/sentiment:model"}));
   const Component* model = set->Find("//examples/sentiment:model");
   ASSERT_NE(model, nullptr);
   EXPECT_EQ(model->kind, ComponentKind::kModel);
@@ -73,7 +73,7 @@ TEST(ComponentsFile, LoadHashesFilesAndReadsLicenseTexts) {
   EXPECT_EQ(hello->files[0].sha256, Sha256Hex(bootstrap));
   EXPECT_EQ(hello->files[0].size, bootstrap.size());
   EXPECT_EQ(hello->files[0].sha1, "9db6f074fca0a903137b91c7c866b21d4e7205a7");  // sha1sum hello/bootstrap
-  EXPECT_EQ(hello->files[0].text, "");  // shipped files are hashed, not kept
+  EXPECT_EQ(hello->files[0].text, "");                                          // shipped files are hashed, not kept
   const std::string license = ReadText(std::string(kExampleDir) + "/hello/LICENSE");
   EXPECT_EQ(hello->license_texts[0].text, license);
   EXPECT_EQ(hello->license_texts[0].sha256, Sha256Hex(license));
@@ -84,7 +84,8 @@ TEST(ComponentsFile, LoadNamesTheComponentOfAMissingFile) {
   RemoveTree(dir);
   ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
   ASSERT_TRUE(WriteFileAtomic(dir + "/c.json", WithComponent(R"("id": "//g", "kind": "code", "name": "g",
-      "license": "MIT", "files": [{"name": "g", "path": "missing/g.bin"}])")).ok());
+      "license": "MIT", "files": [{"name": "g", "path": "missing/g.bin"}])"))
+                  .ok());
   Result<ComponentSet> set = LoadComponentsFile(dir + "/c.json", dir);
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), StatusCode::kNotFound);
@@ -135,8 +136,9 @@ TEST(ComponentsFile, RefusesUnknownFieldsAndWrongTypes) {
   EXPECT_NE(Error(WithComponent(R"("id": "//g", "kind": "library", "name": "g", "license": "MIT")"))
                 .find("kind 'library' is not code, model or dataset"),
             std::string::npos);
-  EXPECT_NE(Error(WithComponent(R"("id": "//g", "kind": "code", "name": "g")")).find("component '//g' has no 'license'"),
-            std::string::npos);
+  EXPECT_NE(
+      Error(WithComponent(R"("id": "//g", "kind": "code", "name": "g")")).find("component '//g' has no 'license'"),
+      std::string::npos);
   EXPECT_NE(Error(WithComponent(R"("id": "//g", "kind": "code", "name": "g", "license": "MIT", "sourceUri": "x")"))
                 .find("sourceUri is only for models and data sets"),
             std::string::npos);
@@ -178,9 +180,10 @@ TEST(ComponentsFile, EveryIdMustResolve) {
   EXPECT_NE(Error(WithComponent(R"("id": "//g", "kind": "model", "name": "g", "license": "MIT", "baseModel": "//f")"))
                 .find("baseModel '//f' is a code, not a model"),
             std::string::npos);
-  EXPECT_NE(Error(WithComponent(R"("id": "//g", "kind": "model", "name": "g", "license": "MIT", "baseModel": "@hub//x")"))
-                .find("baseModel '@hub//x' looks like an id"),
-            std::string::npos);
+  EXPECT_NE(
+      Error(WithComponent(R"("id": "//g", "kind": "model", "name": "g", "license": "MIT", "baseModel": "@hub//x")"))
+          .find("baseModel '@hub//x' looks like an id"),
+      std::string::npos);
   EXPECT_NE(Error(R"({"fnsealComponents": 1, "function": "f", "root": "//r",
                      "components": [{"id": "//f", "kind": "code", "name": "f", "license": "MIT"}]})")
                 .find("root '//r' is not a component in the file"),

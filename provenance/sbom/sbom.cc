@@ -82,7 +82,9 @@ LicenseRefEntry ResolveLicenseRef(const std::string& id, const std::vector<const
   return entry;
 }
 
-Json FileJson(const ComponentFile& f) { return {{"name", f.name}, {"path", f.path}, {"sha256", f.sha256}, {"sha1", f.sha1}, {"size", f.size}}; }
+Json FileJson(const ComponentFile& f) {
+  return {{"name", f.name}, {"path", f.path}, {"sha256", f.sha256}, {"sha1", f.sha1}, {"size", f.size}};
+}
 
 // Everything the documents say, as one canonical value: its digest names the documents.
 Json ModelJson(const Context& context) {
@@ -113,8 +115,11 @@ Json ModelJson(const Context& context) {
   for (const LicenseRefEntry& r : context.license_refs) {
     refs.push_back({{"id", r.id}, {"name", r.name}, {"url", r.url}, {"text", r.text}});
   }
-  return {{"function", context.set->function}, {"root", context.set->root}, {"created", context.options->created},
-          {"components", components}, {"licenseRefs", refs}};
+  return {{"function", context.set->function},
+          {"root", context.set->root},
+          {"created", context.options->created},
+          {"components", components},
+          {"licenseRefs", refs}};
 }
 
 // RFC 3339 UTC as the writers accept it: "YYYY-MM-DDTHH:MM:SSZ", with plausible field ranges.
@@ -199,7 +204,8 @@ Result<Context> PrepareContext(const ComponentSet& set, const SbomOptions& optio
   for (const auto& [id, expression] : options.concluded) CollectLicenseRefs(expression, &refs);
   for (const std::string& id : refs) {
     if (!StartsWith(id, "LicenseRef-")) {
-      return InvalidArgumentError("license '" + id + "' refers to another document; only LicenseRef- ids are supported");
+      return InvalidArgumentError("license '" + id +
+                                  "' refers to another document; only LicenseRef- ids are supported");
     }
     context.license_refs.push_back(ResolveLicenseRef(id, context.components, options));
   }

@@ -1,12 +1,12 @@
 #include "provenance/sbom/sbom.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <regex>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/file.h"
 #include "core/json.h"
@@ -96,8 +96,9 @@ TEST(SbomWriters, NamespaceAndSerialNumberFollowTheContent) {
   set.components[1].files[0].sha256 = std::string(64, '0');
   const Json cdx_b = Parsed(Write(SbomFormat::kCycloneDx16, set, GoldenOptions()));
   EXPECT_NE(cdx_a["serialNumber"], cdx_b["serialNumber"]);
-  EXPECT_TRUE(std::regex_match(cdx_a["serialNumber"].get<std::string>(),
-                               std::regex("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(
+      std::regex_match(cdx_a["serialNumber"].get<std::string>(),
+                       std::regex("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << cdx_a["serialNumber"];
   const Json default_time = Parsed(Write(SbomFormat::kCycloneDx16, set, {}));
   EXPECT_EQ(default_time["metadata"]["timestamp"], kDefaultSbomCreated);
@@ -109,7 +110,8 @@ TEST(SbomWriters, LicenseRefTextsComeFromFilesThenTheResolverThenAPlaceholder) {
   const Json& infos = doc["hasExtractedLicensingInfos"];
   ASSERT_EQ(infos.size(), 2u);
   EXPECT_EQ(infos[0]["licenseId"], "LicenseRef-fnseal-OpenRAIL-M");
-  EXPECT_EQ(infos[0]["extractedText"], ReadText(std::string(kExampleDir) + "/sentiment/LicenseRef-fnseal-OpenRAIL-M.txt"));
+  EXPECT_EQ(infos[0]["extractedText"],
+            ReadText(std::string(kExampleDir) + "/sentiment/LicenseRef-fnseal-OpenRAIL-M.txt"));
   EXPECT_FALSE(infos[0].contains("comment"));
   EXPECT_EQ(infos[1]["licenseId"], "LicenseRef-fnseal-sst2-terms");
   EXPECT_EQ(infos[1]["name"], "SST-2 terms of use");

@@ -69,7 +69,8 @@ Json WriteSpdx23(const Context& context) {
     }
     for (const std::string& dataset : c->datasets) {
       // A trained model is generated from its training data; SPDX 2.3 has no "trained on".
-      if (const Component* d = context.Find(dataset)) relationships.push_back(Relationship(id, "GENERATED_FROM", PackageId(*d)));
+      if (const Component* d = context.Find(dataset))
+        relationships.push_back(Relationship(id, "GENERATED_FROM", PackageId(*d)));
     }
     for (const ComponentFile& f : c->files) {
       const std::string file_id = FileId(*c, f);

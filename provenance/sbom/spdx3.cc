@@ -18,7 +18,9 @@ class Graph {
       : namespace_("https://fnseal.dev/spdx/" + SafeIdPart(context.set->function) + "-" + context.digest + "#") {}
 
   std::string Iri(const std::string& local) const { return namespace_ + local; }
-  std::string PackageIri(const Component& c) const { return Iri("Package-" + SafeIdPart(c.id) + "-" + ShortHash(c.id)); }
+  std::string PackageIri(const Component& c) const {
+    return Iri("Package-" + SafeIdPart(c.id) + "-" + ShortHash(c.id));
+  }
 
   // Adds an element (sets creationInfo) and lists it in the document.
   void Add(Json element) {
@@ -44,9 +46,8 @@ class Graph {
     auto it = licenses_.find(text);
     if (it != licenses_.end()) return it->second;
     const std::string iri = Iri("LicenseExpression-" + ShortHash(text, 16));
-    Json element = {{"type", "simplelicensing_LicenseExpression"},
-                    {"spdxId", iri},
-                    {"simplelicensing_licenseExpression", text}};
+    Json element = {
+        {"type", "simplelicensing_LicenseExpression"}, {"spdxId", iri}, {"simplelicensing_licenseExpression", text}};
     Json custom = Json::array();
     for (const std::string& ref : LicenseRefsOf(e)) {
       custom.push_back({{"type", "DictionaryEntry"}, {"key", ref}, {"value", LicenseTextIri(ref)}});
@@ -57,7 +58,9 @@ class Graph {
     return iri;
   }
 
-  std::string LicenseTextIri(const std::string& ref) const { return Iri("LicenseText-" + SafeIdPart(ref)); }
+  std::string LicenseTextIri(const std::string& ref) const {
+    return Iri("LicenseText-" + SafeIdPart(ref) + "-" + ShortHash(ref));
+  }
 
   std::string Agent(const std::string& name) {
     const std::string iri = Iri("Organization-" + SafeIdPart(name) + "-" + ShortHash(name));
@@ -139,7 +142,8 @@ Json WriteSpdx3(const Context& context) {
     for (const std::string& d : c->datasets) {
       if (context.Find(d) == nullptr) named_datasets += (named_datasets.empty() ? "" : ", ") + d;
     }
-    if (!named_datasets.empty()) comment += (comment.empty() ? "" : "; ") + std::string("trained on: ") + named_datasets;
+    if (!named_datasets.empty())
+      comment += (comment.empty() ? "" : "; ") + std::string("trained on: ") + named_datasets;
     if (!comment.empty()) p["comment"] = comment;
     graph.Add(std::move(p));
   }
@@ -163,10 +167,11 @@ Json WriteSpdx3(const Context& context) {
     std::vector<std::string> files;
     for (const ComponentFile& f : c->files) {
       const std::string file_iri = graph.Iri("File-" + SafeIdPart(f.name) + "-" + ShortHash(c->id + '\0' + f.name));
-      graph.Add({{"type", "software_File"},
-                 {"spdxId", file_iri},
-                 {"name", f.name},
-                 {"verifiedUsing", Json::array({{{"type", "Hash"}, {"algorithm", "sha256"}, {"hashValue", f.sha256}}})}});
+      graph.Add(
+          {{"type", "software_File"},
+           {"spdxId", file_iri},
+           {"name", f.name},
+           {"verifiedUsing", Json::array({{{"type", "Hash"}, {"algorithm", "sha256"}, {"hashValue", f.sha256}}})}});
       files.push_back(file_iri);
     }
     graph.Relate(iri, "contains", files);

@@ -15,9 +15,9 @@ namespace fnseal::sbom_internal {
 // A LicenseRef- id used by some component, with the text the document records for it.
 struct LicenseRefEntry {
   std::string id;
-  std::string name;  // empty: unknown
-  std::string url;   // empty: unknown
-  std::string text;  // never empty: the license text, or the documented placeholder
+  std::string name;            // empty: unknown
+  std::string url;             // empty: unknown
+  std::string text;            // never empty: the license text, or the documented placeholder
   bool text_provided = false;  // false: `text` is the placeholder
 };
 
@@ -29,7 +29,7 @@ struct Context {
   std::vector<const Component*> components;  // sorted by id
   const Component* root = nullptr;
   std::vector<LicenseRefEntry> license_refs;  // sorted by id
-  std::string digest;  // lowercase hex sha256 of the model, the options and the license refs
+  std::string digest;                         // lowercase hex sha256 of the model, the options and the license refs
 
   const Component* Find(const std::string& id) const;
   // The concluded expression given for `c`, or nullptr.

@@ -68,8 +68,7 @@ Outcome RunSbom(const Options& o) {
   RETURN_IF_ERROR(WriteFileAtomic(o.output, bytes + "\n"));
   if (!o.quiet) {
     std::printf("wrote %s: %s %s of %zu component%s\n", o.output.c_str(), std::string(SbomFormatName(*format)).c_str(),
-                o.statement ? "statement" : "document", set.components.size(),
-                set.components.size() == 1 ? "" : "s");
+                o.statement ? "statement" : "document", set.components.size(), set.components.size() == 1 ? "" : "s");
   }
   return OkStatus();
 }
