@@ -92,8 +92,9 @@ expect_exit 2 "hugging face license 'gpl' names the GNU General Public Licenses,
 expect_exit 2 "needs the card's license_name" -- "$fnseal" license from-hf other
 expect_exit 2 "" -- "$fnseal" license from-hf
 # The converted expression goes straight into a policy check; catalogued refs have categories.
+if_license=$("$fnseal" license from-hf deepfloyd-if-license)
 expect_exit 3 "LicenseRef-fnseal-DeepFloyd-IF is non-commercial in fnseal's model-license catalogue" -- \
-  "$fnseal" license check --policy policy.json --component if-weights "$("$fnseal" license from-hf deepfloyd-if-license)"
+  "$fnseal" license check --policy policy.json --component if-weights "$if_license"
 expect_exit 0 "allowed by allowCategories: MIT is permissive" -- \
   "$fnseal" license check --policy policy.json "LicenseRef-fnseal-Llama-3.3 OR MIT"
 

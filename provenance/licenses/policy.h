@@ -7,7 +7,8 @@
 // A leaf with a range ("GPL-2.0+", "GPL-2.0-or-later") is allowed when at least one version it
 // offers is; a leaf is judged per version by, in order: deny ids, allow ids, deny categories,
 // then allow ids or categories (with the exception accepted, for "X WITH E"); anything else is
-// denied. Explanations say where a category came from when it is not the built-in SPDX table. Functions are thread-safe; a LicensePolicy is immutable once parsed.
+// denied. Explanations say where a category came from when it is not the built-in SPDX table.
+// Functions are thread-safe; a LicensePolicy is immutable once parsed.
 #ifndef FNSEAL_PROVENANCE_LICENSES_POLICY_H_
 #define FNSEAL_PROVENANCE_LICENSES_POLICY_H_
 
