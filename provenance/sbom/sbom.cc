@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "provenance/licenses/model_licenses.h"
 #include "provenance/sbom/writers.h"
 
 namespace fnseal {
@@ -285,6 +286,16 @@ Result<SbomStatement> SbomAsStatement(SbomFormat format, const ComponentSet& set
   statement.predicate_type = std::string(SbomPredicateType(format));
   ASSIGN_OR_RETURN(statement.predicate, WriteSbomJson(format, set, options));
   return SbomStatement{statement.predicate_type, SerializeStatement(statement)};
+}
+
+std::optional<LicenseRefInfo> ModelLicenseCatalogueRef(std::string_view id) {
+  const ModelLicense* license = FindModelLicense(id);
+  if (license == nullptr) return std::nullopt;
+  LicenseRefInfo info;
+  info.name = license->name;
+  info.url = license->url;
+  info.summary = license->summary;
+  return info;
 }
 
 }  // namespace fnseal

@@ -47,6 +47,11 @@ struct LicenseRefInfo {
   std::string text;  // the full license text, when the catalogue has it
 };
 
+// What fnseal's model-license catalogue (provenance/licenses/model_licenses.h) knows of `id`: its
+// name, URL and summary; nullopt for an id it does not list. fnseal's commands use it as the
+// license_ref_resolver.
+std::optional<LicenseRefInfo> ModelLicenseCatalogueRef(std::string_view id);
+
 // The fixed default creation time, for reproducible builds.
 inline constexpr char kDefaultSbomCreated[] = "2000-01-01T00:00:00Z";
 

@@ -271,5 +271,16 @@ TEST(SbomFormat, ParsesTheThreeNames) {
             std::string::npos);
 }
 
+TEST(ModelLicenseCatalogueRef, DescribesCataloguedModelLicensesOnly) {
+  std::optional<LicenseRefInfo> llama = ModelLicenseCatalogueRef("LicenseRef-fnseal-Llama-3.1");
+  ASSERT_TRUE(llama.has_value());
+  EXPECT_NE(llama->name.find("Llama 3.1"), std::string::npos) << llama->name;
+  EXPECT_FALSE(llama->url.empty());
+  EXPECT_FALSE(llama->summary.empty());
+  EXPECT_TRUE(llama->text.empty());  // the catalogue holds no license texts
+  EXPECT_FALSE(ModelLicenseCatalogueRef("LicenseRef-acme-eula").has_value());
+  EXPECT_FALSE(ModelLicenseCatalogueRef("MIT").has_value());
+}
+
 }  // namespace
 }  // namespace fnseal

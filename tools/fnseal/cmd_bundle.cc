@@ -138,7 +138,9 @@ Outcome AddComponents(const Options& o, BundleSpec* spec) {
     BundleAttestation attestation;
     attestation.name = "sbom." + std::string(SbomFormatName(format));
     attestation.make = [set, format](const std::vector<Subject>& shipped) -> Result<std::string> {
-      ASSIGN_OR_RETURN(SbomStatement statement, SbomAsStatement(format, *set, shipped, {}));
+      SbomOptions options;
+      options.license_ref_resolver = ModelLicenseCatalogueRef;
+      ASSIGN_OR_RETURN(SbomStatement statement, SbomAsStatement(format, *set, shipped, options));
       return std::move(statement.bytes);
     };
     spec->attestations.push_back(std::move(attestation));

@@ -48,6 +48,7 @@ Outcome RunSbom(const Options& o) {
   if (!o.statement && !o.subjects.empty()) return Outcome::Usage("--subject is only for --statement");
   SbomOptions options;
   options.created = o.created;
+  options.license_ref_resolver = ModelLicenseCatalogueRef;
   ASSIGN_OR_RETURN(ComponentSet set, LoadComponentsFile(o.components, o.base_dir));
   std::string bytes;
   if (o.statement) {
