@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <set>
 #include <string>
 
 #include "core/file.h"
@@ -187,6 +188,23 @@ TEST(SbomWriters, Spdx3UsesTheAiAndDatasetProfiles) {
   EXPECT_EQ(doc["@graph"][1]["type"], "SpdxDocument");
   EXPECT_EQ(doc["@graph"][1]["profileConformance"],
             Json::array({"core", "software", "ai", "dataset", "simpleLicensing"}));
+}
+
+TEST(SbomWriters, NoneAndNoAssertionAreIndividualsInSpdx3AndAbsentInCycloneDx) {
+  ComponentSet set = Example();
+  set.components[0].license = *ParseLicenseExpression("NONE");         // the root
+  set.components[1].license = *ParseLicenseExpression("NOASSERTION");  // tinyjson
+  const Json doc = Parsed(Write(SbomFormat::kSpdx301, set, {}));
+  std::set<std::string> targets;
+  for (const Json& e : doc["@graph"]) {
+    if (e["type"] == "Relationship" && e["relationshipType"] == "hasDeclaredLicense") targets.insert(e["to"][0]);
+  }
+  EXPECT_EQ(targets.count("expandedlicensing_NoneLicense"), 1u);
+  EXPECT_EQ(targets.count("expandedlicensing_NoAssertionLicense"), 1u);
+  const Json spdx2 = Parsed(Write(SbomFormat::kSpdx23, set, {}));
+  EXPECT_EQ(spdx2["packages"][0]["licenseDeclared"], "NONE");
+  const Json bom = Parsed(Write(SbomFormat::kCycloneDx16, set, {}));
+  EXPECT_FALSE(bom["metadata"]["component"].contains("licenses"));
 }
 
 TEST(SbomWriters, CycloneDxWritesModelCardsAndTheDependencyGraph) {
