@@ -47,7 +47,10 @@ Status CheckFields(const Json& object, const std::set<std::string>& allowed, con
   return OkStatus();
 }
 
-Result<std::string> GetString(const Json& value, const Where& where, const ComponentsLimits& limits) {
+// A string within the length limit, without control characters (tab and newline only when
+// `multiline`: a copyright notice may wrap; ids, names and paths are printed in messages).
+Result<std::string> GetString(const Json& value, const Where& where, const ComponentsLimits& limits,
+                              bool multiline = false) {
   if (!value.is_string()) return Invalid(where, "must be a string");
   const std::string& s = value.get_ref<const std::string&>();
   if (s.size() > limits.max_string) {
@@ -55,8 +58,7 @@ Result<std::string> GetString(const Json& value, const Where& where, const Compo
                                   " bytes, more than the limit of " + std::to_string(limits.max_string));
   }
   for (char c : s) {
-    // Control characters have no place in ids, names or licenses; copyright lines may wrap.
-    if (c == '\0' || (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')) {
+    if (static_cast<unsigned char>(c) < 0x20 && !(multiline && (c == '\n' || c == '\t'))) {
       return Invalid(where, "contains a control character");
     }
   }
@@ -79,7 +81,8 @@ Status GetOptional(const Json& object, const char* key, const Where& parent, con
                    std::string* out) {
   auto it = object.find(key);
   if (it == object.end()) return OkStatus();
-  ASSIGN_OR_RETURN(*out, GetString(*it, Where{parent.component, key}, limits));
+  const bool multiline = std::string_view(key) == "copyright";
+  ASSIGN_OR_RETURN(*out, GetString(*it, Where{parent.component, key}, limits, multiline));
   if (out->empty()) return Invalid(Where{parent.component, key}, "is empty (leave it out instead)");
   return OkStatus();
 }

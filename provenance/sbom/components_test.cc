@@ -220,6 +220,12 @@ TEST(ComponentsFile, RefusesUnsafeNamesAndPaths) {
   EXPECT_NE(Error(WithComponent(R"("id": "//g\u0000x", "kind": "code", "name": "g", "license": "MIT")"))
                 .find("contains a control character"),
             std::string::npos);
+  EXPECT_NE(Error(WithComponent(R"("id": "//g", "kind": "code", "name": "g\nh", "license": "MIT")"))
+                .find("component '//g': name contains a control character"),
+            std::string::npos);
+  Result<ComponentSet> wrapped = ParseComponentsFile(WithComponent(R"("id": "//g", "kind": "code", "name": "g",
+      "license": "MIT", "copyright": "Copyright 2025 A\nCopyright 2026 B")"));
+  EXPECT_TRUE(wrapped.ok()) << wrapped.status().ToString();
 }
 
 TEST(ComponentsFile, EnforcesEveryLimit) {

@@ -2,6 +2,7 @@
 // others as components (library, machine-learning-model with a modelCard, data), shipped files
 // as nested file components with SHA-256 hashes, and the dependency graph.
 #include <cstdio>
+#include <utility>
 
 #include "core/sha256.h"
 #include "provenance/sbom/writers.h"
@@ -101,9 +102,9 @@ Json WriteCycloneDx(const Context& context) {
               {"specVersion", "1.6"},
               {"serialNumber", SerialNumber(context)},
               {"version", 1},
-              {"metadata", metadata},
-              {"dependencies", dependencies}};
-  if (!components.empty()) bom["components"] = components;
+              {"metadata", std::move(metadata)},
+              {"dependencies", std::move(dependencies)}};
+  if (!components.empty()) bom["components"] = std::move(components);
   return bom;
 }
 

@@ -119,8 +119,8 @@ Json ModelJson(const Context& context) {
   return {{"function", context.set->function},
           {"root", context.set->root},
           {"created", context.options->created},
-          {"components", components},
-          {"licenseRefs", refs}};
+          {"components", std::move(components)},
+          {"licenseRefs", std::move(refs)}};
 }
 
 // RFC 3339 UTC as the writers accept it: "YYYY-MM-DDTHH:MM:SSZ", with plausible field ranges.

@@ -67,7 +67,7 @@ struct SbomOptions {
 };
 
 // The document in `format`, as compact JSON with sorted keys (no trailing newline). Files must
-// have been loaded (sha256 set): InvalidArgument otherwise, naming the component and file.
+// have been loaded (sha256 and sha1 set): InvalidArgument otherwise, naming the component and file.
 Result<std::string> WriteSbom(SbomFormat format, const ComponentSet& set, const SbomOptions& options = {});
 
 struct SbomStatement {

@@ -1,5 +1,7 @@
 // SPDX 2.3 JSON (https://spdx.github.io/spdx-spec/v2.3/): one package per component, the shipped
 // files with their SHA256, relationships, and an extracted licensing info for every LicenseRef-.
+#include <utility>
+
 #include "provenance/sbom/writers.h"
 
 namespace fnseal::sbom_internal {
@@ -90,10 +92,10 @@ Json WriteSpdx23(const Context& context) {
       {"name", context.set->function},
       {"documentNamespace", "https://fnseal.dev/spdx/" + SafeIdPart(context.set->function) + "-" + context.digest},
       {"creationInfo", {{"created", context.options->created}, {"creators", Json::array({"Tool: fnseal"})}}},
-      {"packages", packages},
-      {"relationships", relationships},
+      {"packages", std::move(packages)},
+      {"relationships", std::move(relationships)},
   };
-  if (!files.empty()) document["files"] = files;
+  if (!files.empty()) document["files"] = std::move(files);
   if (!context.license_refs.empty()) {
     Json infos = Json::array();
     for (const LicenseRefEntry& r : context.license_refs) {

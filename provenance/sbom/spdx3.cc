@@ -97,15 +97,16 @@ const char* PrimaryPurpose(const Context& context, const Component& c) {
   return &c == context.root ? "application" : "library";
 }
 
-// NONE is an individual of the ExpandedLicensing vocabulary, not an expression; NOASSERTION is
-// expressed by leaving the relationship out (SPDX 3.0.1, "hasDeclaredLicense").
+// NONE and NOASSERTION are not expressions in SPDX 3 but individuals of the ExpandedLicensing
+// vocabulary, which the JSON-LD context names with these compact terms.
 void RelateLicense(Graph* graph, const std::string& from, const char* type, const LicenseExpression& e) {
-  if (e.kind == LicenseExpression::Kind::kNoAssertion) return;
-  if (e.kind == LicenseExpression::Kind::kNone) {
-    graph->Relate(from, type, {"https://spdx.org/rdf/3.0.1/terms/Licensing/NoneLicense"});
-    return;
+  if (e.kind == LicenseExpression::Kind::kNoAssertion) {
+    graph->Relate(from, type, {"expandedlicensing_NoAssertionLicense"});
+  } else if (e.kind == LicenseExpression::Kind::kNone) {
+    graph->Relate(from, type, {"expandedlicensing_NoneLicense"});
+  } else {
+    graph->Relate(from, type, {graph->License(e)});
   }
-  graph->Relate(from, type, {graph->License(e)});
 }
 
 }  // namespace
