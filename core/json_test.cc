@@ -1,9 +1,9 @@
 #include "core/json.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace fnseal {
 namespace {
@@ -138,6 +138,28 @@ TEST(JsonStrict, RejectsMalformedDocuments) {
 TEST(JsonStrict, RejectsInvalidUtf8InStrings) {
   ExpectRejected("\"\xff\"", StatusCode::kInvalidArgument, "statement is not valid JSON");
   ExpectRejected("{\"\xc3\x28\": 1}", StatusCode::kInvalidArgument, "statement is not valid JSON");
+}
+
+// A statement may name 100,000 subjects: parsing must stay linear in the length of an array of
+// objects (nlohmann's callback parser was quadratic there, minutes for this input).
+TEST(JsonStrict, ParsesAHundredThousandObjectsInOneArray) {
+  std::string text = "[";
+  for (int i = 0; i < 100000; ++i) {
+    text +=
+        (i == 0 ? "" : ",") + std::string("{\"name\":\"f") + std::to_string(i) + "\",\"digest\":{\"sha256\":\"00\"}}";
+  }
+  text += "]";
+  Result<Json> parsed = ParseJsonStrict(text, "subjects", {64, 64 << 20});
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->size(), 100000u);
+  EXPECT_EQ((*parsed)[99999]["name"], "f99999");
+  EXPECT_EQ((*parsed)[0]["digest"]["sha256"], "00");
+}
+
+TEST(JsonStrict, KeepsMembersAndOrderOfNestedContainers) {
+  Result<Json> parsed = ParseJsonStrict(R"({"a":[1,{"b":[true,null,2.5,-3]},"x"],"c":{}})", "doc");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->dump(), R"({"a":[1,{"b":[true,null,2.5,-3]},"x"],"c":{}})");
 }
 
 TEST(JsonDump, CanonicalFormIsCompactWithSortedKeys) {
