@@ -18,28 +18,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-bazel=(${BAZEL:-bazel})
-if [[ -n ${FNSEAL_BAZEL_OUTPUT_BASE:-} ]]; then bazel+=(--output_base="$FNSEAL_BAZEL_OUTPUT_BASE"); fi
-work=$(mktemp -d)
-cleanup() {
-  rm -rf "$work"
-  if [[ -n ${FNSEAL_BAZEL_OUTPUT_BASE:-} || -n ${CI:-} ]]; then
-    (cd "$root" && "${bazel[@]}" shutdown) >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
-
-die() { echo "interop: FAIL: $*" >&2; exit 1; }
-
-# --- npm packages, pinned by package.json and package-lock.json; quiet when already there --------
-stamp=$here/node_modules/.fnseal-installed
-want=$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -c1-64)
-if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-  echo "interop: installing npm packages into tests/interop/node_modules"
-  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
-  echo "$want" > "$stamp"
-fi
+name=interop
+source "$here/../script_lib.sh"
+npm_ci "$here"
 
 # --- build fnseal and the example bundle ---------------------------------------------------------
 cd "$root"
