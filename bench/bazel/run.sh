@@ -132,9 +132,10 @@ genrule(
     srcs = _FILES.values(),
     outs = ["$name.tar.zst"],
     cmd = " && ".join(
-        ["stage=\$(@D)/$name.stage", "rm -rf \$\$stage"] +
-        ["mkdir -p \$\$stage/\$\$(dirname %s) && cp \$(location %s) \$\$stage/%s" % (path, src, path) for path, src in _FILES.items()] +
-        [
+        ["stage=\$(@D)/$name.stage", "rm -rf \$\$stage"] + [
+            "mkdir -p \$\$stage/\$\$(dirname %s) && cp \$(location %s) \$\$stage/%s" % (path, src, path)
+            for path, src in _FILES.items()
+        ] + [
             "chmod 0755 \$\$stage/bootstrap",
             "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C \$\$stage -cf - . | zstd -q -3 -o \$@",
             "rm -rf \$\$stage",
@@ -155,7 +156,12 @@ EOF
 }
 
 now() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# made BAZEL_BIN FIND_TESTS...: count and total size of the functions' outputs matching the tests.
+made() {
+  find "$1/functions" -path '*/fn[0-9]*' \( "${@:2}" \) -printf '%s\n' |
+    awk '{n++; s += $1} END {printf "%d files, %d bytes", n, s}'
+}
 handlers=()
 for ((i = 1; i <= n; i++)); do handlers+=("$(printf '//functions/fn%03d:handler' "$i")"); done
 
@@ -178,9 +184,9 @@ for ((r = 0; r < rounds; r++)); do
     total_ms[$side]+="$(((t2 - t0) / 1000000)) "
     bin=$(cd "$ws" && bazel --output_base="$ob" info bazel-bin 2>/dev/null)
     if [[ $side == fnseal ]]; then
-      outputs[$side]="$(find "$bin/functions" -path '*/fn[0-9]*' \( -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar' \) | wc -l) files (.tar + .fnb per function), $(find "$bin/functions" -path '*/fn[0-9]*' \( -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar' \) -printf '%s\n' | awk '{s+=$1} END {print s}') bytes"
+      outputs[$side]="$(made "$bin" -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar') (.tar + .fnb per function)"
     else
-      outputs[$side]="$(find "$bin/functions" -path '*/fn[0-9]*' \( -name '*.tar.zst' -o -name '*.zip' \) | wc -l) files (.tar.zst + .zip per function), $(find "$bin/functions" -path '*/fn[0-9]*' \( -name '*.tar.zst' -o -name '*.zip' \) -printf '%s\n' | awk '{s+=$1} END {print s}') bytes"
+      outputs[$side]="$(made "$bin" -name '*.tar.zst' -o -name '*.zip') (.tar.zst + .zip per function)"
     fi
     # What was made is what each side claims to make.
     f=$bin/functions/fn001
@@ -188,7 +194,8 @@ for ((r = 0; r < rounds; r++)); do
       zstd -q -t "$f/fn001_bundle.fnb" && tar -tf "$f/fn001.tar" | grep -x bootstrap >/dev/null ||
         { echo "bench: fnseal's fn001 bundle or artifact is broken" >&2; exit 1; }
     else
-      zstd -q -dc "$f/fn001.tar.zst" | tar -t | grep -x ./bootstrap >/dev/null && unzip -Z1 "$f/fn001.zip" | grep -x bootstrap >/dev/null ||
+      zstd -q -dc "$f/fn001.tar.zst" | tar -t | grep -x ./bootstrap >/dev/null &&
+        unzip -Z1 "$f/fn001.zip" | grep -x bootstrap >/dev/null ||
         { echo "bench: the baseline's fn001 tar.zst or zip lacks bootstrap" >&2; exit 1; }
     fi
     bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
@@ -199,13 +206,9 @@ done
 printf '%d functions, median of %d rounds, new output base per side and round, tools prebuilt (untimed)\n' "$n" \
   "$rounds"
 for side in fnseal baseline; do
-  printf '%-9s packaging %7d ms   handlers + packaging %7d ms   %s\n' "$side" \
-    "$(tr ' ' '\n' <<<"${pack_ms[$side]}" | grep . | median)" "$(tr ' ' '\n' <<<"${total_ms[$side]}" | grep . | median)" \
-    "${outputs[$side]}"
+  printf '%-9s packaging %7d ms   handlers + packaging %7d ms   %s\n' "$side" "$(median <<<"${pack_ms[$side]}")" \
+    "$(median <<<"${total_ms[$side]}")" "${outputs[$side]}"
 done
-ours_pack=$(tr ' ' '\n' <<<"${pack_ms[fnseal]}" | grep . | median)
-theirs_pack=$(tr ' ' '\n' <<<"${pack_ms[baseline]}" | grep . | median)
-ours_total=$(tr ' ' '\n' <<<"${total_ms[fnseal]}" | grep . | median)
-theirs_total=$(tr ' ' '\n' <<<"${total_ms[baseline]}" | grep . | median)
-awk -v a="$ours_pack" -v b="$theirs_pack" -v c="$ours_total" -v d="$theirs_total" \
+awk -v a="$(median <<<"${pack_ms[fnseal]}")" -v b="$(median <<<"${pack_ms[baseline]}")" \
+  -v c="$(median <<<"${total_ms[fnseal]}")" -v d="$(median <<<"${total_ms[baseline]}")" \
   'BEGIN {printf "ratio fnseal/baseline: packaging %.2f, handlers + packaging %.2f (target <= 1.0)\n", a / b, c / d}'
