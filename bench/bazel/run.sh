@@ -4,7 +4,9 @@
 #
 # Each function is a package functions/fnNNN: a small cc_binary handler and two data files.
 #   fnseal:   serverless_function + function_bundle -> fnNNN.tar (FnsealPack) and fnNNN_bundle.fnb
-#             (FnsealBundle: artifact, deploy manifest, SLSA provenance over every input).
+#             (FnsealBundle: artifact, deploy manifest, SLSA provenance over every input); where
+#             function_bundle has a `targets` attribute, also a deployable per cloud target
+#             (aws_lambda, oci_image, azure_functions), the SBOMs and license verdict in the .fnb.
 #   baseline: a genrule running tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner
 #             -cf - ... | zstd -3 -> fnNNN.tar.zst, and a genrule running Bazel's built-in
 #             @bazel_tools//tools/zip:zipper -> fnNNN.zip (what AWS Lambda takes).
@@ -26,6 +28,11 @@ cd "$(dirname "$0")/../.."
 checkout=$PWD
 
 n=${1:-50}
+# Rules that make per-cloud deployables take the targets; older ones make the artifact only.
+bundle_targets=
+if grep -q '"targets": attr.string_list' plugins/private/bundle.bzl; then
+  bundle_targets='    targets = ["aws_lambda", "oci_image", "azure_functions"],'
+fi
 rounds=${2:-3}
 work=$(mktemp -d)
 disk_cache=${FNSEAL_BENCH_DISK_CACHE:-$work/disk_cache}
@@ -111,6 +118,7 @@ serverless_function(
 function_bundle(
     name = "${name}_bundle",
     function = ":$name",
+$bundle_targets
 )
 EOF
   else
@@ -184,7 +192,8 @@ for ((r = 0; r < rounds; r++)); do
     total_ms[$side]+="$(((t2 - t0) / 1000000)) "
     bin=$(cd "$ws" && bazel --output_base="$ob" info bazel-bin 2>/dev/null)
     if [[ $side == fnseal ]]; then
-      outputs[$side]="$(made "$bin" -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar') (.tar + .fnb per function)"
+      outputs[$side]="$(made "$bin" -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar' -o -path '*.deployables/*')"
+      outputs[$side]+=" (.tar + .fnb per function${bundle_targets:+ + Lambda zip, OCI layout tar, Azure zip})"
     else
       outputs[$side]="$(made "$bin" -name '*.tar.zst' -o -name '*.zip') (.tar.zst + .zip per function)"
     fi
@@ -193,6 +202,10 @@ for ((r = 0; r < rounds; r++)); do
     if [[ $side == fnseal ]]; then
       zstd -q -t "$f/fn001_bundle.fnb" && tar -tf "$f/fn001.tar" | grep -x bootstrap >/dev/null ||
         { echo "bench: fnseal's fn001 bundle or artifact is broken" >&2; exit 1; }
+      if [[ -n $bundle_targets ]]; then
+        unzip -Z1 "$f/fn001_bundle.deployables/aws_lambda.zip" | grep -x bootstrap >/dev/null ||
+          { echo "bench: fnseal's fn001 Lambda zip lacks bootstrap" >&2; exit 1; }
+      fi
     else
       zstd -q -dc "$f/fn001.tar.zst" | tar -t | grep -x ./bootstrap >/dev/null &&
         unzip -Z1 "$f/fn001.zip" | grep -x bootstrap >/dev/null ||
