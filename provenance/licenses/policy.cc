@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/file.h"
+#include "provenance/licenses/model_licenses.h"
 
 namespace fnseal {
 namespace {
@@ -127,14 +128,30 @@ std::vector<Offer> OffersOf(const LicenseExpression& leaf) {
   return offers;
 }
 
-LicenseCategory CategoryOfOffer(const LicensePolicy& policy, const Offer& offer) {
+LicenseClassification CategoryOfOffer(const LicensePolicy& policy, const Offer& offer) {
+  using Source = LicenseClassification::Source;
   for (const auto& [id, category] : policy.categories) {
     bool ignored = false;
-    if (id == offer.id || KeyOf(id, &ignored) == offer.key) return category;
+    if (id == offer.id || KeyOf(id, &ignored) == offer.key) return {category, Source::kPolicy};
   }
-  if (offer.key.family == "NONE" && offer.key.version.empty()) return LicenseCategory::kProprietary;
+  if (offer.key.family == "NONE" && offer.key.version.empty()) return {LicenseCategory::kProprietary, Source::kNone};
   auto it = Versions().versions.find(offer.key);
-  return it == Versions().versions.end() ? LicenseCategory::kUnknown : it->second.category;
+  if (it != Versions().versions.end() && it->second.category != LicenseCategory::kUnknown) {
+    return {it->second.category, Source::kBuiltin};
+  }
+  if (const ModelLicense* model = FindModelLicense(offer.id); model != nullptr) {
+    return {model->category, Source::kModelCatalogue};
+  }
+  return {LicenseCategory::kUnknown, Source::kUnclassified};
+}
+
+// Where a category came from, for explanations: nothing for the built-in SPDX table.
+std::string SourceSuffix(const LicenseClassification& c) {
+  switch (c.source) {
+    case LicenseClassification::Source::kPolicy: return " in the policy's categories";
+    case LicenseClassification::Source::kModelCatalogue: return " in fnseal's model-license catalogue";
+    default: return "";
+  }
 }
 
 bool RuleCovers(const LicenseRule& rule, const Offer& offer) {
@@ -167,11 +184,11 @@ OfferVerdict JudgeOffer(const LicensePolicy& policy, const Offer& offer, const s
       return {true, "allowed by " + RuleName(rule)};
     }
   }
-  const LicenseCategory category = CategoryOfOffer(policy, offer);
-  const std::string category_name(LicenseCategoryName(category));
-  if (Contains(policy.deny_categories, category)) {
-    return {false, "denied by denyCategories: " + offer.id + " is " + category_name};
-  }
+  const LicenseClassification classified = CategoryOfOffer(policy, offer);
+  const LicenseCategory category = classified.category;
+  const std::string category_name = std::string(LicenseCategoryName(category)) + SourceSuffix(classified);
+  const std::string phrase = offer.id + " is " + category_name;
+  if (Contains(policy.deny_categories, category)) return {false, "denied by denyCategories: " + phrase};
   std::string base;  // the rule that allows the license without its exception
   for (const LicenseRule& rule : policy.allow) {
     if (RuleCovers(rule, offer) && rule.license.exception.empty()) {
@@ -179,9 +196,7 @@ OfferVerdict JudgeOffer(const LicensePolicy& policy, const Offer& offer, const s
       break;
     }
   }
-  if (base.empty() && Contains(policy.allow_categories, category)) {
-    base = "allowCategories: " + offer.id + " is " + category_name;
-  }
+  if (base.empty() && Contains(policy.allow_categories, category)) base = "allowCategories: " + phrase;
   if (base.empty()) return {false, "denied: no rule allows " + offer.id + " (category " + category_name + ")"};
   if (exception.empty()) return {true, "allowed by " + base};
   if (Contains(policy.accepted_exceptions, exception)) {
@@ -415,13 +430,17 @@ Result<LicensePolicy> LoadLicensePolicyFile(const std::string& path) {
   return ParseLicensePolicy(text).Annotate(path);
 }
 
-LicenseCategory CategoryOf(const LicensePolicy& policy, const LicenseExpression& leaf) {
-  if (leaf.kind == Kind::kNoAssertion) return LicenseCategory::kUnknown;
+LicenseClassification ClassifyLicense(const LicensePolicy& policy, const LicenseExpression& leaf) {
+  if (leaf.kind == Kind::kNoAssertion) return {LicenseCategory::kUnknown, LicenseClassification::Source::kUnclassified};
   std::vector<Offer> offers = OffersOf(leaf);
   bool ignored = false;
   Offer self{leaf.kind == Kind::kNone ? "NONE" : leaf.license, offers[0].key};
   if (leaf.kind == Kind::kLicense) self.key = KeyOf(leaf.license, &ignored);
   return CategoryOfOffer(policy, self);
+}
+
+LicenseCategory CategoryOf(const LicensePolicy& policy, const LicenseExpression& leaf) {
+  return ClassifyLicense(policy, leaf).category;
 }
 
 LicenseVerdict EvaluateLicense(const LicensePolicy& policy, const LicenseExpression& expression,

@@ -7,7 +7,8 @@
 // A leaf with a range ("GPL-2.0+", "GPL-2.0-or-later") is allowed when at least one version it
 // offers is; a leaf is judged per version by, in order: deny ids, allow ids, deny categories,
 // then allow ids or categories (with the exception accepted, for "X WITH E"); anything else is
-// denied. Functions are thread-safe; a LicensePolicy is immutable once parsed.
+// denied. Explanations say where a category came from when it is not the built-in SPDX table.
+// Functions are thread-safe; a LicensePolicy is immutable once parsed.
 #ifndef FNSEAL_PROVENANCE_LICENSES_POLICY_H_
 #define FNSEAL_PROVENANCE_LICENSES_POLICY_H_
 
@@ -48,8 +49,24 @@ Result<LicensePolicy> ParseLicensePolicy(std::string_view json);
 // Reads and parses the policy file at `path` (at most 1 MiB).
 Result<LicensePolicy> LoadLicensePolicyFile(const std::string& path);
 
-// The category of a leaf's license (ignoring any exception): the policy's own classification
-// first, then the built-in table; NONE is proprietary, NOASSERTION and unclassified are unknown.
+// A license's category and where it came from.
+struct LicenseClassification {
+  enum class Source {
+    kPolicy,          // the policy's own "categories"
+    kBuiltin,         // data/license_categories.json (SPDX ids)
+    kModelCatalogue,  // fnseal's model-license catalogue (model_licenses.h)
+    kNone,            // NONE, which grants nothing: proprietary
+    kUnclassified,    // none of these: unknown
+  };
+  LicenseCategory category = LicenseCategory::kUnknown;
+  Source source = Source::kUnclassified;
+};
+
+// The category of a leaf's license (ignoring any exception), from, in order: the policy's own
+// categories, the built-in SPDX table, the model-license catalogue (for LicenseRef-fnseal- ids),
+// else unknown. NONE is proprietary, NOASSERTION unknown.
+LicenseClassification ClassifyLicense(const LicensePolicy& policy, const LicenseExpression& leaf);
+// ClassifyLicense(policy, leaf).category.
 LicenseCategory CategoryOf(const LicensePolicy& policy, const LicenseExpression& leaf);
 
 // The judgement of one node of an expression.

@@ -152,7 +152,8 @@ TEST(LicensePolicy, LicenseRefsAndTheirCategories) {
   EXPECT_FALSE(Allowed(p, "LicenseRef-Acme-EULA"));  // LicenseRef ids are case-sensitive
   EXPECT_TRUE(Allowed(p, "DocumentRef-x:LicenseRef-y"));
   EXPECT_FALSE(Allowed(p, "LicenseRef-y"));
-  EXPECT_EQ(Check(p, "LicenseRef-llama-3").root.reason, "denied by denyCategories: LicenseRef-llama-3 is non-commercial");
+  EXPECT_EQ(Check(p, "LicenseRef-llama-3").root.reason,
+            "denied by denyCategories: LicenseRef-llama-3 is non-commercial in the policy's categories");
   EXPECT_TRUE(Allowed(p, "LicenseRef-ok"));
   EXPECT_TRUE(Allowed(p, "Glulxe"));
   EXPECT_EQ(CategoryOf(p, *ParseLicenseExpression("LicenseRef-llama-3")), LicenseCategory::kNonCommercial);
@@ -160,6 +161,68 @@ TEST(LicensePolicy, LicenseRefsAndTheirCategories) {
   EXPECT_EQ(CategoryOf(p, *ParseLicenseExpression("GPL-2.0+")), LicenseCategory::kStrongCopyleft);
   EXPECT_EQ(CategoryOf(p, *ParseLicenseExpression("NONE")), LicenseCategory::kProprietary);
   EXPECT_EQ(CategoryOf(p, *ParseLicenseExpression("NOASSERTION")), LicenseCategory::kUnknown);
+}
+
+TEST(LicensePolicy, ModelLicenseCatalogueClassifiesItsRefs) {
+  LicensePolicy p = Policy(R"({"version": 1, "allowCategories": ["permissive", "proprietary"],
+      "denyCategories": ["non-commercial"]})");
+  EXPECT_EQ(Check(p, "CC-BY-NC-4.0").root.reason, "denied by denyCategories: CC-BY-NC-4.0 is non-commercial");
+  EXPECT_EQ(Check(p, "LicenseRef-fnseal-DeepFloyd-IF").root.reason,
+            "denied by denyCategories: LicenseRef-fnseal-DeepFloyd-IF is non-commercial in fnseal's model-license "
+            "catalogue");
+  EXPECT_FALSE(Allowed(p, "LicenseRef-fnseal-StabilityAI-Non-Commercial"));
+  EXPECT_FALSE(Allowed(p, "LicenseRef-fnseal-Apple-AMLR"));
+  EXPECT_EQ(Check(p, "LicenseRef-fnseal-Llama-3.1").root.reason,
+            "allowed by allowCategories: LicenseRef-fnseal-Llama-3.1 is proprietary in fnseal's model-license "
+            "catalogue");
+  // Only the catalogue's own, exact ids: not other case, not another document's refs.
+  EXPECT_EQ(Check(p, "LicenseRef-fnseal-llama-3.1").root.reason,
+            "denied: no rule allows LicenseRef-fnseal-llama-3.1 (category unknown)");
+  EXPECT_FALSE(Allowed(p, "DocumentRef-d:LicenseRef-fnseal-Llama-3.1"));
+  LicenseClassification c = ClassifyLicense(p, *ParseLicenseExpression("LicenseRef-fnseal-Gemma"));
+  EXPECT_EQ(c.category, LicenseCategory::kProprietary);
+  EXPECT_EQ(c.source, LicenseClassification::Source::kModelCatalogue);
+  EXPECT_EQ(ClassifyLicense(p, *ParseLicenseExpression("MIT")).source, LicenseClassification::Source::kBuiltin);
+  EXPECT_EQ(ClassifyLicense(p, *ParseLicenseExpression("LicenseRef-x")).source,
+            LicenseClassification::Source::kUnclassified);
+  EXPECT_EQ(ClassifyLicense(p, *ParseLicenseExpression("NONE")).source, LicenseClassification::Source::kNone);
+}
+
+TEST(LicensePolicy, OrWithOneCataloguedRestrictedBranch) {
+  LicensePolicy p = Policy(R"({"version": 1, "allowCategories": ["permissive"], "denyCategories": ["proprietary"]})");
+  LicenseVerdict v = Check(p, "LicenseRef-fnseal-Llama-3.3 OR Apache-2.0", "weights");
+  EXPECT_TRUE(v.allowed);
+  EXPECT_EQ(v.explanation,
+            "component 'weights': license 'LicenseRef-fnseal-Llama-3.3 OR Apache-2.0' is allowed (Apache-2.0: "
+            "allowed by allowCategories: Apache-2.0 is permissive)");
+  ASSERT_EQ(v.root.operands.size(), 2u);
+  EXPECT_EQ(v.root.operands[0].reason,
+            "denied by denyCategories: LicenseRef-fnseal-Llama-3.3 is proprietary in fnseal's model-license catalogue");
+  LicenseVerdict both = Check(p, "LicenseRef-fnseal-Llama-3.3 AND Apache-2.0");
+  EXPECT_FALSE(both.allowed);
+  EXPECT_NE(both.explanation.find("LicenseRef-fnseal-Llama-3.3: denied by denyCategories: LicenseRef-fnseal-Llama-3.3 "
+                                  "is proprietary in fnseal's model-license catalogue"),
+            std::string::npos)
+      << both.explanation;
+  LicenseVerdict neither = Check(p, "LicenseRef-fnseal-Gemma OR LicenseRef-fnseal-DeepFloyd-IF");
+  EXPECT_FALSE(neither.allowed);
+}
+
+TEST(LicensePolicy, PolicyCategoriesOverrideTheCatalogue) {
+  LicensePolicy p = Policy(R"({"version": 1, "allowCategories": ["permissive"], "denyCategories": ["proprietary"],
+      "categories": {"LicenseRef-fnseal-Gemma": "permissive", "LicenseRef-fnseal-Apple-ASCL": "proprietary"}})");
+  EXPECT_EQ(Check(p, "LicenseRef-fnseal-Gemma").root.reason,
+            "allowed by allowCategories: LicenseRef-fnseal-Gemma is permissive in the policy's categories");
+  EXPECT_EQ(Check(p, "LicenseRef-fnseal-Apple-ASCL").root.reason,
+            "denied by denyCategories: LicenseRef-fnseal-Apple-ASCL is proprietary in the policy's categories");
+  LicenseClassification c = ClassifyLicense(p, *ParseLicenseExpression("LicenseRef-fnseal-Gemma"));
+  EXPECT_EQ(c.category, LicenseCategory::kPermissive);
+  EXPECT_EQ(c.source, LicenseClassification::Source::kPolicy);
+  // An allow or deny id still comes before any category.
+  LicensePolicy q = Policy(R"({"version": 1, "allow": ["LicenseRef-fnseal-DeepFloyd-IF"],
+      "denyCategories": ["non-commercial"]})");
+  EXPECT_EQ(Check(q, "LicenseRef-fnseal-DeepFloyd-IF").root.reason,
+            "allowed by allow[0] 'LicenseRef-fnseal-DeepFloyd-IF'");
 }
 
 TEST(LicensePolicy, NoneAndNoAssertion) {

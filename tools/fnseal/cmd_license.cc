@@ -1,12 +1,18 @@
-// fnseal license parse|check|explain: SPDX license expressions and license policies
-// (provenance/licenses, docs/licensing.md). `check` and `explain` exit 3 when the policy denies.
+// fnseal license parse|check|explain|models|from-hf: SPDX license expressions, license policies,
+// the model-license catalogue and Hugging Face license ids (provenance/licenses,
+// docs/licensing.md). `check` and `explain` exit 3 when the policy denies; `from-hf` exits 2 for
+// an id it cannot convert.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "provenance/licenses/expression.h"
+#include "provenance/licenses/huggingface_licenses.h"
 #include "provenance/licenses/license_list.h"
+#include "provenance/licenses/model_licenses.h"
 #include "provenance/licenses/policy.h"
 #include "tools/fnseal/command.h"
 
@@ -17,6 +23,9 @@ struct Options {
   std::string expression;
   std::string policy;
   std::string component;
+  std::string hf_id;
+  std::string license_name;
+  std::string license_link;
   bool json = false;
 };
 
@@ -68,6 +77,36 @@ Outcome RunCheck(const Options& o, bool explain) {
   return OkStatus();
 }
 
+Outcome RunModels(const Options& o) {
+  const std::vector<ModelLicense>& catalogue = ModelLicenseCatalogue();
+  if (o.json) {
+    Json licenses = Json::array();
+    for (const ModelLicense& license : catalogue) licenses.push_back(ToJson(license));
+    std::fputs(PrettyJsonDump(Json{{"licenses", std::move(licenses)}}).c_str(), stdout);
+    return OkStatus();
+  }
+  size_t width = 0;
+  for (const ModelLicense& license : catalogue) width = std::max(width, license.id.size());
+  for (const ModelLicense& license : catalogue) {
+    std::printf("%-*s  %-14s  %s%s%s\n", static_cast<int>(width), license.id.c_str(),
+                std::string(LicenseCategoryName(license.category)).c_str(), license.name.c_str(),
+                license.url.empty() ? "" : "  ", license.url.c_str());
+  }
+  return OkStatus();
+}
+
+// An id that cannot be converted is a usage error (exit 2): the caller gave the wrong input.
+Outcome RunFromHf(const Options& o) {
+  Result<HfLicenseMapping> mapping = MapHuggingFaceLicense(o.hf_id, o.license_name, o.license_link);
+  if (!mapping.ok()) return Outcome::Usage(mapping.status().message());
+  if (o.json) {
+    std::fputs(PrettyJsonDump(ToJson(*mapping)).c_str(), stdout);
+  } else {
+    std::printf("%s\n", mapping->expression.c_str());
+  }
+  return OkStatus();
+}
+
 void AddPolicyOptions(CLI::App* app, Options* o) {
   app->add_option("expression", o->expression, "SPDX license expression (quote it)")->required();
   app->add_option("--policy", o->policy, "License policy JSON file (docs/licensing.md)")->required();
@@ -98,8 +137,26 @@ Action SetupLicense(CLI::App* app) {
                   "Exits 0 if the policy allows the expression, 3 if it denies it.");
   AddPolicyOptions(explain, o.get());
 
-  return [o, parse, check]() -> Outcome {
+  CLI::App* models = app->add_subcommand("models", "List fnseal's catalogue of model licenses not on the SPDX list");
+  models->footer(
+      "Prints one line per license: its LicenseRef-fnseal- id, category, name and address, or with --json\n"
+      "also a summary of its use restrictions (docs/licensing.md#model-license-catalogue).");
+  models->add_flag("--json", o->json, "Print {licenses: [{id, name, url, category, summary}]} as JSON");
+
+  CLI::App* from_hf = app->add_subcommand("from-hf", "Convert a Hugging Face card's license id to an SPDX expression");
+  from_hf->footer(
+      "Prints the SPDX expression for the card's `license:` id (e.g. llama3.1, apache-2.0). For `other`,\n"
+      "give the card's license_name (it becomes LicenseRef-<name>) and license_link. Exits 2 for an id\n"
+      "that is not on the Hub's list, a family id such as gpl, or `other` without a name.");
+  from_hf->add_option("id", o->hf_id, "The card's license id")->required();
+  from_hf->add_option("--license-name", o->license_name, "The card's license_name (for license: other)");
+  from_hf->add_option("--license-link", o->license_link, "The card's license_link (for license: other)");
+  from_hf->add_flag("--json", o->json, "Print {huggingface, expression, source, [licenseName], [licenseLink]} as JSON");
+
+  return [o, parse, check, models, from_hf]() -> Outcome {
     if (parse->parsed()) return RunParse(*o);
+    if (models->parsed()) return RunModels(*o);
+    if (from_hf->parsed()) return RunFromHf(*o);
     return RunCheck(*o, /*explain=*/!check->parsed());
   };
 }
