@@ -167,7 +167,7 @@ now() { date +%s%N; }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # made BAZEL_BIN FIND_TESTS...: count and total size of the functions' outputs matching the tests.
 made() {
-  find "$1/functions" -path '*/fn[0-9]*' \( "${@:2}" \) -printf '%s\n' |
+  find "$1/functions" -type f -path '*/fn[0-9]*' \( "${@:2}" \) -printf '%s\n' |
     awk '{n++; s += $1} END {printf "%d files, %d bytes", n, s}'
 }
 handlers=()
@@ -192,7 +192,8 @@ for ((r = 0; r < rounds; r++)); do
     total_ms[$side]+="$(((t2 - t0) / 1000000)) "
     bin=$(cd "$ws" && bazel --output_base="$ob" info bazel-bin 2>/dev/null)
     if [[ $side == fnseal ]]; then
-      outputs[$side]="$(made "$bin" -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar' -o -path '*.deployables/*')"
+      outputs[$side]="$(made "$bin" -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar' -o -path '*.deployables/*.zip' \
+        -o -path '*.deployables/*.tar')"
       outputs[$side]+=" (.tar + .fnb per function${bundle_targets:+ + Lambda zip, OCI layout tar, Azure zip})"
     else
       outputs[$side]="$(made "$bin" -name '*.tar.zst' -o -name '*.zip') (.tar.zst + .zip per function)"
