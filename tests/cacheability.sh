@@ -28,11 +28,10 @@ flags=(
 # Fnseal* spawns and for all spawns. A spawn served by the disk cache has remoteCacheHit true.
 summary() {
   jq -rs '
-    def line(name; s): [name, (s | map(select(.remoteCacheHit | not)) | length),
-                        (s | map(select(.remoteCacheHit)) | length),
-                        (s | map(select(.remoteCacheHit | not) | .runner | gsub(" "; "_")) | unique | join(",") | if . == "" then "-" else . end)]
-                       | join(" ");
-    line("fnseal"; map(select(.mnemonic | startswith("Fnseal")))), line("all"; .)' "$1"
+    def executed: map(select(.remoteCacheHit | not));
+    def runners: executed | map(.runner | gsub(" "; "_")) | unique | join(",") | if . == "" then "-" else . end;
+    def line(name): [name, (executed | length), (map(select(.remoteCacheHit)) | length), runners] | join(" ");
+    (map(select(.mnemonic | startswith("Fnseal"))) | line("fnseal")), line("all")' "$1"
 }
 
 SECONDS=0
@@ -66,9 +65,10 @@ for runner in ${first_all_runners//,/ }; do
   fi
 done
 if ((second_ours_run != 0)); then
-  echo "not cacheable: after bazel clean, $second_ours_run Fnseal action(s) executed instead of coming from the disk cache:" >&2
-  jq -r 'select((.mnemonic | startswith("Fnseal")) and (.remoteCacheHit | not)) | "  \(.mnemonic) \(.listedOutputs[0])"' \
-    "$work/second.json" >&2
+  echo "not cacheable: after bazel clean, $second_ours_run Fnseal action(s) executed" \
+    "instead of coming from the disk cache:" >&2
+  jq -r 'select((.mnemonic | startswith("Fnseal")) and (.remoteCacheHit | not))
+         | "  \(.mnemonic) \(.listedOutputs[0])"' "$work/second.json" >&2
   status=1
 fi
 if ((second_ours_cached != first_ours_run)); then
