@@ -1,57 +1,75 @@
 #!/usr/bin/env bash
-# Builds the example bundles in two copies of the source tree at different paths, with their own
-# output bases, umasks and time zones, and checks that every .fnb is bit-identical to the one
-# built in this tree. Prints the digests. The copies' output bases persist under ~/.cache so a
-# second run only rebuilds what changed (Bazel's cache is keyed by content, not path or time).
+# Builds every bundle (.fnb) under //examples/... here and in a copy of the source tree at another
+# path, with its own output base, another umask and another time zone, and checks that each copy's
+# .fnb is bit-identical to this tree's. Prints each bundle's digest; names every bundle that
+# differs. The copy has no user.bazelrc, so no disk cache: its actions really run there. Its
+# output base persists under ~/.cache so a second run only rebuilds what changed (Bazel's cache is
+# keyed by content, not path or time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(//examples/hello:hello_bundle)
-bundles=(examples/hello/hello_bundle.fnb)
-
 scratch="${XDG_CACHE_HOME:-$HOME/.cache}/fnseal-repro/$(pwd | sha256sum | cut -c1-16)"
-cleanup() {
-  for ob in "$scratch"/ob-*; do
-    [[ -d $ob ]] && bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
-  done
-}
+dir=$scratch/b/some/other/checkout
+ob=$scratch/ob-b
+cleanup() { bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true; }
 trap cleanup EXIT
+# A second copy used to be kept here; this tree already is one side of the comparison.
+if [[ -d $scratch/ob-a ]]; then
+  bazel --output_base="$scratch/ob-a" shutdown >/dev/null 2>&1 || true
+  chmod -R u+w "$scratch/a" "$scratch/ob-a" 2>/dev/null || true
+  rm -rf "$scratch/a" "$scratch/ob-a"
+fi
 
-# Copies the files git knows about (tracked and new, not ignored) to $1.
-copy_tree() {
-  rm -rf "$1"
-  mkdir -p "$1"
-  git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$1"
+# Another umask and time zone than this build's, whatever this build's are.
+mask=077
+[[ $(umask) == 0077 ]] && mask=002
+tz=Asia/Kolkata
+[[ ${TZ:-} == "$tz" ]] && tz=America/St_Johns
+
+# bundles: "LABEL EXEC_ROOT_RELATIVE_PATH" of every .fnb that //examples/... builds.
+bundles() {
+  bazel cquery //examples/... --output=starlark \
+    --starlark:expr='"\n".join([str(target.label) + " " + f.path for f in target.files.to_list() if f.path.endswith(".fnb")])' \
+    2>/dev/null | grep .
 }
 
-digests() {  # $1: bazel-bin directory
-  for b in "${bundles[@]}"; do sha256sum "$1/$b" | cut -d' ' -f1; done
-}
+mapfile -t here < <(bundles)
+if ((${#here[@]} == 0)); then
+  echo "no .fnb under //examples/...: nothing to compare" >&2
+  exit 1
+fi
+labels=()
+for line in "${here[@]}"; do labels+=("${line%% *}"); done
+bazel build "${labels[@]}"
+root=$(bazel info execution_root 2>/dev/null)
 
-bazel build "${targets[@]}"
-reference=$(digests "$(bazel info bazel-bin 2>/dev/null)")
+# Copies the files git knows about (tracked and new, not ignored) to $dir.
+rm -rf "$dir"
+mkdir -p "$dir"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$dir"
+(
+  cd "$dir"
+  umask "$mask"
+  TZ=$tz bazel --output_base="$ob" build "${labels[@]}"
+)
+copy_root=$(cd "$dir" && bazel --output_base="$ob" info execution_root 2>/dev/null)
 
 status=0
-for variant in "a/fnseal 022 UTC" "b/some/other/checkout 077 Asia/Kolkata"; do
-  read -r dir mask tz <<<"$variant"
-  copy_tree "$scratch/$dir"
-  ob="$scratch/ob-${dir%%/*}"
-  (
-    cd "$scratch/$dir"
-    umask "$mask"
-    TZ=$tz bazel --output_base="$ob" build "${targets[@]}"
-  )
-  got=$(digests "$(cd "$scratch/$dir" && bazel --output_base="$ob" info bazel-bin 2>/dev/null)")
-  bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
-  for i in "${!bundles[@]}"; do
-    want=$(sed -n "$((i + 1))p" <<<"$reference")
-    have=$(sed -n "$((i + 1))p" <<<"$got")
-    printf '%s  %s  (%s, umask %s, TZ=%s)\n' "$have" "${bundles[$i]}" "$dir" "$mask" "$tz"
-    if [[ $have != "$want" ]]; then
-      echo "not reproducible: ${bundles[$i]} is $have in $dir, $want here" >&2
-      status=1
-    fi
-  done
+differ=()
+for line in "${here[@]}"; do
+  path=${line#* }
+  want=$(sha256sum <"$root/$path" | cut -d' ' -f1)
+  have=$(sha256sum <"$copy_root/$path" | cut -d' ' -f1)
+  printf '%s  %s  (this checkout)\n' "$want" "$path"
+  printf '%s  %s  (copy at another path and output base, umask %s, TZ=%s)\n' "$have" "$path" "$mask" "$tz"
+  if [[ $have != "$want" ]]; then
+    differ+=("${line%% *} ($path)")
+    status=1
+  fi
 done
-printf '%s  %s  (this checkout)\n' "$(head -1 <<<"$reference")" "${bundles[0]}"
+if ((status != 0)); then
+  printf 'not reproducible: %s differs between the two checkouts\n' "${differ[@]}" >&2
+else
+  echo "reproducible: ${#here[@]} bundle(s) bit-identical"
+fi
 exit $status
