@@ -6,17 +6,26 @@
 # Fnseal*) in a sandbox and the second ran none of them: all came from the cache. The second
 # build runs no compiler either, so it costs seconds; the first builds fnseal once from scratch.
 # Prints the counts.
+#
+# Usage: tests/cacheability.sh [OUTPUT_BASE]. Given an output base (which must not exist yet),
+# the build is left there for the caller, who shuts its server down and removes it:
+# tests/reproducibility.sh runs this script in its copy of the tree and then compares that build's
+# bundles with this checkout's, so one build from scratch serves both checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d)
-ob=$work/output_base
+ob=${1:-$work/output_base}
+if [[ -n ${1:-} && -e $ob ]]; then
+  echo "cacheability: output base $ob already exists; the first build must start from nothing" >&2
+  exit 2
+fi
 cleanup() {
-  bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
+  [[ -n ${1:-} ]] || bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
   chmod -R u+w "$work" 2>/dev/null || true  # Bazel leaves read-only files behind
   rm -rf "$work"
 }
-trap cleanup EXIT
+trap 'cleanup "${1:-}"' EXIT
 
 flags=(
   --disk_cache="$work/disk_cache"

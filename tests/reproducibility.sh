@@ -2,23 +2,22 @@
 # Builds every bundle (.fnb) under //examples/... here and in a copy of the source tree at another
 # path, with its own output base, another umask and another time zone, and checks that each copy's
 # .fnb is bit-identical to this tree's. Prints each bundle's digest; names every bundle that
-# differs. The copy has no user.bazelrc, so no disk cache: its actions really run there. Its
-# output base persists under ~/.cache so a second run only rebuilds what changed (Bazel's cache is
-# keyed by content, not path or time).
+# differs. The copy is built by tests/cacheability.sh, from nothing (new output base, empty disk
+# cache, every action sandboxed), then rebuilt after `bazel clean` from the disk cache, which
+# must run no fnseal action: one build from scratch proves both reproducibility and
+# cacheability. The copy has no user.bazelrc, so its first build's actions really run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scratch="${XDG_CACHE_HOME:-$HOME/.cache}/fnseal-repro/$(pwd | sha256sum | cut -c1-16)"
+scratch=$(mktemp -d)
 dir=$scratch/b/some/other/checkout
 ob=$scratch/ob-b
-cleanup() { bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true; }
+cleanup() {
+  bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true
+  chmod -R u+w "$scratch" 2>/dev/null || true  # Bazel leaves read-only files behind
+  rm -rf "$scratch"
+}
 trap cleanup EXIT
-# A second copy used to be kept here; this tree already is one side of the comparison.
-if [[ -d $scratch/ob-a ]]; then
-  bazel --output_base="$scratch/ob-a" shutdown >/dev/null 2>&1 || true
-  chmod -R u+w "$scratch/a" "$scratch/ob-a" 2>/dev/null || true
-  rm -rf "$scratch/a" "$scratch/ob-a"
-fi
 
 # Another umask and time zone than this build's, whatever this build's are.
 mask=077
@@ -50,7 +49,7 @@ git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t 
 (
   cd "$dir"
   umask "$mask"
-  TZ=$tz bazel --output_base="$ob" build "${labels[@]}"
+  TZ=$tz tests/cacheability.sh "$ob"
 )
 copy_root=$(cd "$dir" && bazel --output_base="$ob" info execution_root 2>/dev/null)
 
