@@ -3,12 +3,15 @@
 # `license check` exits 0 when the policy allows and 3 when it denies, naming the component and
 # the rule, `license explain` prints one line per node, and a bad policy or usage is reported;
 # `license models` lists the model-license catalogue and `license from-hf` converts Hugging Face
-# card license ids (exit 2 for ids it cannot convert), and catalogued refs are judged by category.
+# card license ids (exit 2 for ids it cannot convert), and catalogued refs are judged by category;
+# `license check --sbom` judges every component of a components file, SPDX or CycloneDX SBOM or
+# in-toto statement (exit 3 if any is denied), and `parse`/`check --batch` answer one line each.
 set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
 hostile=$PWD/testdata/hostile
+sbom=$PWD/testdata/sbom
 work=${TEST_TMPDIR:-$(mktemp -d)}/cli-license
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
@@ -97,6 +100,70 @@ expect_exit 3 "LicenseRef-fnseal-DeepFloyd-IF is non-commercial in fnseal's mode
   "$fnseal" license check --policy policy.json --component if-weights "$if_license"
 expect_exit 0 "allowed by allowCategories: MIT is permissive" -- \
   "$fnseal" license check --policy policy.json "LicenseRef-fnseal-Llama-3.3 OR MIT"
+
+# check --sbom: the example's components file and the SBOMs written from it
+cat >sbom-policy.json <<'JSON'
+{"version": 1, "allow": ["Apache-2.0", "CC-BY-4.0", "LicenseRef-fnseal-OpenRAIL-M", "LicenseRef-fnseal-sst2-terms"],
+ "acceptedExceptions": ["LLVM-exception"]}
+JSON
+for doc in "$sbom/example/components.json" "$sbom/golden.cyclonedx-1.6.json"; do
+  expect_exit 0 "" -- "$fnseal" license check --policy sbom-policy.json --sbom "$doc"
+  (($(wc -l <out.txt) == 5)) || fail "check --sbom $doc: $(cat out.txt)"
+  grep -qF "ALLOW component '//third_party/tinyjson:tinyjson': license 'MIT OR Apache-2.0 WITH LLVM-exception' is allowed" \
+    out.txt || fail "check --sbom $doc tinyjson: $(cat out.txt)"
+done
+# The SPDX golden concludes tinyjson's license as MIT, which this policy does not allow.
+expect_exit 3 "fnseal: 1 of 5 components of $sbom/golden.spdx-2.3.json are denied by the policy" -- \
+  "$fnseal" license check --policy sbom-policy.json --sbom "$sbom/golden.spdx-2.3.json"
+grep -qF "DENY  component 'tinyjson': license 'MIT' is denied (MIT: denied: no rule allows MIT (category permissive)) (from packages[4].licenseConcluded)" \
+  out.txt || fail "check --sbom spdx: $(cat out.txt)"
+grep -qF "ALLOW component 'sst2': license 'LicenseRef-fnseal-sst2-terms AND CC-BY-4.0' is allowed" out.txt ||
+  fail "check --sbom spdx sst2: $(cat out.txt)"
+statement_of() {
+  printf '{"_type": "https://in-toto.io/Statement/v1", "subject": [], "predicateType": "https://cyclonedx.org/bom", "predicate": %s}' \
+    "$(cat "$1")"
+}
+statement_of "$sbom/golden.cyclonedx-1.6.json" >statement.json
+expect_exit 3 "" -- "$fnseal" license check --json --policy policy.json --sbom statement.json
+out=$(cat out.txt)
+[[ $out == *'"allowed": false'* && $out == *'"format": "cyclonedx-1.6"'* && $out == *'"inToto": true'* &&
+  $out == *'"source": "components[1].licenses"'* && $out == *'"component": "//examples/sentiment:sst2"'* ]] ||
+  fail "check --sbom --json: $out"
+expect_exit 1 "packages[1].licenseConcluded: column" -- \
+  "$fnseal" license check --policy policy.json --sbom "$hostile/sbom-spdx-bad-license.json"
+expect_exit 1 "more than the limit of 10000 components" -- \
+  "$fnseal" license check --policy policy.json --sbom "$hostile/sbom-too-many-packages.json"
+expect_exit 1 "SPDX 3 JSON-LD, which fnseal cannot read yet" -- \
+  "$fnseal" license check --policy policy.json --sbom "$sbom/golden.spdx-3.0.1.json"
+expect_exit 1 "missing.spdx.json" -- "$fnseal" license check --policy policy.json --sbom missing.spdx.json
+# An expression is never read as a file name, even when a file of that name exists.
+echo '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "x"}]}' >MIT
+expect_exit 0 "license 'MIT' is allowed" -- "$fnseal" license check --policy policy.json MIT
+expect_exit 3 "" -- "$fnseal" license check --policy policy.json --sbom MIT
+expect_exit 2 "give exactly one of an expression, --sbom FILE or --batch" -- \
+  "$fnseal" license check --policy policy.json --sbom MIT MIT
+expect_exit 2 "" -- "$fnseal" license explain --policy policy.json --sbom MIT
+
+# --batch: one JSON string per line in, one JSON object per line out
+printf '%s\n' '"mit"' '"MIT AND"' 'not json' '"MIT\nOR ISC"' >batch.txt
+expect_exit 0 "" -- "$fnseal" license parse --batch <batch.txt
+mapfile -t lines <out.txt
+((${#lines[@]} == 4)) || fail "parse --batch: $(cat out.txt)"
+[[ ${lines[0]} == '{"input":"mit","licenseListVersion":"'*'","normalized":"MIT","tree":{"license":"MIT","type":"license"},"valid":true}' ]] ||
+  fail "parse --batch valid: ${lines[0]}"
+[[ ${lines[1]} == *'"error":"invalid license expression: column 8: expected a license id after '"'AND'"'"'*'"valid":false'* ]] ||
+  fail "parse --batch invalid: ${lines[1]}"
+[[ ${lines[2]} == '{"error":"batch line is not valid JSON:'*'"line":3}' ]] || fail "parse --batch not json: ${lines[2]}"
+[[ ${lines[3]} == *'unexpected byte 0x0a'*'"input":"MIT\nOR ISC"'* ]] || fail "parse --batch newline: ${lines[3]}"
+printf '%s\n' '"MIT OR AGPL-3.0-only"' '"AGPL-3.0-only"' '"Foo"' >batch.txt
+expect_exit 0 "" -- "$fnseal" license check --batch --policy policy.json --component c <batch.txt
+mapfile -t lines <out.txt
+((${#lines[@]} == 3)) || fail "check --batch: $(cat out.txt)"
+[[ ${lines[0]} == '{"allowed":true,"component":"c",'*'"input":"MIT OR AGPL-3.0-only"}' ]] || fail "check --batch: ${lines[0]}"
+[[ ${lines[1]} == *'"allowed":false'*"denied by deny[0] 'AGPL-3.0-only'"* ]] || fail "check --batch denied: ${lines[1]}"
+[[ ${lines[2]} == '{"error":"invalid license expression: column 1: unknown license id '"'Foo'"*'","input":"Foo"}' ]] ||
+  fail "check --batch error: ${lines[2]}"
+expect_exit 2 "give exactly one of an expression or --batch" -- "$fnseal" license parse --batch MIT
 
 # bad input: exit 1 for a bad expression or policy, 2 for usage
 expect_exit 1 "invalid license expression: column 1: unknown license id 'Foo'" -- \

@@ -231,6 +231,31 @@ files["components-too-many-depends.json"] = components(
     b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "dependsOn": ['
     + b", ".join(b'"//f%d"' % i for i in range(1001)) + b"]}")
 
+# SBOMs read by fnseal license check --sbom (provenance/sbom/sbom_licenses.h).
+files["sbom-spdx-bad-license.json"] = (
+    b'{"spdxVersion": "SPDX-2.3", "packages": [{"name": "a", "licenseDeclared": "MIT"}, '
+    b'{"name": "b", "licenseConcluded": "MIT AND OR GPL"}]}\n')
+files["sbom-spdx-license-not-string.json"] = (
+    b'{"spdxVersion": "SPDX-2.3", "packages": [{"name": "a", "licenseDeclared": ["GPL-3.0-only"]}]}\n')
+files["sbom-spdx-duplicate-license.json"] = (
+    b'{"spdxVersion": "SPDX-2.3", "packages": [{"name": "a", "licenseConcluded": "MIT", '
+    b'"licenseConcluded": "AGPL-3.0-only"}]}\n')
+files["sbom-cyclonedx-deep-components.json"] = (
+    b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": ['
+    + b'{"name": "c", "components": [' * 20 + b'{"name": "leaf"}' + b"]}" * 20 + b"]}\n")
+files["sbom-cyclonedx-too-many-licenses.json"] = (
+    b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "c", "licenses": ['
+    + b", ".join(b'{"license": {"id": "MIT"}}' for _ in range(65)) + b"]}]}\n")
+files["sbom-cyclonedx-expression-and-license.json"] = (
+    b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"name": "c", "licenses": '
+    b'[{"expression": "MIT", "license": {"id": "AGPL-3.0-only"}}]}]}\n')
+files["sbom-statement-predicate-mismatch.json"] = (
+    b'{"_type": "https://in-toto.io/Statement/v1", "predicateType": "https://spdx.dev/Document/v2.3", '
+    b'"subject": [], "predicate": {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}}\n')
+files["sbom-too-many-packages.json"] = (
+    b'{"spdxVersion": "SPDX-2.3", "packages": ['
+    + b", ".join(b'{"name": "p%d", "licenseDeclared": "MIT"}' % i for i in range(10001)) + b"]}\n")
+
 for name, data in sorted(files.items()):
     with open(os.path.join(HERE, name), "wb") as f:
         f.write(data)

@@ -1,9 +1,12 @@
 // fnseal license parse|check|explain|models|from-hf: SPDX license expressions, license policies,
 // the model-license catalogue and Hugging Face license ids (provenance/licenses,
 // docs/licensing.md). `check` and `explain` exit 3 when the policy denies; `from-hf` exits 2 for
-// an id it cannot convert.
+// an id it cannot convert. `check --sbom` judges every component of an SBOM; `parse --batch` and
+// `check --batch` read one JSON string per line from stdin and write one JSON object per line.
 #include <algorithm>
 #include <cstdio>
+#include <functional>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +17,7 @@
 #include "provenance/licenses/license_list.h"
 #include "provenance/licenses/model_licenses.h"
 #include "provenance/licenses/policy.h"
+#include "provenance/sbom/sbom_licenses.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {
@@ -26,7 +30,17 @@ struct Options {
   std::string hf_id;
   std::string license_name;
   std::string license_link;
+  std::string sbom;
   bool json = false;
+  bool batch = false;
+  std::vector<CLI::Option*> expression_options;  // to tell "" from no expression
+
+  bool HasExpression() const {
+    for (CLI::Option* option : expression_options) {
+      if (option->count() > 0) return true;
+    }
+    return false;
+  }
 };
 
 Result<LicenseExpression> Parse(const std::string& text) {
@@ -37,19 +51,43 @@ Result<LicenseExpression> Parse(const std::string& text) {
   return parsed;
 }
 
-Outcome RunParse(const Options& o) {
-  Result<LicenseExpression> parsed = Parse(o.expression);
-  if (o.json) {
-    Json report = {{"input", o.expression}, {"valid", parsed.ok()}};
-    if (parsed.ok()) {
-      report["normalized"] = ToString(*parsed);
-      report["tree"] = ToJson(*parsed);
-    } else {
-      report["error"] = parsed.status().message();
-    }
-    report["licenseListVersion"] = GetSpdxListInfo().license_list_version;
-    std::fputs(PrettyJsonDump(report).c_str(), stdout);
+Json ParseReport(const std::string& expression, const Result<LicenseExpression>& parsed) {
+  Json report = {{"input", expression}, {"valid", parsed.ok()}};
+  if (parsed.ok()) {
+    report["normalized"] = ToString(*parsed);
+    report["tree"] = ToJson(*parsed);
+  } else {
+    report["error"] = parsed.status().message();
   }
+  report["licenseListVersion"] = GetSpdxListInfo().license_list_version;
+  return report;
+}
+
+// --batch: each stdin line is a JSON string (so an expression may contain any character); each
+// output line is `handle`'s compact JSON for it, or {"line", "error"} for a line that is not a
+// JSON string. Exits 0 once stdin ends: the verdicts are in the output.
+Outcome RunBatch(const std::function<Json(const std::string&)>& handle) {
+  std::string line;
+  for (size_t number = 1; std::getline(std::cin, line); ++number) {
+    Result<Json> input = ParseJsonStrict(line, "batch line", JsonLimits{2, 1 << 20});
+    Json out;
+    if (!input.ok() || !input->is_string()) {
+      out = {{"line", number}, {"error", input.ok() ? "batch line is not a JSON string" : input.status().message()}};
+    } else {
+      out = handle(input->get<std::string>());
+    }
+    std::fputs((CanonicalJsonDump(out) + "\n").c_str(), stdout);
+  }
+  std::fflush(stdout);
+  return OkStatus();
+}
+
+Outcome RunParse(const Options& o) {
+  if (o.batch) {
+    return RunBatch([](const std::string& expression) { return ParseReport(expression, Parse(expression)); });
+  }
+  Result<LicenseExpression> parsed = Parse(o.expression);
+  if (o.json) std::fputs(PrettyJsonDump(ParseReport(o.expression, parsed)).c_str(), stdout);
   if (!parsed.ok()) return parsed.status();
   if (!o.json) std::printf("%s\n", ToString(*parsed).c_str());
   return OkStatus();
@@ -61,9 +99,53 @@ void PrintDecision(const LicenseDecision& d, int depth) {
   for (const LicenseDecision& operand : d.operands) PrintDecision(operand, depth + 1);
 }
 
+// check --sbom: one line per component, or {allowed, format, inToto, components: [verdict + source]}.
+Outcome RunCheckSbom(const Options& o, const LicensePolicy& policy) {
+  ASSIGN_OR_RETURN(SbomLicenses sbom, LoadSbomLicensesFile(o.sbom));
+  size_t denied = 0;
+  Json components = Json::array();
+  for (const SbomLicense& c : sbom.components) {
+    LicenseVerdict verdict = EvaluateLicense(policy, c.license, c.component);
+    if (!verdict.allowed) ++denied;
+    if (o.json) {
+      Json entry = ToJson(verdict);
+      entry["source"] = c.source;
+      if (!c.note.empty()) entry["note"] = c.note;
+      components.push_back(std::move(entry));
+    } else {
+      std::printf("%s %s (from %s%s%s)\n", verdict.allowed ? "ALLOW" : "DENY ", verdict.explanation.c_str(),
+                  c.source.c_str(), c.note.empty() ? "" : ": ", c.note.c_str());
+    }
+  }
+  if (o.json) {
+    Json report = {{"allowed", denied == 0}, {"format", sbom.format}, {"inToto", sbom.in_toto}};
+    report["components"] = std::move(components);
+    std::fputs(PrettyJsonDump(report).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  if (denied > 0) {
+    return Outcome::VerificationFailed(PermissionDeniedError(std::to_string(denied) + " of " +
+                                                             std::to_string(sbom.components.size()) +
+                                                             " components of " + o.sbom + " are denied by the policy"));
+  }
+  return OkStatus();
+}
+
 // `check` prints the verdict; `explain` also prints the reasoning for every node.
 Outcome RunCheck(const Options& o, bool explain) {
+  const int inputs = o.HasExpression() + !o.sbom.empty() + o.batch;
+  if (inputs != 1) return Outcome::Usage("give exactly one of an expression, --sbom FILE or --batch");
   ASSIGN_OR_RETURN(LicensePolicy policy, LoadLicensePolicyFile(o.policy));
+  if (!o.sbom.empty()) return RunCheckSbom(o, policy);
+  if (o.batch) {
+    return RunBatch([&](const std::string& text) {
+      Result<LicenseExpression> expression = Parse(text);
+      if (!expression.ok()) return Json{{"input", text}, {"error", expression.status().message()}};
+      Json out = ToJson(EvaluateLicense(policy, *expression, o.component));
+      out["input"] = text;
+      return out;
+    });
+  }
   ASSIGN_OR_RETURN(LicenseExpression expression, Parse(o.expression));
   LicenseVerdict verdict = EvaluateLicense(policy, expression, o.component);
   if (o.json) {
@@ -107,8 +189,15 @@ Outcome RunFromHf(const Options& o) {
   return OkStatus();
 }
 
-void AddPolicyOptions(CLI::App* app, Options* o) {
-  app->add_option("expression", o->expression, "SPDX license expression (quote it)")->required();
+void AddPolicyOptions(CLI::App* app, Options* o, bool check) {
+  o->expression_options.push_back(app->add_option("expression", o->expression, "SPDX license expression (quote it)"));
+  if (check) {
+    app->add_option("--sbom", o->sbom,
+                    "Judge every component of this SBOM instead of an expression: a components file, SPDX 2.3 "
+                    "or CycloneDX JSON, or an in-toto statement of one");
+    app->add_flag("--batch", o->batch,
+                  "Read one JSON string (an expression) per stdin line, write one verdict per line as JSON");
+  }
   app->add_option("--policy", o->policy, "License policy JSON file (docs/licensing.md)")->required();
   app->add_option("--component", o->component, "Name of the component the license belongs to, for the report");
   app->add_flag("--json", o->json, "Print the verdict and the per-node reasoning as JSON");
@@ -125,17 +214,22 @@ Action SetupLicense(CLI::App* app) {
   parse->footer(
       "Prints the expression with canonical-case ids, upper-case operators and minimal parentheses,\n"
       "or with --json its tree. Exits 1 with the column of the error if it is not valid.");
-  parse->add_option("expression", o->expression, "SPDX license expression (quote it)")->required();
+  o->expression_options.push_back(parse->add_option("expression", o->expression, "SPDX license expression (quote it)"));
+  parse->add_flag("--batch", o->batch,
+                  "Read one JSON string (an expression) per stdin line, write one --json result per line");
   parse->add_flag("--json", o->json, "Print {input, valid, normalized, tree} or {input, valid, error} as JSON");
 
   CLI::App* check = app->add_subcommand("check", "Check a license expression against a license policy");
-  check->footer("Exits 0 if the policy allows the expression, 3 if it denies it (the message says which rule).");
-  AddPolicyOptions(check, o.get());
+  check->footer(
+      "Exits 0 if the policy allows the expression, 3 if it denies it (the message says which rule).\n"
+      "With --sbom FILE, prints one line per component and exits 3 if the policy denies any of them.\n"
+      "With --batch, reads JSON strings from stdin and writes one compact verdict per line; exits 0.");
+  AddPolicyOptions(check, o.get(), /*check=*/true);
 
   CLI::App* explain = app->add_subcommand("explain", "Show a license policy's reasoning for every part of an expression");
   explain->footer("Prints one line per node of the expression: ALLOW or DENY and the rule that decided.\n"
                   "Exits 0 if the policy allows the expression, 3 if it denies it.");
-  AddPolicyOptions(explain, o.get());
+  AddPolicyOptions(explain, o.get(), /*check=*/false);
 
   CLI::App* models = app->add_subcommand("models", "List fnseal's catalogue of model licenses not on the SPDX list");
   models->footer(
@@ -154,7 +248,10 @@ Action SetupLicense(CLI::App* app) {
   from_hf->add_flag("--json", o->json, "Print {huggingface, expression, source, [licenseName], [licenseLink]} as JSON");
 
   return [o, parse, check, models, from_hf]() -> Outcome {
-    if (parse->parsed()) return RunParse(*o);
+    if (parse->parsed()) {
+      if (o->batch == o->HasExpression()) return Outcome::Usage("give exactly one of an expression or --batch");
+      return RunParse(*o);
+    }
     if (models->parsed()) return RunModels(*o);
     if (from_hf->parsed()) return RunFromHf(*o);
     return RunCheck(*o, /*explain=*/!check->parsed());
