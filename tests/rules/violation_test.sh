@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs `bazel build` where it must fail, outside `bazel test` (Bazel cannot run inside a test):
+# the bundle of tests/rules/violation ships a CC-BY-NC-4.0 model against a policy that denies
+# non-commercial licenses, and a model whose bytes do not match its declared sha256. Checks what
+# the user sees. Uses its own output base under a temporary directory and shuts it down after.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/cli_lib.sh
+
+tmp=$(mktemp -d)
+base=$tmp/output_base
+trap 'bazel --output_base="$base" shutdown >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+build() { bazel --output_base="$base" build "$@" >"$tmp/out.txt" 2>&1; }
+
+if build //tests/rules/violation:bundle; then
+  fail "the bundle that violates its policy built"
+else
+  for fragment in "license policy violation" "//tests/rules/violation:nc_model" "CC-BY-NC-4.0" "non-commercial"; do
+    grep -qF -- "$fragment" "$tmp/out.txt" || fail "policy failure lacks '$fragment': $(cat "$tmp/out.txt")"
+  done
+fi
+
+if build //tests/rules/violation:wrong_digest; then
+  fail "a model with the wrong sha256 built"
+else
+  for fragment in "sha256 mismatch for tests/rules/violation/nc-model.json" \
+    "expected e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+    "got 66ffdbacb0deb7a0e39f426fb3d017b9d120c7480f0b85406e7f9a690980e044"; do
+    grep -qF -- "$fragment" "$tmp/out.txt" || fail "digest failure lacks '$fragment': $(cat "$tmp/out.txt")"
+  done
+fi
+
+finish "violation_test: the policy violation and the digest mismatch fail bazel build with their messages"
