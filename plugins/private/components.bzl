@@ -146,7 +146,14 @@ def _components_aspect_impl(target, ctx):
             names[f.path] = name
         out = ctx.actions.declare_file(ctx.label.name + ".components.json")
         ctx.actions.write(out, components_json(function.name, str(ctx.label), components.to_list(), names))
-        result.append(OutputGroupInfo(fnseal_components = depset([out])))
+
+        # The bundle reads only what ships and the license texts; other outputs of the components
+        # (a cc_library's archives) need not be built for it.
+        needed = [f for f in inputs.to_list() if f.path in names or f.is_source]
+        result = [
+            FnComponentsInfo(id = str(ctx.label), components = components, inputs = depset(needed)),
+            OutputGroupInfo(fnseal_components = depset([out])),
+        ]
     return result
 
 components_aspect = aspect(

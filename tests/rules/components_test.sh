@@ -46,4 +46,17 @@ grep -q 'sst2-sample.tsv' <<<"$s" && fail "sentiment: the data set's file is lis
 h=$(components hello)
 grep -q '"name": "greeting.txt"' <<<"$h" || fail "hello: greeting.txt missing"
 
+# The fixture: a license given through data applies; exec-configuration deps are skipped even when
+# reached through a followed attribute (deps); the generated data file ships from its component.
+f=$(cat "$root/tests/rules/fixture.components.json")
+got=$(grep -o '"id": "[^"]*"' <<<"$f" | sed 's/"id": "//; s/"$//' | tr '\n' ' ')
+want="//tests/rules:fixture //tests/rules:fixture_handler //tests/rules:generated //tests/rules:lib_with_data_license "
+[[ $got == "$want" ]] || fail "fixture components: got '$got', want '$want'"
+grep -q tool_lib <<<"$f" && fail "fixture: the exec-configuration tool_lib is a component: $f"
+grep -q '"license": "MIT"' <<<"$f" || fail "fixture: the data license does not apply: $f"
+grep -q '"name": "generated.txt"' <<<"$f" || fail "fixture: generated.txt does not ship: $f"
+# A library's runfile ships in the handler's runfiles tree, listed under the library.
+grep -q '"name": "bootstrap.runfiles/fnseal/tests/rules/fixture_data.txt"' <<<"$f" ||
+  fail "fixture: the library's runfile is not listed under bootstrap.runfiles: $f"
+
 finish "components files checked"

@@ -12,22 +12,27 @@ base=$tmp/output_base
 trap 'bazel --output_base="$base" shutdown >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 build() { bazel --output_base="$base" build "$@" >"$tmp/out.txt" 2>&1; }
 
+# expect_output WHAT FRAGMENT...: the last build's output has every FRAGMENT.
+expect_output() {
+  local what=$1 missing=()
+  shift
+  for fragment in "$@"; do grep -qF -- "$fragment" "$tmp/out.txt" || missing+=("$fragment"); done
+  ((${#missing[@]} == 0)) || fail "$what lacks $(printf "'%s' " "${missing[@]}"): $(cat "$tmp/out.txt")"
+}
+
 if build //tests/rules/violation:bundle; then
   fail "the bundle that violates its policy built"
 else
-  for fragment in "license policy violation" "//tests/rules/violation:nc_model" "CC-BY-NC-4.0" "non-commercial"; do
-    grep -qF -- "$fragment" "$tmp/out.txt" || fail "policy failure lacks '$fragment': $(cat "$tmp/out.txt")"
-  done
+  expect_output "the policy failure" "license policy violation" "//tests/rules/violation:nc_model" "CC-BY-NC-4.0" \
+    "non-commercial"
 fi
 
 if build //tests/rules/violation:wrong_digest; then
   fail "a model with the wrong sha256 built"
 else
-  for fragment in "sha256 mismatch for tests/rules/violation/nc-model.json" \
+  expect_output "the digest failure" "sha256 mismatch for tests/rules/violation/nc-model.json" \
     "expected e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
-    "got 66ffdbacb0deb7a0e39f426fb3d017b9d120c7480f0b85406e7f9a690980e044"; do
-    grep -qF -- "$fragment" "$tmp/out.txt" || fail "digest failure lacks '$fragment': $(cat "$tmp/out.txt")"
-  done
+    "got 66ffdbacb0deb7a0e39f426fb3d017b9d120c7480f0b85406e7f9a690980e044"
 fi
 
 finish "violation_test: the policy violation and the digest mismatch fail bazel build with their messages"
