@@ -164,6 +164,7 @@ in-toto / SLSA provenance statement. Signing happens outside the build (`<name>.
             default = 3,
         ),
         "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the exec configuration.",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",
@@ -209,11 +210,13 @@ directory bazel was run in; the signed bundle is written there as `<name>.fnb` u
             allow_single_file = [".fnb"],
         ),
         "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the machine `bazel run` runs on.",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "target",
         ),
         "_template": attr.label(
+            doc = "The signing script's template.",
             default = Label("//plugins/private:sign.sh.tpl"),
             allow_single_file = True,
         ),

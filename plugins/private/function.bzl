@@ -137,6 +137,7 @@ these contents.""",
             doc = "Permissions the function declares it needs (e.g. 's3:GetObject'), for review and deploy tooling.",
         ),
         "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the exec configuration.",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",

@@ -96,6 +96,7 @@ def _common_attrs(kind):
         "version": attr.string(doc = "The %s's version or revision." % kind),
         "source_uri": attr.string(doc = "Where the files come from, e.g. 'https://huggingface.co/org/name'."),
         "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the exec configuration.",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",
