@@ -1,5 +1,9 @@
 #include "bundle/bundle.h"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
@@ -13,11 +17,28 @@ namespace {
 Status ValidateFunctionName(const std::string& name) {
   if (name.empty() || name.size() > 128) return InvalidArgumentError("function name must be 1 to 128 characters");
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return InvalidArgumentError("function name '" + name + "' may only use letters, digits, '.', '_', '-'");
   }
   if (name == "." || name == "..") return InvalidArgumentError("function name '" + name + "' is reserved");
+  return OkStatus();
+}
+
+// Target names, attestation names and deployable file names become single path components.
+Status ValidateName(std::string_view what, const std::string& name, std::string_view extra_chars) {
+  if (name.empty() || name.size() > 128)
+    return InvalidArgumentError(std::string(what) + " must be 1 to 128 characters");
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extra_chars.find(c) != std::string_view::npos;
+    if (!ok) {
+      return InvalidArgumentError(std::string(what) + " '" + name + "' may only use lowercase letters, digits and '" +
+                                  std::string(extra_chars) + "'");
+    }
+  }
+  if (name == "." || name == ".." || name.front() == '.') {
+    return InvalidArgumentError(std::string(what) + " '" + name + "' may not start with '.'");
+  }
   return OkStatus();
 }
 
@@ -58,27 +79,83 @@ Status BuildBundle(const BundleSpec& spec, const std::string& output_path) {
     if (!found) return InvalidArgumentError("entrypoint '" + spec.entrypoint + "' is not in the function artifact");
   }
 
-  Json manifest = {{"mediaType", kBundleManifestMediaType},
-                   {"function",
-                    {{"name", spec.function_name}, {"entrypoint", spec.entrypoint}, {"runtime", spec.runtime}}},
-                   {"artifacts", Json::array({{{"path", artifact_name},
-                                               {"format", "tar"},
-                                               {"sha256", artifact_sha256}}})}};
   std::vector<ArchiveInput> files(2);
   files[0].path = kBundleManifestPath;
-  files[0].content = PrettyJsonDump(manifest);
   files[1].path = artifact_name;
   files[1].source_path = spec.artifact_path;
+  std::vector<Subject> shipped = {{artifact_name, {{"sha256", artifact_sha256}}}};
+  std::map<std::string, std::string> hashed = {{artifact_name, artifact_sha256}};  // path -> sha256
 
+  // Sorted by their place in the bundle, so argument order does not change the bytes.
+  std::vector<BundleDeployable> sorted_deployables = spec.deployables;
+  std::sort(sorted_deployables.begin(), sorted_deployables.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.target, a.file_name) < std::tie(b.target, b.file_name);
+  });
+  Json deployables = Json::array();
+  for (const BundleDeployable& d : sorted_deployables) {
+    RETURN_IF_ERROR(ValidateName("deployable target", d.target, "_"));
+    RETURN_IF_ERROR(ValidateName("deployable file name", d.file_name, "._-"));
+    if (d.format != "zip" && d.format != "oci-tar") {
+      return InvalidArgumentError("deployable format '" + d.format + "' is neither zip nor oci-tar");
+    }
+    ArchiveInput input;
+    input.path = std::string(kBundleDeployablesDir) + d.target + "/" + d.file_name;
+    input.source_path = d.source_path;
+    ASSIGN_OR_RETURN(std::string sha256, Sha256FileHex(d.source_path).Annotate("reading deployable " + input.path));
+    deployables.push_back({{"target", d.target}, {"format", d.format}, {"path", input.path}, {"sha256", sha256}});
+    shipped.push_back({input.path, {{"sha256", sha256}}});
+    hashed[input.path] = sha256;
+    files.push_back(std::move(input));
+  }
+  for (const ArchiveInput& license : spec.license_files) {
+    ArchiveInput input = license;
+    input.path = std::string(kBundleLicensesDir) + license.path;
+    input.executable = false;
+    files.push_back(std::move(input));
+  }
+
+  Json manifest = {
+      {"mediaType", kBundleManifestMediaType},
+      {"function", {{"name", spec.function_name}, {"entrypoint", spec.entrypoint}, {"runtime", spec.runtime}}},
+      {"artifacts", Json::array({{{"path", artifact_name}, {"format", "tar"}, {"sha256", artifact_sha256}}})}};
+  if (!deployables.empty()) manifest["deployables"] = std::move(deployables);
+  files[0].content = PrettyJsonDump(manifest);
+
+  // The provenance names every file the bundle ships; WriteBundleArchive refuses duplicates.
   Statement statement;
   statement.predicate_type = kSlsaProvenanceV1;
   statement.predicate = BuildSlsaProvenance(spec.provenance);
-  statement.subjects.push_back({files[0].path, {{"sha256", Sha256Hex(files[0].content)}}});
-  statement.subjects.push_back({artifact_name, {{"sha256", artifact_sha256}}});
+  for (const ArchiveInput& file : files) {
+    std::string sha256;
+    if (file.source_path.empty()) {
+      sha256 = Sha256Hex(file.content);
+    } else if (auto it = hashed.find(file.path); it != hashed.end()) {
+      sha256 = it->second;
+    } else {
+      ASSIGN_OR_RETURN(sha256, Sha256FileHex(file.source_path).Annotate("reading " + file.path));
+    }
+    statement.subjects.push_back({file.path, {{"sha256", sha256}}});
+  }
+  std::sort(statement.subjects.begin(), statement.subjects.end(),
+            [](const Subject& a, const Subject& b) { return a.name < b.name; });
+  std::sort(shipped.begin(), shipped.end(), [](const Subject& a, const Subject& b) { return a.name < b.name; });
+  std::vector<std::string> names = {"provenance"};
   ArchiveInput provenance;
   provenance.path = std::string(kBundleAttestationsDir) + "provenance" + kUnsignedStatementSuffix;
   provenance.content = SerializeStatement(statement);
   files.push_back(std::move(provenance));
+  for (const BundleAttestation& attestation : spec.attestations) {
+    RETURN_IF_ERROR(ValidateName("attestation name", attestation.name, ".-"));
+    if (std::find(names.begin(), names.end(), attestation.name) != names.end()) {
+      return InvalidArgumentError("attestation name '" + attestation.name + "' is used twice");
+    }
+    names.push_back(attestation.name);
+    ArchiveInput input;
+    input.path = std::string(kBundleAttestationsDir) + attestation.name + kUnsignedStatementSuffix;
+    ASSIGN_OR_RETURN(input.content, attestation.make(shipped).Annotate("attestation " + attestation.name));
+    RETURN_IF_ERROR(ParseStatement(input.content).status().Annotate("attestation " + attestation.name));
+    files.push_back(std::move(input));
+  }
   return WriteBundleArchive(files, output_path, spec.compression);
 }
 
@@ -152,8 +229,8 @@ Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& 
       RETURN_IF_ERROR(ParseStatement(bytes).status().Annotate(path));
       envelope.payload_type = kInTotoPayloadType;
       envelope.payload = bytes;
-      signed_path = path.substr(0, path.size() - std::string_view(kUnsignedStatementSuffix).size()) +
-                    kSignedEnvelopeSuffix;
+      signed_path =
+          path.substr(0, path.size() - std::string_view(kUnsignedStatementSuffix).size()) + kSignedEnvelopeSuffix;
     } else if (EndsWith(path, kSignedEnvelopeSuffix)) {
       ASSIGN_OR_RETURN(envelope, ParseDsseEnvelope(bytes).Annotate(path));
       signed_path = path;

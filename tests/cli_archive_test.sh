@@ -80,4 +80,16 @@ expect_exit 4 '"kind": "content"' -- "$fnseal" diff --json outer-a.tar.zst outer
 "$fnseal" pack -q -o level3.tar.zst --dir src
 expect_exit 4 "same entries, different bytes" -- "$fnseal" diff level3.tar.zst level19.tar.zst
 
+# Progress: on a terminal pack reports it on stderr (and clears the line before the result);
+# with stderr not a terminal, or with --quiet, nothing.
+head -c 3000000 /dev/urandom >src/big.bin
+expect_exit 0 "packing progress.tar.zst: " -- script -qec "'$fnseal' pack -o progress.tar.zst --dir src" /dev/null
+grep -q "(100%)" out.txt || fail "progress does not reach 100%: $(cat -v out.txt)"
+grep -q $'\r\033\[Kpacked ' out.txt || fail "the progress line is not cleared before the result: $(cat -v out.txt)"
+expect_exit 0 "" -- script -qec "'$fnseal' pack -q -o quiet.tar.zst --dir src" /dev/null
+[[ ! -s out.txt ]] || fail "pack -q printed on a terminal: $(cat -v out.txt)"
+"$fnseal" pack -o piped.tar.zst --dir src 2>piped.err >/dev/null
+[[ ! -s piped.err ]] || fail "progress printed to a non-terminal stderr: $(cat -v piped.err)"
+cmp -s progress.tar.zst piped.tar.zst || fail "progress changed the archive's bytes"
+
 finish "all CLI archive checks passed"

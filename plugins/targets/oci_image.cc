@@ -2,7 +2,9 @@
 // Run, Lambda container images, Azure Container Apps. The handler becomes /bootstrap, the image's
 // entrypoint; the function listens on $PORT, which the config sets (PORT=N in Env and N/tcp in
 // ExposedPorts), so the manifest documents the port. linux/amd64 unless the platform option
-// says otherwise. The output is a directory, which must not exist.
+// says otherwise. The output is a directory, which must not exist, or - for a path ending in
+// ".tar" - one deterministic tar of that directory.
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +13,7 @@
 #include "core/archive_path.h"
 #include "core/file.h"
 #include "core/oci_layout.h"
+#include "core/strings.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {
@@ -29,7 +32,8 @@ std::string OptionOr(const DeployableSpec& spec, const std::string& key, const s
 Result<unsigned> ParsePort(const std::string& text) {
   const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
   const unsigned port = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
-  if (port < 1 || port > 65535) return InvalidArgumentError("oci_image port '" + text + "' is not a number in 1..65535");
+  if (port < 1 || port > 65535)
+    return InvalidArgumentError("oci_image port '" + text + "' is not a number in 1..65535");
   return port;
 }
 
@@ -100,10 +104,18 @@ class OciImage : public CloudTarget {
     OciImageConfig config;
     OciWriteOptions options;
     RETURN_IF_ERROR(Settings(spec, &config, &options));
-    ASSIGN_OR_RETURN(OciImageSummary summary, WriteOciLayout(layout, config, options, output_path));
+    // A path ending in ".tar" gets the layout as one tar file (what a bundle ships), any other
+    // a layout directory.
+    const bool as_tar = EndsWith(output_path, ".tar");
+    ASSIGN_OR_RETURN(OciImageSummary summary, as_tar ? WriteOciLayoutTar(layout, config, options, output_path)
+                                                     : WriteOciLayout(layout, config, options, output_path));
     written.archive_size = summary.layer.size + summary.config.size + summary.manifest.size;
     if (limits.max_archive_size != 0 && written.archive_size > limits.max_archive_size) {
-      RemoveTree(output_path);
+      if (as_tar) {
+        std::remove(output_path.c_str());
+      } else {
+        RemoveTree(output_path);
+      }
       return ResourceExhaustedError("oci_image blobs are " + std::to_string(written.archive_size) +
                                     " bytes, over the limit of " + std::to_string(limits.max_archive_size));
     }

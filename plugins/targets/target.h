@@ -59,9 +59,10 @@ class CloudTarget {
  public:
   virtual ~CloudTarget() = default;
 
-  virtual std::string_view name() const = 0;         // "aws_lambda"
-  virtual std::string_view summary() const = 0;      // one line for listings
-  virtual std::string_view output_kind() const = 0;  // "zip" or "oci-layout" (a directory)
+  virtual std::string_view name() const = 0;     // "aws_lambda"
+  virtual std::string_view summary() const = 0;  // one line for listings
+  // "zip", or "oci-layout": a directory, or a tar of it when the output path ends in ".tar".
+  virtual std::string_view output_kind() const = 0;
   virtual TargetLimits limits() const = 0;
 
   // Checks `spec` against the target's rules: names, settings against limits(), options, and

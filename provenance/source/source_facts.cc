@@ -3,9 +3,11 @@
 #include <git2.h>
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 
 #include "core/c_handles.h"
+#include "core/strings.h"
 
 // Under LeakSanitizer (the ASan test configuration): libgit2 1.5 as Debian builds it leaves
 // PCRE2 match data from its regex use unreleased inside the library. That memory is not
@@ -30,9 +32,9 @@ void InitLibgit2() {
 // libgit2's last error for a call that returned `code`, right after the call.
 Status GitError(std::string_view what, int code) {
   const git_error* error = git_error_last();
-  std::string message = std::string(what) + ": " + (error != nullptr && error->message != nullptr
-                                                        ? error->message
-                                                        : "libgit2 error " + std::to_string(code));
+  std::string message =
+      std::string(what) + ": " +
+      (error != nullptr && error->message != nullptr ? error->message : "libgit2 error " + std::to_string(code));
   return InternalError(message);
 }
 
@@ -202,6 +204,72 @@ std::string WorkspaceStatusLines(const SourceFacts& facts) {
   std::string out;
   for (const auto& [key, value] : lines) out += key + " " + OneLine(value) + "\n";
   return out;
+}
+
+Result<SourceFacts> ParseWorkspaceStatus(std::string_view text) {
+  if (text.size() > kMaxWorkspaceStatusSize) {
+    return ResourceExhaustedError("workspace status is larger than " + std::to_string(kMaxWorkspaceStatusSize) +
+                                  " bytes");
+  }
+  std::map<std::string, std::string, std::less<>> values;
+  size_t line_number = 0;
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    ++line_number;
+    if (line.size() > kMaxWorkspaceStatusLine) {
+      return ResourceExhaustedError("workspace status line " + std::to_string(line_number) + " is longer than " +
+                                    std::to_string(kMaxWorkspaceStatusLine) + " bytes");
+    }
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const size_t space = line.find(' ');
+    std::string_view key = line.substr(0, space);
+    if (!StartsWith(key, "STABLE_FNSEAL_GIT_")) continue;
+    std::string_view value = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    if (!values.emplace(std::string(key), std::string(value)).second) {
+      return InvalidArgumentError("workspace status repeats " + std::string(key));
+    }
+  }
+  auto get = [&values](std::string_view key) -> std::string {
+    auto it = values.find(std::string("STABLE_FNSEAL_GIT_") + std::string(key));
+    return it == values.end() ? std::string() : it->second;
+  };
+  SourceFacts facts;
+  facts.commit = get("COMMIT");
+  if (facts.commit.empty()) {
+    return FailedPreconditionError(
+        "workspace status has no STABLE_FNSEAL_GIT_COMMIT; stamp with "
+        "--workspace_status_command=tools/workspace_status");
+  }
+  const bool hex = std::all_of(facts.commit.begin(), facts.commit.end(),
+                               [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  if (!hex || (facts.commit.size() != 40 && facts.commit.size() != 64)) {
+    return InvalidArgumentError("workspace status commit '" + facts.commit + "' is not a lowercase hex object id");
+  }
+  const std::string state = get("TREE_STATE");
+  if (state != "clean" && state != "dirty") {
+    return InvalidArgumentError("workspace status tree state '" + state + "' is neither clean nor dirty");
+  }
+  facts.dirty = state == "dirty";
+  const std::string time = get("COMMIT_TIME");
+  if (!time.empty()) {
+    if (time.size() > 18 || !std::all_of(time.begin(), time.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return InvalidArgumentError("workspace status commit time '" + time + "' is not a number of seconds");
+    }
+    facts.commit_time = std::stoll(time);
+  }
+  facts.branch = get("BRANCH");
+  facts.remote_url = StripUrlCredentials(get("REMOTE_URL"));
+  const std::string tags = get("TAGS");
+  for (size_t start = 0; start < tags.size();) {
+    size_t comma = tags.find(',', start);
+    if (comma == std::string::npos) comma = tags.size();
+    if (comma > start) facts.tags.push_back(tags.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::sort(facts.tags.begin(), facts.tags.end());
+  return facts;
 }
 
 }  // namespace fnseal

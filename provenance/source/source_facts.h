@@ -51,6 +51,18 @@ std::string StripUrlCredentials(std::string_view url);
 // newline.
 std::string WorkspaceStatusLines(const SourceFacts& facts);
 
+// Limits on a workspace status file read back by ParseWorkspaceStatus.
+inline constexpr size_t kMaxWorkspaceStatusSize = 1 << 20;
+inline constexpr size_t kMaxWorkspaceStatusLine = 64 << 10;
+
+// The inverse of WorkspaceStatusLines, for stamped builds: reads the STABLE_FNSEAL_GIT_* lines
+// of Bazel's stable-status.txt (ctx.info_file) and ignores every other key (BUILD_HOST,
+// BUILD_USER... are never recorded). `root` and the dirty paths stay empty: the file does not
+// carry them. FailedPrecondition when there is no STABLE_FNSEAL_GIT_COMMIT line (the build did
+// not use tools/workspace_status); InvalidArgument for a malformed commit, tree state, time or
+// a repeated key; ResourceExhausted above the limits.
+Result<SourceFacts> ParseWorkspaceStatus(std::string_view text);
+
 }  // namespace fnseal
 
 #endif  // FNSEAL_PROVENANCE_SOURCE_SOURCE_FACTS_H_

@@ -238,5 +238,61 @@ TEST(WorkspaceStatusLines, PrintsSortedStableKeysOnOneLineEach) {
                 "STABLE_FNSEAL_GIT_TREE_STATE dirty\n");
 }
 
+TEST(ParseWorkspaceStatus, ReadsBackWhatWorkspaceStatusLinesWrote) {
+  SourceFacts facts;
+  facts.commit = std::string(40, 'b');
+  facts.commit_time = 1700000000;
+  facts.dirty = true;
+  facts.branch = "release";
+  facts.tags = {"v2", "v2.0"};
+  facts.remote_url = "https://example.com/r.git";
+  // Bazel's stable-status.txt also holds keys of its own; they are ignored.
+  Result<SourceFacts> parsed = ParseWorkspaceStatus("BUILD_EMBED_LABEL \nBUILD_HOST buildhost\n" +
+                                                    WorkspaceStatusLines(facts) + "BUILD_USER u\n");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->commit, facts.commit);
+  EXPECT_EQ(parsed->commit_time, 1700000000);
+  EXPECT_TRUE(parsed->dirty);
+  EXPECT_EQ(parsed->branch, "release");
+  EXPECT_EQ(parsed->tags, (std::vector<std::string>{"v2", "v2.0"}));
+  EXPECT_EQ(parsed->remote_url, "https://example.com/r.git");
+  EXPECT_TRUE(parsed->root.empty());
+}
+
+TEST(ParseWorkspaceStatus, AsksForTheStatusCommandWhenThereIsNoCommit) {
+  Result<SourceFacts> parsed = ParseWorkspaceStatus("BUILD_HOST h\nBUILD_USER u\n");
+  ASSERT_EQ(parsed.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(parsed.status().message().find("tools/workspace_status"), std::string::npos);
+}
+
+TEST(ParseWorkspaceStatus, RefusesMalformedValues) {
+  const std::string commit = "STABLE_FNSEAL_GIT_COMMIT " + std::string(40, 'a') + "\n";
+  struct Case {
+    std::string text;
+    std::string fragment;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"STABLE_FNSEAL_GIT_COMMIT ABC\nSTABLE_FNSEAL_GIT_TREE_STATE clean\n", "not a lowercase hex"},
+           {"STABLE_FNSEAL_GIT_COMMIT " + std::string(40, 'A') + "\nSTABLE_FNSEAL_GIT_TREE_STATE clean\n",
+            "not a lowercase hex"},
+           {commit, "neither clean nor dirty"},
+           {commit + "STABLE_FNSEAL_GIT_TREE_STATE maybe\n", "neither clean nor dirty"},
+           {commit + "STABLE_FNSEAL_GIT_TREE_STATE clean\nSTABLE_FNSEAL_GIT_COMMIT_TIME -5\n", "not a number"},
+           {commit + commit + "STABLE_FNSEAL_GIT_TREE_STATE clean\n", "repeats STABLE_FNSEAL_GIT_COMMIT"},
+       }) {
+    Result<SourceFacts> parsed = ParseWorkspaceStatus(c.text);
+    ASSERT_EQ(parsed.status().code(), StatusCode::kInvalidArgument) << c.text;
+    EXPECT_NE(parsed.status().message().find(c.fragment), std::string::npos) << parsed.status().message();
+  }
+}
+
+TEST(ParseWorkspaceStatus, EnforcesItsSizeLimits) {
+  EXPECT_EQ(ParseWorkspaceStatus(std::string(kMaxWorkspaceStatusSize + 1, 'x')).status().code(),
+            StatusCode::kResourceExhausted);
+  EXPECT_EQ(
+      ParseWorkspaceStatus("STABLE_FNSEAL_GIT_BRANCH " + std::string(kMaxWorkspaceStatusLine, 'x')).status().code(),
+      StatusCode::kResourceExhausted);
+}
+
 }  // namespace
 }  // namespace fnseal

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "bundle/bundle.h"
+#include "core/archive.h"
+#include "plugins/targets/target.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/provenance_options.h"
 
@@ -19,10 +21,44 @@ struct Options {
   std::string artifact;
   std::string target;
   ProvenanceOptions provenance;
+  std::vector<std::string> deployables;  // TARGET=PATH
   int level = 3;
   int threads = 1;
   bool quiet = false;
 };
+
+// A deployable made by `fnseal pack --target TARGET`: the target must be registered and the
+// file an archive of the kind the target writes (a zip, or a tar of an OCI image layout).
+Result<BundleDeployable> ParseDeployable(const std::string& spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+    return InvalidArgumentError("--deployable '" + spec + "' is not TARGET=PATH");
+  }
+  BundleDeployable d;
+  d.target = spec.substr(0, eq);
+  d.source_path = spec.substr(eq + 1);
+  const CloudTarget* target = FindCloudTarget(d.target);
+  if (target == nullptr) {
+    std::string known;
+    for (const CloudTarget* t : CloudTargets()) known += (known.empty() ? "" : ", ") + std::string(t->name());
+    return InvalidArgumentError("--deployable: no cloud target '" + d.target + "' (known: " + known + ")");
+  }
+  const size_t slash = d.source_path.rfind('/');
+  d.file_name = slash == std::string::npos ? d.source_path : d.source_path.substr(slash + 1);
+  ASSIGN_OR_RETURN(ArchiveFormat format, DetectArchiveFormat(d.source_path).Annotate("--deployable " + d.target));
+  const bool zip = target->output_kind() == "zip";
+  d.format = zip ? "zip" : "oci-tar";
+  if (format != (zip ? ArchiveFormat::kZip : ArchiveFormat::kTar)) {
+    return InvalidArgumentError(
+        "--deployable " + d.target + ": '" + d.source_path + "' is a " + std::string(ArchiveFormatName(format)) +
+        " archive, not " + (zip ? "a zip" : "an OCI image layout tar ('fnseal pack --target oci_image -o X.oci.tar')"));
+  }
+  // Read it through the strict reader: a bundle never ships what fnseal would refuse to unpack.
+  RETURN_IF_ERROR(ForEachArchiveEntry(d.source_path, [](const ArchiveEntry&, const ContentReader&) {
+                    return OkStatus();
+                  }).Annotate("--deployable " + d.target + " '" + d.source_path + "'"));
+  return d;
+}
 
 Outcome RunBundle(const Options& o) {
   BundleSpec spec;
@@ -36,6 +72,13 @@ Outcome RunBundle(const Options& o) {
   facts.external_parameters = {{"function", o.name}};
   if (!o.target.empty()) facts.external_parameters["target"] = o.target;
   facts.internal_parameters = {{"runtime", o.runtime}, {"entrypoint", o.entrypoint}};
+  for (const std::string& d : o.deployables) {
+    Result<BundleDeployable> deployable = ParseDeployable(d);
+    if (deployable.status().code() == StatusCode::kInvalidArgument)
+      return Outcome::Usage(deployable.status().message());
+    RETURN_IF_ERROR(deployable.status());
+    spec.deployables.push_back(std::move(*deployable));
+  }
   Status filled = FillProvenanceFacts(o.provenance, &facts);
   if (filled.code() == StatusCode::kInvalidArgument) return Outcome::Usage(filled.message());
   RETURN_IF_ERROR(filled);
@@ -61,6 +104,9 @@ Action SetupBundle(CLI::App* app) {
       ->capture_default_str();
   app->add_option("--runtime", o->runtime, "Runtime the function targets")->capture_default_str();
   app->add_option("--target", o->target, "Build target that produced the bundle (recorded in provenance)");
+  app->add_option("--deployable", o->deployables,
+                  "TARGET=PATH: a cloud deployable made by 'fnseal pack --target TARGET', shipped at "
+                  "deployables/TARGET/<file name> (repeatable)");
   AddProvenanceOptions(app, &o->provenance);
   app->add_option("--level", o->level, "zstd level, 1-19")->capture_default_str();
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")

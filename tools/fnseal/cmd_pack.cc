@@ -22,6 +22,7 @@
 #include "core/zstd.h"
 #include "plugins/targets/target.h"
 #include "tools/fnseal/command.h"
+#include "tools/fnseal/progress.h"
 
 namespace fnseal::cli {
 namespace {
@@ -231,17 +232,17 @@ Outcome RunPackTarget(const Options& o) {
     return Outcome::Usage("unknown target '" + o.target + "'; fnseal knows " + names);
   }
   // The target decides the format; zip options would be silently ignored.
-  for (const auto& [given, flag] : {std::pair<bool, const char*>{!o.format.empty() && o.format != "zip", "--format"},
-                                    {o.level != 0, "--level"},
-                                    {o.stored, "--stored"},
-                                    {o.long_window, "--long"},
-                                    {!o.digests.empty(), "--digests"},
-                                    {!o.mtime.empty(), "--mtime"},
-                                    {o.threads_option->count() > 0, "--threads"},
-                                    {!o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() ||
-                                         !o.port.empty() || !o.workdir.empty() || !o.platform.empty() ||
-                                         !o.ref.empty() || !o.layer_compression.empty(),
-                                     "an OCI image option"}}) {
+  for (const auto& [given, flag] :
+       {std::pair<bool, const char*>{!o.format.empty() && o.format != "zip", "--format"},
+        {o.level != 0, "--level"},
+        {o.stored, "--stored"},
+        {o.long_window, "--long"},
+        {!o.digests.empty(), "--digests"},
+        {!o.mtime.empty(), "--mtime"},
+        {o.threads_option->count() > 0, "--threads"},
+        {!o.entrypoint.empty() || !o.cmd.empty() || !o.env.empty() || !o.labels.empty() || !o.port.empty() ||
+             !o.workdir.empty() || !o.platform.empty() || !o.ref.empty() || !o.layer_compression.empty(),
+         "an OCI image option"}}) {
     if (given) return Outcome::Usage(std::string(flag) + " does not apply with --target");
   }
   if (o.handler.empty()) return Outcome::Usage("--target needs --handler FILE");
@@ -268,9 +269,12 @@ Outcome RunPackTarget(const Options& o) {
     for (const TarEntryInfo& e : written->entries) {
       if (!e.is_directory) entries.push_back({{"path", e.path}, {"mode", e.mode}, {"size", e.size}});
     }
-    Json out = {{"target", target->name()},      {"output", o.output},
-                {"archive_size", written->archive_size}, {"content_size", written->content_size},
-                {"limits", TargetLimitsJson(target->limits())}, {"facts", written->facts},
+    Json out = {{"target", target->name()},
+                {"output", o.output},
+                {"archive_size", written->archive_size},
+                {"content_size", written->content_size},
+                {"limits", TargetLimitsJson(target->limits())},
+                {"facts", written->facts},
                 {"entries", entries}};
     std::fputs(PrettyJsonDump(out).c_str(), stdout);
   } else if (!o.quiet) {
@@ -278,8 +282,7 @@ Outcome RunPackTarget(const Options& o) {
     for (const auto& [key, value] : written->facts) facts += (facts.empty() ? "" : ", ") + key + " " + value;
     const bool zip = target->output_kind() == "zip";
     std::printf("packed %s deployable %s: %llu bytes %s, %llu bytes %s%s%s\n", std::string(target->name()).c_str(),
-                o.output.c_str(),
-                static_cast<unsigned long long>(written->archive_size), zip ? "zipped" : "in blobs",
+                o.output.c_str(), static_cast<unsigned long long>(written->archive_size), zip ? "zipped" : "in blobs",
                 static_cast<unsigned long long>(written->content_size), zip ? "unzipped" : "of files",
                 facts.empty() ? "" : "; ", facts.c_str());
   }
@@ -337,7 +340,10 @@ Outcome RunPack(const Options& o) {
     ZipOptions zip;
     zip.deflate = !o.stored;
     zip.level = o.level == 0 ? 6 : o.level;
-    RETURN_IF_ERROR(WriteZip(inputs, out.get(), zip));
+    Progress progress("packing " + o.output, 0, o.quiet);
+    ProgressSink sink(out.get(), &progress);
+    RETURN_IF_ERROR(WriteZip(inputs, &sink, zip));
+    progress.Finish();
     RETURN_IF_ERROR(out->Commit());
     if (!o.quiet) std::printf("packed %zu files into %s\n", inputs.size(), o.output.c_str());
     return OkStatus();
@@ -345,17 +351,21 @@ Outcome RunPack(const Options& o) {
   ASSIGN_OR_RETURN(TarPlan plan, PlanTar(inputs, *mtime));
   std::vector<std::string> sha256s;
   std::vector<std::string>* want_digests = o.digests.empty() ? nullptr : &sha256s;
+  Progress progress("packing " + o.output, plan.archive_size, o.quiet);
   if (format == "tar") {
-    RETURN_IF_ERROR(WriteTar(plan, out.get(), want_digests));
+    ProgressSink sink(out.get(), &progress);
+    RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
   } else {
     ZstdOptions zstd;
     zstd.level = o.level == 0 ? 3 : o.level;
     zstd.workers = o.threads;
     zstd.long_window = o.long_window;
     ASSIGN_OR_RETURN(auto writer, ZstdWriter::Create(out.get(), plan.archive_size, zstd));
-    RETURN_IF_ERROR(WriteTar(plan, writer.get(), want_digests));
+    ProgressSink sink(writer.get(), &progress);
+    RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
     RETURN_IF_ERROR(writer->Finish());
   }
+  progress.Finish();
   if (want_digests != nullptr) {
     Json list = Json::array();
     for (size_t i = 0; i < plan.entries.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "tools/fnseal/provenance_options.h"
 
+#include "core/file.h"
 #include "core/sha256.h"
 #include "provenance/source/source_facts.h"
 #include "tools/fnseal/command.h"
@@ -9,13 +10,7 @@ namespace {
 
 // The checkout: a resolved dependency named "source" with its gitCommit (and the remote as
 // git+URL@refs/heads/BRANCH when there is one), and the tree state in internalParameters.
-Status RecordSource(const ProvenanceOptions& o, ProvenanceFacts* facts) {
-  ASSIGN_OR_RETURN(SourceFacts source, ReadSourceFacts(o.source).Annotate("--source"));
-  if (source.dirty && o.require_clean_source) {
-    return FailedPreconditionError("--require-clean-source: the checkout at '" + source.root + "' has " +
-                                   std::to_string(source.dirty_path_count) + " changed path(s), e.g. '" +
-                                   source.dirty_paths.front() + "'");
-  }
+void RecordSource(const SourceFacts& source, ProvenanceFacts* facts) {
   ResourceDescriptor dependency;
   dependency.name = "source";
   dependency.git_commit = source.commit;
@@ -25,13 +20,33 @@ Status RecordSource(const ProvenanceOptions& o, ProvenanceFacts* facts) {
   }
   facts->resolved_dependencies.push_back(std::move(dependency));
   Json state = {{"treeState", source.dirty ? "dirty" : "clean"}};
-  if (source.dirty) {
+  if (source.dirty && source.dirty_path_count > 0) {
     state["dirtyPaths"] = source.dirty_paths;
     state["dirtyPathCount"] = source.dirty_path_count;
   }
   if (!source.tags.empty()) state["tags"] = source.tags;
   facts->internal_parameters["source"] = std::move(state);
-  return OkStatus();
+}
+
+Result<SourceFacts> ReadSource(const ProvenanceOptions& o) {
+  if (!o.workspace_status.empty()) {
+    ASSIGN_OR_RETURN(std::string text,
+                     ReadFile(o.workspace_status, kMaxWorkspaceStatusSize + 1).Annotate("--workspace-status"));
+    ASSIGN_OR_RETURN(SourceFacts source,
+                     ParseWorkspaceStatus(text).Annotate("--workspace-status " + o.workspace_status));
+    if (source.dirty && o.require_clean_source) {
+      return FailedPreconditionError("--require-clean-source: the workspace status says the checkout at commit " +
+                                     source.commit + " is dirty");
+    }
+    return source;
+  }
+  ASSIGN_OR_RETURN(SourceFacts source, ReadSourceFacts(o.source).Annotate("--source"));
+  if (source.dirty && o.require_clean_source) {
+    return FailedPreconditionError("--require-clean-source: the checkout at '" + source.root + "' has " +
+                                   std::to_string(source.dirty_path_count) + " changed path(s), e.g. '" +
+                                   source.dirty_paths.front() + "'");
+  }
+  return source;
 }
 
 }  // namespace
@@ -42,9 +57,14 @@ void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
   app->add_option("--source", options->source,
                   "A directory of the git checkout built from: records its commit, remote, branch and "
                   "tree state (clean or dirty, with the paths)");
+  auto* status = app->add_option("--workspace-status", options->workspace_status,
+                                 "Bazel's stable-status.txt from a stamped build (tools/workspace_status): "
+                                 "records the source from its STABLE_FNSEAL_GIT_* keys instead of --source")
+                     ->check(CLI::ExistingFile);
+  status->excludes(app->get_option("--source"));
   app->add_flag("--require-clean-source", options->require_clean_source,
-                "Fail when the --source checkout has uncommitted or untracked changes")
-      ->needs("--source");
+                "Fail when the source checkout (--source or --workspace-status) has uncommitted or untracked "
+                "changes");
 }
 
 Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* facts) {
@@ -65,7 +85,13 @@ Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* fa
     ASSIGN_OR_RETURN(dependency.sha256, Sha256FileHex(spec.substr(eq + 1)).Annotate("input"));
     facts->resolved_dependencies.push_back(std::move(dependency));
   }
-  if (!options.source.empty()) RETURN_IF_ERROR(RecordSource(options, facts));
+  if (options.require_clean_source && options.source.empty() && options.workspace_status.empty()) {
+    return InvalidArgumentError("--require-clean-source needs --source or --workspace-status");
+  }
+  if (!options.source.empty() || !options.workspace_status.empty()) {
+    ASSIGN_OR_RETURN(SourceFacts source, ReadSource(options));
+    RecordSource(source, facts);
+  }
   return OkStatus();
 }
 

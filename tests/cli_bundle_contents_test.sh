@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# fnseal bundle with cloud deployables and a stamped source: the deployables ship under
+# deployables/<target>/, the manifest lists them, the provenance names every file the bundle
+# ships, the source commit comes from a Bazel workspace status file, and bad deployables are
+# refused with exit 2 before anything is written. Checked with GNU tar, zstd and Debian's Python.
+set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
+
+fnseal=$PWD/tools/fnseal/fnseal
+static=$PWD/testdata/elf/static_hello.out
+keys=$PWD/testdata/keys
+work=${TEST_TMPDIR:-$(mktemp -d)}/bundle-contents
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+echo "hello" >greeting.txt
+"$fnseal" pack -q -o fn.tar --file "bootstrap=$static" --file greeting.txt=greeting.txt
+"$fnseal" pack -q --target aws_lambda --handler "$static" --function hello --file greeting.txt=greeting.txt \
+  -o hello.zip
+"$fnseal" pack -q --target azure_functions --handler "$static" --function hello -o hello-azure.zip
+"$fnseal" pack -q --target oci_image --handler "$static" --function hello -o hello.oci.tar
+tar -tf hello.oci.tar >oci.list
+grep -qx "index.json" oci.list || fail "oci_image to a .tar path is not an OCI layout tar: $(cat oci.list)"
+
+commit=$(printf 'c%.0s' {1..40})
+cat >stable-status.txt <<EOF
+BUILD_EMBED_LABEL
+BUILD_HOST somehost
+STABLE_FNSEAL_GIT_BRANCH main
+STABLE_FNSEAL_GIT_COMMIT $commit
+STABLE_FNSEAL_GIT_COMMIT_TIME 1700000000
+STABLE_FNSEAL_GIT_REMOTE_URL https://user:token@example.com/fn.git
+STABLE_FNSEAL_GIT_TAGS v1
+STABLE_FNSEAL_GIT_TREE_STATE clean
+BUILD_USER someone
+EOF
+
+expect_exit 0 "" -- "$fnseal" bundle -q -o b.fnb --name hello --artifact fn.tar \
+  --deployable aws_lambda=hello.zip --deployable azure_functions=hello-azure.zip \
+  --deployable oci_image=hello.oci.tar --workspace-status stable-status.txt
+mkdir x && zstd -q -d -c b.fnb | tar -x -C x -f -
+for f in deployables/aws_lambda/hello.zip deployables/azure_functions/hello-azure.zip \
+  deployables/oci_image/hello.oci.tar; do
+  [[ -f x/$f ]] || fail "bundle lacks $f"
+done
+cmp -s x/deployables/aws_lambda/hello.zip hello.zip || fail "the shipped Lambda zip differs from the input"
+/usr/bin/python3 - x "$commit" <<'EOF' || fail "manifest or provenance of the bundle"
+import hashlib, json, os, sys
+root, commit = sys.argv[1], sys.argv[2]
+manifest = json.load(open(os.path.join(root, "manifest.json")))
+listed = {d["target"]: d for d in manifest["deployables"]}
+assert set(listed) == {"aws_lambda", "azure_functions", "oci_image"}, listed
+assert listed["oci_image"]["format"] == "oci-tar" and listed["aws_lambda"]["format"] == "zip", listed
+for d in listed.values():
+    assert hashlib.sha256(open(os.path.join(root, d["path"]), "rb").read()).hexdigest() == d["sha256"], d
+statement = json.load(open(os.path.join(root, "attestations/provenance.statement.json")))
+subjects = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
+shipped = set()
+for dirpath, _, names in os.walk(root):
+    for n in names:
+        rel = os.path.relpath(os.path.join(dirpath, n), root)
+        if not rel.startswith("attestations/"):
+            shipped.add(rel)
+assert set(subjects) == shipped, (sorted(subjects), sorted(shipped))
+for name, digest in subjects.items():
+    assert hashlib.sha256(open(os.path.join(root, name), "rb").read()).hexdigest() == digest, name
+assert [s["name"] for s in statement["subject"]] == sorted(subjects), "subjects are not sorted"
+pred = statement["predicate"]
+source = [d for d in pred["buildDefinition"]["resolvedDependencies"] if d["name"] == "source"]
+assert source == [{"name": "source", "digest": {"gitCommit": commit},
+                   "uri": "git+https://example.com/fn.git@refs/heads/main"}], source
+assert pred["buildDefinition"]["internalParameters"]["source"] == {"treeState": "clean", "tags": ["v1"]}
+text = json.dumps(statement)
+assert "somehost" not in text and "someone" not in text and "token" not in text, "host data leaked"
+EOF
+
+# Signed, it verifies; a changed deployable does not.
+cp b.fnb signed.fnb
+"$fnseal" sign -q --key "$keys/ed25519.pem" signed.fnb
+expect_exit 0 "" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" signed.fnb
+rm -rf t && mkdir t && zstd -q -d -c signed.fnb | tar -x -C t -f -
+printf 'x' >>t/deployables/aws_lambda/hello.zip
+(cd t && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort) >list
+tar --format=ustar --mtime=@946684800 --owner=0 --group=0 --numeric-owner --no-recursion -C t -cf t.tar -T list
+zstd -q -f t.tar -o tampered.fnb
+expect_exit 3 "bundle file 'deployables/aws_lambda/hello.zip' does not match its signed digest" -- \
+  "$fnseal" verify --key "$keys/ed25519.pub.pem" tampered.fnb
+
+# The same inputs in another order give the same bytes.
+expect_exit 0 "" -- "$fnseal" bundle -q -o again.fnb --name hello --artifact fn.tar \
+  --deployable oci_image=hello.oci.tar --deployable azure_functions=hello-azure.zip \
+  --deployable aws_lambda=hello.zip --workspace-status stable-status.txt
+cmp -s b.fnb again.fnb || fail "deployable order changed the bundle's bytes"
+
+# Refusals: exit 2, a message naming the problem, no output file.
+expect_exit 2 "no cloud target 'gcp_functions' (known: aws_lambda" -- \
+  "$fnseal" bundle -q -o r1.fnb --name hello --artifact fn.tar --deployable gcp_functions=hello.zip
+expect_exit 2 "is not TARGET=PATH" -- "$fnseal" bundle -q -o r2.fnb --name hello --artifact fn.tar --deployable hello.zip
+expect_exit 2 "is a tar archive, not a zip" -- \
+  "$fnseal" bundle -q -o r3.fnb --name hello --artifact fn.tar --deployable aws_lambda=hello.oci.tar
+expect_exit 2 "is a zip archive, not an OCI image layout tar" -- \
+  "$fnseal" bundle -q -o r4.fnb --name hello --artifact fn.tar --deployable oci_image=hello.zip
+expect_exit 2 "" -- "$fnseal" bundle -q -o r5.fnb --name hello --artifact fn.tar --source . \
+  --workspace-status stable-status.txt
+grep -q "excludes" err.txt || fail "--source with --workspace-status: $(cat err.txt)"
+grep -v STABLE_FNSEAL_GIT_COMMIT stable-status.txt >no-commit.txt
+expect_exit 1 "no STABLE_FNSEAL_GIT_COMMIT" -- \
+  "$fnseal" bundle -q -o r6.fnb --name hello --artifact fn.tar --workspace-status no-commit.txt
+sed 's/TREE_STATE clean/TREE_STATE dirty/' stable-status.txt >dirty.txt
+expect_exit 1 "is dirty" -- "$fnseal" bundle -q -o r7.fnb --name hello --artifact fn.tar \
+  --workspace-status dirty.txt --require-clean-source
+expect_exit 2 "needs --source or --workspace-status" -- \
+  "$fnseal" bundle -q -o r8.fnb --name hello --artifact fn.tar --require-clean-source
+for r in r1 r2 r3 r4 r5 r6 r7 r8; do [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"; done
+left=$(ls -A | grep 'tmp' || true)
+[[ -z $left ]] || fail "temporary files left behind: $left"
+
+finish "bundle contents: deployables, stamping and refusals checked"
