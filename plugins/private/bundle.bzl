@@ -5,32 +5,18 @@ load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
 load(":components.bzl", "components_aspect")
 load(":stamp.bzl", "StampFlagInfo")
 
-def _pack_args(ctx):
+def _pack_target(ctx, function, target):
+    """One `fnseal pack --target` action; returns the deployable File (a zip, or an OCI layout tar)."""
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = True)
     args.set_param_file_format("multiline")
     args.add("pack")
     args.add("--quiet")
-    return args
-
-_LAYOUT = ".deployables/oci_image.layout/image/"
-
-def _oci_layout_file(f):
-    """--file PATH=FILE for one file of the OCI layout tree artifact."""
-    return "%s=%s" % (f.path[f.path.index(_LAYOUT) + len(_LAYOUT):], f.path)
-
-def _pack_target(ctx, function, target):
-    """One `fnseal pack --target` action; returns the deployable File (a zip or an OCI layout tar)."""
-    args = _pack_args(ctx)
     args.add("--target", target)
-    if target == "oci_image":
-        # The target writes an OCI image layout directory; a second action makes it one tar.
-        layout = ctx.actions.declare_directory("%s.deployables/oci_image.layout" % ctx.label.name)
-        args.add("--output", layout.path + "/image")
-    else:
-        layout = None
-        out = ctx.actions.declare_file("%s.deployables/%s.zip" % (ctx.label.name, target))
-        args.add("--output", out)
+
+    # oci_image writes its image layout as one tar for an output ending in .tar.
+    out = ctx.actions.declare_file("%s.deployables/%s.%s" % (ctx.label.name, target, "tar" if target == "oci_image" else "zip"))
+    args.add("--output", out)
     args.add("--handler", function.handler)
     args.add("--function", function.name)
     if target == "azure_functions":
@@ -47,26 +33,9 @@ def _pack_target(ctx, function, target):
         executable = ctx.executable._fnseal,
         arguments = [args],
         inputs = [function.handler] + [f for _, f in function.placements],
-        outputs = [layout or out],
+        outputs = [out],
         mnemonic = "FnsealPackTarget",
         progress_message = "Packing %s for %s" % (ctx.attr.function.label, target),
-    )
-    if not layout:
-        return out
-
-    out = ctx.actions.declare_file("%s.deployables/oci_image.tar" % ctx.label.name)
-    args = _pack_args(ctx)
-    args.add("--format", "tar")
-    args.add("--output", out)
-    # One --file per file of the layout (not --dir: sandboxes stage tree artifacts as symlinks).
-    args.add_all([layout], map_each = _oci_layout_file, before_each = "--file")
-    ctx.actions.run(
-        executable = ctx.executable._fnseal,
-        arguments = [args],
-        inputs = [layout],
-        outputs = [out],
-        mnemonic = "FnsealOciTar",
-        progress_message = "Writing the OCI image of %s as a tar" % ctx.attr.function.label,
     )
     return out
 
@@ -131,8 +100,8 @@ _function_bundle = rule(
     implementation = _function_bundle_impl,
     doc = """An unsigned function bundle (`<name>.fnb`) with a deployable per cloud target.
 
-One `fnseal pack --target` action per cloud target (mnemonic FnsealPackTarget; the OCI layout is
-then written as one tar by FnsealOciTar), then one `fnseal bundle` action (FnsealBundle) that
+One `fnseal pack --target` action per cloud target (mnemonic FnsealPackTarget; oci_image
+writes its image layout as one tar), then one `fnseal bundle` action (FnsealBundle) that
 ships them under deployables/<target>/, with the SBOMs made from the components file the
 components aspect writes, the license texts, the license verdict when a policy is given, and an
 in-toto / SLSA provenance statement. Signing happens outside the build (`<name>.sign`).""",
@@ -179,7 +148,7 @@ in-toto / SLSA provenance statement. Signing happens outside the build (`<name>.
 
 def _sign_impl(ctx):
     bundle = ctx.file.bundle
-    script = ctx.actions.declare_file(ctx.label.name + ".sh")
+    script = ctx.actions.declare_file(ctx.label.name)
     ctx.actions.expand_template(
         template = ctx.file._template,
         output = script,

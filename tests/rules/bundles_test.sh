@@ -24,9 +24,14 @@ for example in hello http checksum sentiment; do
     [[ -n $(find attestations -type f -iname '*cyclonedx*' 2>/dev/null) ]] || fail "$example: no CycloneDX SBOM in attestations/"
     grep -q '"allowed"\|"allow"' licenses/verdict.json || fail "$example: verdict does not allow: $(cat licenses/verdict.json)"
     # The Lambda zip has the handler as bootstrap; the OCI tar is an image layout.
-    unzip -l deployables/aws_lambda/aws_lambda.zip | grep -q ' bootstrap$' || fail "$example: no bootstrap in the Lambda zip"
-    unzip -l deployables/azure_functions/azure_functions.zip | grep -q ' host.json$' || fail "$example: no host.json in the Azure zip"
-    tar -tf deployables/oci_image/oci_image.tar | grep -qx 'index.json' || fail "$example: no index.json in the OCI tar"
+    # (Listings are captured first: `grep -q` in a pipe would cut the lister off under pipefail.)
+    lambda=$(unzip -Z1 deployables/aws_lambda/aws_lambda.zip)
+    azure=$(unzip -Z1 deployables/azure_functions/azure_functions.zip)
+    oci=$(tar -tf deployables/oci_image/oci_image.tar)
+    grep -qx bootstrap <<<"$lambda" || fail "$example: no bootstrap in the Lambda zip: $lambda"
+    grep -qx host.json <<<"$azure" || fail "$example: no host.json in the Azure zip: $azure"
+    grep -qx "$example/function.json" <<<"$azure" || fail "$example: no $example/function.json in the Azure zip: $azure"
+    grep -qx index.json <<<"$oci" || fail "$example: no index.json in the OCI tar: $oci"
     exit 0
   ) || fail "$example: bundle checks did not run"
 done
