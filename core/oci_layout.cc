@@ -340,6 +340,7 @@ Status ValidateOciImage(const OciImageConfig& config, const OciWriteOptions& opt
   if (options.compression == OciLayerCompression::kGzip && (options.gzip.level < 1 || options.gzip.level > 9)) {
     return InvalidArgumentError("gzip level " + std::to_string(options.gzip.level) + " is outside 1..9");
   }
+  if (options.compression == OciLayerCompression::kZstd) RETURN_IF_ERROR(ValidateZstdOptions(options.zstd));
   // Catches invalid UTF-8 in any config string before anything is written.
   return StrictDump(ConfigJson(config, 0, "sha256:"), "image config").status();
 }

@@ -30,8 +30,7 @@ struct ZstdWriter::Rep {
 ZstdWriter::ZstdWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 ZstdWriter::~ZstdWriter() = default;
 
-Result<std::unique_ptr<ZstdWriter>> ZstdWriter::Create(ByteSink* out, uint64_t content_size,
-                                                       const ZstdOptions& options) {
+Status ValidateZstdOptions(const ZstdOptions& options) {
   if (options.level < 1 || options.level > ZSTD_maxCLevel()) {
     return InvalidArgumentError("zstd level " + std::to_string(options.level) + " is outside 1.." +
                                 std::to_string(ZSTD_maxCLevel()));
@@ -42,6 +41,12 @@ Result<std::unique_ptr<ZstdWriter>> ZstdWriter::Create(ByteSink* out, uint64_t c
   if (options.workers < 1 || options.workers > 256) {
     return InvalidArgumentError("zstd worker count " + std::to_string(options.workers) + " is outside 1..256");
   }
+  return OkStatus();
+}
+
+Result<std::unique_ptr<ZstdWriter>> ZstdWriter::Create(ByteSink* out, uint64_t content_size,
+                                                       const ZstdOptions& options) {
+  RETURN_IF_ERROR(ValidateZstdOptions(options));
   auto rep = std::make_unique<Rep>();
   rep->out = out;
   rep->content_size = content_size;
@@ -162,8 +167,7 @@ Result<size_t> ZstdReader::Read(void* data, size_t size) {
     }
     if (header.frameContentSize > r.limits.max_content_size) {
       return ResourceExhaustedError("zstd frame declares " + std::to_string(header.frameContentSize) +
-                                    " bytes, more than the limit of " +
-                                    std::to_string(r.limits.max_content_size));
+                                    " bytes, more than the limit of " + std::to_string(r.limits.max_content_size));
     }
     if (header.windowSize > (uint64_t{1} << r.limits.max_window_log)) {
       return ResourceExhaustedError("zstd frame window of " + std::to_string(header.windowSize) +

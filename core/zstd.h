@@ -19,10 +19,13 @@
 namespace fnseal {
 
 struct ZstdOptions {
-  int level = 3;            // 1..19 (20..22 need long_window)
+  int level = 3;             // 1..19 (20..22 need long_window)
   bool long_window = false;  // 128 MiB window (window log 27)
-  int workers = 1;          // >= 1; does not change the output
+  int workers = 1;           // >= 1; does not change the output
 };
+
+// InvalidArgument naming the setting when `options` is outside the ranges above.
+Status ValidateZstdOptions(const ZstdOptions& options);
 
 // A sink that compresses into `out` (borrowed). The exact input size must be known up front;
 // writing more or fewer bytes than `content_size` makes Finish() fail.
@@ -42,7 +45,7 @@ class ZstdWriter : public ByteSink {
 };
 
 struct ZstdLimits {
-  int max_window_log = 27;                      // 128 MiB, the most fnseal writes
+  int max_window_log = 27;                         // 128 MiB, the most fnseal writes
   uint64_t max_content_size = uint64_t{16} << 30;  // 16 GiB
 };
 

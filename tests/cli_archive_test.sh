@@ -77,6 +77,9 @@ expect_exit 4 "mtime" -- "$fnseal" diff out.tar epoch.tar
 expect_exit 4 "inner.tar!/lib/deep/x.txt" -- "$fnseal" diff outer-a.tar.zst outer-b.tar.zst
 expect_exit 4 '"kind": "content"' -- "$fnseal" diff --json outer-a.tar.zst outer-b.tar.zst
 "$fnseal" pack -q --level 19 -o level19.tar.zst --dir src
+expect_exit 2 "zstd level 23 is outside" -- "$fnseal" pack -q --level 23 --long -o bad-level.tar.zst --dir src
+expect_exit 2 "above 19 need the long window" -- "$fnseal" pack -q --level 21 -o bad-level.tar.zst --dir src
+[[ ! -e bad-level.tar.zst ]] || fail "a refused zstd level left an output"
 "$fnseal" pack -q -o level3.tar.zst --dir src
 expect_exit 4 "same entries, different bytes" -- "$fnseal" diff level3.tar.zst level19.tar.zst
 

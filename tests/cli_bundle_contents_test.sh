@@ -85,6 +85,86 @@ zstd -q -f t.tar -o tampered.fnb
 expect_exit 3 "bundle file 'deployables/aws_lambda/hello.zip' does not match its signed digest" -- \
   "$fnseal" verify --key "$keys/ed25519.pub.pem" tampered.fnb
 
+# Components: license texts, SBOMs and the policy verdict.
+mkdir -p c
+echo "Apache License 2.0 (text)" >c/LICENSE
+echo "model weights" >c/model.bin
+echo "MIT License (text)" >c/LICENSE.tinyjson
+cp "$static" c/bootstrap
+cat >components.json <<'EOF'
+{
+  "fnsealComponents": 1,
+  "function": "hello",
+  "root": "//fn:hello",
+  "components": [
+    {"id": "//fn:hello", "kind": "code", "name": "hello", "license": "Apache-2.0",
+     "licenseTexts": [{"name": "LICENSE", "path": "c/LICENSE"}],
+     "files": [{"name": "bootstrap", "path": "c/bootstrap"}],
+     "dependsOn": ["//third_party/tinyjson:tinyjson", "//models:tiny"]},
+    {"id": "//third_party/tinyjson:tinyjson", "kind": "code", "name": "tinyjson", "license": "MIT",
+     "licenseTexts": [{"name": "LICENSE", "path": "c/LICENSE.tinyjson"}]},
+    {"id": "//models:tiny", "kind": "model", "name": "tiny", "license": "LicenseRef-fnseal-BigScience-OpenRAIL-M",
+     "files": [{"name": "model.bin", "path": "c/model.bin"}], "datasets": ["//data:set"]},
+    {"id": "//data:set", "kind": "dataset", "name": "set", "license": "CC-BY-4.0"}
+  ]
+}
+EOF
+echo '{"version": 1, "allowCategories": ["permissive"], "allow": ["LicenseRef-fnseal-BigScience-OpenRAIL-M"]}' \
+  >allow.json
+expect_exit 0 "" -- "$fnseal" bundle -q -o comp.fnb --name hello --artifact fn.tar --deployable aws_lambda=hello.zip \
+  --components components.json --license-policy allow.json
+rm -rf y && mkdir y && zstd -q -d -c comp.fnb | tar -x -C y -f -
+cmp -s y/licenses/fn_hello/LICENSE c/LICENSE || fail "the function's license text is not at licenses/fn_hello/LICENSE"
+cmp -s y/licenses/third_party_tinyjson_tinyjson/LICENSE c/LICENSE.tinyjson || fail "tinyjson's license text"
+/usr/bin/python3 - y "$(sha256sum allow.json | cut -d' ' -f1)" <<'EOF' || fail "SBOM attestations or verdict"
+import json, os, sys
+root, policy_sha = sys.argv[1], sys.argv[2]
+att = os.path.join(root, "attestations")
+assert sorted(os.listdir(att)) == ["provenance.statement.json", "sbom.cyclonedx-1.6.statement.json",
+                                  "sbom.spdx-2.3.statement.json", "sbom.spdx-3.0.1.statement.json"], os.listdir(att)
+types = {}
+for name in os.listdir(att):
+    st = json.load(open(os.path.join(att, name)))
+    types[name] = st["predicateType"]
+    if name.startswith("sbom."):
+        subjects = sorted(s["name"] for s in st["subject"])
+        assert subjects == ["artifacts/hello.tar", "deployables/aws_lambda/hello.zip"], (name, subjects)
+assert types["sbom.spdx-2.3.statement.json"].startswith("https://spdx.dev/Document"), types
+assert types["sbom.cyclonedx-1.6.statement.json"].startswith("https://cyclonedx.org/bom"), types
+verdict = json.load(open(os.path.join(root, "licenses/verdict.json")))
+assert verdict["allowed"] is True and verdict["policy"]["sha256"] == policy_sha, verdict
+assert sorted(c["component"] for c in verdict["components"]) == ["//data:set", "//fn:hello", "//models:tiny",
+                                                                "//third_party/tinyjson:tinyjson"], verdict
+prov = json.load(open(os.path.join(att, "provenance.statement.json")))
+names = {s["name"] for s in prov["subject"]}
+for f in ("licenses/verdict.json", "licenses/fn_hello/LICENSE", "licenses/third_party_tinyjson_tinyjson/LICENSE"):
+    assert f in names, (f, sorted(names))
+deps = {d["name"]: d for d in prov["predicate"]["buildDefinition"]["resolvedDependencies"]}
+assert deps["license-policy"]["digest"]["sha256"] == policy_sha, deps
+EOF
+cp comp.fnb comp-signed.fnb
+"$fnseal" sign -q --key "$keys/ed25519.pem" comp-signed.fnb
+expect_exit 0 "" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" comp-signed.fnb
+
+# A policy that denies non-commercial licenses refuses a CC-BY-NC model: exit 3, nothing written.
+sed 's/LicenseRef-fnseal-BigScience-OpenRAIL-M"/CC-BY-NC-4.0"/' components.json >nc.json
+echo '{"version": 1, "allowCategories": ["permissive"], "denyCategories": ["non-commercial"]}' >deny-nc.json
+expect_exit 3 "license policy violation: " -- "$fnseal" bundle -q -o nc.fnb --name hello --artifact fn.tar \
+  --components nc.json --license-policy deny-nc.json
+for fragment in "//models:tiny" "CC-BY-NC-4.0" "denyCategories"; do
+  grep -qF -- "$fragment" err.txt || fail "the violation does not name '$fragment': $(cat err.txt)"
+done
+[[ ! -e nc.fnb ]] || fail "a bundle was written despite the license policy violation"
+expect_exit 2 "--license-policy needs --components" -- "$fnseal" bundle -q -o r9.fnb --name hello --artifact fn.tar \
+  --license-policy deny-nc.json
+sed 's/"function": "hello"/"function": "other"/' components.json >other.json
+expect_exit 2 "describes function 'other', not 'hello'" -- "$fnseal" bundle -q -o r10.fnb --name hello \
+  --artifact fn.tar --components other.json
+sed 's/"license": "MIT"/"license": "MIT AND"/' components.json >bad-expr.json
+expect_exit 2 "//third_party/tinyjson:tinyjson" -- "$fnseal" bundle -q -o r11.fnb --name hello --artifact fn.tar \
+  --components bad-expr.json
+for r in r9 r10 r11; do [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"; done
+
 # The same inputs in another order give the same bytes.
 expect_exit 0 "" -- "$fnseal" bundle -q -o again.fnb --name hello --artifact fn.tar \
   --deployable oci_image=hello.oci.tar --deployable azure_functions=hello-azure.zip \

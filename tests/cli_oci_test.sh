@@ -152,7 +152,7 @@ mkdir exists && echo mine >exists/keep
 expect_exit 1 "already exists" -- "$fnseal" pack --format oci -o exists --dir src
 [[ $(ls exists) == keep ]] || fail "an existing output directory was touched: $(ls exists)"
 expect_exit 1 "missing" -- "$fnseal" pack --format oci -o failed --file bootstrap=src/missing
-expect_exit 1 "zstd level 30" -- "$fnseal" pack --format oci -o failed --dir src --layer-compression zstd --level 30
+expect_exit 2 "zstd level 30" -- "$fnseal" pack --format oci -o failed --dir src --layer-compression zstd --level 30
 expect_exit 1 "missing" -- "$fnseal" pack -o failed.oci.tar --file bootstrap=src/missing
 expect_exit 2 "--port '70000'" -- "$fnseal" pack --format oci -o failed --dir src --port 70000
 expect_exit 2 "conflicts with --port" -- "$fnseal" pack --format oci -o failed --dir src --env PORT=1

@@ -210,6 +210,27 @@ files["license-nul-byte.spdx"] = b"MIT\0 OR Apache-2.0"
 files["license-policy-duplicate-key.json"] = b'{"version": 1, "allow": ["MIT"], "allow": ["AGPL-3.0-only"]}\n'
 files["license-policy-compound-rule.json"] = b'{"version": 1, "allow": ["MIT OR AGPL-3.0-only"]}\n'
 
+# Components files (provenance/sbom): each breaks one rule of docs/sbom.md.
+def components(*extra):
+    root = b'{"id": "//f", "kind": "code", "name": "f", "license": "MIT"}'
+    return b'{"fnsealComponents": 1, "function": "f", "root": "//f", "components": [' + b", ".join((root,) + extra) + b"]}\n"
+files["components-absolute-name.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "files": [{"name": "/etc/cron.d/x", "path": "g"}]}')
+files["components-dotdot-path.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", '
+    b'"licenseTexts": [{"name": "LICENSE", "path": "../../../etc/shadow"}]}')
+files["components-duplicate-id.json"] = components(b'{"id": "//f", "kind": "model", "name": "f2", "license": "MIT"}')
+files["components-unresolved-depends.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "dependsOn": ["//nowhere"]}')
+files["components-bad-license.json"] = components(b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT AND OR GPL"}')
+files["components-deep-nesting.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "files": ' + b"[" * 40 + b"]" * 40 + b"}")
+files["components-duplicate-key.json"] = components(b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", '
+                                                    b'"license": "GPL-3.0-only"}')
+files["components-too-many-depends.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "dependsOn": ['
+    + b", ".join(b'"//f%d"' % i for i in range(1001)) + b"]}")
+
 for name, data in sorted(files.items()):
     with open(os.path.join(HERE, name), "wb") as f:
         f.write(data)

@@ -1,4 +1,5 @@
-// fnseal bundle: function artifact + facts -> unsigned bundle with manifest and provenance.
+// fnseal bundle: function artifact + deployables + components -> unsigned bundle with manifest,
+// provenance, SBOMs, license texts and the license verdict.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -6,7 +7,12 @@
 
 #include "bundle/bundle.h"
 #include "core/archive.h"
+#include "core/json.h"
+#include "core/sha256.h"
 #include "plugins/targets/target.h"
+#include "provenance/licenses/policy.h"
+#include "provenance/sbom/components.h"
+#include "provenance/sbom/sbom.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/provenance_options.h"
 
@@ -22,6 +28,8 @@ struct Options {
   std::string target;
   ProvenanceOptions provenance;
   std::vector<std::string> deployables;  // TARGET=PATH
+  std::string components;                // components file, or empty
+  std::string license_policy;            // license policy file, or empty
   int level = 3;
   int threads = 1;
   bool quiet = false;
@@ -60,6 +68,84 @@ Result<BundleDeployable> ParseDeployable(const std::string& spec) {
   return d;
 }
 
+// The folder under licenses/ for a component's texts: its id with every character outside
+// [A-Za-z0-9._-] replaced by '_' ("//third_party/zlib:zlib" -> "third_party_zlib_zlib").
+std::string LicenseFolder(const std::string& id) {
+  std::string folder;
+  for (char c : id) {
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    folder += ok ? c : '_';
+  }
+  const size_t start = folder.find_first_not_of("_.");
+  return start == std::string::npos ? "component" : folder.substr(start);
+}
+
+// Judges every component under the policy. The verdict file records each judgement; a denied
+// component fails the bundle (exit 3) with the explanations of all denied ones.
+Outcome JudgeLicenses(const Options& o, const ComponentSet& set, BundleSpec* spec) {
+  Result<LicensePolicy> policy = LoadLicensePolicyFile(o.license_policy);
+  if (!policy.ok()) return policy.status().Annotate("--license-policy " + o.license_policy);
+  ASSIGN_OR_RETURN(std::string policy_sha256, Sha256FileHex(o.license_policy));
+  Json judged = Json::array();
+  std::string denied;
+  for (const Component& component : set.components) {
+    LicenseVerdict verdict = EvaluateLicense(*policy, component.license, component.id);
+    if (!verdict.allowed) denied += (denied.empty() ? "" : "; ") + verdict.explanation;
+    Json j = ToJson(verdict);
+    j["kind"] = ComponentKindName(component.kind);
+    judged.push_back(std::move(j));
+  }
+  if (!denied.empty()) return Outcome::VerificationFailed(PermissionDeniedError("license policy violation: " + denied));
+  ArchiveInput verdict_file;
+  verdict_file.path = "verdict.json";
+  verdict_file.content = PrettyJsonDump(
+      {{"allowed", true}, {"function", set.function}, {"policy", {{"sha256", policy_sha256}}}, {"components", judged}});
+  spec->license_files.push_back(std::move(verdict_file));
+  ResourceDescriptor policy_dependency;
+  policy_dependency.name = "license-policy";
+  policy_dependency.sha256 = policy_sha256;
+  spec->provenance.resolved_dependencies.push_back(std::move(policy_dependency));
+  return OkStatus();
+}
+
+// Reads the components file: license texts ship under licenses/<component>/, and the three SBOMs
+// become attestations about what the function ships.
+Outcome AddComponents(const Options& o, BundleSpec* spec) {
+  Result<ComponentSet> loaded = LoadComponentsFile(o.components, ".");
+  if (loaded.status().code() == StatusCode::kInvalidArgument) {
+    return Outcome::Usage("--components " + o.components + ": " + loaded.status().message());
+  }
+  if (!loaded.ok()) return loaded.status().Annotate("--components " + o.components);
+  auto set = std::make_shared<const ComponentSet>(std::move(*loaded));
+  if (set->function != o.name) {
+    return Outcome::Usage("--components " + o.components + " describes function '" + set->function + "', not '" +
+                          o.name + "'");
+  }
+  if (!o.license_policy.empty()) {
+    Outcome judged = JudgeLicenses(o, *set, spec);
+    if (!judged.status.ok()) return judged;
+  }
+  for (const Component& component : set->components) {
+    for (const ComponentFile& text : component.license_texts) {
+      ArchiveInput input;
+      input.path = LicenseFolder(component.id) + "/" + text.name;
+      input.content = text.text;
+      spec->license_files.push_back(std::move(input));
+    }
+  }
+  for (SbomFormat format : {SbomFormat::kSpdx23, SbomFormat::kSpdx301, SbomFormat::kCycloneDx16}) {
+    BundleAttestation attestation;
+    attestation.name = "sbom." + std::string(SbomFormatName(format));
+    attestation.make = [set, format](const std::vector<Subject>& shipped) -> Result<std::string> {
+      ASSIGN_OR_RETURN(SbomStatement statement, SbomAsStatement(format, *set, shipped, {}));
+      return std::move(statement.bytes);
+    };
+    spec->attestations.push_back(std::move(attestation));
+  }
+  return OkStatus();
+}
+
 Outcome RunBundle(const Options& o) {
   BundleSpec spec;
   spec.function_name = o.name;
@@ -79,9 +165,16 @@ Outcome RunBundle(const Options& o) {
     RETURN_IF_ERROR(deployable.status());
     spec.deployables.push_back(std::move(*deployable));
   }
+  if (!o.license_policy.empty() && o.components.empty()) {
+    return Outcome::Usage("--license-policy needs --components: the policy judges the components' licenses");
+  }
   Status filled = FillProvenanceFacts(o.provenance, &facts);
   if (filled.code() == StatusCode::kInvalidArgument) return Outcome::Usage(filled.message());
   RETURN_IF_ERROR(filled);
+  if (!o.components.empty()) {
+    Outcome added = AddComponents(o, &spec);
+    if (!added.status.ok()) return added;
+  }
   RETURN_IF_ERROR(BuildBundle(spec, o.output));
   if (!o.quiet) std::printf("built unsigned bundle %s for function %s\n", o.output.c_str(), o.name.c_str());
   return OkStatus();
@@ -93,8 +186,9 @@ Action SetupBundle(CLI::App* app) {
   auto o = std::make_shared<Options>();
   app->footer(
       "Build an unsigned function bundle: a zstd-compressed deterministic tar holding the\n"
-      "function artifact, a deploy manifest, and an in-toto Statement v1 with a SLSA\n"
-      "Provenance v1 predicate whose subjects are the bundle's files. Sign it with 'fnseal sign'.");
+      "function artifact, its cloud deployables, a deploy manifest, license texts and verdict, and\n"
+      "in-toto statements - SLSA Provenance v1 whose subjects are all the bundle's files, and SBOMs\n"
+      "about what ships. Sign it with 'fnseal sign'. Exit 3: a component's license is denied.");
   app->add_option("-o,--output", o->output, "Bundle to write (.fnb)")->required();
   app->add_option("--name", o->name, "Function name ([A-Za-z0-9._-])")->required();
   app->add_option("--artifact", o->artifact, "The function's deterministic tar (from 'fnseal pack')")
@@ -107,6 +201,14 @@ Action SetupBundle(CLI::App* app) {
   app->add_option("--deployable", o->deployables,
                   "TARGET=PATH: a cloud deployable made by 'fnseal pack --target TARGET', shipped at "
                   "deployables/TARGET/<file name> (repeatable)");
+  app->add_option("--components", o->components,
+                  "Components file (docs/sbom.md): ships the license texts under licenses/ and adds SPDX 2.3, "
+                  "SPDX 3.0.1 and CycloneDX 1.6 SBOMs as attestations")
+      ->check(CLI::ExistingFile);
+  app->add_option("--license-policy", o->license_policy,
+                  "License policy (docs/licensing.md) every component must pass; a denied one fails the bundle "
+                  "with exit 3, and licenses/verdict.json records the verdicts")
+      ->check(CLI::ExistingFile);
   AddProvenanceOptions(app, &o->provenance);
   app->add_option("--level", o->level, "zstd level, 1-19")->capture_default_str();
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")

@@ -334,6 +334,13 @@ Outcome RunPack(const Options& o) {
   Result<int64_t> mtime = ParseMtime(o.mtime);
   if (!mtime.ok()) return Outcome::Usage(mtime.status().message());
   if (IsOci(format)) return RunOci(o, format, inputs, *mtime);
+  ZstdOptions zstd;
+  zstd.level = o.level == 0 ? 3 : o.level;
+  zstd.workers = o.threads;
+  zstd.long_window = o.long_window;
+  if (format == "tar.zst") {
+    if (Status valid = ValidateZstdOptions(zstd); !valid.ok()) return Outcome::Usage(valid.message());
+  }
   ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output));
   if (format == "zip" && !o.digests.empty()) return Outcome::Usage("--digests is supported for tar and tar.zst");
   if (format == "zip") {
@@ -356,10 +363,6 @@ Outcome RunPack(const Options& o) {
     ProgressSink sink(out.get(), &progress);
     RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
   } else {
-    ZstdOptions zstd;
-    zstd.level = o.level == 0 ? 3 : o.level;
-    zstd.workers = o.threads;
-    zstd.long_window = o.long_window;
     ASSIGN_OR_RETURN(auto writer, ZstdWriter::Create(out.get(), plan.archive_size, zstd));
     ProgressSink sink(writer.get(), &progress);
     RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));

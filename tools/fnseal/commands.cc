@@ -17,6 +17,7 @@ Action SetupSourceStatus(CLI::App* app);
 Action SetupAttest(CLI::App* app);
 Action SetupTargets(CLI::App* app);
 Action SetupLicense(CLI::App* app);
+Action SetupSbom(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
@@ -33,6 +34,7 @@ const std::vector<Command>& Commands() {
       {"diff", "Show which entries of two archives differ, and how", SetupDiff},
       {"source-status", "Show the git source facts of the checkout (commit, dirty paths, remote)", SetupSourceStatus},
       {"license", "Parse SPDX license expressions and check them against a license policy", SetupLicense},
+      {"sbom", "Write an SBOM (SPDX 2.3, SPDX 3.0.1, CycloneDX 1.6) from a components file", SetupSbom},
       {"digest", "Print the sha256 of files (sha256sum format)", SetupDigest},
       {"version", "Print fnseal's version", SetupVersion},
   };
