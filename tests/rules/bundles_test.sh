@@ -22,7 +22,14 @@ for example in hello http checksum sentiment; do
       deployables/oci_image/oci_image.tar licenses/verdict.json
     [[ -n $(find attestations -type f -name '*spdx*' 2>/dev/null) ]] || fail "$example: no SPDX SBOM in attestations/"
     [[ -n $(find attestations -type f -iname '*cyclonedx*' 2>/dev/null) ]] || fail "$example: no CycloneDX SBOM in attestations/"
-    grep -q '"allowed"\|"allow"' licenses/verdict.json || fail "$example: verdict does not allow: $(cat licenses/verdict.json)"
+    grep -q '^  "allowed": true,' licenses/verdict.json || fail "$example: the verdict does not allow: $(cat licenses/verdict.json)"
+    # Every component of the components file is judged.
+    want=$(grep -c '"id": ' "$root/examples/$example/$example.components.json")
+    got=$(grep -c '"component": ' licenses/verdict.json)
+    [[ $got == "$want" ]] || fail "$example: the verdict judges $got components, the components file has $want"
+    for bad in bazel_tools cc_toolchain malloc local_config_cc tools/fnseal; do
+      grep -l "$bad" attestations/sbom.* && fail "$example: an SBOM mentions $bad"
+    done
     # The Lambda zip has the handler as bootstrap; the OCI tar is an image layout.
     # (Listings are captured first: `grep -q` in a pipe would cut the lister off under pipefail.)
     lambda=$(unzip -Z1 deployables/aws_lambda/aws_lambda.zip)
@@ -39,5 +46,10 @@ done
 # License texts: the vendored library's Zlib text and the model's LicenseRef text ship.
 [[ -n $(find checksum/licenses -type f -name LICENSE 2>/dev/null) ]] || fail "checksum: no license text for adler32"
 [[ -n $(find sentiment/licenses -type f -name MODEL_LICENSE 2>/dev/null) ]] || fail "sentiment: no model license text"
+
+# The vendored library is in the checksum SBOMs with its license.
+for sbom in checksum/attestations/sbom.*; do
+  grep -q 'adler32' "$sbom" && grep -q 'Zlib' "$sbom" || fail "$sbom lacks adler32 under Zlib"
+done
 
 finish "bundles of 4 examples checked"
