@@ -13,14 +13,16 @@ rm -rf "$work" && mkdir -p "$work/keys" && cd "$work"
 
 
 
-# policy FILE NAME FROM UNTIL BUILDER: a one-key policy whose key file sits next to it.
+# policy FILE NAME FROM UNTIL BUILDER: a one-key policy whose key file sits next to it; it accepts
+# the provenance and the three SBOM predicate types the example bundle carries.
 policy() {
   cat >"$1" <<JSON
 {
   "version": 1,
   "keys": [{"name": "$2", "publicKeyFile": "keys/ed25519.pub.pem", "validFrom": "$3", "validUntil": "$4"}],
   "threshold": 1,
-  "predicateTypes": ["https://slsa.dev/provenance/v1"],
+  "predicateTypes": ["https://slsa.dev/provenance/v1", "https://spdx.dev/Document/v2.3", "https://spdx.dev/Document/v3",
+                     "https://cyclonedx.org/bom"],
   "builders": [{"id": "$5"}]
 }
 JSON

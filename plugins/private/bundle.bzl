@@ -1,10 +1,57 @@
-"""function_bundle: a function -> an unsigned, deterministic .fnb bundle."""
+"""function_bundle: a function -> deployables for each cloud target and one unsigned .fnb bundle."""
 
-load("//plugins:providers.bzl", "FunctionInfo")
+load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
+load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
+load(":components.bzl", "components_aspect")
+load(":stamp.bzl", "StampFlagInfo")
+
+def _pack_target(ctx, function, target):
+    """One `fnseal pack --target` action; returns the deployable File (a zip, or an OCI layout tar)."""
+    args = ctx.actions.args()
+    args.use_param_file("@%s", use_always = True)
+    args.set_param_file_format("multiline")
+    args.add("pack")
+    args.add("--quiet")
+    args.add("--target", target)
+
+    # oci_image writes its image layout as one tar for an output ending in .tar.
+    out = ctx.actions.declare_file("%s.deployables/%s.%s" % (ctx.label.name, target, "tar" if target == "oci_image" else "zip"))
+    args.add("--output", out)
+    args.add("--handler", function.handler)
+    args.add("--function", function.name)
+    if target == "azure_functions":
+        args.add("--handler-name", function.entrypoint)
+    if target == "aws_lambda" and function.memory_mb:
+        args.add("--memory", str(function.memory_mb))
+    if target in ["aws_lambda", "azure_functions"] and function.timeout_seconds:
+        args.add("--timeout", str(function.timeout_seconds))
+    for option in ctx.attr.target_options.get(target, []):
+        args.add("--target-option", option)
+    for name, f in function.placements:
+        args.add("--file", "%s=%s" % (name, f.path))
+    ctx.actions.run(
+        executable = ctx.executable._fnseal,
+        arguments = [args],
+        inputs = [function.handler] + [f for _, f in function.placements],
+        outputs = [out],
+        mnemonic = "FnsealPackTarget",
+        progress_message = "Packing %s for %s" % (ctx.attr.function.label, target),
+    )
+    return out
 
 def _function_bundle_impl(ctx):
     function = ctx.attr.function[FunctionInfo]
+    problem = check_targets(ctx.attr.targets, function.entrypoint)
+    if problem:
+        fail("%s: %s" % (ctx.label, problem))
+    for target in ctx.attr.target_options.keys():
+        if target not in ctx.attr.targets:
+            fail("%s: target_options names '%s', which is not in targets %s" % (ctx.label, target, ctx.attr.targets))
     bundle = ctx.actions.declare_file(ctx.label.name + ".fnb")
+    deployables = [(t, _pack_target(ctx, function, t)) for t in ctx.attr.targets]
+
+    components = ctx.attr.function[OutputGroupInfo].fnseal_components.to_list()[0]
+    component_inputs = ctx.attr.function[FnComponentsInfo].inputs
 
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = True)
@@ -21,39 +68,153 @@ def _function_bundle_impl(ctx):
     inputs = function.inputs.to_list()
     for f in inputs:
         args.add("--input", "%s=%s" % (f.short_path, f.path))
+    for target, f in deployables:
+        args.add("--deployable", "%s=%s" % (target, f.path))
+    args.add("--components", components)
+    extra = [components]
+    if ctx.attr.license_policy:
+        policy = ctx.attr.license_policy[LicensePolicyInfo].file
+        args.add("--license-policy", policy)
+        extra.append(policy)
+    if stamp_enabled(ctx.attr.stamp, ctx.attr._stamp_flag[StampFlagInfo].stamp):
+        args.add("--workspace-status", ctx.info_file)
+        extra.append(ctx.info_file)
 
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = [function.artifact] + inputs,
+        inputs = depset([function.artifact] + inputs + [f for _, f in deployables] + extra, transitive = [component_inputs]),
         outputs = [bundle],
         mnemonic = "FnsealBundle",
         progress_message = "Bundling function %s" % ctx.label,
     )
-    return [DefaultInfo(files = depset([bundle]), runfiles = ctx.runfiles(files = [bundle]))]
+    return [
+        DefaultInfo(files = depset([bundle]), runfiles = ctx.runfiles(files = [bundle])),
+        OutputGroupInfo(
+            deployables = depset([f for _, f in deployables]),
+            fnseal_components = depset([components]),
+        ),
+    ]
 
-function_bundle = rule(
+_function_bundle = rule(
     implementation = _function_bundle_impl,
-    doc = """An unsigned function bundle (`<name>.fnb`).
+    doc = """An unsigned function bundle (`<name>.fnb`) with a deployable per cloud target.
 
-A zstd-compressed deterministic tar holding the function's artifact, a deploy manifest, and an
-in-toto Statement v1 with a SLSA Provenance v1 predicate whose subjects are the bundle's files and
-whose resolved dependencies are every input with its sha256. Signing happens outside the build
-(`fnseal sign`), so keys never enter the action graph or the cache.""",
+One `fnseal pack --target` action per cloud target (mnemonic FnsealPackTarget; oci_image
+writes its image layout as one tar), then one `fnseal bundle` action (FnsealBundle) that
+ships them under deployables/<target>/, with the SBOMs made from the components file the
+components aspect writes, the license texts, the license verdict when a policy is given, and an
+in-toto / SLSA provenance statement. Signing happens outside the build (`<name>.sign`).""",
     attrs = {
         "function": attr.label(
             doc = "A serverless_function target.",
             mandatory = True,
             providers = [FunctionInfo],
+            aspects = [components_aspect],
+        ),
+        "targets": attr.string_list(
+            doc = "Cloud targets to make deployables for: any of %s." % ", ".join(KNOWN_TARGETS),
+            default = KNOWN_TARGETS,
+        ),
+        "target_options": attr.string_list_dict(
+            doc = "Per target, KEY=VALUE options passed as --target-option (e.g. {'azure_functions': ['auth_level=anonymous']}).",
+        ),
+        "license_policy": attr.label(
+            doc = "A license_policy; when set, a component it denies fails the build.",
+            providers = [LicensePolicyInfo],
+        ),
+        "stamp": attr.int(
+            doc = "1: record the source checkout from the workspace status; 0: never; -1: only with --stamp.",
+            default = -1,
+            values = [-1, 0, 1],
         ),
         "compression_level": attr.int(
             doc = "zstd level, 1 to 19.",
             default = 3,
         ),
         "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the exec configuration.",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",
         ),
+        "_stamp_flag": attr.label(
+            doc = "Whether --stamp is on, read through a config_setting (as rules_pkg does).",
+            default = Label("//plugins/private:stamp"),
+            providers = [StampFlagInfo],
+        ),
     },
 )
+
+def _sign_impl(ctx):
+    bundle = ctx.file.bundle
+    script = ctx.actions.declare_file(ctx.label.name)
+    ctx.actions.expand_template(
+        template = ctx.file._template,
+        output = script,
+        substitutions = {
+            "@@FNSEAL@@": ctx.executable._fnseal.short_path,
+            "@@BUNDLE@@": bundle.short_path,
+            "@@WORKSPACE@@": ctx.workspace_name,
+            "@@OUTPUT@@": bundle.basename,
+        },
+        is_executable = True,
+    )
+    return [DefaultInfo(
+        executable = script,
+        runfiles = ctx.runfiles(files = [bundle, ctx.executable._fnseal]),
+    )]
+
+fn_sign = rule(
+    implementation = _sign_impl,
+    doc = """Signs a built bundle with `fnseal sign` when run: `bazel run //pkg:name.sign -- --key release.pem`.
+
+The key is named on the command line at run time and read by fnseal outside the action graph, so
+it never enters an action, the cache or a remote executor. Relative paths are taken from the
+directory bazel was run in; the signed bundle is written there as `<name>.fnb` unless `-o` is given.""",
+    attrs = {
+        "bundle": attr.label(
+            doc = "The function_bundle to sign.",
+            mandatory = True,
+            allow_single_file = [".fnb"],
+        ),
+        "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the machine `bazel run` runs on.",
+            default = Label("//tools/fnseal"),
+            executable = True,
+            cfg = "target",
+        ),
+        "_template": attr.label(
+            doc = "The signing script's template.",
+            default = Label("//plugins/private:sign.sh.tpl"),
+            allow_single_file = True,
+        ),
+    },
+    executable = True,
+)
+
+def function_bundle(name, visibility = None, tags = None, testonly = None, **kwargs):
+    """An unsigned `<name>.fnb` bundle of a function, and a `<name>.sign` target that signs it.
+
+    Args:
+      name: the bundle's name; the file is `<name>.fnb`.
+      visibility: visibility of both targets.
+      tags: tags of both targets.
+      testonly: testonly of both targets.
+      **kwargs: the attributes of the bundle rule (function, targets, target_options,
+        license_policy, stamp, compression_level).
+    """
+    _function_bundle(
+        name = name,
+        visibility = visibility,
+        tags = tags,
+        testonly = testonly,
+        **kwargs
+    )
+    fn_sign(
+        name = name + ".sign",
+        bundle = ":" + name,
+        visibility = visibility,
+        tags = tags,
+        testonly = testonly,
+    )

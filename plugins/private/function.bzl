@@ -1,11 +1,44 @@
-"""serverless_function: a handler binary plus data files -> a hermetic artifact."""
+"""serverless_function: a handler binary, its runfiles, data and models -> a hermetic artifact."""
 
-load("//plugins:providers.bzl", "FunctionInfo")
+load("//plugins:providers.bzl", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
+load(":checks.bzl", "runfiles_path")
 load(":paths.bzl", "artifact_path")
+
+def _place(ctx, by_name, name, f, why):
+    """Records f at name in by_name; fails when it would take the entrypoint or another file's path."""
+    if name == ctx.attr.entrypoint:
+        fail("%s: %s %s would replace the entrypoint '%s'; rename it or set entrypoint" %
+             (ctx.label, why, f.short_path, ctx.attr.entrypoint))
+    other = by_name.get(name)
+    if other and other.path != f.path:
+        fail("%s: %s and %s would both be '%s' in the artifact; rename one" %
+             (ctx.label, other.short_path, f.short_path, name))
+    by_name[name] = f
+
+def _placements(ctx, handler):
+    """(path in the artifact, File) for every file but the handler, sorted; fails on collisions."""
+    by_name = {}
+    runfiles = ctx.attr.handler[DefaultInfo].default_runfiles
+    if runfiles:
+        for f in runfiles.files.to_list():
+            if f.path != handler.path:
+                _place(ctx, by_name, ctx.attr.entrypoint + ".runfiles/" + runfiles_path(f, ctx.workspace_name), f, "runfile")
+    for f in ctx.files.data:
+        _place(ctx, by_name, artifact_path(f, ctx.label.package), f, "data file")
+    for m in ctx.attr.models:
+        for f in m[ModelInfo].files:
+            _place(ctx, by_name, artifact_path(f, ctx.label.package), f, "model file")
+    return [(name, by_name[name]) for name in sorted(by_name.keys())]
 
 def _serverless_function_impl(ctx):
     handler = ctx.executable.handler
     function_name = ctx.attr.function_name or ctx.label.name
+    if ctx.attr.memory_mb < 0 or ctx.attr.timeout_seconds < 0:
+        fail("%s: memory_mb and timeout_seconds must be positive, or 0 for the platform's default" % ctx.label)
+    for key in ctx.attr.environment.keys():
+        if not key or "=" in key:
+            fail("%s: environment key '%s' is not a variable name" % (ctx.label, key))
+    placements = _placements(ctx, handler)
     artifact = ctx.actions.declare_file(ctx.label.name + ".tar")
 
     args = ctx.actions.args()
@@ -15,18 +48,18 @@ def _serverless_function_impl(ctx):
     args.add("--quiet")
     args.add("--output", artifact)
     args.add("--file", "%s=%s" % (ctx.attr.entrypoint, handler.path))
-    data_files = ctx.files.data
-    for f in data_files:
-        path = artifact_path(f, ctx.label.package)
-        if path == ctx.attr.entrypoint:
-            fail("%s: data file %s would replace the entrypoint '%s'; rename it or set entrypoint" %
-                 (ctx.label, f.short_path, ctx.attr.entrypoint))
-        args.add("--file", "%s=%s" % (path, f.path))
+    for name, f in placements:
+        args.add("--file", "%s=%s" % (name, f.path))
 
+    checks = []
+    for m in ctx.attr.models:
+        checks.extend(m[ModelInfo].checks)
+    files = [handler] + [f for _, f in placements]
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = [handler] + data_files,
+        # The digest checks are inputs so that a model whose bytes changed fails the build.
+        inputs = files + checks,
         outputs = [artifact],
         mnemonic = "FnsealPack",
         progress_message = "Packing function %s" % ctx.label,
@@ -36,19 +69,29 @@ def _serverless_function_impl(ctx):
         FunctionInfo(
             name = function_name,
             artifact = artifact,
+            handler = handler,
             entrypoint = ctx.attr.entrypoint,
             runtime = ctx.attr.runtime,
-            inputs = depset([handler] + data_files),
+            memory_mb = ctx.attr.memory_mb,
+            timeout_seconds = ctx.attr.timeout_seconds,
+            environment = dict(ctx.attr.environment),
+            permissions = sorted(ctx.attr.permissions),
+            placements = placements,
+            inputs = depset(files),
         ),
     ]
 
 serverless_function = rule(
     implementation = _serverless_function_impl,
-    doc = """A serverless function: its handler binary and data files packed into a deterministic tar.
+    doc = """A serverless function: its handler, the handler's runfiles, data files and models packed
+into a deterministic tar (`<name>.tar`).
 
 The handler is placed at `entrypoint` (default `bootstrap`, as AWS Lambda custom runtimes expect)
-with mode 0755. Data files of the function's package keep their package-relative path; others keep
-their workspace-relative path. The artifact's bytes depend only on these contents.""",
+with mode 0755; its runfiles at `<entrypoint>.runfiles/<repository>/<path>` (Bazel's runfiles
+layout, so runfiles libraries find them from argv[0]). Data and model files of the function's
+package keep their package-relative path; others keep their workspace-relative path. Two files on
+one path, or a file on the entrypoint, fail the analysis. The artifact's bytes depend only on
+these contents.""",
     attrs = {
         "handler": attr.label(
             doc = "The executable that handles invocations, usually a cc_binary.",
@@ -60,18 +103,41 @@ their workspace-relative path. The artifact's bytes depend only on these content
             doc = "Files the handler reads at run time, shipped next to it.",
             allow_files = True,
         ),
+        "models": attr.label_list(
+            doc = "model_artifact (or dataset_artifact) targets whose files ship with the function; their digests are checked first.",
+            providers = [ModelInfo],
+        ),
+        "license": attr.label(
+            doc = "The fn_license of the function's own code and data (the root component of its SBOM).",
+            providers = [FnLicenseInfo],
+        ),
         "function_name": attr.string(
             doc = "The function's name; defaults to the target's name. Letters, digits, '.', '_', '-'.",
         ),
         "entrypoint": attr.string(
-            doc = "Path of the handler inside the artifact.",
+            doc = "Path of the handler inside the artifact. aws_lambda and oci_image need 'bootstrap'.",
             default = "bootstrap",
         ),
         "runtime": attr.string(
             doc = "The runtime the function targets, recorded in the deploy manifest.",
             default = "provided.al2023",
         ),
+        "memory_mb": attr.int(
+            doc = "Memory in MB; 0 leaves it to the platform. Checked against aws_lambda's range when bundled for it.",
+            default = 0,
+        ),
+        "timeout_seconds": attr.int(
+            doc = "Timeout in seconds; 0 leaves it to the platform. Checked by aws_lambda, written by azure_functions.",
+            default = 0,
+        ),
+        "environment": attr.string_dict(
+            doc = "Non-secret environment variables the function expects, for deploy tooling; never packed into deployables.",
+        ),
+        "permissions": attr.string_list(
+            doc = "Permissions the function declares it needs (e.g. 's3:GetObject'), for review and deploy tooling.",
+        ),
         "_fnseal": attr.label(
+            doc = "The fnseal CLI, built for the exec configuration.",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",

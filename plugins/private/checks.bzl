@@ -1,0 +1,186 @@
+"""Pure helpers of fnseal's rules: checks and text they compute at analysis time.
+
+They take and return plain values (no ctx), so tests/rules/helpers_test.bzl unit-tests them.
+"""
+
+# The cloud targets `fnseal pack --target` knows (plugins/targets/registry.cc), in bundle order.
+KNOWN_TARGETS = ["aws_lambda", "azure_functions", "oci_image"]
+
+# Targets that run the handler at /bootstrap and allow no other name.
+BOOTSTRAP_TARGETS = ["aws_lambda", "oci_image"]
+
+# Policy categories of docs/licensing.md.
+LICENSE_CATEGORIES = ["permissive", "weak-copyleft", "strong-copyleft", "non-commercial", "proprietary", "unknown"]
+
+_LICENSE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.+:() \t"
+_HEX = "0123456789abcdef"
+
+def check_license_expression(expression):
+    """A quick analysis-time check of a license expression; fnseal parses it fully when bundling.
+
+    Args:
+      expression: the expression as written in BUILD.
+
+    Returns:
+      "" when it may be valid, else why it is not (e.g. "has unbalanced parentheses").
+    """
+    if not expression.strip():
+        return "is empty"
+    for c in expression.elems():
+        if c not in _LICENSE_CHARS:
+            return "has the character '%s', which no SPDX expression has" % c
+    depth = 0
+    for c in expression.elems():
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return "has unbalanced parentheses"
+    if depth != 0:
+        return "has unbalanced parentheses"
+    return ""
+
+def check_sha256(digest):
+    """Checks an expected sha256.
+
+    Args:
+      digest: the digest as written in BUILD.
+
+    Returns:
+      "" when it is 64 lower-case hex digits, else what is wrong.
+    """
+    if len(digest) != 64:
+        return "is %d characters long, not 64" % len(digest)
+    for c in digest.elems():
+        if c not in _HEX:
+            return "has '%s'; write 64 lower-case hex digits" % c
+    return ""
+
+def check_targets(targets, entrypoint):
+    """Checks a function_bundle's cloud targets.
+
+    Args:
+      targets: list of target names.
+      entrypoint: the function's entrypoint.
+
+    Returns:
+      "" when they are fine, else an error that names the target and the fix.
+    """
+    seen = {}
+    for t in targets:
+        if t not in KNOWN_TARGETS:
+            return "unknown cloud target '%s': use one of %s (see `fnseal targets`)" % (t, ", ".join(KNOWN_TARGETS))
+        if t in seen:
+            return "cloud target '%s' is listed twice: list each target once" % t
+        seen[t] = True
+        if t in BOOTSTRAP_TARGETS and entrypoint != "bootstrap":
+            return ("cloud target '%s' runs the handler as 'bootstrap', but the function's entrypoint is '%s': " +
+                    "set entrypoint = \"bootstrap\" on the serverless_function or drop the target") % (t, entrypoint)
+    return ""
+
+def stamp_enabled(stamp, stamp_flag):
+    """Whether a rule stamps, with cc_binary's meaning of the `stamp` attribute.
+
+    Args:
+      stamp: 1 (always), 0 (never) or -1 (follow --stamp).
+      stamp_flag: the value of --stamp.
+
+    Returns:
+      True when the build is to be stamped.
+    """
+    if stamp == 1:
+        return True
+    if stamp == 0:
+        return False
+    return stamp_flag
+
+def runfiles_path(file, workspace_name):
+    """Path of a runfile under a binary's runfiles directory (<binary>.runfiles/<this path>).
+
+    Args:
+      file: the File.
+      workspace_name: the main repository's name (ctx.workspace_name).
+
+    Returns:
+      "<repository>/<path>", as Bazel lays out runfiles trees.
+    """
+    path = file.short_path
+    if path.startswith("../"):
+        return path[3:]
+    return workspace_name + "/" + path
+
+def policy_json(allow, deny, allow_categories, deny_categories, accepted_exceptions, categories):
+    """The JSON text of a license policy (docs/licensing.md), lists in the order given.
+
+    Args:
+      allow: list of single licenses allowed.
+      deny: list of single licenses denied.
+      allow_categories: list of category names allowed.
+      deny_categories: list of category names denied.
+      accepted_exceptions: list of exception ids accepted on allowed licenses.
+      categories: dict of license id to category: the policy's own classification.
+
+    Returns:
+      (json_text, error): error is "" or why the policy is invalid.
+    """
+    if not allow and not allow_categories:
+        return ("", "needs allow or allow_categories: a policy that allows nothing would deny every component")
+    for c in allow_categories + deny_categories + categories.values():
+        if c not in LICENSE_CATEGORIES:
+            return ("", "unknown category '%s': use one of %s" % (c, ", ".join(LICENSE_CATEGORIES)))
+    for c in allow_categories:
+        if c in deny_categories:
+            return ("", "category '%s' is both allowed and denied" % c)
+    for l in allow:
+        if l in deny:
+            return ("", "license '%s' is both allowed and denied" % l)
+    policy = {"version": 1, "allow": allow}
+    if deny:
+        policy["deny"] = deny
+    if allow_categories:
+        policy["allowCategories"] = allow_categories
+    if deny_categories:
+        policy["denyCategories"] = deny_categories
+    if accepted_exceptions:
+        policy["acceptedExceptions"] = accepted_exceptions
+    if categories:
+        policy["categories"] = {k: categories[k] for k in sorted(categories.keys())}
+    return (json.encode_indent(policy, indent = "  ") + "\n", "")
+
+def components_json(function_name, root, components, names):
+    """The components file (components contract v1) from the aspect's component entries.
+
+    Args:
+      function_name: the function's name.
+      root: the id of the function's own component.
+      components: list of JSON texts, one component each, with "files" as [{"path": exec path}].
+      names: dict of exec path to the file's path in the deployable; files missing from it do not
+        ship and are left out.
+
+    Returns:
+      The file's text: components sorted by id, each one's files sorted by name.
+    """
+    by_id = {}
+    for text in components:
+        c = json.decode(text)
+        by_id[c["id"]] = c
+    entries = []
+    for id in sorted(by_id.keys()):
+        c = by_id[id]
+        files = {}
+        for f in c.pop("files", []):
+            if f["path"] in names:
+                files[names[f["path"]]] = {"name": names[f["path"]], "path": f["path"]}
+        if files:
+            c["files"] = [files[n] for n in sorted(files.keys())]
+        deps = [d for d in c.pop("dependsOn", []) if d in by_id and d != id]
+        if deps:
+            c["dependsOn"] = sorted({d: True for d in deps}.keys())
+        entries.append(c)
+    return json.encode_indent({
+        "fnsealComponents": 1,
+        "function": function_name,
+        "root": root,
+        "components": entries,
+    }, indent = "  ") + "\n"

@@ -1,0 +1,169 @@
+"""The components aspect: licenses and shipped files, gathered over what a function ships.
+
+It follows only the attributes through which code and files reach the deployable (COMPONENT_ATTRS),
+never implicit (`_`-prefixed) attributes, toolchains, or attributes built for the exec
+configuration, so compilers, `malloc`, code generators and fnseal itself are not components.
+"""
+
+load("//plugins:providers.bzl", "FnComponentsInfo", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
+load(":checks.bzl", "components_json")
+
+# Attributes the aspect follows. All of them are target-configuration attributes in Bazel's and
+# fnseal's rules; a target reached through one of them in the exec configuration is skipped too.
+COMPONENT_ATTRS = ["handler", "deps", "implementation_deps", "data", "models", "datasets"]
+
+def is_exec_configuration(bin_dir_path):
+    """Whether outputs under bin_dir_path belong to the exec (or host) configuration.
+
+    Args:
+      bin_dir_path: ctx.bin_dir.path, e.g. "bazel-out/k8-opt-exec-2B5CBBC6/bin".
+
+    Returns:
+      True for exec and host configurations.
+    """
+    config = bin_dir_path.split("/")[1] if "/" in bin_dir_path else bin_dir_path
+    return config == "host" or "-exec-" in config or config.endswith("-exec")
+
+def _license_of(ctx):
+    """The FnLicenseInfo that applies to the rule the aspect visits, or None.
+
+    In order: the `license` attribute of fnseal's rules, fn_license targets in `data`, then
+    `applicable_licenses` (set on the target or by package(default_applicable_licenses)). Several
+    licenses in the first place that has any are combined with AND.
+    """
+    attr = ctx.rule.attr
+    dep = getattr(attr, "license", None)
+    if type(dep) == "Target" and FnLicenseInfo in dep:
+        return dep[FnLicenseInfo]
+    for name in ["data", "applicable_licenses"]:
+        found = [d[FnLicenseInfo] for d in (getattr(attr, name, None) or []) if type(d) == "Target" and FnLicenseInfo in d]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return combine_licenses(found)
+    return None
+
+def combine_licenses(licenses):
+    """One FnLicenseInfo for a target under several licenses: their expressions joined with AND.
+
+    Args:
+      licenses: list of FnLicenseInfo, two or more.
+
+    Returns:
+      An FnLicenseInfo with the first one's package fields and every one's license texts.
+    """
+    first = licenses[0]
+    texts = []
+    for l in licenses:
+        texts.extend([f for f in l.license_texts if f not in texts])
+    return FnLicenseInfo(
+        label = first.label,
+        license = " AND ".join(["(%s)" % l.license for l in licenses]),
+        copyright = "; ".join([l.copyright for l in licenses if l.copyright]),
+        package_name = first.package_name,
+        package_version = first.package_version,
+        package_url = first.package_url,
+        supplier = first.supplier,
+        license_texts = texts,
+    )
+
+def _deps_of(ctx):
+    """The targets reached through the followed attributes."""
+    deps = []
+    for name in COMPONENT_ATTRS:
+        value = getattr(ctx.rule.attr, name, None)
+        if type(value) == "Target":
+            deps.append(value)
+        elif type(value) == "list":
+            deps.extend([v for v in value if type(v) == "Target"])
+    return deps
+
+def _component(ctx, target, lic, files, depends_on):
+    """One component's JSON text (its files still keyed by exec path only)."""
+    model = target[ModelInfo] if ModelInfo in target else None
+    c = {
+        "id": str(ctx.label),
+        "kind": model.kind if model else "code",
+        "name": (model.name if model else "") or (lic.package_name if lic else "") or ctx.label.name,
+        "license": lic.license if lic else "NOASSERTION",
+    }
+    version = (model.version if model else "") or (lic.package_version if lic else "")
+    if version:
+        c["version"] = version
+    if lic:
+        if lic.copyright:
+            c["copyright"] = lic.copyright
+        if lic.package_url:
+            c["url"] = lic.package_url
+        if lic.supplier:
+            c["supplier"] = lic.supplier
+        if lic.license_texts:
+            c["licenseTexts"] = [{"name": f.basename, "path": f.path} for f in lic.license_texts]
+    if model:
+        if model.source_uri:
+            c["sourceUri"] = model.source_uri
+        if model.base_model:
+            c["baseModel"] = model.base_model
+        if model.datasets:
+            c["datasets"] = model.datasets
+    c["files"] = [{"path": f.path} for f in files]
+    c["dependsOn"] = depends_on
+    return json.encode(c)
+
+def _components_aspect_impl(target, ctx):
+    if FnLicenseInfo in target or is_exec_configuration(ctx.bin_dir.path):
+        return [FnComponentsInfo(id = "", components = depset(), inputs = depset())]
+    deps = [d for d in _deps_of(ctx) if FnComponentsInfo in d]
+    model = target[ModelInfo] if ModelInfo in target else None
+    lic = model.license if model else _license_of(ctx)
+
+    # What this target itself ships: its outputs, and the plain files (not rules) it lists in data.
+    files = target[DefaultInfo].files.to_list()
+    if model:
+        files = model.files
+    for dep in getattr(ctx.rule.attr, "data", []) or []:
+        if type(dep) == "Target" and FnComponentsInfo not in dep:
+            files = files + dep[DefaultInfo].files.to_list()
+    if FunctionInfo in target:
+        # The function's own files are those of its artifact that no component below it claims.
+        claimed = {}
+        for d in deps:
+            for f in d[FnComponentsInfo].inputs.to_list():
+                claimed[f.path] = True
+        files = [f for _, f in target[FunctionInfo].placements if f.path not in claimed]
+
+    depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id]
+    text = _component(ctx, target, lic, files, depends_on)
+    texts = lic.license_texts if lic else []
+    inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps])
+    components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
+    result = [FnComponentsInfo(id = str(ctx.label), components = components, inputs = inputs)]
+
+    if FunctionInfo in target:
+        function = target[FunctionInfo]
+        names = {function.handler.path: function.entrypoint}
+        for name, f in function.placements:
+            names[f.path] = name
+        out = ctx.actions.declare_file(ctx.label.name + ".components.json")
+        ctx.actions.write(out, components_json(function.name, str(ctx.label), components.to_list(), names))
+
+        # The bundle reads only what ships and the license texts; other outputs of the components
+        # (a cc_library's archives) need not be built for it.
+        needed = [f for f in inputs.to_list() if f.path in names or f.is_source]
+        result = [
+            FnComponentsInfo(id = str(ctx.label), components = components, inputs = depset(needed)),
+            OutputGroupInfo(fnseal_components = depset([out])),
+        ]
+    return result
+
+components_aspect = aspect(
+    implementation = _components_aspect_impl,
+    doc = """Gathers the components a function ships (code, models, data sets), their licenses and files.
+
+On a serverless_function it writes `<name>.components.json` (the components file, contract v1)
+in the output group `fnseal_components`: components sorted by id, files sorted by name, each
+file named by its path in the artifact and located by its exec path. Only files that ship are
+listed.""",
+    attr_aspects = COMPONENT_ATTRS,
+    provides = [FnComponentsInfo],
+)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The components files the aspect writes: exactly what ships, deterministic, with licenses.
+set -uo pipefail
+source tests/cli_lib.sh
+root=$PWD
+components() { cat "$root/examples/$1/$1.components.json"; }
+
+# ids PKG: the component ids of an example, one per line.
+ids() { components "$1" | grep -o '"id": "[^"]*"' | sed 's/"id": "//; s/"$//'; }
+
+want_ids() {
+  local example=$1
+  shift
+  local got want
+  got=$(ids "$example")
+  want=$(printf '%s\n' "$@")
+  [[ $got == "$want" ]] || fail "$example components: got $(echo $got), want $(echo $want)"
+}
+
+want_ids checksum //examples/checksum:checksum //examples/checksum:handler //examples/third_party/adler32:adler32
+want_ids http //examples/http:handler //examples/http:http
+want_ids sentiment //examples/sentiment:handler //examples/sentiment:model //examples/sentiment:sentiment \
+  //examples/sentiment:sst2_sample
+
+# Nothing from the toolchain, malloc, Bazel's tools or fnseal itself.
+for example in checksum http sentiment hello; do
+  for bad in bazel_tools cc_toolchain malloc crosstool tools/fnseal local_config_cc; do
+    components "$example" | grep -q "$bad" && fail "$example: components mention $bad"
+  done
+done
+
+# Licenses and files as declared.
+c=$(components checksum)
+grep -q '"license": "Zlib"' <<<"$c" || fail "checksum: adler32 is not Zlib: $c"
+grep -q '"path": "examples/third_party/adler32/LICENSE"' <<<"$c" || fail "checksum: no Zlib license text"
+grep -q '"name": "bootstrap"' <<<"$c" || fail "checksum: the handler does not ship as bootstrap"
+grep -q '"dependsOn"' <<<"$c" || fail "checksum: no dependsOn"
+s=$(components sentiment)
+grep -q '"license": "LicenseRef-fnseal-OpenRAIL-M"' <<<"$s" || fail "sentiment: model license missing"
+grep -q '"name": "model/tiny-sentiment.json"' <<<"$s" || fail "sentiment: model file missing"
+grep -q '"baseModel": "distilbert-base-uncased"' <<<"$s" || fail "sentiment: base model missing"
+grep -q '"datasets": \[' <<<"$s" || fail "sentiment: datasets missing"
+grep -q '"kind": "dataset"' <<<"$s" || fail "sentiment: no dataset component"
+# The data set does not ship: only its identity is recorded.
+grep -q 'sst2-sample.tsv' <<<"$s" && fail "sentiment: the data set's file is listed as shipped"
+h=$(components hello)
+grep -q '"name": "greeting.txt"' <<<"$h" || fail "hello: greeting.txt missing"
+
+# The fixture: a license given through data applies; exec-configuration deps are skipped even when
+# reached through a followed attribute (deps); the generated data file ships from its component.
+f=$(cat "$root/tests/rules/fixture.components.json")
+got=$(grep -o '"id": "[^"]*"' <<<"$f" | sed 's/"id": "//; s/"$//' | tr '\n' ' ')
+want="//tests/rules:fixture //tests/rules:fixture_handler //tests/rules:generated //tests/rules:lib_with_data_license "
+[[ $got == "$want" ]] || fail "fixture components: got '$got', want '$want'"
+grep -q tool_lib <<<"$f" && fail "fixture: the exec-configuration tool_lib is a component: $f"
+grep -q '"license": "MIT"' <<<"$f" || fail "fixture: the data license does not apply: $f"
+grep -q '"name": "generated.txt"' <<<"$f" || fail "fixture: generated.txt does not ship: $f"
+# A library's runfile ships in the handler's runfiles tree, listed under the library.
+grep -q '"name": "bootstrap.runfiles/fnseal/tests/rules/fixture_data.txt"' <<<"$f" ||
+  fail "fixture: the library's runfile is not listed under bootstrap.runfiles: $f"
+
+finish "components files checked"

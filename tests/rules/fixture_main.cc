@@ -1,0 +1,2 @@
+int FixtureValue();
+int main() { return FixtureValue() == 42 ? 0 : 1; }

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Stamping end to end, outside `bazel test` (it runs Bazel): an unstamped bundle names no source
+# checkout; with --stamp and a workspace status command printing `fnseal source-status
+# --workspace-status`, the same bundle's provenance records the checkout's commit; stamp = 0 wins
+# over --stamp. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/cli_lib.sh
+
+tmp=$(mktemp -d)
+bazel=(bazel)
+if [[ -n ${FNSEAL_BAZEL_OUTPUT_BASE:-} ]]; then bazel+=(--output_base="$FNSEAL_BAZEL_OUTPUT_BASE"); fi
+trap 'rm -rf "$tmp"' EXIT
+bazel_() { "${bazel[@]}" "$@" 2>"$tmp/err.txt"; }
+
+bazel_ build //tools/fnseal || { fail "cannot build fnseal: $(cat "$tmp/err.txt")"; finish ""; }
+fnseal=$(bazel_ info bazel-bin)/tools/fnseal/fnseal
+cp "$fnseal" "$tmp/fnseal"
+printf '#!/bin/sh\nexec "%s" source-status --workspace-status "%s"\n' "$tmp/fnseal" "$PWD" >"$tmp/status.sh"
+chmod +x "$tmp/status.sh"
+commit=$(git rev-parse HEAD)
+bin=$(bazel_ info bazel-bin)
+
+# provenance TARGET: the bundle's provenance statement, unpacked.
+provenance() {
+  rm -rf "$tmp/u" && "$tmp/fnseal" unpack --quiet "$bin/tests/rules/$1.fnb" "$tmp/u" && cat "$tmp/u"/attestations/*provenance*
+}
+
+if bazel_ build //tests/rules:default_stamp_bundle; then
+  provenance default_stamp_bundle | grep -q "$commit" && fail "the unstamped bundle names the commit $commit"
+else
+  fail "unstamped build failed: $(cat "$tmp/err.txt")"
+fi
+
+if bazel_ build --stamp --workspace_status_command="$tmp/status.sh" //tests/rules:default_stamp_bundle \
+  //tests/rules:never_stamped_bundle; then
+  provenance default_stamp_bundle | grep -q "$commit" || fail "the stamped bundle does not name the commit $commit"
+  provenance never_stamped_bundle | grep -q "$commit" && fail "stamp = 0 bundle names the commit under --stamp"
+else
+  fail "stamped build failed: $(cat "$tmp/err.txt")"
+fi
+
+finish "stamp_test: bundles name the source commit only when stamped"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs `bazel build` where it must fail, outside `bazel test` (Bazel cannot run inside a test):
+# the bundle of tests/rules/violation ships a CC-BY-NC-4.0 model against a policy that denies
+# non-commercial licenses, and a model whose bytes do not match its declared sha256. Checks what
+# the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source tests/cli_lib.sh
+
+tmp=$(mktemp -d)
+bazel=(bazel)
+if [[ -n ${FNSEAL_BAZEL_OUTPUT_BASE:-} ]]; then bazel+=(--output_base="$FNSEAL_BAZEL_OUTPUT_BASE"); fi
+trap 'rm -rf "$tmp"' EXIT
+build() { "${bazel[@]}" build "$@" >"$tmp/out.txt" 2>&1; }
+
+# expect_output WHAT FRAGMENT...: the last build's output has every FRAGMENT.
+expect_output() {
+  local what=$1 missing=()
+  shift
+  for fragment in "$@"; do grep -qF -- "$fragment" "$tmp/out.txt" || missing+=("$fragment"); done
+  ((${#missing[@]} == 0)) || fail "$what lacks $(printf "'%s' " "${missing[@]}"): $(cat "$tmp/out.txt")"
+}
+
+if build //tests/rules/violation:bundle; then
+  fail "the bundle that violates its policy built"
+else
+  expect_output "the policy failure" "license policy violation" "//tests/rules/violation:nc_model" "CC-BY-NC-4.0" \
+    "non-commercial"
+fi
+
+if build //tests/rules/violation:wrong_digest; then
+  fail "a model with the wrong sha256 built"
+else
+  expect_output "the digest failure" "sha256 mismatch for tests/rules/violation/nc-model.json" \
+    "expected e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+    "got 66ffdbacb0deb7a0e39f426fb3d017b9d120c7480f0b85406e7f9a690980e044"
+fi
+
+finish "violation_test: the policy violation and the digest mismatch fail bazel build with their messages"
