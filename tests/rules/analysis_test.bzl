@@ -52,7 +52,7 @@ def _model_info_test_impl(ctx):
     asserts.equals(env, "tiny-sentiment", info.name)
     asserts.equals(env, "distilbert-base-uncased", info.base_model)
     asserts.equals(env, ["//examples/sentiment:sst2_sample"], info.datasets)
-    asserts.equals(env, "LicenseRef-fnseal-OpenRAIL-M", info.license.license)
+    asserts.equals(env, "LicenseRef-fnseal-BigScience-OpenRAIL-M", info.license.license)
     checks = _actions(env, "FnsealCheckDigest")
     asserts.equals(env, 1, len(checks))
     asserts.true(env, "563d45071e53e19106e377edca5f9e8677463fcb1de53e2c4ed4038cdce7aa7d" in checks[0].argv)
@@ -80,7 +80,8 @@ def _policy_info_test_impl(ctx):
     policy = json.decode(writes[0].content)
     asserts.equals(env, 1, policy["version"])
     asserts.equals(env, ["permissive"], policy["allowCategories"])
-    asserts.equals(env, "permissive", policy["categories"]["LicenseRef-fnseal-OpenRAIL-M"])
+    asserts.equals(env, ["LicenseRef-fnseal-BigScience-OpenRAIL-M"], policy["allow"])
+    asserts.false(env, "categories" in policy)
     return analysistest.end(env)
 
 policy_info_test = analysistest.make(_policy_info_test_impl)

@@ -36,7 +36,7 @@ grep -q '"path": "examples/third_party/adler32/LICENSE"' <<<"$c" || fail "checks
 grep -q '"name": "bootstrap"' <<<"$c" || fail "checksum: the handler does not ship as bootstrap"
 grep -q '"dependsOn"' <<<"$c" || fail "checksum: no dependsOn"
 s=$(components sentiment)
-grep -q '"license": "LicenseRef-fnseal-OpenRAIL-M"' <<<"$s" || fail "sentiment: model license missing"
+grep -q '"license": "LicenseRef-fnseal-BigScience-OpenRAIL-M"' <<<"$s" || fail "sentiment: model license missing"
 grep -q '"name": "model/tiny-sentiment.json"' <<<"$s" || fail "sentiment: model file missing"
 grep -q '"baseModel": "distilbert-base-uncased"' <<<"$s" || fail "sentiment: base model missing"
 grep -q '"datasets": \[' <<<"$s" || fail "sentiment: datasets missing"
