@@ -116,9 +116,10 @@ expect_exit 0 "" -- "$fnseal" bundle -q -o comp.fnb --name hello --artifact fn.t
 rm -rf y && mkdir y && zstd -q -d -c comp.fnb | tar -x -C y -f -
 cmp -s y/licenses/fn_hello/LICENSE c/LICENSE || fail "the function's license text is not at licenses/fn_hello/LICENSE"
 cmp -s y/licenses/third_party_tinyjson_tinyjson/LICENSE c/LICENSE.tinyjson || fail "tinyjson's license text"
-/usr/bin/python3 - y "$(sha256sum allow.json | cut -d' ' -f1)" <<'EOF' || fail "SBOM attestations or verdict"
+/usr/bin/python3 - y "$(sha256sum allow.json | cut -d' ' -f1)" "$(sha256sum components.json | cut -d' ' -f1)" \
+  <<'EOF' || fail "SBOM attestations or verdict"
 import json, os, sys
-root, policy_sha = sys.argv[1], sys.argv[2]
+root, policy_sha, components_sha = sys.argv[1], sys.argv[2], sys.argv[3]
 att = os.path.join(root, "attestations")
 assert sorted(os.listdir(att)) == ["provenance.statement.json", "sbom.cyclonedx-1.6.statement.json",
                                   "sbom.spdx-2.3.statement.json", "sbom.spdx-3.0.1.statement.json"], os.listdir(att)
@@ -141,6 +142,8 @@ for f in ("licenses/verdict.json", "licenses/fn_hello/LICENSE", "licenses/third_
     assert f in names, (f, sorted(names))
 deps = {d["name"]: d for d in prov["predicate"]["buildDefinition"]["resolvedDependencies"]}
 assert deps["license-policy"]["digest"]["sha256"] == policy_sha, deps
+byproducts = prov["predicate"]["runDetails"]["byproducts"]
+assert byproducts == [{"name": "components.json", "digest": {"sha256": components_sha}}], byproducts
 EOF
 cp comp.fnb comp-signed.fnb
 "$fnseal" sign -q --key "$keys/ed25519.pem" comp-signed.fnb

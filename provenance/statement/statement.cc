@@ -118,12 +118,14 @@ Json BuildSlsaProvenance(const ProvenanceFacts& facts) {
   Json builder = {{"id", facts.builder_id}};
   if (!facts.builder_version.empty()) builder["version"] = facts.builder_version;
   if (!facts.builder_dependencies.empty()) builder["builderDependencies"] = DescriptorArray(facts.builder_dependencies);
+  Json run_details = {{"builder", builder}, {"metadata", metadata}};
+  if (!facts.byproducts.empty()) run_details["byproducts"] = DescriptorArray(facts.byproducts);
   return {{"buildDefinition",
            {{"buildType", facts.build_type},
             {"externalParameters", facts.external_parameters},
             {"internalParameters", facts.internal_parameters},
             {"resolvedDependencies", resolved}}},
-          {"runDetails", {{"builder", builder}, {"metadata", metadata}}}};
+          {"runDetails", std::move(run_details)}};
 }
 
 std::string Rfc3339Utc(int64_t seconds) {

@@ -68,13 +68,17 @@ struct ProvenanceFacts {
   std::string builder_id;
   std::map<std::string, std::string> builder_version;
   std::vector<ResourceDescriptor> builder_dependencies;  // e.g. the fnseal binary itself
+  // What the build made besides its subjects, for incident response: e.g. the components file
+  // the SBOMs were written from.
+  std::vector<ResourceDescriptor> byproducts;
   std::string invocation_id;  // empty: omitted (keeps unstamped builds reproducible)
   std::string started_on;     // RFC 3339 UTC, or empty
   std::string finished_on;    // RFC 3339 UTC, or empty
 };
 
 // Builds the predicate object. Dependencies are sorted by name so input order does not matter;
-// runDetails.builder.builderDependencies is written only when there are some.
+// runDetails.builder.builderDependencies and runDetails.byproducts are written only when there
+// are some.
 Json BuildSlsaProvenance(const ProvenanceFacts& facts);
 
 // Formats seconds since the Unix epoch as RFC 3339 UTC ("2000-01-01T00:00:00Z").

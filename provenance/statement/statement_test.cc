@@ -1,12 +1,16 @@
 #include "provenance/statement/statement.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include "core/file.h"
+#include "core/json.h"
 
 namespace fnseal {
 namespace {
@@ -419,6 +423,62 @@ TEST(Rfc3339Utc, FormatsALeapDayAndTheLastSecondOfADay) {
 TEST(Rfc3339Utc, FormatsTimesPastTwentyThirtyEight) {
   EXPECT_EQ(Rfc3339Utc(2147483648), "2038-01-19T03:14:08Z");
   EXPECT_EQ(Rfc3339Utc(253402300799), "9999-12-31T23:59:59Z");
+}
+
+// A stamped function bundle build with every field fnseal writes: the shape auditors and
+// verifiers rely on, pinned byte for byte. The golden is pretty-printed for review; to rewrite it
+// on purpose (then review the diff): FNSEAL_UPDATE_GOLDENS=1 bazel run //provenance/statement:statement_test
+TEST(SlsaProvenance, MatchesTheGoldenStatementOfAFixedBundleBuild) {
+  ProvenanceFacts facts;
+  facts.external_parameters = {{"function", "hello"}, {"target", "//examples/hello:hello_bundle"}};
+  facts.internal_parameters = {{"entrypoint", "bootstrap"},
+                               {"runtime", "provided.al2023"},
+                               {"source", {{"treeState", "clean"}, {"tags", {"v1.0.0"}}}}};
+  facts.resolved_dependencies = {
+      {"source", "git+https://example.com/monorepo.git@refs/heads/main", "", std::string(40, 'c')},
+      {"examples/hello/handler", "", std::string(64, 'a'), ""},
+      {"examples/hello/greeting.txt", "", std::string(64, 'b'), ""},
+      {"license-policy", "", std::string(64, 'd'), ""},
+  };
+  facts.builder_id = "https://fnseal.dev/builders/bazel/v1";
+  facts.builder_version = {{"fnseal", "0.1.0"}};
+  facts.builder_dependencies = {{"fnseal", "", std::string(64, 'e'), ""}};
+  facts.byproducts = {{"hello_bundle.components.json", "", std::string(64, 'f'), ""}};
+  facts.invocation_id = "https://ci.example.com/runs/42";
+  facts.started_on = Rfc3339Utc(1700000000);
+  facts.finished_on = Rfc3339Utc(1700000060);
+  Statement statement;
+  statement.predicate_type = kSlsaProvenanceV1;
+  statement.predicate = BuildSlsaProvenance(facts);
+  statement.subjects = {{"artifacts/hello.tar", {{"sha256", std::string(64, '1')}}},
+                        {"manifest.json", {{"sha256", std::string(64, '2')}}}};
+  const std::string serialized = SerializeStatement(statement);
+  ASSERT_TRUE(ParseStatement(serialized).ok());
+  Result<Json> parsed = ParseJsonStrict(serialized, "statement");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  const std::string actual = PrettyJsonDump(*parsed);
+  const std::string name = "testdata/provenance/golden.statement.json";
+  const char* update = std::getenv("FNSEAL_UPDATE_GOLDENS");
+  if (update != nullptr && std::string(update) == "1") {
+    const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
+    ASSERT_NE(workspace, nullptr) << "run it with 'bazel run' to rewrite the golden";
+    ASSERT_TRUE(WriteFileAtomic(std::string(workspace) + "/" + name, actual).ok());
+    return;
+  }
+  Result<std::string> golden = ReadFile(name);
+  ASSERT_TRUE(golden.ok()) << golden.status().ToString();
+  EXPECT_EQ(actual, *golden) << name << " differs; see the comment above to rewrite it on purpose";
+}
+
+TEST(SlsaProvenance, WritesByproductsOnlyWhenThereAreSome) {
+  ProvenanceFacts facts;
+  facts.builder_id = "https://fnseal.dev/builders/bazel/v1";
+  EXPECT_FALSE(BuildSlsaProvenance(facts)["runDetails"].contains("byproducts"));
+  facts.byproducts = {{"b.log", "", std::string(64, 'f'), ""}, {"a.json", "", std::string(64, 'e'), ""}};
+  const Json byproducts = BuildSlsaProvenance(facts)["runDetails"]["byproducts"];
+  ASSERT_EQ(byproducts.size(), 2u);
+  EXPECT_EQ(byproducts[0]["name"], "a.json");  // sorted
+  EXPECT_EQ(byproducts[1]["digest"]["sha256"], std::string(64, 'f'));
 }
 
 }  // namespace

@@ -118,6 +118,12 @@ Outcome AddComponents(const Options& o, BundleSpec* spec) {
   }
   if (!loaded.ok()) return loaded.status().Annotate("--components " + o.components);
   auto set = std::make_shared<const ComponentSet>(std::move(*loaded));
+  // The SBOMs are written from this file: the provenance names it, so an auditor can match them.
+  ResourceDescriptor byproduct;
+  const size_t slash = o.components.rfind('/');
+  byproduct.name = slash == std::string::npos ? o.components : o.components.substr(slash + 1);
+  ASSIGN_OR_RETURN(byproduct.sha256, Sha256FileHex(o.components));
+  spec->provenance.byproducts.push_back(std::move(byproduct));
   if (set->function != o.name) {
     return Outcome::Usage("--components " + o.components + " describes function '" + set->function + "', not '" +
                           o.name + "'");

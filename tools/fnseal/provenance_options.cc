@@ -28,6 +28,18 @@ void RecordSource(const SourceFacts& source, ProvenanceFacts* facts) {
   facts->internal_parameters["source"] = std::move(state);
 }
 
+// NAME=PATH -> a descriptor named NAME with PATH's sha256 (streamed). `flag` names the option.
+Result<ResourceDescriptor> HashedDescriptor(std::string_view flag, const std::string& spec) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+    return InvalidArgumentError(std::string(flag) + " '" + spec + "' is not NAME=PATH");
+  }
+  ResourceDescriptor descriptor;
+  descriptor.name = spec.substr(0, eq);
+  ASSIGN_OR_RETURN(descriptor.sha256, Sha256FileHex(spec.substr(eq + 1)).Annotate(std::string(flag).substr(2)));
+  return descriptor;
+}
+
 Result<SourceFacts> ReadSource(const ProvenanceOptions& o) {
   if (!o.workspace_status.empty()) {
     ASSIGN_OR_RETURN(std::string text,
@@ -54,6 +66,9 @@ Result<SourceFacts> ReadSource(const ProvenanceOptions& o) {
 void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
   app->add_option("--builder-id", options->builder_id, "SLSA builder id")->capture_default_str();
   app->add_option("--input", options->inputs, "NAME=PATH: an input to record with its sha256 (repeatable)");
+  app->add_option("--byproduct", options->byproducts,
+                  "NAME=PATH: a byproduct of the build (a log, a generated list) to record in "
+                  "runDetails.byproducts with its sha256 (repeatable)");
   app->add_option("--source", options->source,
                   "A directory of the git checkout built from: records its commit, remote, branch and "
                   "tree state (clean or dirty, with the paths)");
@@ -76,14 +91,12 @@ Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* fa
   ASSIGN_OR_RETURN(self.sha256, Sha256FileHex("/proc/self/exe").Annotate("cannot hash the fnseal binary"));
   facts->builder_dependencies.push_back(std::move(self));
   for (const std::string& spec : options.inputs) {
-    const size_t eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      return InvalidArgumentError("--input '" + spec + "' is not NAME=PATH");
-    }
-    ResourceDescriptor dependency;
-    dependency.name = spec.substr(0, eq);
-    ASSIGN_OR_RETURN(dependency.sha256, Sha256FileHex(spec.substr(eq + 1)).Annotate("input"));
+    ASSIGN_OR_RETURN(ResourceDescriptor dependency, HashedDescriptor("--input", spec));
     facts->resolved_dependencies.push_back(std::move(dependency));
+  }
+  for (const std::string& spec : options.byproducts) {
+    ASSIGN_OR_RETURN(ResourceDescriptor byproduct, HashedDescriptor("--byproduct", spec));
+    facts->byproducts.push_back(std::move(byproduct));
   }
   if (options.require_clean_source && options.source.empty() && options.workspace_status.empty()) {
     return InvalidArgumentError("--require-clean-source needs --source or --workspace-status");
