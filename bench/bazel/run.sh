@@ -22,7 +22,9 @@
 # (handlers + packaging) for each side and the ratios fnseal/baseline (target <= 1.0).
 # Usage: bench/bazel/run.sh [N] [ROUNDS]
 # Environment: FNSEAL_BENCH_DISK_CACHE, a disk cache for the warm-ups to keep across runs (only
-# the tools come from it: the salted functions never hit).
+# the tools come from it: the salted functions never hit). FNSEAL_BENCH_TARGETS, the cloud targets
+# each function is bundled for (comma-separated; default aws_lambda, the deployable the baseline
+# makes too; "aws_lambda,oci_image,azure_functions" makes fnseal do three clouds' worth).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 checkout=$PWD
@@ -31,7 +33,8 @@ n=${1:-50}
 # Rules that make per-cloud deployables take the targets; older ones make the artifact only.
 bundle_targets=
 if grep -q '"targets": attr.string_list' plugins/private/bundle.bzl; then
-  bundle_targets='    targets = ["aws_lambda", "oci_image", "azure_functions"],'
+  targets=${FNSEAL_BENCH_TARGETS:-aws_lambda}
+  bundle_targets="    targets = [\"${targets//,/\", \"}\"],"
 fi
 rounds=${2:-3}
 work=$(mktemp -d)
@@ -194,7 +197,7 @@ for ((r = 0; r < rounds; r++)); do
     if [[ $side == fnseal ]]; then
       outputs[$side]="$(made "$bin" -name '*.fnb' -o -name 'fn[0-9][0-9][0-9].tar' -o -path '*.deployables/*.zip' \
         -o -path '*.deployables/*.tar')"
-      outputs[$side]+=" (.tar + .fnb per function${bundle_targets:+ + Lambda zip, OCI layout tar, Azure zip})"
+      outputs[$side]+=" (.tar + .fnb per function${bundle_targets:+, and a deployable for each of ${targets}})"
     else
       outputs[$side]="$(made "$bin" -name '*.tar.zst' -o -name '*.zip') (.tar.zst + .zip per function)"
     fi
