@@ -28,4 +28,10 @@ const CloudTarget* FindCloudTarget(std::string_view name) {
   return nullptr;
 }
 
+std::string CloudTargetNames() {
+  std::string names;
+  for (const CloudTarget* t : CloudTargets()) names += (names.empty() ? "" : ", ") + std::string(t->name());
+  return names;
+}
+
 }  // namespace fnseal

@@ -87,6 +87,9 @@ const std::vector<const CloudTarget*>& CloudTargets();
 // The target called `name`, or nullptr.
 const CloudTarget* FindCloudTarget(std::string_view name);
 
+// The registered targets' names in listing order, joined by ", ", for error messages.
+std::string CloudTargetNames();
+
 // For zip targets' Write: plans `layout`, refuses it above limits.max_content_size, writes a
 // deterministic zip (core/zip.h) to `output_path` atomically and refuses it above
 // limits.max_archive_size. `target` names the target in messages.

@@ -47,9 +47,7 @@ Result<BundleDeployable> ParseDeployable(const std::string& spec) {
   d.source_path = spec.substr(eq + 1);
   const CloudTarget* target = FindCloudTarget(d.target);
   if (target == nullptr) {
-    std::string known;
-    for (const CloudTarget* t : CloudTargets()) known += (known.empty() ? "" : ", ") + std::string(t->name());
-    return InvalidArgumentError("--deployable: no cloud target '" + d.target + "' (known: " + known + ")");
+    return InvalidArgumentError("--deployable: no cloud target '" + d.target + "' (known: " + CloudTargetNames() + ")");
   }
   const size_t slash = d.source_path.rfind('/');
   d.file_name = slash == std::string::npos ? d.source_path : d.source_path.substr(slash + 1);

@@ -227,9 +227,7 @@ Outcome RunOci(const Options& o, const std::string& format, const std::vector<Ar
 Outcome RunPackTarget(const Options& o) {
   const CloudTarget* target = FindCloudTarget(o.target);
   if (target == nullptr) {
-    std::string names;
-    for (const CloudTarget* t : CloudTargets()) names += (names.empty() ? "" : ", ") + std::string(t->name());
-    return Outcome::Usage("unknown target '" + o.target + "'; fnseal knows " + names);
+    return Outcome::Usage("unknown target '" + o.target + "'; fnseal knows " + CloudTargetNames());
   }
   // The target decides the format; zip options would be silently ignored.
   for (const auto& [given, flag] :
