@@ -22,6 +22,7 @@
 #include "core/zstd.h"
 #include "plugins/targets/target.h"
 #include "tools/fnseal/command.h"
+#include "tools/fnseal/file_inputs.h"
 #include "tools/fnseal/progress.h"
 
 namespace fnseal::cli {
@@ -63,18 +64,6 @@ struct Options {
   std::string ref;                // empty: latest
   std::string layer_compression;  // empty: gzip
 };
-
-// An input file; executable when any execute bit is set on the source.
-Result<ArchiveInput> InputFromFile(std::string archive_path, const std::string& source) {
-  struct stat st;
-  if (::stat(source.c_str(), &st) != 0) return ErrnoError("cannot stat", source, errno);
-  if (!S_ISREG(st.st_mode)) return InvalidArgumentError("'" + source + "' is not a regular file");
-  ArchiveInput input;
-  input.path = std::move(archive_path);
-  input.source_path = source;
-  input.executable = (st.st_mode & 0111) != 0;
-  return input;
-}
 
 // Adds every regular file under `dir` as `prefix` + its relative path. Symlinks and special
 // files are refused rather than followed or dropped.
@@ -121,24 +110,9 @@ Result<int64_t> ParseMtime(const std::string& flag) {
   return static_cast<int64_t>(value);
 }
 
-// The message for a malformed --file, or "".
-std::string MalformedFileSpec(const Options& o) {
-  for (const std::string& spec : o.files) {
-    size_t eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      return "--file '" + spec + "' is not ARCHIVE_PATH=SOURCE";
-    }
-  }
-  return "";
-}
-
 // The --file (checked by MalformedFileSpec) and --dir inputs.
 Status CollectInputs(const Options& o, std::vector<ArchiveInput>* inputs) {
-  for (const std::string& spec : o.files) {
-    size_t eq = spec.find('=');
-    ASSIGN_OR_RETURN(ArchiveInput input, InputFromFile(spec.substr(0, eq), spec.substr(eq + 1)));
-    inputs->push_back(std::move(input));
-  }
+  RETURN_IF_ERROR(InputsFromFileSpecs(o.files, inputs));
   for (const std::string& spec : o.directories) {
     size_t eq = spec.find('=');
     std::string prefix = eq == std::string::npos ? "" : spec.substr(0, eq);
@@ -245,7 +219,7 @@ Outcome RunPackTarget(const Options& o) {
   }
   if (o.handler.empty()) return Outcome::Usage("--target needs --handler FILE");
   if (o.functions.empty()) return Outcome::Usage("--target needs --function NAME");
-  if (std::string bad = MalformedFileSpec(o); !bad.empty()) return Outcome::Usage(bad);
+  if (std::string bad = MalformedFileSpec(o.files, "--file"); !bad.empty()) return Outcome::Usage(bad);
   DeployableSpec spec;
   spec.functions = o.functions;
   spec.handler = o.handler;
@@ -326,7 +300,7 @@ Outcome RunPack(const Options& o) {
     return Outcome::Usage("--digests and --stored are not supported for OCI images");
   }
   if (o.files.empty() && o.directories.empty()) return Outcome::Usage("nothing to pack: give --file or --dir");
-  if (std::string bad = MalformedFileSpec(o); !bad.empty()) return Outcome::Usage(bad);
+  if (std::string bad = MalformedFileSpec(o.files, "--file"); !bad.empty()) return Outcome::Usage(bad);
   std::vector<ArchiveInput> inputs;
   RETURN_IF_ERROR(CollectInputs(o, &inputs));
   Result<int64_t> mtime = ParseMtime(o.mtime);
