@@ -35,21 +35,6 @@ struct Options {
   bool quiet = false;
 };
 
-// "KEY=VALUE" pairs into a JSON object of strings; a key given twice is an error.
-Result<Json> Parameters(const std::vector<std::string>& pairs, const char* flag) {
-  Json out = Json::object();
-  for (const std::string& pair : pairs) {
-    const size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return InvalidArgumentError(std::string(flag) + " '" + pair + "' is not KEY=VALUE");
-    }
-    const std::string key = pair.substr(0, eq);
-    if (out.contains(key)) return InvalidArgumentError(std::string(flag) + " gives '" + key + "' twice");
-    out[key] = pair.substr(eq + 1);
-  }
-  return out;
-}
-
 Result<std::string> Timestamp(const std::string& text, const char* flag) {
   Result<int64_t> parsed = ParseRfc3339Utc(text);
   if (!parsed.ok()) return InvalidArgumentError(std::string(flag) + ": " + parsed.status().message());
@@ -76,8 +61,8 @@ Status Describe(const Options& o, Statement* statement) {
   }
   ProvenanceFacts facts;
   facts.build_type = o.build_type;
-  ASSIGN_OR_RETURN(facts.external_parameters, Parameters(o.external, "--external"));
-  ASSIGN_OR_RETURN(facts.internal_parameters, Parameters(o.internal, "--internal"));
+  ASSIGN_OR_RETURN(facts.external_parameters, KeyValueParameters(o.external, "--external"));
+  ASSIGN_OR_RETURN(facts.internal_parameters, KeyValueParameters(o.internal, "--internal"));
   RETURN_IF_ERROR(FillProvenanceFacts(o.provenance, &facts));
   facts.invocation_id = o.invocation_id;
   if (o.times_from_source_date_epoch) {

@@ -63,6 +63,20 @@ Result<SourceFacts> ReadSource(const ProvenanceOptions& o) {
 
 }  // namespace
 
+Result<Json> KeyValueParameters(const std::vector<std::string>& pairs, const char* flag) {
+  Json out = Json::object();
+  for (const std::string& pair : pairs) {
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError(std::string(flag) + " '" + pair + "' is not KEY=VALUE");
+    }
+    const std::string key = pair.substr(0, eq);
+    if (out.contains(key)) return InvalidArgumentError(std::string(flag) + " gives '" + key + "' twice");
+    out[key] = pair.substr(eq + 1);
+  }
+  return out;
+}
+
 void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
   app->add_option("--builder-id", options->builder_id, "SLSA builder id")->capture_default_str();
   app->add_option("--input", options->inputs, "NAME=PATH: an input to record with its sha256 (repeatable)");

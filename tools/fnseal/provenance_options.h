@@ -1,5 +1,6 @@
 // Options shared by the commands that write SLSA provenance (bundle, attest): inputs given as
-// NAME=PATH, the source checkout, and the fnseal binary as a builder dependency.
+// NAME=PATH, parameters given as KEY=VALUE, the source checkout, and the fnseal binary as a
+// builder dependency.
 #ifndef FNSEAL_TOOLS_FNSEAL_PROVENANCE_OPTIONS_H_
 #define FNSEAL_TOOLS_FNSEAL_PROVENANCE_OPTIONS_H_
 
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "core/status.h"
 #include "provenance/statement/statement.h"
 
@@ -16,8 +18,8 @@ struct ProvenanceOptions {
   std::string builder_id = "https://fnseal.dev/builders/bazel/v1";
   std::vector<std::string> inputs;      // NAME=PATH
   std::vector<std::string> byproducts;  // NAME=PATH
-  std::string source;               // a directory in the git checkout, or empty
-  std::string workspace_status;     // Bazel's stable-status.txt, or empty; excludes `source`
+  std::string source;                   // a directory in the git checkout, or empty
+  std::string workspace_status;         // Bazel's stable-status.txt, or empty; excludes `source`
   bool require_clean_source = false;
 };
 
@@ -32,6 +34,10 @@ void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options);
 // --require-clean-source or a status file without the fnseal keys; NotFound for a missing
 // input or checkout.
 Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* facts);
+
+// "KEY=VALUE" pairs into a JSON object of strings, for parameters given on the command line.
+// InvalidArgument, naming `flag`, for a pair without '=' or a key, or a key given twice.
+Result<Json> KeyValueParameters(const std::vector<std::string>& pairs, const char* flag);
 
 }  // namespace fnseal::cli
 
