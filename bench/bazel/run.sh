@@ -6,7 +6,8 @@
 #   fnseal:   serverless_function + function_bundle -> fnNNN.tar (FnsealPack) and fnNNN_bundle.fnb
 #             (FnsealBundle: artifact, deploy manifest, SLSA provenance over every input); where
 #             function_bundle has a `targets` attribute, also a deployable per cloud target
-#             (aws_lambda, oci_image, azure_functions), the SBOMs and license verdict in the .fnb.
+#             (aws_lambda, oci_image, azure_functions; made in the FnsealBundle action since
+#             rules that have `fnseal bundle --deploy`), the SBOMs and license verdict in the .fnb.
 #   baseline: a genrule running tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner
 #             -cf - ... | zstd -3 -> fnNNN.tar.zst, and a genrule running Bazel's built-in
 #             @bazel_tools//tools/zip:zipper -> fnNNN.zip (what AWS Lambda takes).

@@ -5,39 +5,9 @@ load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
 load(":components.bzl", "components_aspect")
 load(":stamp.bzl", "StampFlagInfo")
 
-def _pack_target(ctx, function, target):
-    """One `fnseal pack --target` action; returns the deployable File (a zip, or an OCI layout tar)."""
-    args = ctx.actions.args()
-    args.use_param_file("@%s", use_always = True)
-    args.set_param_file_format("multiline")
-    args.add("pack")
-    args.add("--quiet")
-    args.add("--target", target)
-
-    # oci_image writes its image layout as one tar for an output ending in .tar.
-    out = ctx.actions.declare_file("%s.deployables/%s.%s" % (ctx.label.name, target, "tar" if target == "oci_image" else "zip"))
-    args.add("--output", out)
-    args.add("--handler", function.handler)
-    args.add("--function", function.name)
-    if target == "azure_functions":
-        args.add("--handler-name", function.entrypoint)
-    if target == "aws_lambda" and function.memory_mb:
-        args.add("--memory", str(function.memory_mb))
-    if target in ["aws_lambda", "azure_functions"] and function.timeout_seconds:
-        args.add("--timeout", str(function.timeout_seconds))
-    for option in ctx.attr.target_options.get(target, []):
-        args.add("--target-option", option)
-    for name, f in function.placements:
-        args.add("--file", "%s=%s" % (name, f.path))
-    ctx.actions.run(
-        executable = ctx.executable._fnseal,
-        arguments = [args],
-        inputs = [function.handler] + [f for _, f in function.placements],
-        outputs = [out],
-        mnemonic = "FnsealPackTarget",
-        progress_message = "Packing %s for %s" % (ctx.attr.function.label, target),
-    )
-    return out
+# Targets with a memory / timeout setting: the function's values are passed when one of these is built.
+_MEMORY_TARGETS = ["aws_lambda"]
+_TIMEOUT_TARGETS = ["aws_lambda", "azure_functions"]
 
 def _function_bundle_impl(ctx):
     function = ctx.attr.function[FunctionInfo]
@@ -48,7 +18,12 @@ def _function_bundle_impl(ctx):
         if target not in ctx.attr.targets:
             fail("%s: target_options names '%s', which is not in targets %s" % (ctx.label, target, ctx.attr.targets))
     bundle = ctx.actions.declare_file(ctx.label.name + ".fnb")
-    deployables = [(t, _pack_target(ctx, function, t)) for t in ctx.attr.targets]
+
+    # oci_image writes its image layout as one tar for an output ending in .tar.
+    deployables = [
+        (t, ctx.actions.declare_file("%s.deployables/%s.%s" % (ctx.label.name, t, "tar" if t == "oci_image" else "zip")))
+        for t in ctx.attr.targets
+    ]
 
     components = ctx.attr.function[OutputGroupInfo].fnseal_components.to_list()[0]
     component_inputs = ctx.attr.function[FnComponentsInfo].inputs
@@ -65,11 +40,25 @@ def _function_bundle_impl(ctx):
     args.add("--runtime", function.runtime)
     args.add("--target", str(ctx.label))
     args.add("--level", str(ctx.attr.compression_level))
+    args.add("--configuration", "compilationMode=" + ctx.var["COMPILATION_MODE"])
+    args.add("--configuration", "cpu=" + ctx.var["TARGET_CPU"])
     inputs = function.inputs.to_list()
     for f in inputs:
         args.add("--input", "%s=%s" % (f.short_path, f.path))
+
+    # The deployables are made in the same action, from the files the artifact holds.
+    if deployables:
+        args.add("--handler", function.handler)
+        for name, f in function.placements:
+            args.add("--file", "%s=%s" % (name, f.path))
+        if function.memory_mb and [t for t in ctx.attr.targets if t in _MEMORY_TARGETS]:
+            args.add("--memory", str(function.memory_mb))
+        if function.timeout_seconds and [t for t in ctx.attr.targets if t in _TIMEOUT_TARGETS]:
+            args.add("--timeout", str(function.timeout_seconds))
     for target, f in deployables:
-        args.add("--deployable", "%s=%s" % (target, f.path))
+        args.add("--deploy", "%s=%s" % (target, f.path))
+        for option in ctx.attr.target_options.get(target, []):
+            args.add("--deploy-option", "%s:%s" % (target, option))
     args.add("--components", components)
     extra = [components]
     if ctx.attr.license_policy:
@@ -83,8 +72,8 @@ def _function_bundle_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = depset([function.artifact] + inputs + [f for _, f in deployables] + extra, transitive = [component_inputs]),
-        outputs = [bundle],
+        inputs = depset([function.artifact] + inputs + extra, transitive = [component_inputs]),
+        outputs = [bundle] + [f for _, f in deployables],
         mnemonic = "FnsealBundle",
         progress_message = "Bundling function %s" % ctx.label,
     )
@@ -100,11 +89,11 @@ _function_bundle = rule(
     implementation = _function_bundle_impl,
     doc = """An unsigned function bundle (`<name>.fnb`) with a deployable per cloud target.
 
-One `fnseal pack --target` action per cloud target (mnemonic FnsealPackTarget; oci_image
-writes its image layout as one tar), then one `fnseal bundle` action (FnsealBundle) that
-ships them under deployables/<target>/, with the SBOMs made from the components file the
-components aspect writes, the license texts, the license verdict when a policy is given, and an
-in-toto / SLSA provenance statement. Signing happens outside the build (`<name>.sign`).""",
+One `fnseal bundle` action (mnemonic FnsealBundle) makes a deployable per cloud target
+(`<name>.deployables/<target>.zip`; oci_image writes its image layout as one tar) and ships them
+under deployables/<target>/, with the SBOMs made from the components file the components aspect
+writes, the license texts, the license verdict when a policy is given, and an in-toto / SLSA
+provenance statement. Signing happens outside the build (`<name>.sign`).""",
     attrs = {
         "function": attr.label(
             doc = "A serverless_function target.",
@@ -117,7 +106,7 @@ in-toto / SLSA provenance statement. Signing happens outside the build (`<name>.
             default = KNOWN_TARGETS,
         ),
         "target_options": attr.string_list_dict(
-            doc = "Per target, KEY=VALUE options passed as --target-option (e.g. {'azure_functions': ['auth_level=anonymous']}).",
+            doc = "Per target, KEY=VALUE options (passed as --deploy-option TARGET:KEY=VALUE), e.g. {'azure_functions': ['auth_level=anonymous']}.",
         ),
         "license_policy": attr.label(
             doc = "A license_policy; when set, a component it denies fails the build.",

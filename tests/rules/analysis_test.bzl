@@ -95,32 +95,32 @@ def _bundle_argv(env):
 
 def _bundle_actions_test_impl(ctx):
     env = analysistest.begin(ctx)
-    packs = _actions(env, "FnsealPackTarget")
-    targets = sorted([_flag_values(a.argv, "--target")[0] for a in packs])
-    asserts.equals(env, ["aws_lambda", "azure_functions", "oci_image"], targets)
-    for a in packs:
-        target = _flag_values(a.argv, "--target")[0]
-        asserts.equals(env, ["http"], _flag_values(a.argv, "--function"))
-        asserts.equals(env, ["256"] if target == "aws_lambda" else [], _flag_values(a.argv, "--memory"))
-        asserts.equals(env, [] if target == "oci_image" else ["30"], _flag_values(a.argv, "--timeout"))
-        asserts.equals(env, ["auth_level=anonymous"] if target == "azure_functions" else [], _flag_values(a.argv, "--target-option"))
-    oci = [a for a in packs if _flag_values(a.argv, "--target") == ["oci_image"]][0]
-    asserts.true(env, _flag_values(oci.argv, "--output")[0].endswith("/http_bundle.deployables/oci_image.tar"))
-
+    asserts.equals(env, [], _actions(env, "FnsealPackTarget"), "the deployables are made in the bundle action")
     bundle = _bundle_argv(env)
     argv = bundle.argv
-    deployables = sorted(_flag_values(argv, "--deployable"))
-    asserts.equals(env, 3, len(deployables))
-    asserts.true(env, deployables[0].startswith("aws_lambda=") and deployables[0].endswith("/aws_lambda.zip"), deployables[0])
-    asserts.true(env, deployables[1].startswith("azure_functions=") and deployables[1].endswith("/azure_functions.zip"), deployables[1])
-    asserts.true(env, deployables[2].startswith("oci_image=") and deployables[2].endswith("/oci_image.tar"), deployables[2])
+    deploys = sorted(_flag_values(argv, "--deploy"))
+    asserts.equals(env, 3, len(deploys))
+    asserts.true(env, deploys[0].startswith("aws_lambda=") and deploys[0].endswith("/http_bundle.deployables/aws_lambda.zip"), deploys[0])
+    asserts.true(env, deploys[1].startswith("azure_functions=") and deploys[1].endswith("/azure_functions.zip"), deploys[1])
+    asserts.true(env, deploys[2].startswith("oci_image=") and deploys[2].endswith("/http_bundle.deployables/oci_image.tar"), deploys[2])
+    outputs = sorted([f.path for f in bundle.outputs.to_list()])
+    asserts.equals(env, sorted([d.split("=", 1)[1] for d in deploys] + _flag_values(argv, "--output")), outputs)
+    asserts.equals(env, [], _flag_values(argv, "--deployable"))
+    asserts.equals(env, ["http"], _flag_values(argv, "--name"))
+    asserts.equals(env, ["256"], _flag_values(argv, "--memory"))
+    asserts.equals(env, ["30"], _flag_values(argv, "--timeout"))
+    asserts.equals(env, ["azure_functions:auth_level=anonymous"], _flag_values(argv, "--deploy-option"))
+    asserts.equals(env, 1, len(_flag_values(argv, "--handler")))
+    configuration = _flag_values(argv, "--configuration")
+    asserts.equals(env, ["compilationMode=", "cpu="], [c.split("=", 1)[0] + "=" for c in configuration])
+    asserts.true(env, "compilationMode=fastbuild" in configuration or "compilationMode=opt" in configuration or "compilationMode=dbg" in configuration, configuration)
     components = _flag_values(argv, "--components")
     asserts.equals(env, 1, len(components))
     asserts.true(env, components[0].endswith("examples/http/http.components.json"), components[0])
     asserts.true(env, _flag_values(argv, "--license-policy")[0].endswith("examples/policy.policy.json"))
     asserts.equals(env, [], _flag_values(argv, "--workspace-status"), "unstamped by default")
     inputs = [f.path for f in bundle.inputs.to_list()]
-    for path in [components[0]] + [d.split("=", 1)[1] for d in deployables]:
+    for path in [components[0]] + _flag_values(argv, "--handler") + [f.split("=", 1)[1] for f in _flag_values(argv, "--file")]:
         asserts.true(env, path in inputs, "%s is an input of the bundle action" % path)
     return analysistest.end(env)
 
@@ -149,11 +149,11 @@ unstamped_bundle_test = analysistest.make(_unstamped_bundle_test_impl, config_se
 
 def _one_target_test_impl(ctx):
     env = analysistest.begin(ctx)
-    packs = _actions(env, "FnsealPackTarget")
-    asserts.equals(env, [["azure_functions"]], [_flag_values(a.argv, "--target") for a in packs])
-    asserts.equals(env, [["handler"]], [_flag_values(a.argv, "--handler-name") for a in packs])
-    asserts.equals(env, 1, len(_flag_values(_bundle_argv(env).argv, "--deployable")))
-    asserts.equals(env, [], _flag_values(_bundle_argv(env).argv, "--license-policy"))
+    argv = _bundle_argv(env).argv
+    asserts.equals(env, ["azure_functions"], [d.split("=", 1)[0] for d in _flag_values(argv, "--deploy")])
+    asserts.equals(env, ["handler"], _flag_values(argv, "--entrypoint"))
+    asserts.equals(env, [], _flag_values(argv, "--memory"), "azure_functions takes no memory setting")
+    asserts.equals(env, [], _flag_values(argv, "--license-policy"))
     return analysistest.end(env)
 
 one_target_test = analysistest.make(_one_target_test_impl)

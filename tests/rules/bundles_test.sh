@@ -47,6 +47,16 @@ done
 [[ -n $(find checksum/licenses -type f -name LICENSE 2>/dev/null) ]] || fail "checksum: no license text for adler32"
 [[ -n $(find sentiment/licenses -type f -name MODEL_LICENSE 2>/dev/null) ]] || fail "sentiment: no model license text"
 
+# The provenance records what shaped the bytes: the configuration, the level, each target's
+# settings from the function (http: 256 MB, 30 s, the Azure auth level from target_options).
+jq -e '.predicate.buildDefinition.externalParameters
+  | .target == "//examples/http:http_bundle" and .compressionLevel == 3
+    and (.configuration | keys) == ["compilationMode", "cpu"]
+    and .deployables.aws_lambda == {"memoryMb": 256, "timeoutSeconds": 30}
+    and .deployables.azure_functions == {"timeoutSeconds": 30, "options": {"auth_level": "anonymous"}}
+    and .deployables.oci_image == {}' http/attestations/provenance.statement.json >/dev/null ||
+  fail "http: externalParameters: $(jq -c .predicate.buildDefinition.externalParameters http/attestations/provenance.statement.json)"
+
 # The vendored library is in the checksum SBOMs with its license.
 for sbom in checksum/attestations/sbom.*; do
   grep -q 'adler32' "$sbom" && grep -q 'Zlib' "$sbom" || fail "$sbom lacks adler32 under Zlib"

@@ -1,6 +1,10 @@
 // fnseal bundle: function artifact + deployables + components -> unsigned bundle with manifest,
-// provenance, SBOMs, license texts and the license verdict.
+// provenance, SBOMs, license texts and the license verdict. With --deploy it also makes the
+// cloud deployables itself, in the same process (what the function_bundle rule does).
+#include <unistd.h>
+
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +18,7 @@
 #include "provenance/sbom/components.h"
 #include "provenance/sbom/sbom.h"
 #include "tools/fnseal/command.h"
+#include "tools/fnseal/file_inputs.h"
 #include "tools/fnseal/provenance_options.h"
 
 namespace fnseal::cli {
@@ -27,9 +32,20 @@ struct Options {
   std::string artifact;
   std::string target;
   ProvenanceOptions provenance;
-  std::vector<std::string> deployables;  // TARGET=PATH
-  std::string components;                // components file, or empty
-  std::string license_policy;            // license policy file, or empty
+  std::vector<std::string> deployables;  // TARGET=PATH, made beforehand
+  // Deployables made here, as 'fnseal pack --target' would: TARGET=OUTPUT from the handler and
+  // files, with the function's settings and TARGET:KEY=VALUE options.
+  std::vector<std::string> deploys;
+  std::string handler;
+  std::vector<std::string> files;           // ARCHIVE_PATH=SOURCE
+  std::vector<std::string> deploy_options;  // TARGET:KEY=VALUE
+  uint32_t memory_mb = 0;
+  uint32_t timeout_seconds = 0;
+  const CLI::Option* memory_option = nullptr;
+  const CLI::Option* timeout_option = nullptr;
+  std::vector<std::string> configuration;  // KEY=VALUE, recorded in externalParameters
+  std::string components;                  // components file, or empty
+  std::string license_policy;              // license policy file, or empty
   int level = 3;
   int threads = 1;
   bool quiet = false;
@@ -64,6 +80,137 @@ Result<BundleDeployable> ParseDeployable(const std::string& spec) {
                     return OkStatus();
                   }).Annotate("--deployable " + d.target + " '" + d.source_path + "'"));
   return d;
+}
+
+// A deployable this command makes: where it goes and what it is made from.
+struct PlannedDeployable {
+  const CloudTarget* target = nullptr;
+  std::string output;
+  DeployableSpec spec;
+  bool takes_memory = false;   // the target has a memory setting
+  bool takes_timeout = false;  // the target has a timeout setting
+};
+
+// The --deploy TARGET=OUTPUT deployables with their specs, files not read yet; usage errors
+// (InvalidArgument) for malformed or unknown specs, a target given twice, options naming a
+// target not deployed, or a memory or timeout no target takes. The function's memory and
+// timeout go to the targets that take such a setting.
+Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o) {
+  std::vector<PlannedDeployable> planned;
+  if (o.deploys.empty()) {
+    for (const auto& [given, flag] : {std::pair<bool, const char*>{!o.handler.empty(), "--handler"},
+                                      {!o.files.empty(), "--file"},
+                                      {!o.deploy_options.empty(), "--deploy-option"},
+                                      {o.memory_option->count() > 0, "--memory"},
+                                      {o.timeout_option->count() > 0, "--timeout"}}) {
+      if (given) return InvalidArgumentError(std::string(flag) + " applies only with --deploy");
+    }
+    return planned;
+  }
+  if (o.handler.empty()) return InvalidArgumentError("--deploy needs --handler FILE, the function's executable");
+  if (std::string bad = MalformedFileSpec(o.files, "--file"); !bad.empty()) return InvalidArgumentError(bad);
+  std::map<std::string, std::string> seen;  // target -> the flag that ships it
+  for (const std::string& d : o.deployables) seen[d.substr(0, d.find('='))] = "--deployable";
+  for (const std::string& d : o.deploys) {
+    const size_t eq = d.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == d.size()) {
+      return InvalidArgumentError("--deploy '" + d + "' is not TARGET=OUTPUT");
+    }
+    PlannedDeployable p;
+    p.target = FindCloudTarget(d.substr(0, eq));
+    if (p.target == nullptr) {
+      return InvalidArgumentError("--deploy: no cloud target '" + d.substr(0, eq) + "' (known: " + CloudTargetNames() +
+                                  ")");
+    }
+    const std::string name(p.target->name());
+    if (!seen.emplace(name, "--deploy").second) {
+      return InvalidArgumentError("cloud target '" + name + "' is given twice (" + seen[name] + " and --deploy)");
+    }
+    p.output = d.substr(eq + 1);
+    p.spec.functions = {o.name};
+    p.spec.handler = o.handler;
+    p.spec.handler_name = o.entrypoint;
+    const TargetLimits limits = p.target->limits();
+    p.takes_memory = limits.max_memory_mb > 0;
+    p.takes_timeout = limits.max_timeout_seconds > 0;
+    if (o.memory_option->count() > 0 && p.takes_memory) p.spec.memory_mb = o.memory_mb;
+    if (o.timeout_option->count() > 0 && p.takes_timeout) p.spec.timeout_seconds = o.timeout_seconds;
+    planned.push_back(std::move(p));
+  }
+  for (const std::string& option : o.deploy_options) {
+    const size_t colon = option.find(':');
+    const size_t eq = option.find('=', colon == std::string::npos ? 0 : colon);
+    if (colon == std::string::npos || colon == 0 || eq == std::string::npos || eq == colon + 1) {
+      return InvalidArgumentError("--deploy-option '" + option + "' is not TARGET:KEY=VALUE");
+    }
+    const std::string target = option.substr(0, colon);
+    const std::string key = option.substr(colon + 1, eq - colon - 1);
+    PlannedDeployable* p = nullptr;
+    for (PlannedDeployable& candidate : planned) {
+      if (candidate.target->name() == target) p = &candidate;
+    }
+    if (p == nullptr) return InvalidArgumentError("--deploy-option '" + option + "' names no --deploy target");
+    if (!p->spec.options.emplace(key, option.substr(eq + 1)).second) {
+      return InvalidArgumentError("--deploy-option gives " + target + " '" + key + "' twice");
+    }
+  }
+  for (const auto& [option, has] :
+       {std::pair<const CLI::Option*, bool PlannedDeployable::*>{o.memory_option, &PlannedDeployable::takes_memory},
+        {o.timeout_option, &PlannedDeployable::takes_timeout}}) {
+    bool taken = false;
+    for (const PlannedDeployable& p : planned) taken = taken || p.*has;
+    if (option->count() > 0 && !taken) {
+      return InvalidArgumentError(option->get_name() + ": none of the --deploy targets takes such a setting");
+    }
+  }
+  return planned;
+}
+
+// Reads the --file inputs into every plan and checks each against its target (settings,
+// handler), so that nothing is written for a deployable its target would refuse.
+Status CheckDeployables(const Options& o, std::vector<PlannedDeployable>* planned) {
+  if (planned->empty()) return OkStatus();
+  std::vector<ArchiveInput> files;
+  RETURN_IF_ERROR(InputsFromFileSpecs(o.files, &files).Annotate("--file"));
+  for (PlannedDeployable& p : *planned) {
+    p.spec.files = files;
+    RETURN_IF_ERROR(p.target->Check(p.spec, nullptr).Annotate(std::string(p.target->name())));
+  }
+  return OkStatus();
+}
+
+// What shaped the deployables, for externalParameters: per target, the settings it was made
+// with (--deploy), or that it was made beforehand (--deployable).
+Json DeployablesParameters(const Options& o, const std::vector<PlannedDeployable>& planned) {
+  Json out = Json::object();
+  for (const std::string& d : o.deployables) out[d.substr(0, d.find('='))] = {{"prebuilt", true}};
+  for (const PlannedDeployable& p : planned) {
+    Json settings = Json::object();
+    if (p.spec.memory_mb) settings["memoryMb"] = *p.spec.memory_mb;
+    if (p.spec.timeout_seconds) settings["timeoutSeconds"] = *p.spec.timeout_seconds;
+    if (!p.spec.options.empty()) settings["options"] = p.spec.options;
+    out[std::string(p.target->name())] = std::move(settings);
+  }
+  return out;
+}
+
+// Writes the planned deployables and adds them to the bundle; on failure removes the ones it
+// wrote. `written` collects their paths, for the caller to remove if the bundle fails later.
+Status WriteDeployables(const std::vector<PlannedDeployable>& planned, BundleSpec* spec,
+                        std::vector<std::string>* written) {
+  for (const PlannedDeployable& p : planned) {
+    Result<WrittenDeployable> made = p.target->Write(p.spec, p.target->limits(), p.output);
+    if (!made.ok()) return made.status().Annotate("--deploy " + std::string(p.target->name()));
+    written->push_back(p.output);
+    BundleDeployable d;
+    d.target = std::string(p.target->name());
+    d.format = p.target->output_kind() == "zip" ? "zip" : "oci-tar";
+    d.source_path = p.output;
+    const size_t slash = p.output.rfind('/');
+    d.file_name = slash == std::string::npos ? p.output : p.output.substr(slash + 1);
+    spec->deployables.push_back(std::move(d));
+  }
+  return OkStatus();
 }
 
 // The folder under licenses/ for a component's texts: its id with every character outside
@@ -161,9 +308,6 @@ Outcome RunBundle(const Options& o) {
   spec.compression.level = o.level;
   spec.compression.workers = o.threads;
   ProvenanceFacts& facts = spec.provenance;
-  facts.external_parameters = {{"function", o.name}};
-  if (!o.target.empty()) facts.external_parameters["target"] = o.target;
-  facts.internal_parameters = {{"runtime", o.runtime}, {"entrypoint", o.entrypoint}};
   for (const std::string& d : o.deployables) {
     Result<BundleDeployable> deployable = ParseDeployable(d);
     if (deployable.status().code() == StatusCode::kInvalidArgument)
@@ -171,6 +315,19 @@ Outcome RunBundle(const Options& o) {
     RETURN_IF_ERROR(deployable.status());
     spec.deployables.push_back(std::move(*deployable));
   }
+  Result<std::vector<PlannedDeployable>> planned = PlanDeployables(o);
+  if (planned.status().code() == StatusCode::kInvalidArgument) return Outcome::Usage(planned.status().message());
+  RETURN_IF_ERROR(planned.status());
+  RETURN_IF_ERROR(CheckDeployables(o, &*planned));
+  // The parameters that decide the bundle's bytes besides its inputs (docs/build-type.md).
+  facts.external_parameters = {{"function", o.name}, {"compressionLevel", o.level}};
+  if (!o.target.empty()) facts.external_parameters["target"] = o.target;
+  Result<Json> configuration = KeyValueParameters(o.configuration, "--configuration");
+  if (!configuration.ok()) return Outcome::Usage(configuration.status().message());
+  if (!configuration->empty()) facts.external_parameters["configuration"] = std::move(*configuration);
+  Json deployables = DeployablesParameters(o, *planned);
+  if (!deployables.empty()) facts.external_parameters["deployables"] = std::move(deployables);
+  facts.internal_parameters = {{"runtime", o.runtime}, {"entrypoint", o.entrypoint}};
   if (!o.license_policy.empty() && o.components.empty()) {
     return Outcome::Usage("--license-policy needs --components: the policy judges the components' licenses");
   }
@@ -181,7 +338,13 @@ Outcome RunBundle(const Options& o) {
     Outcome added = AddComponents(o, &spec);
     if (!added.status.ok()) return added;
   }
-  RETURN_IF_ERROR(BuildBundle(spec, o.output));
+  std::vector<std::string> written;
+  Status built = WriteDeployables(*planned, &spec, &written);
+  if (built.ok()) built = BuildBundle(spec, o.output);
+  if (!built.ok()) {
+    for (const std::string& path : written) ::unlink(path.c_str());  // nothing half-made stays
+    return built;
+  }
   if (!o.quiet) std::printf("built unsigned bundle %s for function %s\n", o.output.c_str(), o.name.c_str());
   return OkStatus();
 }
@@ -194,7 +357,9 @@ Action SetupBundle(CLI::App* app) {
       "Build an unsigned function bundle: a zstd-compressed deterministic tar holding the\n"
       "function artifact, its cloud deployables, a deploy manifest, license texts and verdict, and\n"
       "in-toto statements - SLSA Provenance v1 whose subjects are all the bundle's files, and SBOMs\n"
-      "about what ships. Sign it with 'fnseal sign'. Exit 3: a component's license is denied.");
+      "about what ships. Sign it with 'fnseal sign'. Exit 3: a component's license is denied.\n"
+      "Deployables made beforehand come in with --deployable; --deploy makes them here instead, from\n"
+      "--handler and --file, checked by their target before anything is written.");
   app->add_option("-o,--output", o->output, "Bundle to write (.fnb)")->required();
   app->add_option("--name", o->name, "Function name ([A-Za-z0-9._-])")->required();
   app->add_option("--artifact", o->artifact, "The function's deterministic tar (from 'fnseal pack')")
@@ -207,6 +372,21 @@ Action SetupBundle(CLI::App* app) {
   app->add_option("--deployable", o->deployables,
                   "TARGET=PATH: a cloud deployable made by 'fnseal pack --target TARGET', shipped at "
                   "deployables/TARGET/<file name> (repeatable)");
+  app->add_option("--deploy", o->deploys,
+                  "TARGET=OUTPUT: make TARGET's deployable at OUTPUT from --handler and --file, as "
+                  "'fnseal pack --target' does, and ship it at deployables/TARGET/<file name> (repeatable)");
+  app->add_option("--handler", o->handler, "--deploy: the handler executable (placed at --entrypoint)")
+      ->check(CLI::ExistingFile);
+  app->add_option("--file", o->files, "--deploy: ARCHIVE_PATH=SOURCE, a file the deployables hold (repeatable)");
+  o->memory_option = app->add_option("--memory", o->memory_mb, "--deploy: memory in MB, for the targets that take it");
+  o->timeout_option =
+      app->add_option("--timeout", o->timeout_seconds, "--deploy: timeout in seconds, for the targets that take it");
+  app->add_option(
+      "--deploy-option", o->deploy_options,
+      "TARGET:KEY=VALUE, a target-specific setting for a --deploy target (repeatable; see docs/targets.md)");
+  app->add_option("--configuration", o->configuration,
+                  "KEY=VALUE: a setting of the build configuration (e.g. compilationMode=opt), recorded in the "
+                  "provenance's externalParameters.configuration (repeatable)");
   app->add_option("--components", o->components,
                   "Components file (docs/sbom.md): ships the license texts under licenses/ and adds SPDX 2.3, "
                   "SPDX 3.0.1 and CycloneDX 1.6 SBOMs as attestations")

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# fnseal bundle --deploy: the deployables made in the bundle's own process are byte for byte the
+# ones 'fnseal pack --target' makes, ship under deployables/<target>/ and are written next to the
+# bundle; the provenance's externalParameters record what shaped the bytes (configuration,
+# compression level, per-target settings); bad specs and settings are refused before anything is
+# written, and a later failure removes the deployables it wrote.
+set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
+
+fnseal=$PWD/tools/fnseal/fnseal
+static=$PWD/testdata/elf/static_hello.out
+work=${TEST_TMPDIR:-$(mktemp -d)}/bundle-deploy
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+echo "hello" >greeting.txt
+"$fnseal" pack -q -o fn.tar --file "bootstrap=$static" --file greeting.txt=greeting.txt
+"$fnseal" pack -q --target aws_lambda --handler "$static" --function hello --file greeting.txt=greeting.txt \
+  --memory 256 --timeout 30 -o want-lambda.zip
+"$fnseal" pack -q --target azure_functions --handler "$static" --function hello --file greeting.txt=greeting.txt \
+  --handler-name bootstrap --timeout 30 --target-option auth_level=anonymous -o want-azure.zip
+"$fnseal" pack -q --target oci_image --handler "$static" --function hello --file greeting.txt=greeting.txt \
+  -o want-oci.tar
+
+deploy=(--handler "$static" --file greeting.txt=greeting.txt --memory 256 --timeout 30
+  --deploy aws_lambda=out/aws_lambda.zip --deploy azure_functions=out/azure_functions.zip
+  --deploy oci_image=out/oci_image.tar --deploy-option azure_functions:auth_level=anonymous)
+mkdir out
+expect_exit 0 "" -- "$fnseal" bundle -q -o b.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
+  --level 5 --configuration compilationMode=opt --configuration cpu=k8 "${deploy[@]}"
+cmp -s out/aws_lambda.zip want-lambda.zip || fail "--deploy aws_lambda differs from pack --target aws_lambda"
+cmp -s out/azure_functions.zip want-azure.zip || fail "--deploy azure_functions differs from pack --target"
+cmp -s out/oci_image.tar want-oci.tar || fail "--deploy oci_image differs from pack --target oci_image"
+mkdir x && zstd -q -d -c b.fnb | tar -x -C x -f -
+cmp -s x/deployables/aws_lambda/aws_lambda.zip want-lambda.zip || fail "the shipped Lambda zip is not the one written"
+cmp -s x/deployables/oci_image/oci_image.tar want-oci.tar || fail "the shipped OCI tar is not the one written"
+/usr/bin/python3 - x <<'PY' || fail "externalParameters or manifest"
+import json, os, sys
+root = sys.argv[1]
+manifest = json.load(open(os.path.join(root, "manifest.json")))
+assert {d["target"]: d["format"] for d in manifest["deployables"]} == {
+    "aws_lambda": "zip", "azure_functions": "zip", "oci_image": "oci-tar"}, manifest["deployables"]
+statement = json.load(open(os.path.join(root, "attestations/provenance.statement.json")))
+external = statement["predicate"]["buildDefinition"]["externalParameters"]
+assert external == {
+    "function": "hello",
+    "target": "//fn:hello_bundle",
+    "compressionLevel": 5,
+    "configuration": {"compilationMode": "opt", "cpu": "k8"},
+    "deployables": {
+        "aws_lambda": {"memoryMb": 256, "timeoutSeconds": 30},
+        "azure_functions": {"timeoutSeconds": 30, "options": {"auth_level": "anonymous"}},
+        "oci_image": {},
+    },
+}, external
+PY
+
+# A deployable made beforehand is recorded as such; the level alone is always there.
+expect_exit 0 "" -- "$fnseal" bundle -q -o given.fnb --name hello --artifact fn.tar \
+  --deployable aws_lambda=want-lambda.zip
+mkdir g && zstd -q -d -c given.fnb | tar -x -C g -f -
+/usr/bin/python3 - g/attestations/provenance.statement.json <<'PY' || fail "externalParameters of --deployable"
+import json, sys
+external = json.load(open(sys.argv[1]))["predicate"]["buildDefinition"]["externalParameters"]
+assert external == {"function": "hello", "compressionLevel": 3, "deployables": {"aws_lambda": {"prebuilt": True}}}, \
+    external
+PY
+
+# The same inputs give the same bytes; another level or configuration gives other bytes.
+expect_exit 0 "" -- "$fnseal" bundle -q -o again.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
+  --level 5 --configuration cpu=k8 --configuration compilationMode=opt "${deploy[@]}"
+cmp -s b.fnb again.fnb || fail "the same inputs gave another bundle"
+expect_exit 0 "" -- "$fnseal" bundle -q -o dbg.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
+  --level 5 --configuration compilationMode=dbg --configuration cpu=k8 "${deploy[@]}"
+cmp -s b.fnb dbg.fnb && fail "another configuration gave the same provenance"
+
+# Refusals before anything is written: exit 2 for a malformed command line, 1 for a setting the
+# target refuses.
+rm -rf out && mkdir out
+expect_exit 2 "--deploy needs --handler" -- "$fnseal" bundle -q -o r1.fnb --name hello --artifact fn.tar \
+  --deploy aws_lambda=out/a.zip
+expect_exit 2 "no cloud target 'gcp_functions'" -- "$fnseal" bundle -q -o r2.fnb --name hello --artifact fn.tar \
+  --handler "$static" --deploy gcp_functions=out/a.zip
+expect_exit 2 "is not TARGET=OUTPUT" -- "$fnseal" bundle -q -o r3.fnb --name hello --artifact fn.tar \
+  --handler "$static" --deploy out/a.zip
+expect_exit 2 "cloud target 'aws_lambda' is given twice (--deployable and --deploy)" -- \
+  "$fnseal" bundle -q -o r4.fnb --name hello --artifact fn.tar --deployable aws_lambda=want-lambda.zip \
+  --handler "$static" --deploy aws_lambda=out/a.zip
+expect_exit 2 "names no --deploy target" -- "$fnseal" bundle -q -o r5.fnb --name hello --artifact fn.tar \
+  --handler "$static" --deploy aws_lambda=out/a.zip --deploy-option azure_functions:auth_level=anonymous
+expect_exit 2 "is not TARGET:KEY=VALUE" -- "$fnseal" bundle -q -o r6.fnb --name hello --artifact fn.tar \
+  --handler "$static" --deploy azure_functions=out/a.zip --deploy-option auth_level=anonymous
+expect_exit 2 "--memory: none of the --deploy targets takes such a setting" -- \
+  "$fnseal" bundle -q -o r7.fnb --name hello --artifact fn.tar --handler "$static" --memory 256 \
+  --deploy oci_image=out/a.tar
+expect_exit 2 "--file applies only with --deploy" -- "$fnseal" bundle -q -o r8.fnb --name hello --artifact fn.tar \
+  --file greeting.txt=greeting.txt
+expect_exit 2 "--configuration 'opt' is not KEY=VALUE" -- "$fnseal" bundle -q -o r9.fnb --name hello \
+  --artifact fn.tar --configuration opt
+expect_exit 1 "aws_lambda memory must be 128 to 10240 MB; got 64" -- "$fnseal" bundle -q -o r10.fnb --name hello \
+  --artifact fn.tar --handler "$static" --memory 64 --deploy aws_lambda=out/a.zip
+expect_exit 1 "azure_functions" -- "$fnseal" bundle -q -o r11.fnb --name hello --artifact fn.tar \
+  --handler "$static" --deploy azure_functions=out/a.zip --deploy-option azure_functions:colour=blue
+expect_exit 1 "missing.txt" -- "$fnseal" bundle -q -o r12.fnb --name hello --artifact fn.tar \
+  --handler "$static" --file data.txt=missing.txt --deploy aws_lambda=out/a.zip
+for r in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12; do
+  [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"
+done
+[[ -z $(ls -A out) ]] || fail "a refused bundle left deployables: $(ls -A out)"
+
+# A failure after the deployables were written removes them: here the bundle's own output
+# directory does not exist.
+expect_exit 1 "" -- "$fnseal" bundle -q -o no-such-dir/b.fnb --name hello --artifact fn.tar "${deploy[@]}"
+[[ -z $(ls -A out) ]] || fail "a failed bundle left deployables: $(ls -A out)"
+
+finish "bundle --deploy: deployables made in-process, recorded and refused as documented"
