@@ -26,6 +26,8 @@
 # the tools come from it: the salted functions never hit). FNSEAL_BENCH_TARGETS, the cloud targets
 # each function is bundled for (comma-separated; default aws_lambda, the deployable the baseline
 # makes too; "aws_lambda,oci_image,azure_functions" makes fnseal do three clouds' worth).
+# FNSEAL_BENCH_PROFILE, a directory for the JSON profile of each timed packaging build
+# (r<ROUND>-<SIDE>.profile.gz, for `bazel analyze-profile` or chrome://tracing).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 checkout=$PWD
@@ -40,6 +42,7 @@ fi
 rounds=${2:-3}
 work=$(mktemp -d)
 disk_cache=${FNSEAL_BENCH_DISK_CACHE:-$work/disk_cache}
+[[ -z ${FNSEAL_BENCH_PROFILE:-} ]] || mkdir -p "$FNSEAL_BENCH_PROFILE"
 output_bases=()
 cleanup() {
   for ob in "${output_bases[@]}"; do bazel --output_base="$ob" shutdown >/dev/null 2>&1 || true; done
@@ -190,7 +193,10 @@ for ((r = 0; r < rounds; r++)); do
     t0=$(now)
     (cd "$ws" && bazel --output_base="$ob" build "${handlers[@]}")
     t1=$(now)
-    (cd "$ws" && bazel --output_base="$ob" build //functions/...)
+    profile=()
+    [[ -n ${FNSEAL_BENCH_PROFILE:-} ]] &&
+      profile=("--profile=$FNSEAL_BENCH_PROFILE/r$r-$side.profile.gz" --experimental_profile_additional_tasks=skyfunction)
+    (cd "$ws" && bazel --output_base="$ob" build "${profile[@]}" //functions/...)
     t2=$(now)
     pack_ms[$side]+="$(((t2 - t1) / 1000000)) "
     total_ms[$side]+="$(((t2 - t0) / 1000000)) "

@@ -185,10 +185,12 @@ directory bazel was run in; the signed bundle is written there as `<name>.fnb` u
 def function_bundle(name, visibility = None, tags = None, testonly = None, **kwargs):
     """An unsigned `<name>.fnb` bundle of a function, and a `<name>.sign` target that signs it.
 
+    `<name>.sign` is tagged manual: wildcard builds skip it, `bazel run` builds it.
+
     Args:
       name: the bundle's name; the file is `<name>.fnb`.
       visibility: visibility of both targets.
-      tags: tags of both targets.
+      tags: tags of both targets (`<name>.sign` also gets "manual").
       testonly: testonly of both targets.
       **kwargs: the attributes of the bundle rule (function, targets, target_options,
         license_policy, stamp, compression_level).
@@ -204,6 +206,9 @@ def function_bundle(name, visibility = None, tags = None, testonly = None, **kwa
         name = name + ".sign",
         bundle = ":" + name,
         visibility = visibility,
-        tags = tags,
+        # Manual: a wildcard build (`bazel build //...`) would otherwise build fnseal a second
+        # time, for the target configuration, and a runfiles tree per bundle, for a script that
+        # only `bazel run` needs; `bazel run` builds it when asked.
+        tags = (tags or []) + ["manual"],
         testonly = testonly,
     )
