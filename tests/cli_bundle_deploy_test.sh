@@ -2,7 +2,8 @@
 # fnseal bundle --deploy: the deployables made in the bundle's own process are byte for byte the
 # ones 'fnseal pack --target' makes, ship under deployables/<target>/ and are written next to the
 # bundle; the provenance's externalParameters record what shaped the bytes (configuration,
-# compression level, per-target settings); bad specs and settings are refused before anything is
+# compression level, per-target settings) and --toolchain is a resolved dependency with its
+# digest; bad specs and settings are refused before anything is
 # written, and a later failure removes the deployables it wrote.
 set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
@@ -25,17 +26,18 @@ deploy=(--handler "$static" --file greeting.txt=greeting.txt --memory 256 --time
   --deploy aws_lambda=out/aws_lambda.zip --deploy azure_functions=out/azure_functions.zip
   --deploy oci_image=out/oci_image.tar --deploy-option azure_functions:auth_level=anonymous)
 mkdir out
+cp "$static" cc-driver  # stands in for the compiler driver
 expect_exit 0 "" -- "$fnseal" bundle -q -o b.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
-  --level 5 --configuration compilationMode=opt --configuration cpu=k8 "${deploy[@]}"
+  --level 5 --configuration compilationMode=opt --configuration cpu=k8 --toolchain cc=cc-driver "${deploy[@]}"
 cmp -s out/aws_lambda.zip want-lambda.zip || fail "--deploy aws_lambda differs from pack --target aws_lambda"
 cmp -s out/azure_functions.zip want-azure.zip || fail "--deploy azure_functions differs from pack --target"
 cmp -s out/oci_image.tar want-oci.tar || fail "--deploy oci_image differs from pack --target oci_image"
 mkdir x && zstd -q -d -c b.fnb | tar -x -C x -f -
 cmp -s x/deployables/aws_lambda/aws_lambda.zip want-lambda.zip || fail "the shipped Lambda zip is not the one written"
 cmp -s x/deployables/oci_image/oci_image.tar want-oci.tar || fail "the shipped OCI tar is not the one written"
-/usr/bin/python3 - x <<'PY' || fail "externalParameters or manifest"
+/usr/bin/python3 - x "$(sha256sum cc-driver | cut -d' ' -f1)" <<'PY' || fail "externalParameters, toolchain or manifest"
 import json, os, sys
-root = sys.argv[1]
+root, driver_sha = sys.argv[1], sys.argv[2]
 manifest = json.load(open(os.path.join(root, "manifest.json")))
 assert {d["target"]: d["format"] for d in manifest["deployables"]} == {
     "aws_lambda": "zip", "azure_functions": "zip", "oci_image": "oci-tar"}, manifest["deployables"]
@@ -52,6 +54,10 @@ assert external == {
         "oci_image": {},
     },
 }, external
+toolchains = [d for d in statement["predicate"]["buildDefinition"]["resolvedDependencies"]
+              if d["name"].startswith("toolchain:")]
+assert toolchains == [{"name": "toolchain:cc", "digest": {"sha256": driver_sha},
+                       "annotations": {"path": "cc-driver"}}], toolchains
 PY
 
 # A deployable made beforehand is recorded as such; the level alone is always there.
@@ -67,11 +73,15 @@ PY
 
 # The same inputs give the same bytes; another level or configuration gives other bytes.
 expect_exit 0 "" -- "$fnseal" bundle -q -o again.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
-  --level 5 --configuration cpu=k8 --configuration compilationMode=opt "${deploy[@]}"
+  --level 5 --configuration cpu=k8 --configuration compilationMode=opt --toolchain cc=cc-driver "${deploy[@]}"
 cmp -s b.fnb again.fnb || fail "the same inputs gave another bundle"
 expect_exit 0 "" -- "$fnseal" bundle -q -o dbg.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
-  --level 5 --configuration compilationMode=dbg --configuration cpu=k8 "${deploy[@]}"
+  --level 5 --configuration compilationMode=dbg --configuration cpu=k8 --toolchain cc=cc-driver "${deploy[@]}"
 cmp -s b.fnb dbg.fnb && fail "another configuration gave the same provenance"
+printf 'x' >>cc-driver
+expect_exit 0 "" -- "$fnseal" bundle -q -o other-cc.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
+  --level 5 --configuration compilationMode=opt --configuration cpu=k8 --toolchain cc=cc-driver "${deploy[@]}"
+cmp -s b.fnb other-cc.fnb && fail "another compiler gave the same provenance"
 
 # Refusals before anything is written: exit 2 for a malformed command line, 1 for a setting the
 # target refuses.
@@ -96,13 +106,17 @@ expect_exit 2 "--file applies only with --deploy" -- "$fnseal" bundle -q -o r8.f
   --file greeting.txt=greeting.txt
 expect_exit 2 "--configuration 'opt' is not KEY=VALUE" -- "$fnseal" bundle -q -o r9.fnb --name hello \
   --artifact fn.tar --configuration opt
+expect_exit 2 "--toolchain 'cc' is not NAME=PATH" -- "$fnseal" bundle -q -o r13.fnb --name hello \
+  --artifact fn.tar --toolchain cc
+expect_exit 1 "no-such-compiler" -- "$fnseal" bundle -q -o r14.fnb --name hello --artifact fn.tar \
+  --toolchain cc=no-such-compiler
 expect_exit 1 "aws_lambda memory must be 128 to 10240 MB; got 64" -- "$fnseal" bundle -q -o r10.fnb --name hello \
   --artifact fn.tar --handler "$static" --memory 64 --deploy aws_lambda=out/a.zip
 expect_exit 1 "azure_functions" -- "$fnseal" bundle -q -o r11.fnb --name hello --artifact fn.tar \
   --handler "$static" --deploy azure_functions=out/a.zip --deploy-option azure_functions:colour=blue
 expect_exit 1 "missing.txt" -- "$fnseal" bundle -q -o r12.fnb --name hello --artifact fn.tar \
   --handler "$static" --file data.txt=missing.txt --deploy aws_lambda=out/a.zip
-for r in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12; do
+for r in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14; do
   [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"
 done
 [[ -z $(ls -A out) ]] || fail "a refused bundle left deployables: $(ls -A out)"

@@ -1,5 +1,6 @@
 """function_bundle: a function -> deployables for each cloud target and one unsigned .fnb bundle."""
 
+load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
 load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
 load(":components.bzl", "components_aspect")
@@ -42,6 +43,19 @@ def _function_bundle_impl(ctx):
     args.add("--level", str(ctx.attr.compression_level))
     args.add("--configuration", "compilationMode=" + ctx.var["COMPILATION_MODE"])
     args.add("--configuration", "cpu=" + ctx.var["TARGET_CPU"])
+
+    # The C++ toolchain of the target configuration: its compiler driver becomes a resolved
+    # dependency with its digest. A compiler inside the workspace or an external repository is
+    # an action input; a system one (/usr/bin/gcc) is read where it is.
+    cc = find_cpp_toolchain(ctx)
+    toolchain_inputs = []
+    compiler = cc.compiler_executable
+    if compiler and not compiler.startswith("/"):
+        toolchain_inputs = [f for f in cc.all_files.to_list() if f.path == compiler]
+        if not toolchain_inputs:
+            compiler = None
+    if compiler:
+        args.add("--toolchain", "cc=" + compiler)
     inputs = function.inputs.to_list()
     for f in inputs:
         args.add("--input", "%s=%s" % (f.short_path, f.path))
@@ -72,7 +86,7 @@ def _function_bundle_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = depset([function.artifact] + inputs + extra, transitive = [component_inputs]),
+        inputs = depset([function.artifact] + inputs + extra + toolchain_inputs, transitive = [component_inputs]),
         outputs = [bundle] + [f for _, f in deployables],
         mnemonic = "FnsealBundle",
         progress_message = "Bundling function %s" % ctx.label,
@@ -87,6 +101,8 @@ def _function_bundle_impl(ctx):
 
 _function_bundle = rule(
     implementation = _function_bundle_impl,
+    toolchains = ["@bazel_tools//tools/cpp:toolchain_type"],
+    fragments = ["cpp"],
     doc = """An unsigned function bundle (`<name>.fnb`) with a deployable per cloud target.
 
 One `fnseal bundle` action (mnemonic FnsealBundle) makes a deployable per cloud target
@@ -126,6 +142,10 @@ provenance statement. Signing happens outside the build (`<name>.sign`).""",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",
+        ),
+        "_cc_toolchain": attr.label(
+            doc = "The C++ toolchain that built the handler, recorded in the provenance.",
+            default = Label("@bazel_tools//tools/cpp:current_cc_toolchain"),
         ),
         "_stamp_flag": attr.label(
             doc = "Whether --stamp is on, read through a config_setting (as rules_pkg does).",

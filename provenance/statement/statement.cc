@@ -93,7 +93,10 @@ namespace {
 // entries that share a name in input order.
 Json DescriptorArray(std::vector<ResourceDescriptor> descriptors) {
   std::sort(descriptors.begin(), descriptors.end(), [](const ResourceDescriptor& a, const ResourceDescriptor& b) {
-    return std::tie(a.name, a.uri, a.sha256, a.git_commit) < std::tie(b.name, b.uri, b.sha256, b.git_commit);
+    if (std::tie(a.name, a.uri, a.sha256, a.git_commit) != std::tie(b.name, b.uri, b.sha256, b.git_commit)) {
+      return std::tie(a.name, a.uri, a.sha256, a.git_commit) < std::tie(b.name, b.uri, b.sha256, b.git_commit);
+    }
+    return a.annotations.dump() < b.annotations.dump();
   });
   Json out = Json::array();
   for (const ResourceDescriptor& d : descriptors) {
@@ -102,6 +105,7 @@ Json DescriptorArray(std::vector<ResourceDescriptor> descriptors) {
     if (!d.git_commit.empty()) digest["gitCommit"] = d.git_commit;
     Json r = {{"name", d.name}, {"digest", digest}};
     if (!d.uri.empty()) r["uri"] = d.uri;
+    if (!d.annotations.empty()) r["annotations"] = d.annotations;
     out.push_back(std::move(r));
   }
   return out;

@@ -57,6 +57,7 @@ struct ResourceDescriptor {
   std::string uri;
   std::string sha256;
   std::string git_commit;
+  Json annotations = Json::object();  // written when not empty
 };
 
 // Everything a SLSA Provenance v1 predicate records, see docs/build-type.md.

@@ -430,7 +430,11 @@ TEST(Rfc3339Utc, FormatsTimesPastTwentyThirtyEight) {
 // on purpose (then review the diff): FNSEAL_UPDATE_GOLDENS=1 bazel run //provenance/statement:statement_test
 TEST(SlsaProvenance, MatchesTheGoldenStatementOfAFixedBundleBuild) {
   ProvenanceFacts facts;
-  facts.external_parameters = {{"function", "hello"}, {"target", "//examples/hello:hello_bundle"}};
+  facts.external_parameters = {{"function", "hello"},
+                               {"target", "//examples/hello:hello_bundle"},
+                               {"compressionLevel", 3},
+                               {"configuration", {{"compilationMode", "opt"}, {"cpu", "k8"}}},
+                               {"deployables", {{"aws_lambda", {{"memoryMb", 256}, {"timeoutSeconds", 30}}}}}};
   facts.internal_parameters = {{"entrypoint", "bootstrap"},
                                {"runtime", "provided.al2023"},
                                {"source", {{"treeState", "clean"}, {"tags", {"v1.0.0"}}}}};
@@ -439,6 +443,7 @@ TEST(SlsaProvenance, MatchesTheGoldenStatementOfAFixedBundleBuild) {
       {"examples/hello/handler", "", std::string(64, 'a'), ""},
       {"examples/hello/greeting.txt", "", std::string(64, 'b'), ""},
       {"license-policy", "", std::string(64, 'd'), ""},
+      {"toolchain:cc", "", std::string(64, '9'), "", {{"path", "/usr/bin/gcc"}}},
   };
   facts.builder_id = "https://fnseal.dev/builders/bazel/v1";
   facts.builder_version = {{"fnseal", "0.1.0"}};

@@ -57,6 +57,18 @@ jq -e '.predicate.buildDefinition.externalParameters
     and .deployables.oci_image == {}' http/attestations/provenance.statement.json >/dev/null ||
   fail "http: externalParameters: $(jq -c .predicate.buildDefinition.externalParameters http/attestations/provenance.statement.json)"
 
+# The C++ toolchain is a resolved dependency: the compiler driver's path and its sha256.
+driver=$(jq -r '.predicate.buildDefinition.resolvedDependencies[] | select(.name == "toolchain:cc")
+  | .annotations.path' http/attestations/provenance.statement.json)
+recorded=$(jq -r '.predicate.buildDefinition.resolvedDependencies[] | select(.name == "toolchain:cc")
+  | .digest.sha256' http/attestations/provenance.statement.json)
+if [[ $driver == /* ]]; then
+  [[ $recorded == "$(sha256sum "$driver" | cut -d' ' -f1)" ]] ||
+    fail "http: toolchain:cc records $recorded for $driver, sha256sum says otherwise"
+else
+  [[ $recorded =~ ^[0-9a-f]{64}$ ]] || fail "http: no toolchain:cc with a digest (driver '$driver')"
+fi
+
 # The vendored library is in the checksum SBOMs with its license.
 for sbom in checksum/attestations/sbom.*; do
   grep -q 'adler32' "$sbom" && grep -q 'Zlib' "$sbom" || fail "$sbom lacks adler32 under Zlib"

@@ -83,6 +83,9 @@ void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
   app->add_option("--byproduct", options->byproducts,
                   "NAME=PATH: a byproduct of the build (a log, a generated list) to record in "
                   "runDetails.byproducts with its sha256 (repeatable)");
+  app->add_option("--toolchain", options->toolchains,
+                  "NAME=PATH: a toolchain the build used (e.g. cc=/usr/bin/gcc), recorded as the resolved "
+                  "dependency toolchain:NAME with the sha256 of the executable at PATH (repeatable)");
   app->add_option("--source", options->source,
                   "A directory of the git checkout built from: records its commit, remote, branch and "
                   "tree state (clean or dirty, with the paths)");
@@ -107,6 +110,12 @@ Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* fa
   for (const std::string& spec : options.inputs) {
     ASSIGN_OR_RETURN(ResourceDescriptor dependency, HashedDescriptor("--input", spec));
     facts->resolved_dependencies.push_back(std::move(dependency));
+  }
+  for (const std::string& spec : options.toolchains) {
+    ASSIGN_OR_RETURN(ResourceDescriptor toolchain, HashedDescriptor("--toolchain", spec));
+    toolchain.annotations["path"] = spec.substr(spec.find('=') + 1);
+    toolchain.name = "toolchain:" + toolchain.name;
+    facts->resolved_dependencies.push_back(std::move(toolchain));
   }
   for (const std::string& spec : options.byproducts) {
     ASSIGN_OR_RETURN(ResourceDescriptor byproduct, HashedDescriptor("--byproduct", spec));

@@ -18,17 +18,19 @@ struct ProvenanceOptions {
   std::string builder_id = "https://fnseal.dev/builders/bazel/v1";
   std::vector<std::string> inputs;      // NAME=PATH
   std::vector<std::string> byproducts;  // NAME=PATH
+  std::vector<std::string> toolchains;  // NAME=PATH of the tool's executable
   std::string source;                   // a directory in the git checkout, or empty
   std::string workspace_status;         // Bazel's stable-status.txt, or empty; excludes `source`
   bool require_clean_source = false;
 };
 
-// Adds --builder-id, --input, --byproduct, --source, --workspace-status and
+// Adds --builder-id, --input, --byproduct, --toolchain, --source, --workspace-status and
 // --require-clean-source to `app`.
 void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options);
 
 // Fills the builder id and version, the fnseal binary as a builder dependency, every --input
-// and --byproduct with its sha256 (read as a stream), and the source checkout from --source or
+// and --byproduct with its sha256 (read as a stream), every --toolchain as a resolved dependency
+// "toolchain:NAME" with its executable's sha256 and path, and the source checkout from --source or
 // --workspace-status (see docs/build-type.md). InvalidArgument for an input that is not
 // NAME=PATH or a malformed status file; FailedPrecondition for a dirty checkout with
 // --require-clean-source or a status file without the fnseal keys; NotFound for a missing
