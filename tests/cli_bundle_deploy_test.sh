@@ -3,7 +3,8 @@
 # ones 'fnseal pack --target' makes, ship under deployables/<target>/ and are written next to the
 # bundle; the provenance's externalParameters record what shaped the bytes (configuration,
 # compression level, per-target settings) and --toolchain is a resolved dependency with its
-# digest; bad specs and settings are refused before anything is
+# digest; metadata comes from the commit, BUILD_EMBED_LABEL or SOURCE_DATE_EPOCH only when asked;
+# bad specs and settings are refused before anything is
 # written, and a later failure removes the deployables it wrote.
 set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
@@ -83,6 +84,38 @@ expect_exit 0 "" -- "$fnseal" bundle -q -o other-cc.fnb --name hello --artifact 
   --level 5 --configuration compilationMode=opt --configuration cpu=k8 --toolchain cc=cc-driver "${deploy[@]}"
 cmp -s b.fnb other-cc.fnb && fail "another compiler gave the same provenance"
 
+# Metadata of a stamped build: the commit's time with --times-from-commit, the invocation from
+# BUILD_EMBED_LABEL; explicit values win; nothing without being asked.
+{
+  echo "BUILD_EMBED_LABEL https://ci.example.com/runs/42"
+  echo "STABLE_FNSEAL_GIT_COMMIT $(printf 'c%.0s' {1..40})"
+  echo "STABLE_FNSEAL_GIT_COMMIT_TIME 1700000000"
+  echo "STABLE_FNSEAL_GIT_TREE_STATE clean"
+} >stable-status.txt
+metadata() {
+  rm -rf m && mkdir m && zstd -q -d -c "$1" | tar -x -C m -f - &&
+    jq -S -c .predicate.runDetails.metadata m/attestations/provenance.statement.json
+}
+expect_exit 0 "" -- "$fnseal" bundle -q -o stamped.fnb --name hello --artifact fn.tar \
+  --workspace-status stable-status.txt --times-from-commit
+want='{"finishedOn":"2023-11-14T22:13:20Z","invocationId":"https://ci.example.com/runs/42","startedOn":"2023-11-14T22:13:20Z"}'
+[[ $(metadata stamped.fnb) == "$want" ]] || fail "stamped metadata: $(metadata stamped.fnb)"
+expect_exit 0 "" -- "$fnseal" bundle -q -o explicit.fnb --name hello --artifact fn.tar \
+  --workspace-status stable-status.txt --times-from-commit --invocation-id run-1 --finished-on 2023-11-14T22:20:00Z
+want='{"finishedOn":"2023-11-14T22:20:00Z","invocationId":"run-1","startedOn":"2023-11-14T22:13:20Z"}'
+[[ $(metadata explicit.fnb) == "$want" ]] || fail "explicit metadata: $(metadata explicit.fnb)"
+expect_exit 0 "" -- env SOURCE_DATE_EPOCH=946684800 "$fnseal" bundle -q -o sde.fnb --name hello --artifact fn.tar \
+  --times-from-source-date-epoch
+want='{"finishedOn":"2000-01-01T00:00:00Z","startedOn":"2000-01-01T00:00:00Z"}'
+[[ $(metadata sde.fnb) == "$want" ]] || fail "SOURCE_DATE_EPOCH metadata: $(metadata sde.fnb)"
+[[ $(metadata given.fnb) == '{}' ]] || fail "metadata without being asked: $(metadata given.fnb)"
+expect_exit 2 "--times-from-commit needs --source or --workspace-status" -- "$fnseal" bundle -q -o r15.fnb \
+  --name hello --artifact fn.tar --times-from-commit
+expect_exit 2 "--started-on" -- "$fnseal" bundle -q -o r16.fnb --name hello --artifact fn.tar --started-on yesterday
+grep -v COMMIT_TIME stable-status.txt >no-time.txt
+expect_exit 1 "no commit time" -- "$fnseal" bundle -q -o r17.fnb --name hello --artifact fn.tar \
+  --workspace-status no-time.txt --times-from-commit
+
 # Refusals before anything is written: exit 2 for a malformed command line, 1 for a setting the
 # target refuses.
 rm -rf out && mkdir out
@@ -116,7 +149,7 @@ expect_exit 1 "azure_functions" -- "$fnseal" bundle -q -o r11.fnb --name hello -
   --handler "$static" --deploy azure_functions=out/a.zip --deploy-option azure_functions:colour=blue
 expect_exit 1 "missing.txt" -- "$fnseal" bundle -q -o r12.fnb --name hello --artifact fn.tar \
   --handler "$static" --file data.txt=missing.txt --deploy aws_lambda=out/a.zip
-for r in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14; do
+for r in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17; do
   [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"
 done
 [[ -z $(ls -A out) ]] || fail "a refused bundle left deployables: $(ls -A out)"

@@ -80,7 +80,10 @@ def _function_bundle_impl(ctx):
         args.add("--license-policy", policy)
         extra.append(policy)
     if stamp_enabled(ctx.attr.stamp, ctx.attr._stamp_flag[StampFlagInfo].stamp):
+        # The source from the STABLE_FNSEAL_GIT_* keys, the times from the commit (the same
+        # commit gives the same bytes), the invocation from --embed_label when there is one.
         args.add("--workspace-status", ctx.info_file)
+        args.add("--times-from-commit")
         extra.append(ctx.info_file)
 
     ctx.actions.run(

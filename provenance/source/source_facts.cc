@@ -212,6 +212,7 @@ Result<SourceFacts> ParseWorkspaceStatus(std::string_view text) {
                                   " bytes");
   }
   std::map<std::string, std::string, std::less<>> values;
+  std::string embed_label;
   size_t line_number = 0;
   while (!text.empty()) {
     const size_t end = text.find('\n');
@@ -225,8 +226,12 @@ Result<SourceFacts> ParseWorkspaceStatus(std::string_view text) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const size_t space = line.find(' ');
     std::string_view key = line.substr(0, space);
-    if (!StartsWith(key, "STABLE_FNSEAL_GIT_")) continue;
     std::string_view value = space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    if (key == "BUILD_EMBED_LABEL") {
+      embed_label = std::string(value);
+      continue;
+    }
+    if (!StartsWith(key, "STABLE_FNSEAL_GIT_")) continue;
     if (!values.emplace(std::string(key), std::string(value)).second) {
       return InvalidArgumentError("workspace status repeats " + std::string(key));
     }
@@ -269,6 +274,7 @@ Result<SourceFacts> ParseWorkspaceStatus(std::string_view text) {
     start = comma + 1;
   }
   std::sort(facts.tags.begin(), facts.tags.end());
+  facts.embed_label = std::move(embed_label);
   return facts;
 }
 

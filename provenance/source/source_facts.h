@@ -28,6 +28,9 @@ struct SourceFacts {
   std::string remote_url;                // with user names, passwords and tokens removed
   bool shallow = false;
   bool linked_worktree = false;
+  // A stamped build's BUILD_EMBED_LABEL (bazel --embed_label), from a workspace status file only:
+  // it names the invocation (e.g. the CI run's URL), not the source.
+  std::string embed_label;
 };
 
 struct SourceOptions {
@@ -56,11 +59,11 @@ inline constexpr size_t kMaxWorkspaceStatusSize = 1 << 20;
 inline constexpr size_t kMaxWorkspaceStatusLine = 64 << 10;
 
 // The inverse of WorkspaceStatusLines, for stamped builds: reads the STABLE_FNSEAL_GIT_* lines
-// of Bazel's stable-status.txt (ctx.info_file) and ignores every other key (BUILD_HOST,
-// BUILD_USER... are never recorded). `root` and the dirty paths stay empty: the file does not
-// carry them. FailedPrecondition when there is no STABLE_FNSEAL_GIT_COMMIT line (the build did
-// not use tools/workspace_status); InvalidArgument for a malformed commit, tree state, time or
-// a repeated key; ResourceExhausted above the limits.
+// of Bazel's stable-status.txt (ctx.info_file) and BUILD_EMBED_LABEL into embed_label, and
+// ignores every other key (BUILD_HOST, BUILD_USER... are never recorded). `root` and the dirty paths stay empty: the
+// file does not carry them. FailedPrecondition when there is no STABLE_FNSEAL_GIT_COMMIT line (the build did not use
+// tools/workspace_status); InvalidArgument for a malformed commit, tree state, time or a repeated key;
+// ResourceExhausted above the limits.
 Result<SourceFacts> ParseWorkspaceStatus(std::string_view text);
 
 }  // namespace fnseal

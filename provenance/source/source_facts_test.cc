@@ -257,6 +257,16 @@ TEST(ParseWorkspaceStatus, ReadsBackWhatWorkspaceStatusLinesWrote) {
   EXPECT_EQ(parsed->tags, (std::vector<std::string>{"v2", "v2.0"}));
   EXPECT_EQ(parsed->remote_url, "https://example.com/r.git");
   EXPECT_TRUE(parsed->root.empty());
+  EXPECT_TRUE(parsed->embed_label.empty()) << "Bazel writes BUILD_EMBED_LABEL empty without --embed_label";
+}
+
+TEST(ParseWorkspaceStatus, TakesTheEmbedLabelAsTheInvocation) {
+  SourceFacts facts;
+  facts.commit = std::string(40, 'b');
+  Result<SourceFacts> parsed =
+      ParseWorkspaceStatus("BUILD_EMBED_LABEL https://ci.example.com/runs/7 a b\n" + WorkspaceStatusLines(facts));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->embed_label, "https://ci.example.com/runs/7 a b");
 }
 
 TEST(ParseWorkspaceStatus, AsksForTheStatusCommandWhenThereIsNoCommit) {

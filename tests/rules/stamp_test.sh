@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Stamping end to end, outside `bazel test` (it runs Bazel): an unstamped bundle names no source
 # checkout; with --stamp and a workspace status command printing `fnseal source-status
-# --workspace-status`, the same bundle's provenance records the checkout's commit; stamp = 0 wins
-# over --stamp. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE).
+# --workspace-status`, the same bundle's provenance records the checkout's commit, the commit's
+# time as startedOn/finishedOn and --embed_label as invocationId; stamp = 0 wins over --stamp. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/cli_lib.sh
@@ -32,10 +32,18 @@ else
   fail "unstamped build failed: $(cat "$tmp/err.txt")"
 fi
 
-if bazel_ build --stamp --workspace_status_command="$tmp/status.sh" //tests/rules:default_stamp_bundle \
-  //tests/rules:never_stamped_bundle; then
+if bazel_ build --stamp --workspace_status_command="$tmp/status.sh" --embed_label=https://ci.example.com/runs/7 \
+  //tests/rules:default_stamp_bundle //tests/rules:never_stamped_bundle; then
   provenance default_stamp_bundle | grep -q "$commit" || fail "the stamped bundle does not name the commit $commit"
   provenance never_stamped_bundle | grep -q "$commit" && fail "stamp = 0 bundle names the commit under --stamp"
+  # The metadata of a stamped bundle: the commit's time, and the invocation from --embed_label.
+  when=$(date -u -d "@$(git log -1 --format=%ct HEAD)" +%Y-%m-%dT%H:%M:%SZ)
+  metadata=$(provenance default_stamp_bundle | jq -c .predicate.runDetails.metadata)
+  want="{\"invocationId\":\"https://ci.example.com/runs/7\",\"startedOn\":\"$when\",\"finishedOn\":\"$when\"}"
+  [[ $(jq -S -c . <<<"$metadata") == $(jq -S -c . <<<"$want") ]] ||
+    fail "stamped metadata is $metadata, want $want"
+  [[ $(provenance never_stamped_bundle | jq -c .predicate.runDetails.metadata) == "{}" ]] ||
+    fail "the stamp = 0 bundle has metadata"
 else
   fail "stamped build failed: $(cat "$tmp/err.txt")"
 fi

@@ -2,7 +2,6 @@
 // inputs, parameters and source checkout, as an in-toto statement in a DSSE envelope: unsigned
 // for `fnseal sign` to sign later, or signed at once with --key.
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,7 +11,6 @@
 #include "core/sha256.h"
 #include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
-#include "provenance/verification/trust_policy.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/key_loading.h"
 #include "tools/fnseal/provenance_options.h"
@@ -27,19 +25,9 @@ struct Options {
   std::vector<std::string> external;  // KEY=VALUE
   std::vector<std::string> internal;  // KEY=VALUE
   ProvenanceOptions provenance;
-  std::string invocation_id;
-  std::string started_on;
-  std::string finished_on;
-  bool times_from_source_date_epoch = false;
   PrivateKeySources keys;
   bool quiet = false;
 };
-
-Result<std::string> Timestamp(const std::string& text, const char* flag) {
-  Result<int64_t> parsed = ParseRfc3339Utc(text);
-  if (!parsed.ok()) return InvalidArgumentError(std::string(flag) + ": " + parsed.status().message());
-  return text;
-}
 
 Status Describe(const Options& o, Statement* statement) {
   if (o.subjects.empty()) return InvalidArgumentError("give at least one --subject: the build's outputs");
@@ -64,22 +52,6 @@ Status Describe(const Options& o, Statement* statement) {
   ASSIGN_OR_RETURN(facts.external_parameters, KeyValueParameters(o.external, "--external"));
   ASSIGN_OR_RETURN(facts.internal_parameters, KeyValueParameters(o.internal, "--internal"));
   RETURN_IF_ERROR(FillProvenanceFacts(o.provenance, &facts));
-  facts.invocation_id = o.invocation_id;
-  if (o.times_from_source_date_epoch) {
-    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
-    char* end = nullptr;
-    const long long seconds = epoch != nullptr ? std::strtoll(epoch, &end, 10) : -1;
-    if (epoch == nullptr || *epoch == '\0' || *end != '\0' || seconds < 0) {
-      return InvalidArgumentError("--times-from-source-date-epoch needs SOURCE_DATE_EPOCH set to seconds since 1970");
-    }
-    facts.started_on = facts.finished_on = Rfc3339Utc(seconds);
-  }
-  if (!o.started_on.empty()) {
-    ASSIGN_OR_RETURN(facts.started_on, Timestamp(o.started_on, "--started-on"));
-  }
-  if (!o.finished_on.empty()) {
-    ASSIGN_OR_RETURN(facts.finished_on, Timestamp(o.finished_on, "--finished-on"));
-  }
   statement->predicate_type = kSlsaProvenanceV1;
   statement->predicate = BuildSlsaProvenance(facts);
   return OkStatus();
@@ -124,11 +96,6 @@ Action SetupAttest(CLI::App* app) {
   app->add_option("--external", o->external, "KEY=VALUE: an externalParameters entry (repeatable)");
   app->add_option("--internal", o->internal, "KEY=VALUE: an internalParameters entry (repeatable)");
   AddProvenanceOptions(app, &o->provenance);
-  app->add_option("--invocation-id", o->invocation_id, "metadata.invocationId (e.g. the CI run's URL)");
-  app->add_option("--started-on", o->started_on, "metadata.startedOn, RFC 3339 UTC");
-  app->add_option("--finished-on", o->finished_on, "metadata.finishedOn, RFC 3339 UTC");
-  app->add_flag("--times-from-source-date-epoch", o->times_from_source_date_epoch,
-                "Set startedOn and finishedOn from $SOURCE_DATE_EPOCH (reproducible builds)");
   app->add_option("--key", o->keys.files, "Sign with this private key PEM file (repeatable)");
   app->add_option("--key-env", o->keys.env_vars, "Sign with the private key PEM in this variable (repeatable)");
   app->add_option("--passphrase-env", o->keys.passphrase_env, "Environment variable holding the key passphrase");

@@ -1,8 +1,11 @@
 #include "tools/fnseal/provenance_options.h"
 
+#include <cstdlib>
+
 #include "core/file.h"
 #include "core/sha256.h"
 #include "provenance/source/source_facts.h"
+#include "provenance/verification/trust_policy.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {
@@ -61,6 +64,46 @@ Result<SourceFacts> ReadSource(const ProvenanceOptions& o) {
   return source;
 }
 
+Result<std::string> Timestamp(const std::string& text, const char* flag) {
+  Result<int64_t> parsed = ParseRfc3339Utc(text);
+  if (!parsed.ok()) return InvalidArgumentError(std::string(flag) + ": " + parsed.status().message());
+  return text;
+}
+
+// metadata: startedOn and finishedOn from $SOURCE_DATE_EPOCH or the commit, then the explicit
+// values; invocationId as given, else a stamped build's --embed_label.
+Status FillMetadata(const ProvenanceOptions& o, const SourceFacts* source, ProvenanceFacts* facts) {
+  if (o.times_from_source_date_epoch && o.times_from_commit) {
+    return InvalidArgumentError("--times-from-source-date-epoch and --times-from-commit exclude each other");
+  }
+  if (o.times_from_source_date_epoch) {
+    const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+    char* end = nullptr;
+    const long long seconds = epoch != nullptr ? std::strtoll(epoch, &end, 10) : -1;
+    if (epoch == nullptr || *epoch == '\0' || *end != '\0' || seconds < 0) {
+      return InvalidArgumentError("--times-from-source-date-epoch needs SOURCE_DATE_EPOCH set to seconds since 1970");
+    }
+    facts->started_on = facts->finished_on = Rfc3339Utc(seconds);
+  }
+  if (o.times_from_commit) {
+    if (source == nullptr) return InvalidArgumentError("--times-from-commit needs --source or --workspace-status");
+    if (source->commit_time <= 0) {
+      return FailedPreconditionError(
+          "--times-from-commit: the source has no commit time (STABLE_FNSEAL_GIT_COMMIT_TIME)");
+    }
+    facts->started_on = facts->finished_on = Rfc3339Utc(source->commit_time);
+  }
+  if (!o.started_on.empty()) {
+    ASSIGN_OR_RETURN(facts->started_on, Timestamp(o.started_on, "--started-on"));
+  }
+  if (!o.finished_on.empty()) {
+    ASSIGN_OR_RETURN(facts->finished_on, Timestamp(o.finished_on, "--finished-on"));
+  }
+  facts->invocation_id = o.invocation_id;
+  if (facts->invocation_id.empty() && source != nullptr) facts->invocation_id = source->embed_label;
+  return OkStatus();
+}
+
 }  // namespace
 
 Result<Json> KeyValueParameters(const std::vector<std::string>& pairs, const char* flag) {
@@ -94,6 +137,15 @@ void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
                                  "records the source from its STABLE_FNSEAL_GIT_* keys instead of --source")
                      ->check(CLI::ExistingFile);
   status->excludes(app->get_option("--source"));
+  app->add_option("--invocation-id", options->invocation_id,
+                  "metadata.invocationId (e.g. the CI run's URL); default: a stamped build's --embed_label");
+  app->add_option("--started-on", options->started_on, "metadata.startedOn, RFC 3339 UTC");
+  app->add_option("--finished-on", options->finished_on, "metadata.finishedOn, RFC 3339 UTC");
+  app->add_flag("--times-from-source-date-epoch", options->times_from_source_date_epoch,
+                "Set startedOn and finishedOn from $SOURCE_DATE_EPOCH (reproducible builds)");
+  app->add_flag("--times-from-commit", options->times_from_commit,
+                "Set startedOn and finishedOn from the source commit's time (--source or --workspace-status): "
+                "reproducible, as SOURCE_DATE_EPOCH is");
   app->add_flag("--require-clean-source", options->require_clean_source,
                 "Fail when the source checkout (--source or --workspace-status) has uncommitted or untracked "
                 "changes");
@@ -127,8 +179,9 @@ Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* fa
   if (!options.source.empty() || !options.workspace_status.empty()) {
     ASSIGN_OR_RETURN(SourceFacts source, ReadSource(options));
     RecordSource(source, facts);
+    return FillMetadata(options, &source, facts);
   }
-  return OkStatus();
+  return FillMetadata(options, nullptr, facts);
 }
 
 }  // namespace fnseal::cli

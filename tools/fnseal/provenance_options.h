@@ -22,15 +22,23 @@ struct ProvenanceOptions {
   std::string source;                   // a directory in the git checkout, or empty
   std::string workspace_status;         // Bazel's stable-status.txt, or empty; excludes `source`
   bool require_clean_source = false;
+  // metadata: explicit values win over the times taken from $SOURCE_DATE_EPOCH or the commit.
+  std::string invocation_id;  // empty: BUILD_EMBED_LABEL of --workspace-status, if any
+  std::string started_on;     // RFC 3339 UTC
+  std::string finished_on;
+  bool times_from_source_date_epoch = false;
+  bool times_from_commit = false;  // the source commit's time (--source or --workspace-status)
 };
 
-// Adds --builder-id, --input, --byproduct, --toolchain, --source, --workspace-status and
-// --require-clean-source to `app`.
+// Adds --builder-id, --input, --byproduct, --toolchain, --source, --workspace-status,
+// --require-clean-source, --invocation-id, --started-on, --finished-on,
+// --times-from-source-date-epoch and --times-from-commit to `app`.
 void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options);
 
 // Fills the builder id and version, the fnseal binary as a builder dependency, every --input
 // and --byproduct with its sha256 (read as a stream), every --toolchain as a resolved dependency
-// "toolchain:NAME" with its executable's sha256 and path, and the source checkout from --source or
+// "toolchain:NAME" with its executable's sha256 and path, the metadata (invocationId, startedOn,
+// finishedOn; see docs/build-type.md), and the source checkout from --source or
 // --workspace-status (see docs/build-type.md). InvalidArgument for an input that is not
 // NAME=PATH or a malformed status file; FailedPrecondition for a dirty checkout with
 // --require-clean-source or a status file without the fnseal keys; NotFound for a missing
