@@ -49,8 +49,8 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_size) {
     ASSIGN_OR_RETURN(size_t n, source->Read(buffer, sizeof(buffer)));
     if (n == 0) break;
     if (data.size() + n > max_size) {
-      return ResourceExhaustedError("file '" + path + "' is larger than the limit of " +
-                                    std::to_string(max_size) + " bytes");
+      return ResourceExhaustedError("file '" + path + "' is larger than the limit of " + std::to_string(max_size) +
+                                    " bytes");
     }
     data.append(buffer, n);
   }
@@ -93,6 +93,10 @@ void AtomicFile::Abandon() {
   }
 }
 
+namespace {
+constexpr uint64_t kWritebackChunk = 4 << 20;
+}  // namespace
+
 Status AtomicFile::Write(std::string_view bytes) {
   if (fd_ < 0) return FailedPreconditionError("write to a closed file '" + path_ + "'");
   while (!bytes.empty()) {
@@ -104,17 +108,31 @@ Status AtomicFile::Write(std::string_view bytes) {
       return s;
     }
     bytes.remove_prefix(static_cast<size_t>(n));
+    written_ += static_cast<uint64_t>(n);
+  }
+  if (written_ - flushed_ >= kWritebackChunk) {
+    // Asynchronous: only starts writing the new pages out. Advisory, so a failure is ignored;
+    // Commit's fsync still decides.
+    ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(written_ - flushed_),
+                      SYNC_FILE_RANGE_WRITE);
+    flushed_ = written_;
+  }
+  return OkStatus();
+}
+
+Status AtomicFile::Sync() {
+  if (fd_ < 0) return FailedPreconditionError("sync of a closed file '" + path_ + "'");
+  if (::fsync(fd_) != 0) {
+    Status s = ErrnoError("cannot sync", path_, errno);
+    Abandon();
+    return s;
   }
   return OkStatus();
 }
 
 Status AtomicFile::Commit() {
   if (fd_ < 0) return FailedPreconditionError("commit of a closed file '" + path_ + "'");
-  if (::fsync(fd_) != 0) {
-    Status s = ErrnoError("cannot sync", path_, errno);
-    Abandon();
-    return s;
-  }
+  RETURN_IF_ERROR(Sync());
   if (::close(fd_) != 0) {
     fd_ = -1;
     Status s = ErrnoError("cannot close", path_, errno);

@@ -28,7 +28,13 @@ class AtomicFile : public ByteSink {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
+  // Starts the kernel's writeback every few MiB as it goes (sync_file_range), so that Commit's
+  // fsync has little left to wait for on a large file.
   Status Write(std::string_view bytes) override;
+  // fsyncs what was written so far, so that a later Commit has nothing left to wait for (e.g. to
+  // sync a side file while the main output is still being produced). After an error the file is
+  // abandoned.
+  Status Sync();
   // fsyncs, renames over `path`, fsyncs the directory. After an error the file is abandoned.
   Status Commit();
 
@@ -39,6 +45,8 @@ class AtomicFile : public ByteSink {
   int fd_;
   std::string path_;
   std::string temp_path_;
+  uint64_t written_ = 0;  // bytes written so far
+  uint64_t flushed_ = 0;  // bytes whose writeback was started
   bool committed_ = false;
 };
 

@@ -237,6 +237,37 @@ TEST_F(FileTest, AtomicFileIsInvisibleUntilCommit) {
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
 }
 
+TEST_F(FileTest, AtomicFileSyncKeepsTheFileInvisibleUntilCommit) {
+  std::string path = dir_ + "/out";
+  auto file = AtomicFile::Create(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Write("synced, ").ok());
+  Status synced = (*file)->Sync();
+  ASSERT_TRUE(synced.ok()) << synced.ToString();
+  EXPECT_FALSE(PathExists(path));
+  ASSERT_TRUE((*file)->Write("then more").ok());
+  Status s = (*file)->Commit();
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ReadRaw(path), "synced, then more");
+  EXPECT_EQ((*file)->Sync().code(), StatusCode::kFailedPrecondition);
+}
+
+// Large files start their writeback as they go; the bytes are the same, in order.
+TEST_F(FileTest, AtomicFileWritesALargeFileInManyPieces) {
+  std::string path = dir_ + "/big";
+  auto file = AtomicFile::Create(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  std::string want;
+  for (int i = 0; i < 330; ++i) {
+    std::string piece(40 * 1024 + i, static_cast<char>('a' + i % 26));
+    want += piece;
+    ASSERT_TRUE((*file)->Write(piece).ok());
+  }
+  ASSERT_GT(want.size(), 3u * 4 * 1024 * 1024);
+  ASSERT_TRUE((*file)->Commit().ok());
+  EXPECT_EQ(ReadRaw(path), want);
+}
+
 TEST_F(FileTest, AtomicFileDestroyedWithoutCommitLeavesNothing) {
   std::string path = dir_ + "/out";
   {

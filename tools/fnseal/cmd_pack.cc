@@ -123,6 +123,23 @@ Status CollectInputs(const Options& o, std::vector<ArchiveInput>* inputs) {
   return OkStatus();
 }
 
+// The --digests list (`path` empty: none) written to a synced, not yet committed file: the
+// entries' paths, sha256s, sizes and modes in archive order.
+Result<std::unique_ptr<AtomicFile>> WriteDigests(const std::string& path, const TarPlan& plan,
+                                                 const std::vector<std::string>& sha256s) {
+  if (path.empty()) return std::unique_ptr<AtomicFile>();
+  Json list = Json::array();
+  for (size_t i = 0; i < plan.entries.size(); ++i) {
+    const TarEntryInfo& e = plan.entries[i];
+    if (e.is_directory) continue;
+    list.push_back({{"path", e.path}, {"sha256", sha256s[i]}, {"size", e.size}, {"mode", e.mode}});
+  }
+  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path));
+  RETURN_IF_ERROR(file->Write(PrettyJsonDump(list)));
+  RETURN_IF_ERROR(file->Sync());
+  return file;
+}
+
 bool IsOci(const std::string& format) { return format == "oci" || format == "oci-tar"; }
 
 // Fills the image settings from the OCI options; usage errors for malformed values.
@@ -328,29 +345,26 @@ Outcome RunPack(const Options& o) {
     return OkStatus();
   }
   ASSIGN_OR_RETURN(TarPlan plan, PlanTar(inputs, *mtime));
+  std::unique_ptr<AtomicFile> digests;  // written and synced, committed after the archive
   std::vector<std::string> sha256s;
   std::vector<std::string>* want_digests = o.digests.empty() ? nullptr : &sha256s;
   Progress progress("packing " + o.output, plan.archive_size, o.quiet);
   if (format == "tar") {
     ProgressSink sink(out.get(), &progress);
     RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
+    ASSIGN_OR_RETURN(digests, WriteDigests(o.digests, plan, sha256s));
   } else {
     ASSIGN_OR_RETURN(auto writer, ZstdWriter::Create(out.get(), plan.archive_size, zstd));
     ProgressSink sink(writer.get(), &progress);
     RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
+    // The digests are complete: sync their file while zstd's workers finish the last blocks.
+    ASSIGN_OR_RETURN(digests, WriteDigests(o.digests, plan, sha256s));
     RETURN_IF_ERROR(writer->Finish());
   }
   progress.Finish();
-  if (want_digests != nullptr) {
-    Json list = Json::array();
-    for (size_t i = 0; i < plan.entries.size(); ++i) {
-      const TarEntryInfo& e = plan.entries[i];
-      if (e.is_directory) continue;
-      list.push_back({{"path", e.path}, {"sha256", sha256s[i]}, {"size", e.size}, {"mode", e.mode}});
-    }
-    RETURN_IF_ERROR(WriteFileAtomic(o.digests, PrettyJsonDump(list)));
-  }
   RETURN_IF_ERROR(out->Commit());
+  // The archive is in place; its digests follow (they were synced already).
+  if (digests != nullptr) RETURN_IF_ERROR(digests->Commit());
   if (!o.quiet) {
     std::printf("packed %zu entries (%llu bytes of tar) into %s\n", plan.entries.size(),
                 static_cast<unsigned long long>(plan.archive_size), o.output.c_str());
