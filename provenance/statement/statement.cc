@@ -93,10 +93,8 @@ namespace {
 // entries that share a name in input order.
 Json DescriptorArray(std::vector<ResourceDescriptor> descriptors) {
   std::sort(descriptors.begin(), descriptors.end(), [](const ResourceDescriptor& a, const ResourceDescriptor& b) {
-    if (std::tie(a.name, a.uri, a.sha256, a.git_commit) != std::tie(b.name, b.uri, b.sha256, b.git_commit)) {
-      return std::tie(a.name, a.uri, a.sha256, a.git_commit) < std::tie(b.name, b.uri, b.sha256, b.git_commit);
-    }
-    return a.annotations.dump() < b.annotations.dump();
+    return std::tie(a.name, a.uri, a.sha256, a.git_commit, a.annotations) <
+           std::tie(b.name, b.uri, b.sha256, b.git_commit, b.annotations);
   });
   Json out = Json::array();
   for (const ResourceDescriptor& d : descriptors) {

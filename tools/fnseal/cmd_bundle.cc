@@ -3,6 +3,7 @@
 // cloud deployables itself, in the same process (what the function_bundle rule does).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -51,6 +52,18 @@ struct Options {
   bool quiet = false;
 };
 
+// How the bundle ships the deployable of `target` read from `path`: at
+// deployables/<target>/<path's file name>, in the format the manifest names.
+BundleDeployable ShippedDeployable(const CloudTarget& target, const std::string& path) {
+  BundleDeployable d;
+  d.target = std::string(target.name());
+  d.format = target.output_kind() == "zip" ? "zip" : "oci-tar";
+  d.source_path = path;
+  const size_t slash = path.rfind('/');
+  d.file_name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return d;
+}
+
 // A deployable made by `fnseal pack --target TARGET`: the target must be registered and the
 // file an archive of the kind the target writes (a zip, or a tar of an OCI image layout).
 Result<BundleDeployable> ParseDeployable(const std::string& spec) {
@@ -58,18 +71,14 @@ Result<BundleDeployable> ParseDeployable(const std::string& spec) {
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
     return InvalidArgumentError("--deployable '" + spec + "' is not TARGET=PATH");
   }
-  BundleDeployable d;
-  d.target = spec.substr(0, eq);
-  d.source_path = spec.substr(eq + 1);
-  const CloudTarget* target = FindCloudTarget(d.target);
+  const CloudTarget* target = FindCloudTarget(spec.substr(0, eq));
   if (target == nullptr) {
-    return InvalidArgumentError("--deployable: no cloud target '" + d.target + "' (known: " + CloudTargetNames() + ")");
+    return InvalidArgumentError("--deployable: no cloud target '" + spec.substr(0, eq) +
+                                "' (known: " + CloudTargetNames() + ")");
   }
-  const size_t slash = d.source_path.rfind('/');
-  d.file_name = slash == std::string::npos ? d.source_path : d.source_path.substr(slash + 1);
+  BundleDeployable d = ShippedDeployable(*target, spec.substr(eq + 1));
   ASSIGN_OR_RETURN(ArchiveFormat format, DetectArchiveFormat(d.source_path).Annotate("--deployable " + d.target));
-  const bool zip = target->output_kind() == "zip";
-  d.format = zip ? "zip" : "oci-tar";
+  const bool zip = d.format == "zip";
   if (format != (zip ? ArchiveFormat::kZip : ArchiveFormat::kTar)) {
     return InvalidArgumentError(
         "--deployable " + d.target + ": '" + d.source_path + "' is a " + std::string(ArchiveFormatName(format)) +
@@ -87,15 +96,14 @@ struct PlannedDeployable {
   const CloudTarget* target = nullptr;
   std::string output;
   DeployableSpec spec;
-  bool takes_memory = false;   // the target has a memory setting
-  bool takes_timeout = false;  // the target has a timeout setting
 };
 
 // The --deploy TARGET=OUTPUT deployables with their specs, files not read yet; usage errors
 // (InvalidArgument) for malformed or unknown specs, a target given twice, options naming a
 // target not deployed, or a memory or timeout no target takes. The function's memory and
 // timeout go to the targets that take such a setting.
-Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o) {
+Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
+                                                       const std::vector<BundleDeployable>& prebuilt) {
   std::vector<PlannedDeployable> planned;
   if (o.deploys.empty()) {
     for (const auto& [given, flag] : {std::pair<bool, const char*>{!o.handler.empty(), "--handler"},
@@ -110,7 +118,7 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o) {
   if (o.handler.empty()) return InvalidArgumentError("--deploy needs --handler FILE, the function's executable");
   if (std::string bad = MalformedFileSpec(o.files, "--file"); !bad.empty()) return InvalidArgumentError(bad);
   std::map<std::string, std::string> seen;  // target -> the flag that ships it
-  for (const std::string& d : o.deployables) seen[d.substr(0, d.find('='))] = "--deployable";
+  for (const BundleDeployable& d : prebuilt) seen[d.target] = "--deployable";
   for (const std::string& d : o.deploys) {
     const size_t eq = d.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == d.size()) {
@@ -131,10 +139,8 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o) {
     p.spec.handler = o.handler;
     p.spec.handler_name = o.entrypoint;
     const TargetLimits limits = p.target->limits();
-    p.takes_memory = limits.max_memory_mb > 0;
-    p.takes_timeout = limits.max_timeout_seconds > 0;
-    if (o.memory_option->count() > 0 && p.takes_memory) p.spec.memory_mb = o.memory_mb;
-    if (o.timeout_option->count() > 0 && p.takes_timeout) p.spec.timeout_seconds = o.timeout_seconds;
+    if (o.memory_option->count() > 0 && limits.max_memory_mb > 0) p.spec.memory_mb = o.memory_mb;
+    if (o.timeout_option->count() > 0 && limits.max_timeout_seconds > 0) p.spec.timeout_seconds = o.timeout_seconds;
     planned.push_back(std::move(p));
   }
   for (const std::string& option : o.deploy_options) {
@@ -154,14 +160,16 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o) {
       return InvalidArgumentError("--deploy-option gives " + target + " '" + key + "' twice");
     }
   }
-  for (const auto& [option, has] :
-       {std::pair<const CLI::Option*, bool PlannedDeployable::*>{o.memory_option, &PlannedDeployable::takes_memory},
-        {o.timeout_option, &PlannedDeployable::takes_timeout}}) {
-    bool taken = false;
-    for (const PlannedDeployable& p : planned) taken = taken || p.*has;
-    if (option->count() > 0 && !taken) {
-      return InvalidArgumentError(option->get_name() + ": none of the --deploy targets takes such a setting");
-    }
+  // A setting was given to the targets that take it; one that no target took is a mistake.
+  const auto none_took = [&planned](auto setting) {
+    return std::none_of(planned.begin(), planned.end(),
+                        [setting](const PlannedDeployable& p) { return (p.spec.*setting).has_value(); });
+  };
+  if (o.memory_option->count() > 0 && none_took(&DeployableSpec::memory_mb)) {
+    return InvalidArgumentError("--memory: none of the --deploy targets takes such a setting");
+  }
+  if (o.timeout_option->count() > 0 && none_took(&DeployableSpec::timeout_seconds)) {
+    return InvalidArgumentError("--timeout: none of the --deploy targets takes such a setting");
   }
   return planned;
 }
@@ -181,9 +189,10 @@ Status CheckDeployables(const Options& o, std::vector<PlannedDeployable>* planne
 
 // What shaped the deployables, for externalParameters: per target, the settings it was made
 // with (--deploy), or that it was made beforehand (--deployable).
-Json DeployablesParameters(const Options& o, const std::vector<PlannedDeployable>& planned) {
+Json DeployablesParameters(const std::vector<BundleDeployable>& prebuilt,
+                           const std::vector<PlannedDeployable>& planned) {
   Json out = Json::object();
-  for (const std::string& d : o.deployables) out[d.substr(0, d.find('='))] = {{"prebuilt", true}};
+  for (const BundleDeployable& d : prebuilt) out[d.target] = {{"prebuilt", true}};
   for (const PlannedDeployable& p : planned) {
     Json settings = Json::object();
     if (p.spec.memory_mb) settings["memoryMb"] = *p.spec.memory_mb;
@@ -194,21 +203,15 @@ Json DeployablesParameters(const Options& o, const std::vector<PlannedDeployable
   return out;
 }
 
-// Writes the planned deployables and adds them to the bundle; on failure removes the ones it
-// wrote. `written` collects their paths, for the caller to remove if the bundle fails later.
+// Writes the planned deployables and adds them to the bundle. `written` collects the paths
+// written, for the caller to remove if this or the bundle fails.
 Status WriteDeployables(const std::vector<PlannedDeployable>& planned, BundleSpec* spec,
                         std::vector<std::string>* written) {
   for (const PlannedDeployable& p : planned) {
     Result<WrittenDeployable> made = p.target->Write(p.spec, p.target->limits(), p.output);
     if (!made.ok()) return made.status().Annotate("--deploy " + std::string(p.target->name()));
     written->push_back(p.output);
-    BundleDeployable d;
-    d.target = std::string(p.target->name());
-    d.format = p.target->output_kind() == "zip" ? "zip" : "oci-tar";
-    d.source_path = p.output;
-    const size_t slash = p.output.rfind('/');
-    d.file_name = slash == std::string::npos ? p.output : p.output.substr(slash + 1);
-    spec->deployables.push_back(std::move(d));
+    spec->deployables.push_back(ShippedDeployable(*p.target, p.output));
   }
   return OkStatus();
 }
@@ -315,7 +318,7 @@ Outcome RunBundle(const Options& o) {
     RETURN_IF_ERROR(deployable.status());
     spec.deployables.push_back(std::move(*deployable));
   }
-  Result<std::vector<PlannedDeployable>> planned = PlanDeployables(o);
+  Result<std::vector<PlannedDeployable>> planned = PlanDeployables(o, spec.deployables);
   if (planned.status().code() == StatusCode::kInvalidArgument) return Outcome::Usage(planned.status().message());
   RETURN_IF_ERROR(planned.status());
   RETURN_IF_ERROR(CheckDeployables(o, &*planned));
@@ -325,7 +328,7 @@ Outcome RunBundle(const Options& o) {
   Result<Json> configuration = KeyValueParameters(o.configuration, "--configuration");
   if (!configuration.ok()) return Outcome::Usage(configuration.status().message());
   if (!configuration->empty()) facts.external_parameters["configuration"] = std::move(*configuration);
-  Json deployables = DeployablesParameters(o, *planned);
+  Json deployables = DeployablesParameters(spec.deployables, *planned);
   if (!deployables.empty()) facts.external_parameters["deployables"] = std::move(deployables);
   facts.internal_parameters = {{"runtime", o.runtime}, {"entrypoint", o.entrypoint}};
   if (!o.license_policy.empty() && o.components.empty()) {
