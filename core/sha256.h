@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -23,6 +24,35 @@ class Sha256 {
   std::string Finish();
   // As Finish(), as 64 lowercase hex characters.
   std::string FinishHex();
+
+ private:
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+// SHA-256 of a sequence of messages, computed on a thread of its own so that the caller can
+// go on reading and compressing meanwhile. One producer thread uses it: fill Buffer(), Add()
+// it to the current message, EndMessage() after each message, then Finish(). Memory is the
+// fixed pool of buffers; Buffer() blocks while all of them wait to be hashed.
+class Sha256Pipeline {
+ public:
+  Sha256Pipeline(size_t buffers = 8, size_t buffer_size = 256 * 1024);
+  ~Sha256Pipeline();  // stops the thread, dropping unhashed work
+  Sha256Pipeline(const Sha256Pipeline&) = delete;
+  Sha256Pipeline& operator=(const Sha256Pipeline&) = delete;
+
+  // A free buffer of buffer_size() bytes to fill.
+  char* Buffer();
+  size_t buffer_size() const;
+  // Queues the first `n` bytes of the buffer last returned by Buffer() as the next bytes of
+  // the current message. They stay readable by the caller until its next Buffer() call.
+  void Add(size_t n);
+  // Queues `bytes`, copied through the pool.
+  void Add(std::string_view bytes);
+  // Ends the current message.
+  void EndMessage();
+  // Waits for the queued work; returns each ended message's lowercase hex digest, in order.
+  std::vector<std::string> Finish();
 
  private:
   struct Rep;

@@ -1,13 +1,15 @@
 #include "core/sha256.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/encoding.h"
 
@@ -98,6 +100,77 @@ TEST(Sha256, FinishResetsForReuse) {
   h.Update("abc");
   EXPECT_EQ(h.FinishHex(), kAbcDigest);
   EXPECT_EQ(h.FinishHex(), kEmptyDigest);
+}
+
+// Feeds `message` through the pipeline in pieces of at most `piece` bytes, filling Buffer().
+void AddInPieces(Sha256Pipeline* pipeline, const std::string& message, size_t piece) {
+  size_t n = 0;
+  for (size_t at = 0; at < message.size(); at += n) {
+    n = std::min({piece, message.size() - at, pipeline->buffer_size()});
+    std::memcpy(pipeline->Buffer(), message.data() + at, n);
+    pipeline->Add(n);
+  }
+}
+
+TEST(Sha256Pipeline, DigestsEachMessageInOrder) {
+  // Two small buffers, so the producer waits for the hashing thread again and again.
+  Sha256Pipeline pipeline(2, 1000);
+  std::vector<std::string> messages = {"abc",
+                                       "",
+                                       k448BitMessage,
+                                       RandomBytes(100000, 3),
+                                       std::string(1000000, 'a'),
+                                       RandomBytes(999, 4),
+                                       RandomBytes(1001, 5)};
+  for (size_t i = 0; i < messages.size(); ++i) {
+    AddInPieces(&pipeline, messages[i], 1 + i * 97);
+    pipeline.EndMessage();
+  }
+  std::vector<std::string> digests = pipeline.Finish();
+  ASSERT_EQ(digests.size(), messages.size());
+  EXPECT_EQ(digests[0], kAbcDigest);
+  EXPECT_EQ(digests[1], kEmptyDigest);
+  EXPECT_EQ(digests[2], k448BitDigest);
+  EXPECT_EQ(digests[4], kMillionADigest);
+  for (size_t i = 0; i < messages.size(); ++i) EXPECT_EQ(digests[i], Sha256Hex(messages[i])) << "message " << i;
+}
+
+TEST(Sha256Pipeline, CopiesStringsLargerThanABuffer) {
+  Sha256Pipeline pipeline(3, 64);
+  std::string message = RandomBytes(64 * 10 + 7, 6);
+  pipeline.Add(std::string_view(message));
+  pipeline.EndMessage();
+  pipeline.Add(std::string_view("abc"));
+  pipeline.EndMessage();
+  EXPECT_EQ(pipeline.Finish(), (std::vector<std::string>{Sha256Hex(message), kAbcDigest}));
+}
+
+TEST(Sha256Pipeline, AnUnusedBufferIsHandedOutAgain) {
+  Sha256Pipeline pipeline(1, 16);
+  char* first = pipeline.Buffer();
+  std::memcpy(first, "ab", 2);
+  EXPECT_EQ(pipeline.Buffer(), first);  // nothing was added: the same buffer, no wait
+  pipeline.Add(0);
+  std::memcpy(pipeline.Buffer(), "abc", 3);
+  pipeline.Add(3);
+  pipeline.EndMessage();
+  EXPECT_EQ(pipeline.Finish(), std::vector<std::string>{kAbcDigest});
+}
+
+TEST(Sha256Pipeline, DestroyingWithWorkQueuedStopsTheThread) {
+  // An error path: the producer gives up midway. The destructor must not hang or crash.
+  auto pipeline = std::make_unique<Sha256Pipeline>(4, 1 << 16);
+  for (int i = 0; i < 4; ++i) {
+    std::memset(pipeline->Buffer(), 'x', 1 << 16);
+    pipeline->Add(1 << 16);
+  }
+  pipeline.reset();
+  SUCCEED();
+}
+
+TEST(Sha256Pipeline, NoMessagesGiveNoDigests) {
+  Sha256Pipeline pipeline;
+  EXPECT_TRUE(pipeline.Finish().empty());
 }
 
 TEST(Sha256File, HashesAFileInChunks) {

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <optional>
 
 #include "core/archive_path.h"
 #include "core/sha256.h"
@@ -46,7 +47,10 @@ std::string HeaderBlock(const std::string& name, char type, uint32_t mode, uint6
   PutOctal(h + 124, 12, size);
   PutOctal(h + 136, 12, static_cast<uint64_t>(mtime));
   h[156] = type;
-  std::memcpy(h + 257, "ustar\0" "00", 8);
+  std::memcpy(h + 257,
+              "ustar\0"
+              "00",
+              8);
   PutOctal(h + 329, 8, 0);  // devmajor
   PutOctal(h + 337, 8, 0);  // devminor
   std::memset(h + 148, ' ', 8);
@@ -71,8 +75,8 @@ std::string EntryHeaders(const TarEntryInfo& e) {
     records.resize(PaddedSize(records.size()), '\0');
     out += records;
   }
-  out += HeaderBlock(name.substr(0, 100), e.is_directory ? '5' : '0', e.mode,
-                     e.size > kMaxOctalSize ? 0 : e.size, e.mtime);
+  out += HeaderBlock(name.substr(0, 100), e.is_directory ? '5' : '0', e.mode, e.size > kMaxOctalSize ? 0 : e.size,
+                     e.mtime);
   return out;
 }
 
@@ -90,8 +94,7 @@ Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime) 
     if (!files.emplace(input.path, &input).second) {
       return InvalidArgumentError("archive entry '" + input.path + "' is given twice");
     }
-    for (size_t slash = input.path.find('/'); slash != std::string::npos;
-         slash = input.path.find('/', slash + 1)) {
+    for (size_t slash = input.path.find('/'); slash != std::string::npos; slash = input.path.find('/', slash + 1)) {
       directories.insert(input.path.substr(0, slash));
     }
   }
@@ -120,6 +123,8 @@ Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime) 
     e.mtime = mtime;
     if (input->source_path.empty()) {
       e.size = input->content.size();
+    } else if (input->source_size) {
+      e.size = *input->source_size;
     } else {
       struct stat st;
       if (::stat(input->source_path.c_str(), &st) != 0) {
@@ -144,36 +149,49 @@ Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime) 
 }
 
 Status WriteTar(const TarPlan& plan, ByteSink* out, std::vector<std::string>* sha256s) {
-  std::string buffer(1 << 16, '\0');
-  Sha256 hash;
-  if (sha256s != nullptr) sha256s->assign(plan.entries.size(), std::string());
+  // With digests wanted, the bytes are read into the pipeline's buffers and hashed on its
+  // thread while `out` (typically compressing) takes them here.
+  std::optional<Sha256Pipeline> hashing;
+  if (sha256s != nullptr) hashing.emplace();
+  std::string own_buffer(hashing ? 0 : 256 * 1024, '\0');
   for (size_t i = 0; i < plan.entries.size(); ++i) {
     const TarEntryInfo& e = plan.entries[i];
     RETURN_IF_ERROR(out->Write(EntryHeaders(e)));
     if (e.is_directory) continue;
     const ArchiveInput* input = plan.inputs[i];
     if (input->source_path.empty()) {
-      if (sha256s != nullptr) hash.Update(input->content);
+      if (hashing) hashing->Add(input->content);
       RETURN_IF_ERROR(out->Write(input->content));
     } else {
       ASSIGN_OR_RETURN(auto source, FileSource::Open(input->source_path));
       uint64_t written = 0;
       for (;;) {
-        ASSIGN_OR_RETURN(size_t n, source->Read(buffer.data(), buffer.size()));
+        char* buffer = hashing ? hashing->Buffer() : own_buffer.data();
+        ASSIGN_OR_RETURN(size_t n, source->Read(buffer, hashing ? hashing->buffer_size() : own_buffer.size()));
         if (n == 0) break;
         written += n;
         if (written > e.size) break;
-        if (sha256s != nullptr) hash.Update(buffer.data(), n);
-        RETURN_IF_ERROR(out->Write(std::string_view(buffer.data(), n)));
+        if (hashing) hashing->Add(n);
+        RETURN_IF_ERROR(out->Write(std::string_view(buffer, n)));
       }
       if (written != e.size) {
         return DataLossError("'" + input->source_path + "' changed size while being archived");
       }
     }
-    if (sha256s != nullptr) (*sha256s)[i] = hash.FinishHex();
+    if (hashing) hashing->EndMessage();
     RETURN_IF_ERROR(out->Write(std::string(PaddedSize(e.size) - e.size, '\0')));
   }
-  return out->Write(std::string(2 * kBlock, '\0'));
+  RETURN_IF_ERROR(out->Write(std::string(2 * kBlock, '\0')));
+  if (hashing) {
+    // One digest per file, in entry order; directories get none.
+    std::vector<std::string> digests = hashing->Finish();
+    sha256s->assign(plan.entries.size(), std::string());
+    size_t next = 0;
+    for (size_t i = 0; i < plan.entries.size(); ++i) {
+      if (!plan.entries[i].is_directory) (*sha256s)[i] = std::move(digests[next++]);
+    }
+  }
+  return OkStatus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,7 +326,10 @@ Result<bool> TarReader::Next(TarEntryInfo* entry) {
       sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(block[i]);
     }
     if (sum != checksum) return DataLossError("tar header checksum mismatch");
-    if (std::memcmp(block + 257, "ustar\0" "00", 8) != 0) {
+    if (std::memcmp(block + 257,
+                    "ustar\0"
+                    "00",
+                    8) != 0) {
       return DataLossError("tar header is not ustar");
     }
     char type = block[156];
@@ -325,8 +346,7 @@ Result<bool> TarReader::Next(TarEntryInfo* entry) {
       continue;
     }
     if (++r.entries > r.limits.max_entries) {
-      return ResourceExhaustedError("tar archive has more than " + std::to_string(r.limits.max_entries) +
-                                    " entries");
+      return ResourceExhaustedError("tar archive has more than " + std::to_string(r.limits.max_entries) + " entries");
     }
     std::string name = FieldString(block, 100);
     std::string prefix = FieldString(block + 345, 155);
@@ -358,8 +378,7 @@ Result<bool> TarReader::Next(TarEntryInfo* entry) {
       case '6':
         return InvalidArgumentError("archive entry '" + name + "' is a named pipe");
       default:
-        return InvalidArgumentError("archive entry '" + name + "' has unsupported type '" +
-                                    std::string(1, type) + "'");
+        return InvalidArgumentError("archive entry '" + name + "' has unsupported type '" + std::string(1, type) + "'");
     }
     RETURN_IF_ERROR(ValidateArchivePath(name, /*allow_trailing_slash=*/is_directory));
     if (is_directory) {
@@ -383,8 +402,7 @@ Result<bool> TarReader::Next(TarEntryInfo* entry) {
     }
     for (size_t slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
       if (r.files.count(name.substr(0, slash))) {
-        return InvalidArgumentError("archive entry '" + name + "' is inside the file '" +
-                                    name.substr(0, slash) + "'");
+        return InvalidArgumentError("archive entry '" + name + "' is inside the file '" + name.substr(0, slash) + "'");
       }
     }
     if (size > r.limits.max_entry_size) {
@@ -426,8 +444,7 @@ Result<size_t> TarReader::Read(void* data, size_t size) {
 
 Result<std::string> TarReader::ReadAll(uint64_t max_size) {
   if (rep_->remaining > max_size) {
-    return ResourceExhaustedError("archive entry is larger than the limit of " + std::to_string(max_size) +
-                                  " bytes");
+    return ResourceExhaustedError("archive entry is larger than the limit of " + std::to_string(max_size) + " bytes");
   }
   std::string out(static_cast<size_t>(rep_->remaining), '\0');
   size_t done = 0;

@@ -1,6 +1,7 @@
 #include "core/tar.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,9 +17,8 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "core/io.h"
+#include "core/sha256.h"
 
 namespace fnseal {
 namespace {
@@ -535,6 +535,78 @@ TEST(TarWriter, RejectsASourceFileThatShrankAfterPlanning) {
   Status s = WriteTar(*plan, &sink);
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);
   EXPECT_NE(s.message().find("'" + dir + "/src' changed size while being archived"), std::string::npos) << s.ToString();
+}
+
+TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  // A file larger than one read, an empty one, and one held in memory, under directories.
+  std::string big(700 * 1024 + 5, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 3);
+  WriteRaw(dir + "/big", big);
+  WriteRaw(dir + "/empty", "");
+  ArchiveInput from_file;
+  from_file.path = "b/big";
+  from_file.source_path = dir + "/big";
+  ArchiveInput empty_file;
+  empty_file.path = "a/empty";
+  empty_file.source_path = dir + "/empty";
+  std::vector<ArchiveInput> inputs = {from_file, Input("c", "abc"), empty_file};
+  auto plan = PlanTar(inputs);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  StringSink sink;
+  std::vector<std::string> sha256s;
+  ASSERT_TRUE(WriteTar(*plan, &sink, &sha256s).ok());
+  // Archive order: a/, a/empty, b/, b/big, c.
+  ASSERT_EQ(sha256s.size(), 5u);
+  EXPECT_EQ(sha256s[0], "");
+  EXPECT_EQ(sha256s[1], Sha256Hex(""));
+  EXPECT_EQ(sha256s[2], "");
+  EXPECT_EQ(sha256s[3], Sha256Hex(big));
+  EXPECT_EQ(sha256s[4], Sha256Hex("abc"));
+  StringSink plain;
+  ASSERT_TRUE(WriteTar(*plan, &plain).ok());
+  EXPECT_TRUE(plain.data() == sink.data()) << "asking for digests changed the archive";
+}
+
+TEST(TarWriter, RejectsAGrownSourceFileWhileDigesting) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  WriteRaw(dir + "/src", "short");
+  ArchiveInput input;
+  input.path = "f";
+  input.source_path = dir + "/src";
+  std::vector<ArchiveInput> inputs = {Input("a", "first"), input, Input("z", "last")};
+  auto plan = PlanTar(inputs);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  WriteRaw(dir + "/src", std::string(600 * 1024, 'x'));
+  StringSink sink;
+  std::vector<std::string> sha256s;
+  Status s = WriteTar(*plan, &sink, &sha256s);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("changed size while being archived"), std::string::npos) << s.ToString();
+}
+
+TEST(TarPlan, TakesTheSourceSizeTheCallerStatted) {
+  std::string dir = MakeTempDir();
+  ASSERT_FALSE(dir.empty());
+  WriteRaw(dir + "/src", "12345");
+  ArchiveInput input;
+  input.path = "f";
+  input.source_path = dir + "/src";
+  input.source_size = 5;
+  std::vector<ArchiveInput> inputs = {input};
+  auto plan = PlanTar(inputs);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->entries[0].size, 5u);
+  // A size that the file no longer has is caught while writing, as a change would be.
+  inputs[0].source_size = 4;
+  plan = PlanTar(inputs);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  StringSink sink;
+  Status s = WriteTar(*plan, &sink);
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find("changed size while being archived"), std::string::npos) << s.ToString();
 }
 
 TEST(TarPlan, RejectsADuplicatePath) {
