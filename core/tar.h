@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +34,10 @@ struct ArchiveInput {
   std::string source_path;  // file on disk; empty means `content`
   std::string content;
   bool executable = false;
+  // The size of the regular file `source_path` when the caller stat'ed it already; PlanTar
+  // stats the file otherwise. Either way, a file whose size changes before it is written is
+  // refused.
+  std::optional<uint64_t> source_size;
 };
 
 struct TarEntryInfo {
@@ -46,9 +51,9 @@ struct TarEntryInfo {
 
 // A validated, sorted archive ready to be written; built by PlanTar.
 struct TarPlan {
-  std::vector<TarEntryInfo> entries;  // in archive order, directories included
+  std::vector<TarEntryInfo> entries;        // in archive order, directories included
   std::vector<const ArchiveInput*> inputs;  // parallel to entries; nullptr for directories
-  uint64_t archive_size = 0;          // exact size of the tar stream WriteTar will produce
+  uint64_t archive_size = 0;                // exact size of the tar stream WriteTar will produce
 };
 
 // Validates paths (InvalidArgument on a bad or duplicate path, or a path that is both a file

@@ -47,6 +47,14 @@ for f in bootstrap lib/deep/x.txt lib/random.bin; do
 done
 cmp -s digests.tar.zst out.tar.zst || fail "--digests changed the archive bytes"
 
+# --dir holds regular files only: a symlink or a fifo anywhere below is refused, and nothing is written.
+mkdir -p odd/sub && echo a >odd/sub/a && ln -s a odd/sub/link
+expect_exit 1 "'odd/sub/link' is a symbolic link" -- "$fnseal" pack -q -o odd.tar --dir odd
+rm odd/sub/link && mkfifo odd/sub/fifo
+expect_exit 1 "'odd/sub/fifo' is not a regular file or directory" -- "$fnseal" pack -q -o odd.tar --dir odd
+expect_exit 1 "cannot open directory 'odd/sub/a'" -- "$fnseal" pack -q -o odd.tar --dir odd/sub/a
+[[ ! -e odd.tar ]] || fail "a refused pack left odd.tar"
+
 expect_exit 0 "lib/deep/x.txt" -- "$fnseal" inspect out.zip
 expect_exit 0 '"format": "zip"' -- "$fnseal" inspect --json out.zip
 

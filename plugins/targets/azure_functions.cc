@@ -180,10 +180,10 @@ class AzureFunctions : public CloudTarget {
     };
 
     std::vector<ArchiveInput> layout;
-    layout.push_back({kHostJson, "", PrettyJsonDump(host), false});
-    layout.push_back({handler_name, spec.handler, "", true});
+    layout.push_back({kHostJson, "", PrettyJsonDump(host), false, std::nullopt});
+    layout.push_back({handler_name, spec.handler, "", true, std::nullopt});
     for (const std::string& name : spec.functions) {
-      layout.push_back({name + "/function.json", "", PrettyJsonDump(function), false});
+      layout.push_back({name + "/function.json", "", PrettyJsonDump(function), false, std::nullopt});
     }
     for (const ArchiveInput& file : spec.files) {
       RETURN_IF_ERROR(ValidateArchivePath(file.path));

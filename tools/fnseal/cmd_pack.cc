@@ -2,7 +2,9 @@
 // or single-layer OCI image layout (a directory or a tar of it); with --target, a cloud
 // deployable laid out and checked by a target plugin (plugins/targets).
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -65,26 +67,32 @@ struct Options {
   std::string layer_compression;  // empty: gzip
 };
 
-// Adds every regular file under `dir` as `prefix` + its relative path. Symlinks and special
-// files are refused rather than followed or dropped.
-Status AddTree(const std::string& dir, const std::string& prefix, std::vector<ArchiveInput>* inputs) {
-  DIR* handle = ::opendir(dir.c_str());
-  if (handle == nullptr) return ErrnoError("cannot open directory", dir, errno);
+// Adds every regular file under the directory `fd` (owned; named `dir` in messages) as `prefix`
+// + its relative path. Each entry is stat'ed once, relative to its directory. Symlinks and
+// special files are refused rather than followed or dropped.
+Status AddTreeAt(int fd, const std::string& dir, const std::string& prefix, std::vector<ArchiveInput>* inputs) {
+  DIR* handle = ::fdopendir(fd);
+  if (handle == nullptr) {
+    Status s = ErrnoError("cannot open directory", dir, errno);
+    ::close(fd);
+    return s;
+  }
+  std::unique_ptr<DIR, int (*)(DIR*)> closer(handle, ::closedir);
   std::vector<std::string> names;
   while (struct dirent* e = ::readdir(handle)) {
     std::string name = e->d_name;
     if (name != "." && name != "..") names.push_back(name);
   }
-  ::closedir(handle);
   for (const std::string& name : names) {
     std::string path = dir + "/" + name;
     struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) return ErrnoError("cannot stat", path, errno);
+    if (::fstatat(fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return ErrnoError("cannot stat", path, errno);
     if (S_ISDIR(st.st_mode)) {
-      RETURN_IF_ERROR(AddTree(path, prefix + name + "/", inputs));
+      int sub = ::openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (sub < 0) return ErrnoError("cannot open directory", path, errno);
+      RETURN_IF_ERROR(AddTreeAt(sub, path, prefix + name + "/", inputs));
     } else if (S_ISREG(st.st_mode)) {
-      ASSIGN_OR_RETURN(ArchiveInput input, InputFromFile(prefix + name, path));
-      inputs->push_back(std::move(input));
+      inputs->push_back(InputFromRegularFile(prefix + name, path, st));
     } else if (S_ISLNK(st.st_mode)) {
       return InvalidArgumentError("'" + path + "' is a symbolic link; fnseal archives hold regular files only");
     } else {
@@ -92,6 +100,12 @@ Status AddTree(const std::string& dir, const std::string& prefix, std::vector<Ar
     }
   }
   return OkStatus();
+}
+
+Status AddTree(const std::string& dir, const std::string& prefix, std::vector<ArchiveInput>* inputs) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open directory", dir, errno);
+  return AddTreeAt(fd, dir, prefix, inputs);
 }
 
 Result<int64_t> ParseMtime(const std::string& flag) {

@@ -13,10 +13,15 @@ Result<ArchiveInput> InputFromFile(std::string archive_path, const std::string& 
   struct stat st;
   if (::stat(source.c_str(), &st) != 0) return ErrnoError("cannot stat", source, errno);
   if (!S_ISREG(st.st_mode)) return InvalidArgumentError("'" + source + "' is not a regular file");
+  return InputFromRegularFile(std::move(archive_path), source, st);
+}
+
+ArchiveInput InputFromRegularFile(std::string archive_path, std::string source, const struct stat& st) {
   ArchiveInput input;
   input.path = std::move(archive_path);
-  input.source_path = source;
+  input.source_path = std::move(source);
   input.executable = (st.st_mode & 0111) != 0;
+  input.source_size = static_cast<uint64_t>(st.st_size);
   return input;
 }
 

@@ -3,6 +3,8 @@
 #ifndef FNSEAL_TOOLS_FNSEAL_FILE_INPUTS_H_
 #define FNSEAL_TOOLS_FNSEAL_FILE_INPUTS_H_
 
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
@@ -14,6 +16,9 @@ namespace fnseal::cli {
 // An input read from `source` at `archive_path`; executable when any execute bit is set on the
 // source. NotFound / InvalidArgument unless `source` is a regular file.
 Result<ArchiveInput> InputFromFile(std::string archive_path, const std::string& source);
+
+// The input for `source`, which the caller stat'ed as `st`, a regular file.
+ArchiveInput InputFromRegularFile(std::string archive_path, std::string source, const struct stat& st);
 
 // "" when every spec is ARCHIVE_PATH=SOURCE with both sides non-empty, else the usage error for
 // the first that is not (`flag` names the option, e.g. "--file").
