@@ -52,56 +52,72 @@ std::string Sha256::Finish() {
 std::string Sha256::FinishHex() { return HexEncode(Finish()); }
 
 struct Sha256Pipeline::Rep {
-  // One queued piece of work: bytes of a pool buffer, or the end of a message.
+  // One queued piece of work, done in order: hash bytes of a buffer, end a message, or give a
+  // filled buffer back to the pool.
   struct Item {
+    enum Kind { kBytes, kEnd, kRelease } kind;
     size_t buffer;
+    size_t offset;
     size_t size;
-    bool end;
   };
 
   size_t buffer_size;
   std::vector<std::unique_ptr<char[]>> pool;
   std::mutex mutex;
-  std::condition_variable changed;   // an item was queued, a buffer freed, or stop was set
+  std::condition_variable work;      // the thread waits here for items or stop
+  std::condition_variable freed;     // the producer waits here for a free buffer
   std::deque<Item> queue;            // guarded by mutex
   std::vector<size_t> free_buffers;  // guarded by mutex
-  std::vector<std::string> digests;  // written by the thread; read after it drained the queue
   bool stop = false;                 // guarded by mutex
-  size_t current = 0;                // the producer's buffer, from its last Buffer() call
-  bool holding = false;              // the producer holds `current` (unqueued)
+  bool thread_waiting = false;       // guarded by mutex
+  bool producer_waiting = false;     // guarded by mutex
+  std::vector<std::string> digests;  // written by the thread; read after it was joined
+  // The producer's side: the buffer it fills and how much of it is queued.
+  bool holding = false;
+  size_t current = 0;
+  size_t used = 0;
+  size_t last_capacity = 0;
   std::thread thread;
 
   void Run() {
     Sha256 hash;
     std::unique_lock<std::mutex> lock(mutex);
     for (;;) {
-      changed.wait(lock, [&] { return stop || !queue.empty(); });
-      if (queue.empty()) return;  // stop, and everything queued is done
-      Item item = queue.front();
-      queue.pop_front();
+      thread_waiting = true;
+      work.wait(lock, [&] { return stop || !queue.empty(); });
+      thread_waiting = false;
+      if (queue.empty()) return;  // stopped, and everything queued is done
+      // Take every queued item at once, so the producer's pushes rarely need to wake us.
+      std::deque<Item> batch;
+      batch.swap(queue);
       lock.unlock();
-      if (item.end) {
-        digests.push_back(hash.FinishHex());
-      } else {
-        hash.Update(pool[item.buffer].get(), item.size);
+      std::vector<size_t> released;
+      for (const Item& item : batch) {
+        if (item.kind == Item::kBytes) {
+          hash.Update(pool[item.buffer].get() + item.offset, item.size);
+        } else if (item.kind == Item::kEnd) {
+          digests.push_back(hash.FinishHex());
+        } else {
+          released.push_back(item.buffer);
+        }
       }
       lock.lock();
-      if (!item.end) free_buffers.push_back(item.buffer);
-      changed.notify_all();
+      if (!released.empty()) {
+        free_buffers.insert(free_buffers.end(), released.begin(), released.end());
+        if (producer_waiting) freed.notify_one();
+      }
     }
   }
 
   void Push(Item item) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      queue.push_back(item);
-    }
-    changed.notify_all();
+    std::lock_guard<std::mutex> lock(mutex);
+    queue.push_back(item);
+    if (thread_waiting) work.notify_one();
   }
 };
 
 Sha256Pipeline::Sha256Pipeline(size_t buffers, size_t buffer_size) : rep_(std::make_unique<Rep>()) {
-  if (buffers == 0 || buffer_size == 0) std::abort();
+  if (buffers == 0 || buffer_size < 4) std::abort();
   rep_->buffer_size = buffer_size;
   for (size_t i = 0; i < buffers; ++i) {
     rep_->pool.push_back(std::make_unique<char[]>(buffer_size));
@@ -116,42 +132,52 @@ Sha256Pipeline::~Sha256Pipeline() {
     rep_->stop = true;
     rep_->queue.clear();
   }
-  rep_->changed.notify_all();
+  rep_->work.notify_one();
   if (rep_->thread.joinable()) rep_->thread.join();
 }
 
-size_t Sha256Pipeline::buffer_size() const { return rep_->buffer_size; }
-
-char* Sha256Pipeline::Buffer() {
+char* Sha256Pipeline::Space(size_t* capacity) {
   Rep& r = *rep_;
+  if (r.holding && r.buffer_size - r.used < r.buffer_size / 4) {
+    r.Push({Rep::Item::kRelease, r.current, 0, 0});
+    r.holding = false;
+  }
   if (!r.holding) {
     std::unique_lock<std::mutex> lock(r.mutex);
-    r.changed.wait(lock, [&] { return !r.free_buffers.empty(); });
+    r.producer_waiting = true;
+    r.freed.wait(lock, [&] { return !r.free_buffers.empty(); });
+    r.producer_waiting = false;
     r.current = r.free_buffers.back();
     r.free_buffers.pop_back();
     r.holding = true;
+    r.used = 0;
   }
-  return r.pool[r.current].get();
+  r.last_capacity = r.buffer_size - r.used;
+  *capacity = r.last_capacity;
+  return r.pool[r.current].get() + r.used;
 }
 
 void Sha256Pipeline::Add(size_t n) {
   Rep& r = *rep_;
-  if (!r.holding || n > r.buffer_size) std::abort();  // a caller bug, not an input error
-  if (n == 0) return;                                 // keep the buffer for the next Buffer() call
-  r.holding = false;
-  r.Push({r.current, n, false});
+  if (!r.holding || n > r.last_capacity) std::abort();  // a caller bug, not an input error
+  if (n == 0) return;
+  r.Push({Rep::Item::kBytes, r.current, r.used, n});
+  r.used += n;
+  r.last_capacity -= n;
 }
 
 void Sha256Pipeline::Add(std::string_view bytes) {
   while (!bytes.empty()) {
-    size_t n = std::min(bytes.size(), rep_->buffer_size);
-    std::memcpy(Buffer(), bytes.data(), n);
+    size_t capacity = 0;
+    char* space = Space(&capacity);
+    size_t n = std::min(bytes.size(), capacity);
+    std::memcpy(space, bytes.data(), n);
     Add(n);
     bytes.remove_prefix(n);
   }
 }
 
-void Sha256Pipeline::EndMessage() { rep_->Push({0, 0, true}); }
+void Sha256Pipeline::EndMessage() { rep_->Push({Rep::Item::kEnd, 0, 0, 0}); }
 
 std::vector<std::string> Sha256Pipeline::Finish() {
   Rep& r = *rep_;
@@ -159,7 +185,7 @@ std::vector<std::string> Sha256Pipeline::Finish() {
     std::lock_guard<std::mutex> lock(r.mutex);
     r.stop = true;  // the thread drains the queue, then returns
   }
-  r.changed.notify_all();
+  r.work.notify_one();
   r.thread.join();
   return std::move(r.digests);
 }

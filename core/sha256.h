@@ -31,27 +31,29 @@ class Sha256 {
 };
 
 // SHA-256 of a sequence of messages, computed on a thread of its own so that the caller can
-// go on reading and compressing meanwhile. One producer thread uses it: fill Buffer(), Add()
-// it to the current message, EndMessage() after each message, then Finish(). Memory is the
-// fixed pool of buffers; Buffer() blocks while all of them wait to be hashed.
+// go on reading and compressing meanwhile. One producer thread uses it: fill Space(), Add()
+// what it wrote to the current message, EndMessage() after each message, then Finish().
+// Memory is a fixed pool of buffers that the producer fills back to back, so many small
+// messages share one buffer; Space() blocks while every buffer waits to be hashed.
 class Sha256Pipeline {
  public:
-  Sha256Pipeline(size_t buffers = 8, size_t buffer_size = 256 * 1024);
+  Sha256Pipeline(size_t buffers = 8, size_t buffer_size = 512 * 1024);
   ~Sha256Pipeline();  // stops the thread, dropping unhashed work
   Sha256Pipeline(const Sha256Pipeline&) = delete;
   Sha256Pipeline& operator=(const Sha256Pipeline&) = delete;
 
-  // A free buffer of buffer_size() bytes to fill.
-  char* Buffer();
-  size_t buffer_size() const;
-  // Queues the first `n` bytes of the buffer last returned by Buffer() as the next bytes of
-  // the current message. They stay readable by the caller until its next Buffer() call.
+  // Where to write the next bytes; *capacity receives how many fit there (at least a quarter of
+  // a buffer, at most a whole one).
+  char* Space(size_t* capacity);
+  // Queues the first `n` (<= capacity) bytes written at the last Space() as the next bytes of
+  // the current message. They stay readable by the caller until its next Space() call.
   void Add(size_t n);
   // Queues `bytes`, copied through the pool.
   void Add(std::string_view bytes);
   // Ends the current message.
   void EndMessage();
   // Waits for the queued work; returns each ended message's lowercase hex digest, in order.
+  // Call once, last.
   std::vector<std::string> Finish();
 
  private:

@@ -102,12 +102,14 @@ TEST(Sha256, FinishResetsForReuse) {
   EXPECT_EQ(h.FinishHex(), kEmptyDigest);
 }
 
-// Feeds `message` through the pipeline in pieces of at most `piece` bytes, filling Buffer().
+// Feeds `message` through the pipeline in pieces of at most `piece` bytes, written to Space().
 void AddInPieces(Sha256Pipeline* pipeline, const std::string& message, size_t piece) {
   size_t n = 0;
   for (size_t at = 0; at < message.size(); at += n) {
-    n = std::min({piece, message.size() - at, pipeline->buffer_size()});
-    std::memcpy(pipeline->Buffer(), message.data() + at, n);
+    size_t capacity = 0;
+    char* space = pipeline->Space(&capacity);
+    n = std::min({piece, message.size() - at, capacity});
+    std::memcpy(space, message.data() + at, n);
     pipeline->Add(n);
   }
 }
@@ -145,24 +147,41 @@ TEST(Sha256Pipeline, CopiesStringsLargerThanABuffer) {
   EXPECT_EQ(pipeline.Finish(), (std::vector<std::string>{Sha256Hex(message), kAbcDigest}));
 }
 
-TEST(Sha256Pipeline, AnUnusedBufferIsHandedOutAgain) {
-  Sha256Pipeline pipeline(1, 16);
-  char* first = pipeline.Buffer();
-  std::memcpy(first, "ab", 2);
-  EXPECT_EQ(pipeline.Buffer(), first);  // nothing was added: the same buffer, no wait
-  pipeline.Add(0);
-  std::memcpy(pipeline.Buffer(), "abc", 3);
+TEST(Sha256Pipeline, SmallMessagesShareABufferAndBytesStayPut) {
+  Sha256Pipeline pipeline(1, 100);
+  size_t capacity = 0;
+  char* first = pipeline.Space(&capacity);
+  EXPECT_EQ(capacity, 100u);
+  EXPECT_EQ(pipeline.Space(&capacity), first);  // nothing was added: the same space
+  std::memcpy(first, "abc", 3);
   pipeline.Add(3);
   pipeline.EndMessage();
-  EXPECT_EQ(pipeline.Finish(), std::vector<std::string>{kAbcDigest});
+  char* second = pipeline.Space(&capacity);
+  EXPECT_EQ(second, first + 3);  // the next message follows in the same buffer
+  EXPECT_EQ(capacity, 97u);
+  EXPECT_EQ(std::string(first, 3), "abc");  // still readable: not handed out again
+  std::memcpy(second, k448BitMessage, 56);
+  pipeline.Add(56);
+  pipeline.EndMessage();
+  // 41 bytes left is over a quarter of the buffer; 20 more leave 21, under a quarter, so the
+  // space after that is a fresh buffer (the only one, once the thread has hashed it).
+  std::memcpy(pipeline.Space(&capacity), "abcdefghijklmnopqrst", 20);
+  EXPECT_EQ(capacity, 41u);
+  pipeline.Add(20);
+  pipeline.EndMessage();
+  EXPECT_EQ(pipeline.Space(&capacity), first);
+  EXPECT_EQ(capacity, 100u);
+  std::vector<std::string> digests = pipeline.Finish();
+  EXPECT_EQ(digests, (std::vector<std::string>{kAbcDigest, k448BitDigest, Sha256Hex("abcdefghijklmnopqrst")}));
 }
 
 TEST(Sha256Pipeline, DestroyingWithWorkQueuedStopsTheThread) {
   // An error path: the producer gives up midway. The destructor must not hang or crash.
   auto pipeline = std::make_unique<Sha256Pipeline>(4, 1 << 16);
   for (int i = 0; i < 4; ++i) {
-    std::memset(pipeline->Buffer(), 'x', 1 << 16);
-    pipeline->Add(1 << 16);
+    size_t capacity = 0;
+    std::memset(pipeline->Space(&capacity), 'x', capacity);
+    pipeline->Add(capacity);
   }
   pipeline.reset();
   SUCCEED();

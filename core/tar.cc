@@ -166,8 +166,9 @@ Status WriteTar(const TarPlan& plan, ByteSink* out, std::vector<std::string>* sh
       ASSIGN_OR_RETURN(auto source, FileSource::Open(input->source_path));
       uint64_t written = 0;
       for (;;) {
-        char* buffer = hashing ? hashing->Buffer() : own_buffer.data();
-        ASSIGN_OR_RETURN(size_t n, source->Read(buffer, hashing ? hashing->buffer_size() : own_buffer.size()));
+        size_t capacity = own_buffer.size();
+        char* buffer = hashing ? hashing->Space(&capacity) : own_buffer.data();
+        ASSIGN_OR_RETURN(size_t n, source->Read(buffer, capacity));
         if (n == 0) break;
         written += n;
         if (written > e.size) break;
