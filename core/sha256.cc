@@ -120,7 +120,7 @@ Sha256Pipeline::Sha256Pipeline(size_t buffers, size_t buffer_size) : rep_(std::m
   if (buffers == 0 || buffer_size < 4) std::abort();
   rep_->buffer_size = buffer_size;
   for (size_t i = 0; i < buffers; ++i) {
-    rep_->pool.push_back(std::make_unique<char[]>(buffer_size));
+    rep_->pool.emplace_back(new char[buffer_size]);  // not zeroed: pages fault in as they are used
     rep_->free_buffers.push_back(i);
   }
   rep_->thread = std::thread([rep = rep_.get()] { rep->Run(); });

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "core/c_handles.h"
 
@@ -30,14 +31,15 @@ constexpr size_t kHugePage = size_t{2} << 20;
 constexpr size_t kHeader = 64;  // keeps the block 64-byte aligned
 
 struct BlockHeader {
-  void* base;     // what to free or unmap
-  size_t length;  // mapped length; 0 for a malloc'd block
+  void* base;             // what to free or unmap
+  size_t length;          // mapped length; 0 for a malloc'd block
+  std::thread* prefault;  // faulting the mapping in, or nullptr; joined before the unmap
 };
 static_assert(sizeof(BlockHeader) <= kHeader);
 
 void* AllocateBlock(void*, size_t size) {
   if (size > SIZE_MAX - kHeader - 2 * kHugePage) return nullptr;
-  BlockHeader header{nullptr, 0};
+  BlockHeader header{nullptr, 0, nullptr};
   char* start = nullptr;
   if (size < kHugePage) {
     header.base = std::malloc(size + kHeader);
@@ -54,7 +56,16 @@ void* AllocateBlock(void*, size_t size) {
     if (raw + kHugePage > aligned) ::munmap(reinterpret_cast<void*>(aligned + length), raw + kHugePage - aligned);
     start = reinterpret_cast<char*>(aligned);
     ::madvise(start, length, MADV_HUGEPAGE);  // advisory; failure only costs speed
-    header = {start, length};
+    header = {start, length, nullptr};
+    // Fresh pages are zeroed by the kernel on first touch, by whichever thread touches them:
+    // for the input ring that is the thread feeding zstd, which then runs behind the workers.
+    // A helper thread faults the mapping in ahead of it instead (Linux >= 5.14; elsewhere the
+    // call fails and the pages fault in as they are used).
+    try {
+      header.prefault = new std::thread([start, length] { ::madvise(start, length, MADV_POPULATE_WRITE); });
+    } catch (...) {
+      header.prefault = nullptr;  // no thread: the pages fault in as they are used
+    }
   }
   std::memcpy(start, &header, sizeof(header));
   return start + kHeader;
@@ -67,6 +78,10 @@ void FreeBlock(void*, void* block) {
   if (header.length == 0) {
     std::free(header.base);
   } else {
+    if (header.prefault != nullptr) {
+      header.prefault->join();
+      delete header.prefault;
+    }
     ::munmap(header.base, header.length);
   }
 }
