@@ -3,7 +3,7 @@
 # ones 'fnseal pack --target' makes, ship under deployables/<target>/ and are written next to the
 # bundle; the provenance's externalParameters record what shaped the bytes (configuration,
 # compression level, per-target settings) and --toolchain is a resolved dependency with its
-# digest; metadata comes from the commit, BUILD_EMBED_LABEL or SOURCE_DATE_EPOCH only when asked;
+# digest, hashed or taken from --tool-digests; metadata comes from the commit, BUILD_EMBED_LABEL or SOURCE_DATE_EPOCH only when asked;
 # bad specs and settings are refused before anything is
 # written, and a later failure removes the deployables it wrote.
 set -euo pipefail
@@ -83,6 +83,46 @@ printf 'x' >>cc-driver
 expect_exit 0 "" -- "$fnseal" bundle -q -o other-cc.fnb --name hello --artifact fn.tar --target //fn:hello_bundle \
   --level 5 --configuration compilationMode=opt --configuration cpu=k8 --toolchain cc=cc-driver "${deploy[@]}"
 cmp -s b.fnb other-cc.fnb && fail "another compiler gave the same provenance"
+
+# --tool-digests: digests computed once (fnseal digest --json) stand in for hashing this fnseal
+# binary (matched by file) and a toolchain (matched by path). They are taken as given, which
+# digests that are not the files' show; malformed files are refused before anything is written.
+"$fnseal" digest --json -o tools.json "$fnseal" cc-driver
+expect_exit 0 "" -- "$fnseal" bundle -q -o hashed.fnb --name hello --artifact fn.tar --toolchain cc=cc-driver
+expect_exit 0 "" -- "$fnseal" bundle -q -o known.fnb --name hello --artifact fn.tar --toolchain cc=cc-driver \
+  --tool-digests tools.json
+cmp -s hashed.fnb known.fnb || fail "--tool-digests with the true digests changed the bundle"
+/usr/bin/python3 -c '
+import json, sys
+entries = json.load(open("tools.json"))
+for e, fill in zip(entries, "ab"):
+    e["sha256"] = fill * 64
+json.dump(entries, open("fake-tools.json", "w"))'
+expect_exit 0 "" -- "$fnseal" bundle -q -o fake.fnb --name hello --artifact fn.tar --toolchain cc=cc-driver \
+  --tool-digests fake-tools.json
+mkdir f && zstd -q -d -c fake.fnb | tar -x -C f -f -
+jq -e '.predicate.runDetails.builder.builderDependencies[0].digest.sha256 == ("a" * 64) and
+  ([.predicate.buildDefinition.resolvedDependencies[] | select(.name == "toolchain:cc") | .digest.sha256]
+   == ["b" * 64])' f/attestations/provenance.statement.json >/dev/null ||
+  fail "--tool-digests not used: $(jq -c .predicate.runDetails.builder f/attestations/provenance.statement.json)"
+# A file that names neither this binary nor a toolchain changes nothing.
+"$fnseal" digest --json -o other-tools.json greeting.txt
+expect_exit 0 "" -- "$fnseal" bundle -q -o other.fnb --name hello --artifact fn.tar --toolchain cc=cc-driver \
+  --tool-digests other-tools.json
+cmp -s hashed.fnb other.fnb || fail "--tool-digests naming other files changed the bundle"
+printf '{"path": "x", "sha256": "%s"}' "$(printf 'a%.0s' {1..64})" >td-object.json
+printf '[{"path": "x", "sha256": "ABC"}]' >td-hex.json
+printf '[{"path": "x", "sha256": "%s", "size": 1}]' "$(printf 'a%.0s' {1..64})" >td-key.json
+printf '[{"path": "x", "sha256": "%s"}, {"path": "x", "sha256": "%s"}]' "$(printf 'a%.0s' {1..64})" \
+  "$(printf 'b%.0s' {1..64})" >td-twice.json
+head -c 70000 /dev/zero | tr '\0' ' ' >td-big.json
+for bad in "2:td-object.json:is not a JSON array" "2:td-hex.json:entry 0 has a sha256 that is not 64 lowercase hex" \
+  "2:td-key.json:entry 0 is not" "2:td-twice.json:entry 1 names 'x' again" \
+  "1:td-big.json:is larger than the limit of 65536 bytes" "1:td-missing.json:td-missing.json"; do
+  IFS=: read -r code file message <<<"$bad"
+  expect_exit "$code" "$message" -- "$fnseal" bundle -q -o td.fnb --name hello --artifact fn.tar --tool-digests "$file"
+  [[ ! -e td.fnb ]] || fail "a refused --tool-digests ($file) left td.fnb"
+done
 
 # Metadata of a stamped build: the commit's time with --times-from-commit, the invocation from
 # BUILD_EMBED_LABEL; explicit values win; nothing without being asked.

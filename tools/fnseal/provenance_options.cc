@@ -1,8 +1,12 @@
 #include "tools/fnseal/provenance_options.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <map>
 
 #include "core/file.h"
+#include "core/json.h"
 #include "core/sha256.h"
 #include "provenance/source/source_facts.h"
 #include "provenance/verification/trust_policy.h"
@@ -29,6 +33,41 @@ void RecordSource(const SourceFacts& source, ProvenanceFacts* facts) {
   }
   if (!source.tags.empty()) state["tags"] = source.tags;
   facts->internal_parameters["source"] = std::move(state);
+}
+
+// The --tool-digests file as path -> sha256: a JSON array of {"path", "sha256"} objects, as
+// `fnseal digest --json` writes it. InvalidArgument for anything else.
+Result<std::map<std::string, std::string>> ReadToolDigests(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path, kMaxToolDigestsSize).Annotate("--tool-digests"));
+  const std::string what = "--tool-digests '" + path + "'";
+  ASSIGN_OR_RETURN(Json list, ParseJsonStrict(text, what));
+  if (!list.is_array()) return InvalidArgumentError(what + " is not a JSON array of {path, sha256}");
+  if (list.size() > kMaxToolDigests) {
+    return InvalidArgumentError(what + " has more than " + std::to_string(kMaxToolDigests) + " entries");
+  }
+  std::map<std::string, std::string> digests;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Json& entry = list[i];
+    const std::string at = what + " entry " + std::to_string(i);
+    if (!entry.is_object() || entry.size() != 2 || !entry.contains("path") || !entry.contains("sha256") ||
+        !entry["path"].is_string() || !entry["sha256"].is_string()) {
+      return InvalidArgumentError(at + " is not {\"path\": ..., \"sha256\": ...}");
+    }
+    const std::string& file = entry["path"].get_ref<const std::string&>();
+    const std::string& sha256 = entry["sha256"].get_ref<const std::string&>();
+    if (file.empty()) return InvalidArgumentError(at + " has an empty path");
+    if (sha256.size() != 64 || sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return InvalidArgumentError(at + " has a sha256 that is not 64 lowercase hex digits");
+    }
+    if (!digests.emplace(file, sha256).second) return InvalidArgumentError(at + " names '" + file + "' again");
+  }
+  return digests;
+}
+
+// Whether `a` and `b` name the same file (device and inode).
+bool SameFile(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // NAME=PATH -> a descriptor named NAME with PATH's sha256 (streamed). `flag` names the option.
@@ -146,6 +185,10 @@ void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
   app->add_flag("--times-from-commit", options->times_from_commit,
                 "Set startedOn and finishedOn from the source commit's time (--source or --workspace-status): "
                 "reproducible, as SOURCE_DATE_EPOCH is");
+  app->add_option("--tool-digests", options->tool_digests,
+                  "`fnseal digest --json` output giving the sha256 of this fnseal binary (matched by file) and of "
+                  "--toolchain executables (matched by path), so they are not hashed again; the Bazel rules compute "
+                  "it once per build");
   app->add_flag("--require-clean-source", options->require_clean_source,
                 "Fail when the source checkout (--source or --workspace-status) has uncommitted or untracked "
                 "changes");
@@ -154,18 +197,35 @@ void AddProvenanceOptions(CLI::App* app, ProvenanceOptions* options) {
 Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* facts) {
   facts->builder_id = options.builder_id;
   facts->builder_version = {{"fnseal", kVersion}};
+  std::map<std::string, std::string> known;
+  if (!options.tool_digests.empty()) {
+    ASSIGN_OR_RETURN(known, ReadToolDigests(options.tool_digests));
+  }
   // The running fnseal binary: the tool that wrote the provenance is a builder dependency.
   ResourceDescriptor self;
   self.name = "fnseal";
-  ASSIGN_OR_RETURN(self.sha256, Sha256FileHex("/proc/self/exe").Annotate("cannot hash the fnseal binary"));
+  for (const auto& [file, sha256] : known) {
+    if (SameFile(file, "/proc/self/exe")) self.sha256 = sha256;
+  }
+  if (self.sha256.empty()) {
+    ASSIGN_OR_RETURN(self.sha256, Sha256FileHex("/proc/self/exe").Annotate("cannot hash the fnseal binary"));
+  }
   facts->builder_dependencies.push_back(std::move(self));
   for (const std::string& spec : options.inputs) {
     ASSIGN_OR_RETURN(ResourceDescriptor dependency, HashedDescriptor("--input", spec));
     facts->resolved_dependencies.push_back(std::move(dependency));
   }
   for (const std::string& spec : options.toolchains) {
-    ASSIGN_OR_RETURN(ResourceDescriptor toolchain, HashedDescriptor("--toolchain", spec));
-    toolchain.annotations["path"] = spec.substr(spec.find('=') + 1);
+    const size_t eq = spec.find('=');
+    auto digest = eq == std::string::npos ? known.end() : known.find(spec.substr(eq + 1));
+    ResourceDescriptor toolchain;
+    if (digest != known.end() && eq > 0) {
+      toolchain.name = spec.substr(0, eq);
+      toolchain.sha256 = digest->second;
+    } else {
+      ASSIGN_OR_RETURN(toolchain, HashedDescriptor("--toolchain", spec));
+    }
+    toolchain.annotations["path"] = spec.substr(eq + 1);
     toolchain.name = "toolchain:" + toolchain.name;
     facts->resolved_dependencies.push_back(std::move(toolchain));
   }
