@@ -1,10 +1,10 @@
 """function_bundle: a function -> deployables for each cloud target and one unsigned .fnb bundle."""
 
-load("@bazel_tools//tools/cpp:toolchain_utils.bzl", "find_cpp_toolchain")
 load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
 load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
 load(":components.bzl", "components_aspect")
 load(":stamp.bzl", "StampFlagInfo")
+load(":tool_digests.bzl", "ToolDigestsInfo")
 
 # Targets with a memory / timeout setting: the function's values are passed when one of these is built.
 _MEMORY_TARGETS = ["aws_lambda"]
@@ -45,17 +45,12 @@ def _function_bundle_impl(ctx):
     args.add("--configuration", "cpu=" + ctx.var["TARGET_CPU"])
 
     # The C++ toolchain of the target configuration: its compiler driver becomes a resolved
-    # dependency with its digest. A compiler inside the workspace or an external repository is
-    # an action input; a system one (/usr/bin/gcc) is read where it is.
-    cc = find_cpp_toolchain(ctx)
-    toolchain_inputs = []
-    compiler = cc.compiler_executable
-    if compiler and not compiler.startswith("/"):
-        toolchain_inputs = [f for f in cc.all_files.to_list() if f.path == compiler]
-        if not toolchain_inputs:
-            compiler = None
-    if compiler:
-        args.add("--toolchain", "cc=" + compiler)
+    # dependency with its digest. Both it and the fnseal binary are hashed once per build, by
+    # the tool_digests target.
+    tools = ctx.attr._tool_digests[ToolDigestsInfo]
+    if tools.compiler:
+        args.add("--toolchain", "cc=" + tools.compiler)
+    args.add("--tool-digests", tools.file)
     inputs = function.inputs.to_list()
     for f in inputs:
         args.add("--input", "%s=%s" % (f.short_path, f.path))
@@ -89,7 +84,7 @@ def _function_bundle_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = depset([function.artifact] + inputs + extra + toolchain_inputs, transitive = [component_inputs]),
+        inputs = depset([function.artifact, tools.file] + inputs + extra + tools.inputs, transitive = [component_inputs]),
         outputs = [bundle] + [f for _, f in deployables],
         mnemonic = "FnsealBundle",
         progress_message = "Bundling function %s" % ctx.label,
@@ -104,8 +99,6 @@ def _function_bundle_impl(ctx):
 
 _function_bundle = rule(
     implementation = _function_bundle_impl,
-    toolchains = ["@bazel_tools//tools/cpp:toolchain_type"],
-    fragments = ["cpp"],
     doc = """An unsigned function bundle (`<name>.fnb`) with a deployable per cloud target.
 
 One `fnseal bundle` action (mnemonic FnsealBundle) makes a deployable per cloud target
@@ -146,9 +139,10 @@ provenance statement. Signing happens outside the build (`<name>.sign`).""",
             executable = True,
             cfg = "exec",
         ),
-        "_cc_toolchain": attr.label(
-            doc = "The C++ toolchain that built the handler, recorded in the provenance.",
-            default = Label("@bazel_tools//tools/cpp:current_cc_toolchain"),
+        "_tool_digests": attr.label(
+            doc = "The fnseal binary's and the C++ compiler driver's digests, recorded in the provenance.",
+            default = Label("//plugins/private:tool_digests"),
+            providers = [ToolDigestsInfo],
         ),
         "_stamp_flag": attr.label(
             doc = "Whether --stamp is on, read through a config_setting (as rules_pkg does).",

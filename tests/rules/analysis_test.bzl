@@ -116,6 +116,9 @@ def _bundle_actions_test_impl(ctx):
     toolchains = _flag_values(argv, "--toolchain")
     asserts.equals(env, 1, len(toolchains))
     asserts.true(env, toolchains[0].startswith("cc=") and len(toolchains[0]) > 3, toolchains)
+    tool_digests = _flag_values(argv, "--tool-digests")
+    asserts.equals(env, 1, len(tool_digests), "the fnseal and compiler digests come from the tool_digests target")
+    asserts.true(env, tool_digests[0].endswith("plugins/private/tool_digests.json"), tool_digests)
     asserts.true(env, "compilationMode=fastbuild" in configuration or "compilationMode=opt" in configuration or "compilationMode=dbg" in configuration, configuration)
     components = _flag_values(argv, "--components")
     asserts.equals(env, 1, len(components))
@@ -123,7 +126,7 @@ def _bundle_actions_test_impl(ctx):
     asserts.true(env, _flag_values(argv, "--license-policy")[0].endswith("examples/policy.policy.json"))
     asserts.equals(env, [], _flag_values(argv, "--workspace-status"), "unstamped by default")
     inputs = [f.path for f in bundle.inputs.to_list()]
-    for path in [components[0]] + _flag_values(argv, "--handler") + [f.split("=", 1)[1] for f in _flag_values(argv, "--file")]:
+    for path in [components[0], tool_digests[0]] + _flag_values(argv, "--handler") + [f.split("=", 1)[1] for f in _flag_values(argv, "--file")]:
         asserts.true(env, path in inputs, "%s is an input of the bundle action" % path)
     return analysistest.end(env)
 
