@@ -54,7 +54,7 @@ LicensePolicyInfo = provider(
 )
 
 FnComponentsInfo = provider(
-    doc = "What the components aspect gathered over a target and what it depends on, for the components file.",
+    doc = "What the components aspect gathered over a target and what it depends on, for the components file; a serverless_function returns its own (the whole function).",
     fields = {
         "id": "string: the component id of this target (its label), or '' when it is not a component.",
         "components": "depset of string: one JSON object per component (the components file's entries, before file names are mapped).",

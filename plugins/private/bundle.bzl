@@ -2,7 +2,6 @@
 
 load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
 load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
-load(":components.bzl", "components_aspect")
 load(":stamp.bzl", "StampFlagInfo")
 load(":tool_digests.bzl", "ToolDigestsInfo")
 
@@ -110,8 +109,7 @@ provenance statement. Signing happens outside the build (`<name>.sign`).""",
         "function": attr.label(
             doc = "A serverless_function target.",
             mandatory = True,
-            providers = [FunctionInfo],
-            aspects = [components_aspect],
+            providers = [FunctionInfo, FnComponentsInfo],
         ),
         "targets": attr.string_list(
             doc = "Cloud targets to make deployables for: any of %s." % ", ".join(KNOWN_TARGETS),

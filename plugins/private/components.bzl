@@ -1,11 +1,13 @@
 """The components aspect: licenses and shipped files, gathered over what a function ships.
 
-It follows only the attributes through which code and files reach the deployable (COMPONENT_ATTRS),
-never implicit (`_`-prefixed) attributes, toolchains, or attributes built for the exec
-configuration, so compilers, `malloc`, code generators and fnseal itself are not components.
+serverless_function applies it to its handler, data and models and makes its own component and
+the components file from what the aspect returns (function_components). It follows only the
+attributes through which code and files reach the deployable (COMPONENT_ATTRS), never implicit
+(`_`-prefixed) attributes, toolchains, or attributes built for the exec configuration, so
+compilers, `malloc`, code generators and fnseal itself are not components.
 """
 
-load("//plugins:providers.bzl", "FnComponentsInfo", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
+load("//plugins:providers.bzl", "FnComponentsInfo", "FnLicenseInfo", "ModelInfo")
 load(":checks.bzl", "components_json")
 
 # Attributes the aspect follows. All of them are target-configuration attributes in Bazel's and
@@ -24,14 +26,13 @@ def is_exec_configuration(bin_dir_path):
     config = bin_dir_path.split("/")[1] if "/" in bin_dir_path else bin_dir_path
     return config == "host" or "-exec-" in config or config.endswith("-exec")
 
-def _license_of(ctx):
-    """The FnLicenseInfo that applies to the rule the aspect visits, or None.
+def _license_of(attr):
+    """The FnLicenseInfo that applies to a rule, from its attributes (ctx.rule.attr or ctx.attr), or None.
 
     In order: the `license` attribute of fnseal's rules, fn_license targets in `data`, then
     `applicable_licenses` (set on the target or by package(default_applicable_licenses)). Several
     licenses in the first place that has any are combined with AND.
     """
-    attr = ctx.rule.attr
     dep = getattr(attr, "license", None)
     if type(dep) == "Target" and FnLicenseInfo in dep:
         return dep[FnLicenseInfo]
@@ -67,24 +68,23 @@ def combine_licenses(licenses):
         license_texts = texts,
     )
 
-def _deps_of(ctx):
-    """The targets reached through the followed attributes."""
+def _deps_of(attr):
+    """The targets reached through the followed attributes of a rule (ctx.rule.attr or ctx.attr)."""
     deps = []
     for name in COMPONENT_ATTRS:
-        value = getattr(ctx.rule.attr, name, None)
+        value = getattr(attr, name, None)
         if type(value) == "Target":
             deps.append(value)
         elif type(value) == "list":
             deps.extend([v for v in value if type(v) == "Target"])
     return deps
 
-def _component(ctx, target, lic, files, depends_on):
+def _component(label, model, lic, files, depends_on):
     """One component's JSON text (its files still keyed by exec path only)."""
-    model = target[ModelInfo] if ModelInfo in target else None
     c = {
-        "id": str(ctx.label),
+        "id": str(label),
         "kind": model.kind if model else "code",
-        "name": (model.name if model else "") or (lic.package_name if lic else "") or ctx.label.name,
+        "name": (model.name if model else "") or (lic.package_name if lic else "") or label.name,
         "license": lic.license if lic else "NOASSERTION",
     }
     version = (model.version if model else "") or (lic.package_version if lic else "")
@@ -111,59 +111,76 @@ def _component(ctx, target, lic, files, depends_on):
     return json.encode(c)
 
 def _components_aspect_impl(target, ctx):
+    if FnComponentsInfo in target:
+        return []  # a serverless_function makes its own
     if FnLicenseInfo in target or is_exec_configuration(ctx.bin_dir.path):
         return [FnComponentsInfo(id = "", components = depset(), inputs = depset())]
-    deps = [d for d in _deps_of(ctx) if FnComponentsInfo in d]
+    attr = ctx.rule.attr
+    deps = [d for d in _deps_of(attr) if FnComponentsInfo in d]
     model = target[ModelInfo] if ModelInfo in target else None
-    lic = model.license if model else _license_of(ctx)
+    lic = model.license if model else _license_of(attr)
 
     # What this target itself ships: its outputs, and the plain files (not rules) it lists in data.
     files = target[DefaultInfo].files.to_list()
     if model:
         files = model.files
-    for dep in getattr(ctx.rule.attr, "data", []) or []:
+    for dep in getattr(attr, "data", []) or []:
         if type(dep) == "Target" and FnComponentsInfo not in dep:
             files = files + dep[DefaultInfo].files.to_list()
-    if FunctionInfo in target:
-        # The function's own files are those of its artifact that no component below it claims.
-        claimed = {}
-        for d in deps:
-            for f in d[FnComponentsInfo].inputs.to_list():
-                claimed[f.path] = True
-        files = [f for _, f in target[FunctionInfo].placements if f.path not in claimed]
+    return [_components_info(ctx.label, model, lic, files, deps)]
 
+def _components_info(label, model, lic, files, deps):
+    """FnComponentsInfo for the component `label` shipping `files`, above the components of deps."""
     depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id]
-    text = _component(ctx, target, lic, files, depends_on)
+    text = _component(label, model, lic, files, depends_on)
     texts = lic.license_texts if lic else []
-    inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps])
-    components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
-    result = [FnComponentsInfo(id = str(ctx.label), components = components, inputs = inputs)]
+    return FnComponentsInfo(
+        id = str(label),
+        components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps]),
+        inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps]),
+    )
 
-    if FunctionInfo in target:
-        function = target[FunctionInfo]
-        names = {function.handler.path: function.entrypoint}
-        for name, f in function.placements:
-            names[f.path] = name
-        out = ctx.actions.declare_file(ctx.label.name + ".components.json")
-        ctx.actions.write(out, components_json(function.name, str(ctx.label), components.to_list(), names))
+def function_components(ctx, function):
+    """A serverless_function's own component over its handler's, data's and models' (the aspect's).
 
-        # The bundle reads only what ships and the license texts; other outputs of the components
-        # (a cc_library's archives) need not be built for it.
-        needed = [f for f in inputs.to_list() if f.path in names or f.is_source]
-        result = [
-            FnComponentsInfo(id = str(ctx.label), components = components, inputs = depset(needed)),
-            OutputGroupInfo(fnseal_components = depset([out])),
-        ]
-    return result
+    Args:
+      ctx: the serverless_function's rule context; its handler, data and models carry the aspect.
+      function: its FunctionInfo.
+
+    Returns:
+      (FnComponentsInfo, components file): the file is `<name>.components.json` (contract v1),
+      components sorted by id, files sorted by name, each named by its path in the artifact and
+      located by its exec path; only files that ship are listed, and the provider's inputs are
+      those files and the license texts.
+    """
+    deps = [d for d in _deps_of(ctx.attr) if FnComponentsInfo in d]
+
+    # The function's own files are those of its artifact that no component below it claims.
+    claimed = {}
+    for d in deps:
+        for f in d[FnComponentsInfo].inputs.to_list():
+            claimed[f.path] = True
+    files = [f for _, f in function.placements if f.path not in claimed]
+    info = _components_info(ctx.label, None, _license_of(ctx.attr), files, deps)
+
+    names = {function.handler.path: function.entrypoint}
+    for name, f in function.placements:
+        names[f.path] = name
+    out = ctx.actions.declare_file(ctx.label.name + ".components.json")
+    ctx.actions.write(out, components_json(function.name, str(ctx.label), info.components.to_list(), names))
+
+    # The bundle reads only what ships and the license texts; other outputs of the components
+    # (a cc_library's archives) need not be built for it.
+    needed = [f for f in info.inputs.to_list() if f.path in names or f.is_source]
+    return FnComponentsInfo(id = info.id, components = info.components, inputs = depset(needed)), out
 
 components_aspect = aspect(
     implementation = _components_aspect_impl,
     doc = """Gathers the components a function ships (code, models, data sets), their licenses and files.
 
-On a serverless_function it writes `<name>.components.json` (the components file, contract v1)
-in the output group `fnseal_components`: components sorted by id, files sorted by name, each
-file named by its path in the artifact and located by its exec path. Only files that ship are
-listed.""",
+serverless_function applies it to its handler, data and models; from what it returns the function
+writes `<name>.components.json` (the components file, contract v1) in the output group
+`fnseal_components`. Targets that provide FnComponentsInfo themselves (serverless_function) are
+left as they are.""",
     attr_aspects = COMPONENT_ATTRS,
-    provides = [FnComponentsInfo],
 )

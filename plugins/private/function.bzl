@@ -2,6 +2,7 @@
 
 load("//plugins:providers.bzl", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
 load(":checks.bzl", "runfiles_path")
+load(":components.bzl", "components_aspect", "function_components")
 load(":paths.bzl", "artifact_path")
 
 def _place(ctx, by_name, name, f, why):
@@ -64,21 +65,25 @@ def _serverless_function_impl(ctx):
         mnemonic = "FnsealPack",
         progress_message = "Packing function %s" % ctx.label,
     )
+    function = FunctionInfo(
+        name = function_name,
+        artifact = artifact,
+        handler = handler,
+        entrypoint = ctx.attr.entrypoint,
+        runtime = ctx.attr.runtime,
+        memory_mb = ctx.attr.memory_mb,
+        timeout_seconds = ctx.attr.timeout_seconds,
+        environment = dict(ctx.attr.environment),
+        permissions = sorted(ctx.attr.permissions),
+        placements = placements,
+        inputs = depset(files),
+    )
+    components, components_file = function_components(ctx, function)
     return [
         DefaultInfo(files = depset([artifact]), runfiles = ctx.runfiles(files = [artifact])),
-        FunctionInfo(
-            name = function_name,
-            artifact = artifact,
-            handler = handler,
-            entrypoint = ctx.attr.entrypoint,
-            runtime = ctx.attr.runtime,
-            memory_mb = ctx.attr.memory_mb,
-            timeout_seconds = ctx.attr.timeout_seconds,
-            environment = dict(ctx.attr.environment),
-            permissions = sorted(ctx.attr.permissions),
-            placements = placements,
-            inputs = depset(files),
-        ),
+        function,
+        components,
+        OutputGroupInfo(fnseal_components = depset([components_file])),
     ]
 
 serverless_function = rule(
@@ -98,14 +103,17 @@ these contents.""",
             mandatory = True,
             executable = True,
             cfg = "target",
+            aspects = [components_aspect],
         ),
         "data": attr.label_list(
             doc = "Files the handler reads at run time, shipped next to it.",
             allow_files = True,
+            aspects = [components_aspect],
         ),
         "models": attr.label_list(
             doc = "model_artifact (or dataset_artifact) targets whose files ship with the function; their digests are checked first.",
             providers = [ModelInfo],
+            aspects = [components_aspect],
         ),
         "license": attr.label(
             doc = "The fn_license of the function's own code and data (the root component of its SBOM).",
