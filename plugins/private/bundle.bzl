@@ -2,6 +2,7 @@
 
 load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
 load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
+load(":paths.bzl", "input_arg", "placement_arg")
 load(":stamp.bzl", "StampFlagInfo")
 load(":tool_digests.bzl", "ToolDigestsInfo")
 
@@ -31,17 +32,28 @@ def _function_bundle_impl(ctx):
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = True)
     args.set_param_file_format("multiline")
-    args.add("bundle")
-    args.add("--quiet")
-    args.add("--output", bundle)
-    args.add("--name", function.name)
-    args.add("--artifact", function.artifact)
-    args.add("--entrypoint", function.entrypoint)
-    args.add("--runtime", function.runtime)
-    args.add("--target", str(ctx.label))
-    args.add("--level", str(ctx.attr.compression_level))
-    args.add("--configuration", "compilationMode=" + ctx.var["COMPILATION_MODE"])
-    args.add("--configuration", "cpu=" + ctx.var["TARGET_CPU"])
+    args.add_all([
+        "bundle",
+        "--quiet",
+        "--output",
+        bundle,
+        "--name",
+        function.name,
+        "--artifact",
+        function.artifact,
+        "--entrypoint",
+        function.entrypoint,
+        "--runtime",
+        function.runtime,
+        "--target",
+        str(ctx.label),
+        "--level",
+        str(ctx.attr.compression_level),
+        "--configuration",
+        "compilationMode=" + ctx.var["COMPILATION_MODE"],
+        "--configuration",
+        "cpu=" + ctx.var["TARGET_CPU"],
+    ])
 
     # The C++ toolchain of the target configuration: its compiler driver becomes a resolved
     # dependency with its digest. Both it and the fnseal binary are hashed once per build, by
@@ -50,15 +62,12 @@ def _function_bundle_impl(ctx):
     if tools.compiler:
         args.add("--toolchain", "cc=" + tools.compiler)
     args.add("--tool-digests", tools.file)
-    inputs = function.inputs.to_list()
-    for f in inputs:
-        args.add("--input", "%s=%s" % (f.short_path, f.path))
+    args.add_all(function.inputs, before_each = "--input", map_each = input_arg)
 
     # The deployables are made in the same action, from the files the artifact holds.
     if deployables:
         args.add("--handler", function.handler)
-        for name, f in function.placements:
-            args.add("--file", "%s=%s" % (name, f.path))
+        args.add_all(function.placements, before_each = "--file", map_each = placement_arg)
         if function.memory_mb and [t for t in ctx.attr.targets if t in _MEMORY_TARGETS]:
             args.add("--memory", str(function.memory_mb))
         if function.timeout_seconds and [t for t in ctx.attr.targets if t in _TIMEOUT_TARGETS]:
@@ -83,7 +92,7 @@ def _function_bundle_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = depset([function.artifact, tools.file] + inputs + extra + tools.inputs, transitive = [component_inputs]),
+        inputs = depset([function.artifact, tools.file] + extra + tools.inputs, transitive = [function.inputs, component_inputs]),
         outputs = [bundle] + [f for _, f in deployables],
         mnemonic = "FnsealBundle",
         progress_message = "Bundling function %s" % ctx.label,

@@ -161,18 +161,23 @@ def function_components(ctx, function):
         for f in d[FnComponentsInfo].inputs.to_list():
             claimed[f.path] = True
     files = [f for _, f in function.placements if f.path not in claimed]
-    info = _components_info(ctx.label, None, _license_of(ctx.attr), files, deps)
+    lic = _license_of(ctx.attr)
+    depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id]
+    text = _component(ctx.label, None, lic, files, depends_on)
+    components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
 
     names = {function.handler.path: function.entrypoint}
     for name, f in function.placements:
         names[f.path] = name
     out = ctx.actions.declare_file(ctx.label.name + ".components.json")
-    ctx.actions.write(out, components_json(function.name, str(ctx.label), info.components.to_list(), names))
+    ctx.actions.write(out, components_json(function.name, str(ctx.label), components.to_list(), names))
 
     # The bundle reads only what ships and the license texts; other outputs of the components
     # (a cc_library's archives) need not be built for it.
-    needed = [f for f in info.inputs.to_list() if f.path in names or f.is_source]
-    return FnComponentsInfo(id = info.id, components = info.components, inputs = depset(needed)), out
+    texts = lic.license_texts if lic else []
+    below = depset(transitive = [d[FnComponentsInfo].inputs for d in deps]).to_list()
+    needed = files + texts + [f for f in below if f.path in names or f.is_source]
+    return FnComponentsInfo(id = str(ctx.label), components = components, inputs = depset(needed)), out
 
 components_aspect = aspect(
     implementation = _components_aspect_impl,

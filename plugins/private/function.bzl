@@ -3,7 +3,7 @@
 load("//plugins:providers.bzl", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
 load(":checks.bzl", "runfiles_path")
 load(":components.bzl", "components_aspect", "function_components")
-load(":paths.bzl", "artifact_path")
+load(":paths.bzl", "artifact_path", "placement_arg")
 
 def _place(ctx, by_name, name, f, why):
     """Records f at name in by_name; fails when it would take the entrypoint or another file's path."""
@@ -45,12 +45,8 @@ def _serverless_function_impl(ctx):
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = True)
     args.set_param_file_format("multiline")
-    args.add("pack")
-    args.add("--quiet")
-    args.add("--output", artifact)
-    args.add("--file", "%s=%s" % (ctx.attr.entrypoint, handler.path))
-    for name, f in placements:
-        args.add("--file", "%s=%s" % (name, f.path))
+    args.add_all(["pack", "--quiet", "--output", artifact, "--file", "%s=%s" % (ctx.attr.entrypoint, handler.path)])
+    args.add_all(placements, before_each = "--file", map_each = placement_arg)
 
     checks = []
     for m in ctx.attr.models:

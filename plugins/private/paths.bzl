@@ -20,3 +20,25 @@ def artifact_path(file, package):
     if package and path.startswith(package + "/"):
         return path[len(package) + 1:]
     return path
+
+def placement_arg(placement):
+    """A `--file PATH=SOURCE` value for ctx.actions.args().add_all(map_each = ...).
+
+    Args:
+      placement: (path in the artifact, File), as in FunctionInfo.placements.
+
+    Returns:
+      "PATH=EXEC_PATH".
+    """
+    return "%s=%s" % (placement[0], placement[1].path)
+
+def input_arg(file):
+    """A `--input NAME=PATH` value for ctx.actions.args().add_all(map_each = ...).
+
+    Args:
+      file: the File.
+
+    Returns:
+      "SHORT_PATH=EXEC_PATH".
+    """
+    return "%s=%s" % (file.short_path, file.path)
