@@ -17,7 +17,8 @@
 # What is timed: each round, for each side in alternating order, a new output base, where an
 # untimed warm-up builds the side's tools in the exec configuration (fnseal from a bench-private
 # disk cache after the first round; the zipper ships prebuilt with Bazel) by packaging one extra
-# function. Then two timed builds: (1) the N handlers (identical on both sides), (2) everything
+# function; on the fnseal side that includes the once-per-build digests of fnseal and the
+# compiler (FnsealToolDigests). Then two timed builds: (1) the N handlers (identical on both sides), (2) everything
 # else, i.e. the packaging. The sources of each (round, side) carry a salt, so no handler or
 # packaging action comes from a cache. Prints the medians of the packaging time and of the total
 # (handlers + packaging) for each side and the ratios fnseal/baseline (target <= 1.0).
