@@ -198,6 +198,20 @@ ArchiveInput Input(const std::string& path, const std::string& content, bool exe
   return input;
 }
 
+// An input read from the file `source` at `path`.
+ArchiveInput FileInput(const std::string& path, const std::string& source) {
+  ArchiveInput input;
+  input.path = path;
+  input.source_path = source;
+  return input;
+}
+
+// The status of a write whose source file no longer has its planned size.
+void ExpectChangedSize(const Status& s, const std::string& fragment = "changed size while being archived") {
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
+  EXPECT_NE(s.message().find(fragment), std::string::npos) << s.ToString();
+}
+
 std::vector<ArchiveInput> SampleInputs() {
   return {
       Input("bin/handler", "#!/bin/sh\necho hi\n", /*executable=*/true),
@@ -492,9 +506,7 @@ TEST(TarWriter, StreamsSourceFiles) {
   std::string content(200000, '\0');
   for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 31 % 251);
   WriteRaw(dir + "/src", content);
-  ArchiveInput input;
-  input.path = "data.bin";
-  input.source_path = dir + "/src";
+  ArchiveInput input = FileInput("data.bin", dir + "/src");
   auto archive = WriteToString({input});
   ASSERT_TRUE(archive.ok()) << archive.status().ToString();
   auto entries = ReadArchive(*archive);
@@ -507,34 +519,28 @@ TEST(TarWriter, RejectsASourceFileThatGrewAfterPlanning) {
   std::string dir = MakeTempDir();
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "short");
-  ArchiveInput input;
-  input.path = "f";
-  input.source_path = dir + "/src";
+  ArchiveInput input = FileInput("f", dir + "/src");
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   WriteRaw(dir + "/src", "much longer now");
   StringSink sink;
   Status s = WriteTar(*plan, &sink);
-  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("changed size while being archived"), std::string::npos) << s.ToString();
+  ExpectChangedSize(s);
 }
 
 TEST(TarWriter, RejectsASourceFileThatShrankAfterPlanning) {
   std::string dir = MakeTempDir();
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "long enough content");
-  ArchiveInput input;
-  input.path = "f";
-  input.source_path = dir + "/src";
+  ArchiveInput input = FileInput("f", dir + "/src");
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   WriteRaw(dir + "/src", "short");
   StringSink sink;
   Status s = WriteTar(*plan, &sink);
-  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("'" + dir + "/src' changed size while being archived"), std::string::npos) << s.ToString();
+  ExpectChangedSize(s, "'" + dir + "/src' changed size while being archived");
 }
 
 TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
@@ -545,12 +551,8 @@ TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 3);
   WriteRaw(dir + "/big", big);
   WriteRaw(dir + "/empty", "");
-  ArchiveInput from_file;
-  from_file.path = "b/big";
-  from_file.source_path = dir + "/big";
-  ArchiveInput empty_file;
-  empty_file.path = "a/empty";
-  empty_file.source_path = dir + "/empty";
+  ArchiveInput from_file = FileInput("b/big", dir + "/big");
+  ArchiveInput empty_file = FileInput("a/empty", dir + "/empty");
   std::vector<ArchiveInput> inputs = {from_file, Input("c", "abc"), empty_file};
   auto plan = PlanTar(inputs);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
@@ -573,9 +575,7 @@ TEST(TarWriter, RejectsAGrownSourceFileWhileDigesting) {
   std::string dir = MakeTempDir();
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "short");
-  ArchiveInput input;
-  input.path = "f";
-  input.source_path = dir + "/src";
+  ArchiveInput input = FileInput("f", dir + "/src");
   std::vector<ArchiveInput> inputs = {Input("a", "first"), input, Input("z", "last")};
   auto plan = PlanTar(inputs);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
@@ -583,17 +583,14 @@ TEST(TarWriter, RejectsAGrownSourceFileWhileDigesting) {
   StringSink sink;
   std::vector<std::string> sha256s;
   Status s = WriteTar(*plan, &sink, &sha256s);
-  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("changed size while being archived"), std::string::npos) << s.ToString();
+  ExpectChangedSize(s);
 }
 
 TEST(TarPlan, TakesTheSourceSizeTheCallerStatted) {
   std::string dir = MakeTempDir();
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "12345");
-  ArchiveInput input;
-  input.path = "f";
-  input.source_path = dir + "/src";
+  ArchiveInput input = FileInput("f", dir + "/src");
   input.source_size = 5;
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
@@ -605,8 +602,7 @@ TEST(TarPlan, TakesTheSourceSizeTheCallerStatted) {
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   StringSink sink;
   Status s = WriteTar(*plan, &sink);
-  EXPECT_EQ(s.code(), StatusCode::kDataLoss);
-  EXPECT_NE(s.message().find("changed size while being archived"), std::string::npos) << s.ToString();
+  ExpectChangedSize(s);
 }
 
 TEST(TarPlan, RejectsADuplicatePath) {

@@ -127,18 +127,23 @@ def _components_aspect_impl(target, ctx):
     for dep in getattr(attr, "data", []) or []:
         if type(dep) == "Target" and FnComponentsInfo not in dep:
             files = files + dep[DefaultInfo].files.to_list()
-    return [_components_info(ctx.label, model, lic, files, deps)]
+    components, texts = _components_of(ctx.label, model, lic, files, deps)
+    return [FnComponentsInfo(
+        id = str(ctx.label),
+        components = components,
+        inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps]),
+    )]
 
-def _components_info(label, model, lic, files, deps):
-    """FnComponentsInfo for the component `label` shipping `files`, above the components of deps."""
+def _components_of(label, model, lic, files, deps):
+    """The component `label` shipping `files`, above the components of deps.
+
+    Returns:
+      (depset of the component texts, this one's and those below; its license texts).
+    """
     depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id]
     text = _component(label, model, lic, files, depends_on)
-    texts = lic.license_texts if lic else []
-    return FnComponentsInfo(
-        id = str(label),
-        components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps]),
-        inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps]),
-    )
+    components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
+    return components, (lic.license_texts if lic else [])
 
 def function_components(ctx, function):
     """A serverless_function's own component over its handler's, data's and models' (the aspect's).
@@ -156,15 +161,10 @@ def function_components(ctx, function):
     deps = [d for d in _deps_of(ctx.attr) if FnComponentsInfo in d]
 
     # The function's own files are those of its artifact that no component below it claims.
-    claimed = {}
-    for d in deps:
-        for f in d[FnComponentsInfo].inputs.to_list():
-            claimed[f.path] = True
+    below = depset(transitive = [d[FnComponentsInfo].inputs for d in deps]).to_list()
+    claimed = {f.path: True for f in below}
     files = [f for _, f in function.placements if f.path not in claimed]
-    lic = _license_of(ctx.attr)
-    depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id]
-    text = _component(ctx.label, None, lic, files, depends_on)
-    components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
+    components, texts = _components_of(ctx.label, None, _license_of(ctx.attr), files, deps)
 
     names = {function.handler.path: function.entrypoint}
     for name, f in function.placements:
@@ -174,8 +174,6 @@ def function_components(ctx, function):
 
     # The bundle reads only what ships and the license texts; other outputs of the components
     # (a cc_library's archives) need not be built for it.
-    texts = lic.license_texts if lic else []
-    below = depset(transitive = [d[FnComponentsInfo].inputs for d in deps]).to_list()
     needed = files + texts + [f for f in below if f.path in names or f.is_source]
     return FnComponentsInfo(id = str(ctx.label), components = components, inputs = depset(needed)), out
 

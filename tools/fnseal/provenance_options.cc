@@ -70,15 +70,22 @@ bool SameFile(const std::string& a, const std::string& b) {
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-// NAME=PATH -> a descriptor named NAME with PATH's sha256 (streamed). `flag` names the option.
-Result<ResourceDescriptor> HashedDescriptor(std::string_view flag, const std::string& spec) {
+// NAME=PATH -> a descriptor named NAME with PATH's sha256: from `known` (path -> sha256) when it
+// has PATH, else streamed from the file. `flag` names the option.
+Result<ResourceDescriptor> HashedDescriptor(std::string_view flag, const std::string& spec,
+                                            const std::map<std::string, std::string>& known = {}) {
   const size_t eq = spec.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
     return InvalidArgumentError(std::string(flag) + " '" + spec + "' is not NAME=PATH");
   }
   ResourceDescriptor descriptor;
   descriptor.name = spec.substr(0, eq);
-  ASSIGN_OR_RETURN(descriptor.sha256, Sha256FileHex(spec.substr(eq + 1)).Annotate(std::string(flag).substr(2)));
+  const std::string path = spec.substr(eq + 1);
+  if (auto digest = known.find(path); digest != known.end()) {
+    descriptor.sha256 = digest->second;
+  } else {
+    ASSIGN_OR_RETURN(descriptor.sha256, Sha256FileHex(path).Annotate(std::string(flag).substr(2)));
+  }
   return descriptor;
 }
 
@@ -216,16 +223,8 @@ Status FillProvenanceFacts(const ProvenanceOptions& options, ProvenanceFacts* fa
     facts->resolved_dependencies.push_back(std::move(dependency));
   }
   for (const std::string& spec : options.toolchains) {
-    const size_t eq = spec.find('=');
-    auto digest = eq == std::string::npos ? known.end() : known.find(spec.substr(eq + 1));
-    ResourceDescriptor toolchain;
-    if (digest != known.end() && eq > 0) {
-      toolchain.name = spec.substr(0, eq);
-      toolchain.sha256 = digest->second;
-    } else {
-      ASSIGN_OR_RETURN(toolchain, HashedDescriptor("--toolchain", spec));
-    }
-    toolchain.annotations["path"] = spec.substr(eq + 1);
+    ASSIGN_OR_RETURN(ResourceDescriptor toolchain, HashedDescriptor("--toolchain", spec, known));
+    toolchain.annotations["path"] = spec.substr(spec.find('=') + 1);
     toolchain.name = "toolchain:" + toolchain.name;
     facts->resolved_dependencies.push_back(std::move(toolchain));
   }
