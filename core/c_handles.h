@@ -1,4 +1,4 @@
-// RAII owners for C library handles (OpenSSL, zstd, libgit2): std::unique_ptr with the
+// RAII owners for C library handles (OpenSSL, zstd): std::unique_ptr with the
 // library's free function as deleter. Header-only; include it from .cc files only, so that
 // public headers stay free of C library types.
 #ifndef FNSEAL_CORE_C_HANDLES_H_

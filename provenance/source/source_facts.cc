@@ -1,13 +1,11 @@
 #include "provenance/source/source_facts.h"
 
-#include <git2.h>
-
 #include <algorithm>
 #include <map>
-#include <mutex>
+#include <memory>
 
-#include "core/c_handles.h"
 #include "core/strings.h"
+#include "provenance/source/libgit2.h"
 
 // Under LeakSanitizer (the ASan test configuration): libgit2 1.5 as Debian builds it leaves
 // PCRE2 match data from its regex use unreleased inside the library. That memory is not
@@ -17,30 +15,22 @@ extern "C" const char* __lsan_default_suppressions() { return "leak:libpcre2-8.s
 namespace fnseal {
 namespace {
 
-using RepositoryPtr = CHandle<git_repository, git_repository_free>;
-using ReferencePtr = CHandle<git_reference, git_reference_free>;
-using CommitPtr = CHandle<git_commit, git_commit_free>;
-using ObjectPtr = CHandle<git_object, git_object_free>;
-using RemotePtr = CHandle<git_remote, git_remote_free>;
-using StatusListPtr = CHandle<git_status_list, git_status_list_free>;
-
-void InitLibgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
-}
+// Owns a libgit2 object; the deleter is the loaded library's free function for it.
+template <typename T>
+using GitPtr = std::unique_ptr<T, void (*)(T*)>;
 
 // libgit2's last error for a call that returned `code`, right after the call.
-Status GitError(std::string_view what, int code) {
-  const git_error* error = git_error_last();
+Status GitError(const Libgit2& git, std::string_view what, int code) {
+  const git_error* error = git.error_last();
   std::string message =
       std::string(what) + ": " +
       (error != nullptr && error->message != nullptr ? error->message : "libgit2 error " + std::to_string(code));
   return InternalError(message);
 }
 
-std::string OidHex(const git_oid* oid) {
+std::string OidHex(const Libgit2& git, const git_oid* oid) {
   char hex[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(hex, sizeof(hex), oid);
+  git.oid_tostr(hex, sizeof(hex), oid);
   return hex;
 }
 
@@ -55,18 +45,18 @@ std::string OneLine(std::string value) {
   return value;
 }
 
-Status ReadDirtyState(git_repository* repo, const SourceOptions& options, SourceFacts* facts) {
+Status ReadDirtyState(const Libgit2& git, git_repository* repo, const SourceOptions& options, SourceFacts* facts) {
   git_status_options status_options = GIT_STATUS_OPTIONS_INIT;
   status_options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
   status_options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
                          GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX;
   git_status_list* raw = nullptr;
-  int rc = git_status_list_new(&raw, repo, &status_options);
-  if (rc != 0) return GitError("cannot read the work tree's status", rc);
-  StatusListPtr list(raw);
-  const size_t count = git_status_list_entrycount(list.get());
+  int rc = git.status_list_new(&raw, repo, &status_options);
+  if (rc != 0) return GitError(git, "cannot read the work tree's status", rc);
+  GitPtr<git_status_list> list(raw, git.status_list_free);
+  const size_t count = git.status_list_entrycount(list.get());
   for (size_t i = 0; i < count; ++i) {
-    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    const git_status_entry* entry = git.status_byindex(list.get(), i);
     if (entry == nullptr || entry->status == GIT_STATUS_CURRENT || (entry->status & GIT_STATUS_IGNORED) != 0) {
       continue;
     }
@@ -83,6 +73,7 @@ Status ReadDirtyState(git_repository* repo, const SourceOptions& options, Source
 }
 
 struct TagSearch {
+  const Libgit2* git;
   git_repository* repo;
   const git_oid* commit;
   std::vector<std::string>* tags;
@@ -91,13 +82,14 @@ struct TagSearch {
 // git_tag_foreach callback: keeps the tags whose target peels to the commit.
 int CollectTag(const char* name, git_oid* oid, void* payload) {
   auto* search = static_cast<TagSearch*>(payload);
+  const Libgit2& git = *search->git;
   git_object* raw = nullptr;
-  if (git_object_lookup(&raw, search->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
-  ObjectPtr object(raw);
+  if (git.object_lookup(&raw, search->repo, oid, GIT_OBJECT_ANY) != 0) return 0;
+  GitPtr<git_object> object(raw, git.object_free);
   git_object* peeled_raw = nullptr;
-  if (git_object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT) != 0) return 0;
-  ObjectPtr peeled(peeled_raw);
-  if (git_oid_equal(git_object_id(peeled.get()), search->commit)) {
+  if (git.object_peel(&peeled_raw, object.get(), GIT_OBJECT_COMMIT) != 0) return 0;
+  GitPtr<git_object> peeled(peeled_raw, git.object_free);
+  if (git.oid_equal(git.object_id(peeled.get()), search->commit)) {
     std::string_view tag = name;
     constexpr std::string_view kPrefix = "refs/tags/";
     if (tag.substr(0, kPrefix.size()) == kPrefix) tag.remove_prefix(kPrefix.size());
@@ -106,23 +98,23 @@ int CollectTag(const char* name, git_oid* oid, void* payload) {
   return 0;
 }
 
-Status ReadRemote(git_repository* repo, const SourceOptions& options, SourceFacts* facts) {
+Status ReadRemote(const Libgit2& git, git_repository* repo, const SourceOptions& options, SourceFacts* facts) {
   git_remote* raw = nullptr;
-  int rc = git_remote_lookup(&raw, repo, options.remote.c_str());
+  int rc = git.remote_lookup(&raw, repo, options.remote.c_str());
   if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
     git_strarray names = {nullptr, 0};
-    rc = git_remote_list(&names, repo);
-    if (rc != 0) return GitError("cannot list the remotes", rc);
+    rc = git.remote_list(&names, repo);
+    if (rc != 0) return GitError(git, "cannot list the remotes", rc);
     std::vector<std::string> sorted(names.strings, names.strings + names.count);
-    git_strarray_dispose(&names);
+    git.strarray_dispose(&names);
     if (sorted.empty()) return OkStatus();
     std::sort(sorted.begin(), sorted.end());
-    rc = git_remote_lookup(&raw, repo, sorted.front().c_str());
+    rc = git.remote_lookup(&raw, repo, sorted.front().c_str());
   }
-  if (rc != 0) return GitError("cannot read the remote", rc);
-  RemotePtr remote(raw);
-  facts->remote_name = git_remote_name(remote.get()) != nullptr ? git_remote_name(remote.get()) : "";
-  const char* url = git_remote_url(remote.get());
+  if (rc != 0) return GitError(git, "cannot read the remote", rc);
+  GitPtr<git_remote> remote(raw, git.remote_free);
+  facts->remote_name = git.remote_name(remote.get()) != nullptr ? git.remote_name(remote.get()) : "";
+  const char* url = git.remote_url(remote.get());
   facts->remote_url = url != nullptr ? StripUrlCredentials(url) : "";
   return OkStatus();
 }
@@ -130,47 +122,48 @@ Status ReadRemote(git_repository* repo, const SourceOptions& options, SourceFact
 }  // namespace
 
 Result<SourceFacts> ReadSourceFacts(const std::string& path, const SourceOptions& options) {
-  InitLibgit2();
+  ASSIGN_OR_RETURN(const Libgit2* loaded, LoadLibgit2());
+  const Libgit2& git = *loaded;
   git_repository* raw_repo = nullptr;
-  int rc = git_repository_open_ext(&raw_repo, path.c_str(), 0, nullptr);
+  int rc = git.repository_open_ext(&raw_repo, path.c_str(), 0, nullptr);
   if (rc == GIT_ENOTFOUND) return NotFoundError("no git repository at or above '" + path + "'");
-  if (rc != 0) return GitError("cannot open the git repository at '" + path + "'", rc);
-  RepositoryPtr repo(raw_repo);
-  if (git_repository_is_bare(repo.get())) {
+  if (rc != 0) return GitError(git, "cannot open the git repository at '" + path + "'", rc);
+  GitPtr<git_repository> repo(raw_repo, git.repository_free);
+  if (git.repository_is_bare(repo.get())) {
     return FailedPreconditionError("'" + path + "' is a bare git repository: there is no work tree to describe");
   }
-  if (git_repository_head_unborn(repo.get()) == 1) {
+  if (git.repository_head_unborn(repo.get()) == 1) {
     return FailedPreconditionError("the git repository at '" + path + "' has no commits yet");
   }
 
   SourceFacts facts;
-  facts.root = WithoutTrailingSlash(git_repository_workdir(repo.get()));
-  facts.shallow = git_repository_is_shallow(repo.get()) == 1;
-  facts.linked_worktree = git_repository_is_worktree(repo.get()) == 1;
+  facts.root = WithoutTrailingSlash(git.repository_workdir(repo.get()));
+  facts.shallow = git.repository_is_shallow(repo.get()) == 1;
+  facts.linked_worktree = git.repository_is_worktree(repo.get()) == 1;
 
   git_reference* raw_head = nullptr;
-  rc = git_repository_head(&raw_head, repo.get());
-  if (rc != 0) return GitError("cannot read HEAD", rc);
-  ReferencePtr head(raw_head);
+  rc = git.repository_head(&raw_head, repo.get());
+  if (rc != 0) return GitError(git, "cannot read HEAD", rc);
+  GitPtr<git_reference> head(raw_head, git.reference_free);
   git_object* raw_commit = nullptr;
-  rc = git_reference_peel(&raw_commit, head.get(), GIT_OBJECT_COMMIT);
-  if (rc != 0) return GitError("HEAD does not point at a commit", rc);
-  CommitPtr commit(reinterpret_cast<git_commit*>(raw_commit));
-  const git_oid* commit_id = git_commit_id(commit.get());
-  facts.commit = OidHex(commit_id);
-  facts.commit_time = static_cast<int64_t>(git_commit_time(commit.get()));
-  if (git_reference_is_branch(head.get())) {
+  rc = git.reference_peel(&raw_commit, head.get(), GIT_OBJECT_COMMIT);
+  if (rc != 0) return GitError(git, "HEAD does not point at a commit", rc);
+  GitPtr<git_commit> commit(reinterpret_cast<git_commit*>(raw_commit), git.commit_free);
+  const git_oid* commit_id = git.commit_id(commit.get());
+  facts.commit = OidHex(git, commit_id);
+  facts.commit_time = static_cast<int64_t>(git.commit_time(commit.get()));
+  if (git.reference_is_branch(head.get())) {
     const char* branch = nullptr;
-    if (git_branch_name(&branch, head.get()) == 0 && branch != nullptr) facts.branch = branch;
+    if (git.branch_name(&branch, head.get()) == 0 && branch != nullptr) facts.branch = branch;
   }
 
-  TagSearch search{repo.get(), commit_id, &facts.tags};
-  rc = git_tag_foreach(repo.get(), CollectTag, &search);
-  if (rc != 0 && rc != GIT_ENOTFOUND) return GitError("cannot list the tags", rc);
+  TagSearch search{&git, repo.get(), commit_id, &facts.tags};
+  rc = git.tag_foreach(repo.get(), CollectTag, &search);
+  if (rc != 0 && rc != GIT_ENOTFOUND) return GitError(git, "cannot list the tags", rc);
   std::sort(facts.tags.begin(), facts.tags.end());
 
-  RETURN_IF_ERROR(ReadRemote(repo.get(), options, &facts));
-  RETURN_IF_ERROR(ReadDirtyState(repo.get(), options, &facts));
+  RETURN_IF_ERROR(ReadRemote(git, repo.get(), options, &facts));
+  RETURN_IF_ERROR(ReadDirtyState(git, repo.get(), options, &facts));
   return facts;
 }
 
