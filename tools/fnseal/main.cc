@@ -42,16 +42,22 @@ int main(int argc, char** argv) {
       "Exit codes: 0 success, 1 failure, 2 usage error, 3 verification failed,\n"
       "4 archives differ (diff).\n"
       "Documentation: docs/cli.md");
-  std::map<CLI::App*, fnseal::cli::Action> actions;
-  for (const auto& command : Commands()) {
-    CLI::App* sub = app.add_subcommand(command.name, command.summary);
-    actions[sub] = command.setup(sub);
-  }
   std::vector<std::string> args;
   std::string error;
   if (!ExpandParamFiles(argc, argv, &args, &error)) {
     std::fprintf(stderr, "fnseal: %s\n", error.c_str());
     return fnseal::cli::kExitUsage;
+  }
+  // Every command is listed, but only the one named declares its options: declaring all of them
+  // took a noticeable part of each run's start. The top level takes no option with a value, so
+  // the first argument that is not an option names the command.
+  const auto first =
+      std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.empty() && a[0] != '-'; });
+  const std::string named = first != args.end() ? *first : "";
+  std::map<CLI::App*, fnseal::cli::Action> actions;
+  for (const auto& command : Commands()) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    if (named == command.name) actions[sub] = command.setup(sub);
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
   try {
@@ -64,11 +70,17 @@ int main(int argc, char** argv) {
     app.exit(e);
     return fnseal::cli::kExitOk;
   } catch (const CLI::ParseError& e) {
+    if (actions.empty() && !named.empty()) {
+      std::fprintf(stderr, "fnseal: unknown command '%s'\nRun 'fnseal --help' for the commands.\n", named.c_str());
+      return fnseal::cli::kExitUsage;
+    }
     std::fprintf(stderr, "fnseal: %s\nRun 'fnseal --help' for usage.\n", e.what());
     return fnseal::cli::kExitUsage;
   }
   for (CLI::App* sub : app.get_subcommands()) {
-    fnseal::cli::Outcome outcome = actions.at(sub)();
+    const auto action = actions.find(sub);
+    if (action == actions.end()) break;  // not the first argument that is no option: not set up
+    fnseal::cli::Outcome outcome = action->second();
     if (!outcome.status.ok()) std::fprintf(stderr, "fnseal: %s\n", outcome.status.message().c_str());
     return outcome.exit_code;
   }

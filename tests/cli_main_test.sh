@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The CLI's top level: `fnseal --help` lists every command; each command declares its options
+# only when it is the one run, so every command's --help and options must still work; an unknown
+# command exits 2 and says so; "@file" arguments expand; and libgit2 is loaded only by the
+# commands that read a checkout, never at start.
+set -euo pipefail
+source "$PWD/tests/cli_lib.sh"
+
+fnseal=$PWD/tools/fnseal/fnseal
+work=${TEST_TMPDIR:-$(mktemp -d)}/cli-main
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
+
+commands=(pack targets bundle attest sign verify keygen export inspect unpack diff source-status license sbom
+  digest version)
+expect_exit 0 "Run 'fnseal <command> --help'" -- "$fnseal" --help
+for command in "${commands[@]}"; do
+  grep -qE "^  $command " out.txt || fail "fnseal --help does not list '$command': $(cat out.txt)"
+done
+for command in "${commands[@]}"; do
+  expect_exit 0 "Usage: fnseal $command" -- "$fnseal" "$command" --help
+  grep -qF -- "-h,--help" out.txt || fail "'$command --help' shows no options: $(cat out.txt)"
+done
+expect_exit 0 "--output" -- "$fnseal" pack --help
+expect_exit 0 "0.1.0" -- "$fnseal" --version
+
+expect_exit 2 "unknown command 'nope'" -- "$fnseal" nope --json
+expect_exit 2 "A subcommand is required" -- "$fnseal"
+expect_exit 2 "--output is required" -- "$fnseal" pack
+expect_exit 2 "cannot read the argument file" -- "$fnseal" @missing.params
+
+printf 'hello\n' >hello.txt
+printf 'digest\nhello.txt\n' >digest.params
+expect_exit 0 "hello.txt" -- "$fnseal" @digest.params
+[[ $(cat out.txt) == "$(sha256sum hello.txt)" ]] || fail "@digest.params: $(cat out.txt)"
+
+# The dynamic loader's record (LD_DEBUG=files) names each shared object as it is loaded.
+LD_DEBUG=files "$fnseal" version >/dev/null 2>ld-version.txt
+grep -q "file=libcrypto" ld-version.txt || fail "LD_DEBUG=files recorded no libraries: $(head -5 ld-version.txt)"
+! grep -q "file=libgit2" ld-version.txt || fail "fnseal version loaded libgit2"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+git -c init.defaultBranch=main init -q repo
+git -C repo -c user.name=fnseal -c user.email=test@fnseal.dev commit -q --allow-empty -m first
+LD_DEBUG=files "$fnseal" source-status repo >/dev/null 2>ld-source.txt
+grep -q "file=libgit2" ld-source.txt || fail "fnseal source-status did not load libgit2"
+
+finish "top-level CLI checks passed"
