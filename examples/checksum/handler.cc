@@ -39,7 +39,7 @@ int main() {
     int length = std::snprintf(reply, sizeof(reply), "{\"adler32\":\"%08x\"}", sum);
     std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                            std::to_string(length) + "\r\nConnection: close\r\n\r\n" + std::string(reply, length);
-    (void)::write(client, response.data(), response.size());
+    if (::write(client, response.data(), response.size()) < 0) std::perror("checksum: cannot reply");
     ::close(client);
   }
 }

@@ -43,10 +43,13 @@ int main(int argc, char** argv) {
     int client = ::accept(server, nullptr, nullptr);
     if (client < 0) continue;
     char request[4096];
-    (void)::read(client, request, sizeof(request));
+    if (::read(client, request, sizeof(request)) < 0) {
+      ::close(client);
+      continue;
+    }
     std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
                            std::to_string(greeting.size()) + "\r\nConnection: close\r\n\r\n" + greeting;
-    (void)::write(client, response.data(), response.size());
+    if (::write(client, response.data(), response.size()) < 0) std::perror("hello: cannot reply");
     ::close(client);
   }
 }

@@ -70,7 +70,10 @@ std::string Call(const std::string& api, const std::string& method, const std::s
   }
   std::string request = method + " " + path + " HTTP/1.1\r\nHost: " + api + "\r\nContent-Length: " +
                         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-  (void)::write(fd, request.data(), request.size());
+  if (::write(fd, request.data(), request.size()) < 0) {
+    std::perror("http: cannot call the runtime API");
+    std::exit(1);
+  }
   std::string response = ReadMessage(fd);
   ::close(fd);
   return response;
@@ -103,7 +106,7 @@ int RunServer(int port) {
     std::string reply = Reply(Body(ReadMessage(client)));
     std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                            std::to_string(reply.size()) + "\r\nConnection: close\r\n\r\n" + reply;
-    (void)::write(client, response.data(), response.size());
+    if (::write(client, response.data(), response.size()) < 0) std::perror("http: cannot reply");
     ::close(client);
   }
 }

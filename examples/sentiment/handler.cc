@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
                                score >= 0 ? "positive" : "negative");
     std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                            std::to_string(length) + "\r\nConnection: close\r\n\r\n" + std::string(reply, length);
-    (void)::write(client, response.data(), response.size());
+    if (::write(client, response.data(), response.size()) < 0) std::perror("sentiment: cannot reply");
     ::close(client);
   }
 }
