@@ -39,7 +39,11 @@ std::string RandomSuffix() {
   return suffix;
 }
 
+std::atomic<bool> sync_writes{true};
+
 }  // namespace
+
+void SetSyncWrites(bool sync) { sync_writes.store(sync, std::memory_order_relaxed); }
 
 Result<std::string> ReadFile(const std::string& path, uint64_t max_size) {
   ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
@@ -110,7 +114,7 @@ Status AtomicFile::Write(std::string_view bytes) {
     bytes.remove_prefix(static_cast<size_t>(n));
     written_ += static_cast<uint64_t>(n);
   }
-  if (written_ - flushed_ >= kWritebackChunk) {
+  if (written_ - flushed_ >= kWritebackChunk && sync_writes.load(std::memory_order_relaxed)) {
     // Asynchronous: only starts writing the new pages out. Advisory, so a failure is ignored;
     // Commit's fsync still decides.
     ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(written_ - flushed_),
@@ -122,6 +126,7 @@ Status AtomicFile::Write(std::string_view bytes) {
 
 Status AtomicFile::Sync() {
   if (fd_ < 0) return FailedPreconditionError("sync of a closed file '" + path_ + "'");
+  if (!sync_writes.load(std::memory_order_relaxed)) return OkStatus();
   if (::fsync(fd_) != 0) {
     Status s = ErrnoError("cannot sync", path_, errno);
     Abandon();
@@ -147,6 +152,7 @@ Status AtomicFile::Commit() {
   }
   temp_path_.clear();
   committed_ = true;
+  if (!sync_writes.load(std::memory_order_relaxed)) return OkStatus();
   int dir = ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);  // best effort: the rename is already visible

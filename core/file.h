@@ -29,7 +29,7 @@ class AtomicFile : public ByteSink {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   // Starts the kernel's writeback every few MiB as it goes (sync_file_range), so that Commit's
-  // fsync has little left to wait for on a large file.
+  // fsync has little left to wait for on a large file (not when SetSyncWrites(false)).
   Status Write(std::string_view bytes) override;
   // fsyncs what was written so far, so that a later Commit has nothing left to wait for (e.g. to
   // sync a side file while the main output is still being produced). After an error the file is
@@ -49,6 +49,13 @@ class AtomicFile : public ByteSink {
   uint64_t flushed_ = 0;  // bytes whose writeback was started
   bool committed_ = false;
 };
+
+// Whether AtomicFile fsyncs: the file before the rename (and in Sync), the directory after it.
+// On by default. A caller whose outputs are owned by a build system that records them without
+// fsync (a Bazel action's outputs, which Bazel moves out of the sandbox) may turn it off once,
+// before writing anything. Either way an output is complete at its path or absent; without
+// fsync a power loss can also take a committed file with it.
+void SetSyncWrites(bool sync);
 
 // Writes `data` to `path` transactionally.
 Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode = 0644);

@@ -252,6 +252,27 @@ TEST_F(FileTest, AtomicFileSyncKeepsTheFileInvisibleUntilCommit) {
   EXPECT_EQ((*file)->Sync().code(), StatusCode::kFailedPrecondition);
 }
 
+// Without fsync the contract is the same: invisible until Commit, then whole, no temp left.
+TEST_F(FileTest, AtomicFileWithoutSyncIsStillAllOrNothing) {
+  SetSyncWrites(false);
+  std::string path = dir_ + "/out";
+  {
+    auto abandoned = AtomicFile::Create(dir_ + "/abandoned");
+    ASSERT_TRUE(abandoned.ok()) << abandoned.status().ToString();
+    ASSERT_TRUE((*abandoned)->Write("never committed").ok());
+  }
+  auto file = AtomicFile::Create(path);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_TRUE((*file)->Write(std::string(5 << 20, 'x')).ok());
+  ASSERT_TRUE((*file)->Sync().ok());
+  EXPECT_FALSE(PathExists(path));
+  Status s = (*file)->Commit();
+  SetSyncWrites(true);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ReadRaw(path), std::string(5 << 20, 'x'));
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
+}
+
 // Large files start their writeback as they go; the bytes are the same, in order.
 TEST_F(FileTest, AtomicFileWritesALargeFileInManyPieces) {
   std::string path = dir_ + "/big";

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The CLI's top level: `fnseal --help` lists every command; each command declares its options
 # only when it is the one run, so every command's --help and options must still work; an unknown
-# command exits 2 and says so; "@file" arguments expand; and libgit2 is loaded only by the
-# commands that read a checkout, never at start.
+# command exits 2 and says so; "@file" arguments expand; libgit2 is loaded only by the commands
+# that read a checkout, never at start; and --no-sync leaves out every fsync, nothing else.
 set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
 
@@ -42,5 +42,18 @@ git -c init.defaultBranch=main init -q repo
 git -C repo -c user.name=fnseal -c user.email=test@fnseal.dev commit -q --allow-empty -m first
 LD_DEBUG=files "$fnseal" source-status repo >/dev/null 2>ld-source.txt
 grep -q "file=libgit2" ld-source.txt || fail "fnseal source-status did not load libgit2"
+
+# --no-sync (what the Bazel rules pass): the same bytes, written by rename, without one fsync.
+fsyncs() { strace -f -qq -e trace=fsync,fdatasync -o "$1.strace" "${@:2}" && grep -c sync "$1.strace" || true; }
+mkdir -p src && printf 'a\n' >src/a.txt
+synced=$(fsyncs synced "$fnseal" pack -q -o synced.tar.zst --dir src)
+unsynced=$(fsyncs unsynced "$fnseal" pack -q --no-sync -o unsynced.tar.zst --dir src)
+((synced >= 2)) || fail "pack made $synced fsync call(s), want the file's and its directory's"
+((unsynced == 0)) || fail "pack --no-sync made $unsynced fsync call(s): $(cat unsynced.strace)"
+cmp -s synced.tar.zst unsynced.tar.zst || fail "pack --no-sync wrote other bytes"
+[[ $(ls) != *.tmp-* ]] || fail "a temporary file was left: $(ls)"
+unsynced=$(fsyncs digest "$fnseal" digest --no-sync --json -o digests.json hello.txt)
+((unsynced == 0)) || fail "digest --no-sync made $unsynced fsync call(s)"
+grep -qF '"path": "hello.txt"' digests.json || fail "digest --no-sync -o: $(cat digests.json)"
 
 finish "top-level CLI checks passed"

@@ -35,6 +35,7 @@ def _function_bundle_impl(ctx):
     args.add_all([
         "bundle",
         "--quiet",
+        "--no-sync",  # Bazel owns its outputs' durability and fsyncs none of them
         "--output",
         bundle,
         "--name",

@@ -45,7 +45,7 @@ def _serverless_function_impl(ctx):
     args = ctx.actions.args()
     args.use_param_file("@%s", use_always = True)
     args.set_param_file_format("multiline")
-    args.add_all(["pack", "--quiet", "--output", artifact, "--file", "%s=%s" % (ctx.attr.entrypoint, handler.path)])
+    args.add_all(["pack", "--quiet", "--no-sync", "--output", artifact, "--file", "%s=%s" % (ctx.attr.entrypoint, handler.path)])
     args.add_all(placements, before_each = "--file", map_each = placement_arg)
 
     checks = []

@@ -29,7 +29,7 @@ def _tool_digests_impl(ctx):
             compiler = ""
     out = ctx.actions.declare_file(ctx.label.name + ".json")
     args = ctx.actions.args()
-    args.add_all(["digest", "--json", "--output", out, ctx.executable._fnseal.path])
+    args.add_all(["digest", "--json", "--no-sync", "--output", out, ctx.executable._fnseal.path])
     if compiler:
         args.add(compiler)
     ctx.actions.run(

@@ -101,6 +101,7 @@ Action SetupAttest(CLI::App* app) {
   app->add_option("--passphrase-env", o->keys.passphrase_env, "Environment variable holding the key passphrase");
   app->add_option("--passphrase-file", o->keys.passphrase_file, "File holding the key passphrase");
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  AddNoSyncFlag(app);
   return [o] { return RunAttest(*o); };
 }
 

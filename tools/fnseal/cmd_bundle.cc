@@ -403,6 +403,7 @@ Action SetupBundle(CLI::App* app) {
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")
       ->capture_default_str();
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  AddNoSyncFlag(app);
   return [o] { return RunBundle(*o); };
 }
 

@@ -23,6 +23,7 @@ Action SetupDigest(CLI::App* app) {
   app->add_flag("--json", o->json, "Print a JSON array of {path, sha256}");
   app->add_option("-o,--output", o->output,
                   "Write to this file (atomically: nothing is left on failure) instead of stdout");
+  AddNoSyncFlag(app);
   return [o]() -> Outcome {
     Json list = Json::array();
     std::string text;

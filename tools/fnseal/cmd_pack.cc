@@ -434,6 +434,7 @@ Action SetupPack(CLI::App* app) {
   app->add_option("--layer-compression", o->layer_compression, "OCI: gzip (default, widest support) or zstd")
       ->check(CLI::IsMember({"gzip", "zstd"}));
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  AddNoSyncFlag(app);
   o->threads_option = app->get_option("--threads");
   app->add_option("--target", o->target, "Pack a cloud deployable for this target (see 'fnseal targets')");
   app->add_option("--handler", o->handler, "--target: the handler executable");

@@ -93,6 +93,7 @@ Action SetupSbom(CLI::App* app) {
   app->add_option("--created", o->created, "Creation time, RFC 3339 UTC")->capture_default_str();
   app->add_option("-o,--output", o->output, "Where to write the SBOM or statement")->required();
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  AddNoSyncFlag(app);
   return [o]() { return RunSbom(*o); };
 }
 

@@ -52,6 +52,10 @@ struct Command {
 // All commands, in the order `fnseal --help` lists them.
 const std::vector<Command>& Commands();
 
+// Adds --no-sync: outputs are still written by rename, complete or not at all, but not fsynced
+// (SetSyncWrites). For the commands Bazel's rules run, whose outputs Bazel owns.
+void AddNoSyncFlag(CLI::App* app);
+
 // A target's limits as JSON, 0 ("no limit") as null; shared by `targets` and `pack --target`.
 Json TargetLimitsJson(const TargetLimits& limits);
 

@@ -1,5 +1,7 @@
 #include "tools/fnseal/command.h"
 
+#include "core/file.h"
+
 namespace fnseal::cli {
 
 Action SetupVersion(CLI::App* app);
@@ -39,6 +41,13 @@ const std::vector<Command>& Commands() {
       {"version", "Print fnseal's version", SetupVersion},
   };
   return kCommands;
+}
+
+void AddNoSyncFlag(CLI::App* app) {
+  app->add_flag_callback(
+      "--no-sync", [] { SetSyncWrites(false); },
+      "Do not fsync the outputs (still written whole, by rename): for build systems that own their "
+      "outputs' durability, as Bazel does, which fsyncs none");
 }
 
 }  // namespace fnseal::cli
