@@ -79,11 +79,11 @@ printf 'tree: %d files, %d bytes; zstd level %d, %d threads, median of %d rounds
   "$threads" "$rounds"
 printf '%-48s %8d bytes\n' "fnseal pack (+ sha256 of every entry)" "$(stat -c %s "$work/ours.tar.zst")" \
   "tar --sort=name ... | zstd -T0" "$(stat -c %s "$work/theirs.tar.zst")"
-# report LABEL OURS THEIRS: both medians and the ratio.
+# report LABEL OURS THEIRS: the medians of two space-separated lists of times, and their ratio.
 report() {
   local a b
-  a=$(printf '%s\n' "${@:2:1}" | tr ' ' '\n' | median)
-  b=$(printf '%s\n' "${@:3:1}" | tr ' ' '\n' | median)
+  a=$(tr ' ' '\n' <<<"$2" | median)
+  b=$(tr ' ' '\n' <<<"$3" | median)
   awk -v l="$1" -v a="$a" -v b="$b" 'BEGIN {printf "%-36s fnseal %5d ms, tar|zstd %5d ms: ratio %.2f (target <= 1.00)\n", l, a, b, a / b}'
 }
 report "outputs fsynced (fnseal's default):" "${ours_synced_ms[*]}" "${theirs_synced_ms[*]}"

@@ -6,9 +6,10 @@
 
 namespace fnseal {
 
-const char kLibgit2Soname[] = "libgit2.so." LIBGIT2_SOVERSION;
-
 namespace {
+
+// The soname of the headers fnseal is built against.
+constexpr char kLibgit2Soname[] = "libgit2.so." LIBGIT2_SOVERSION;
 
 Result<const Libgit2*> Load() {
   // Never closed: the table lives as long as the process.

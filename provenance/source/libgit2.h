@@ -56,9 +56,6 @@ struct Libgit2 {
 #undef FNSEAL_LIBGIT2_MEMBER
 };
 
-// The soname loaded: "libgit2.so." LIBGIT2_SOVERSION.
-extern const char kLibgit2Soname[];
-
 // libgit2, loaded and initialized (git_libgit2_init) by the first call; later calls return the
 // same table, or the same error. Thread-safe. FailedPrecondition naming the soname and the
 // loader's message when the library or one of its functions is missing.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -54,10 +53,14 @@ int main(int argc, char** argv) {
   const auto first =
       std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.empty() && a[0] != '-'; });
   const std::string named = first != args.end() ? *first : "";
-  std::map<CLI::App*, fnseal::cli::Action> actions;
+  CLI::App* chosen = nullptr;
+  fnseal::cli::Action action;
   for (const auto& command : Commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
-    if (named == command.name) actions[sub] = command.setup(sub);
+    if (named == command.name) {
+      chosen = sub;
+      action = command.setup(sub);
+    }
   }
   std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
   try {
@@ -70,19 +73,15 @@ int main(int argc, char** argv) {
     app.exit(e);
     return fnseal::cli::kExitOk;
   } catch (const CLI::ParseError& e) {
-    if (actions.empty() && !named.empty()) {
+    if (chosen == nullptr && !named.empty()) {
       std::fprintf(stderr, "fnseal: unknown command '%s'\nRun 'fnseal --help' for the commands.\n", named.c_str());
       return fnseal::cli::kExitUsage;
     }
     std::fprintf(stderr, "fnseal: %s\nRun 'fnseal --help' for usage.\n", e.what());
     return fnseal::cli::kExitUsage;
   }
-  for (CLI::App* sub : app.get_subcommands()) {
-    const auto action = actions.find(sub);
-    if (action == actions.end()) break;  // not the first argument that is no option: not set up
-    fnseal::cli::Outcome outcome = action->second();
-    if (!outcome.status.ok()) std::fprintf(stderr, "fnseal: %s\n", outcome.status.message().c_str());
-    return outcome.exit_code;
-  }
-  return fnseal::cli::kExitUsage;
+  if (chosen == nullptr || !chosen->parsed()) return fnseal::cli::kExitUsage;  // CLI11 took another command
+  fnseal::cli::Outcome outcome = action();
+  if (!outcome.status.ok()) std::fprintf(stderr, "fnseal: %s\n", outcome.status.message().c_str());
+  return outcome.exit_code;
 }
