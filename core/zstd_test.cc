@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader
+#include <gtest/gtest.h>
 #include <zstd.h>
 
 #include <cctype>
@@ -12,8 +13,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/io.h"
 
@@ -476,8 +475,10 @@ TEST(ZstdReader, RejectsAContentSizeSmallerThanTheContent) {
 TEST(ZstdReader, RejectsAFalseContentSizeInALargeSingleSegmentFrame) {
   std::string frame = Compress(Text(1 << 20) + RandomBytes(1 << 20, 4));
   ASSERT_NE(frame[4] & 0x20, 0) << "expected a single-segment frame";
-  ExpectRejected(PatchContentSize(frame, +1), StatusCode::kDataLoss, "corrupt zstd frame");
-  ExpectRejected(PatchContentSize(frame, -1), StatusCode::kDataLoss, "corrupt zstd frame");
+  // Which check fires first depends on where the frame's blocks end: zstd's own ("corrupt zstd
+  // frame") or the reader's count against the declared size ("zstd frame holds N bytes").
+  ExpectRejected(PatchContentSize(frame, +1), StatusCode::kDataLoss, "zstd frame");
+  ExpectRejected(PatchContentSize(frame, -1), StatusCode::kDataLoss, "zstd frame");
 }
 
 TEST(ZstdReader, RejectsAFalseContentSizeInAFrameWithAWindow) {
