@@ -7,6 +7,8 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "core/archive_path.h"
 #include "core/sha256.h"
@@ -80,44 +82,66 @@ std::string EntryHeaders(const TarEntryInfo& e) {
   return out;
 }
 
+// The size of EntryHeaders(e), without building them.
+uint64_t EntryHeadersSize(const TarEntryInfo& e) {
+  const size_t name_size = e.path.size() + (e.is_directory ? 1 : 0);
+  uint64_t records = 0;
+  if (name_size > 100) records += PaxRecord("path", e.is_directory ? e.path + "/" : e.path).size();
+  if (e.size > kMaxOctalSize) records += PaxRecord("size", std::to_string(e.size)).size();
+  return kBlock + (records == 0 ? 0 : kBlock + PaddedSize(records));
+}
+
 }  // namespace
 
 Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime) {
   if (mtime < 0 || static_cast<uint64_t>(mtime) > kMaxOctalSize) {
     return InvalidArgumentError("mtime " + std::to_string(mtime) + " is outside the ustar range");
   }
-  // path -> input (nullptr for an implied directory). std::map sorts by bytes.
-  std::map<std::string, const ArchiveInput*> files;
-  std::set<std::string> directories;
+  // The files sorted by path (byte order), then every parent directory once.
+  std::vector<const ArchiveInput*> files;
+  files.reserve(inputs.size());
   for (const ArchiveInput& input : inputs) {
     RETURN_IF_ERROR(ValidateArchivePath(input.path));
-    if (!files.emplace(input.path, &input).second) {
-      return InvalidArgumentError("archive entry '" + input.path + "' is given twice");
-    }
-    for (size_t slash = input.path.find('/'); slash != std::string::npos; slash = input.path.find('/', slash + 1)) {
-      directories.insert(input.path.substr(0, slash));
+    files.push_back(&input);
+  }
+  std::sort(files.begin(), files.end(), [](const ArchiveInput* a, const ArchiveInput* b) { return a->path < b->path; });
+  std::vector<std::string_view> directories;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& path = files[i]->path;
+    if (i > 0 && files[i - 1]->path == path) return InvalidArgumentError("archive entry '" + path + "' is given twice");
+    for (size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1)) {
+      directories.push_back(std::string_view(path).substr(0, slash));
     }
   }
-  for (const std::string& dir : directories) {
-    if (files.count(dir)) {
-      return InvalidArgumentError("archive entry '" + dir + "' is both a file and a directory");
+  std::sort(directories.begin(), directories.end());
+  directories.erase(std::unique(directories.begin(), directories.end()), directories.end());
+  for (std::string_view dir : directories) {
+    auto it = std::lower_bound(files.begin(), files.end(), dir,
+                               [](const ArchiveInput* f, std::string_view d) { return f->path < d; });
+    if (it != files.end() && (*it)->path == dir) {
+      return InvalidArgumentError("archive entry '" + std::string(dir) + "' is both a file and a directory");
     }
   }
   // Archive order: byte order of the stored names, where directories end in '/'.
-  std::map<std::string, TarEntryInfo> ordered;
-  std::map<std::string, const ArchiveInput*> input_of;
-  for (const std::string& dir : directories) {
+  struct Planned {
+    std::string name;  // as stored
+    TarEntryInfo entry;
+    const ArchiveInput* input;  // nullptr for a directory
+  };
+  std::vector<Planned> planned;
+  planned.reserve(directories.size() + files.size());
+  for (std::string_view dir : directories) {
     TarEntryInfo e;
-    e.path = dir;
+    e.path = std::string(dir);
     e.is_directory = true;
     e.executable = true;
     e.mode = 0755;
     e.mtime = mtime;
-    ordered.emplace(dir + "/", e);
+    planned.push_back({e.path + "/", std::move(e), nullptr});
   }
-  for (const auto& [path, input] : files) {
+  for (const ArchiveInput* input : files) {
     TarEntryInfo e;
-    e.path = path;
+    e.path = input->path;
     e.executable = input->executable;
     e.mode = input->executable ? 0755 : 0644;
     e.mtime = mtime;
@@ -135,14 +159,16 @@ Result<TarPlan> PlanTar(const std::vector<ArchiveInput>& inputs, int64_t mtime) 
       }
       e.size = static_cast<uint64_t>(st.st_size);
     }
-    ordered.emplace(path, e);
-    input_of.emplace(path, input);
+    planned.push_back({input->path, std::move(e), input});
   }
+  std::sort(planned.begin(), planned.end(), [](const Planned& a, const Planned& b) { return a.name < b.name; });
   TarPlan plan;
-  for (auto& [name, e] : ordered) {
-    plan.archive_size += EntryHeaders(e).size() + PaddedSize(e.size);
-    plan.inputs.push_back(e.is_directory ? nullptr : input_of.at(e.path));
-    plan.entries.push_back(std::move(e));
+  plan.entries.reserve(planned.size());
+  plan.inputs.reserve(planned.size());
+  for (Planned& p : planned) {
+    plan.archive_size += EntryHeadersSize(p.entry) + PaddedSize(p.entry.size);
+    plan.inputs.push_back(p.input);
+    plan.entries.push_back(std::move(p.entry));
   }
   plan.archive_size += 2 * kBlock;
   return plan;
