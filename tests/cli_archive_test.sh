@@ -46,6 +46,18 @@ for f in bootstrap lib/deep/x.txt lib/random.bin; do
   grep -q "\"sha256\": \"$want\"" digests.json || fail "--digests lacks $f's sha256 $want: $(cat digests.json)"
 done
 cmp -s digests.tar.zst out.tar.zst || fail "--digests changed the archive bytes"
+# The list is JSON with exactly the files, in archive order, names escaped (a quote, non-ASCII).
+mkdir -p named/sub && echo q >'named/sub/say "hi" ü.txt' && : >named/empty
+"$fnseal" pack -q -o named.tar --dir named --digests named.json
+python3 - named.json <<'PY' || fail "--digests list is wrong: $(cat named.json)"
+import hashlib, json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+got = json.loads(text)
+want = [{"mode": 420, "path": p, "sha256": hashlib.sha256(open("named/" + p, "rb").read()).hexdigest(),
+         "size": len(open("named/" + p, "rb").read())} for p in ["empty", 'sub/say "hi" ü.txt']]
+assert got == want, got
+assert text == json.dumps(want, indent=2, ensure_ascii=False) + "\n", text
+PY
 
 # --dir holds regular files only: a symlink or a fifo anywhere below is refused, and nothing is written.
 mkdir -p odd/sub && echo a >odd/sub/a && ln -s a odd/sub/link
