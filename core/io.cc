@@ -56,13 +56,21 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
 
 FileSource::~FileSource() { ::close(fd_); }
 
-Result<size_t> FileSource::Read(void* data, size_t size) {
+namespace {
+
+Result<size_t> ReadFd(int fd, void* data, size_t size, std::string_view name) {
   for (;;) {
-    ssize_t n = ::read(fd_, data, size);
+    ssize_t n = ::read(fd, data, size);
     if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) return ErrnoError("cannot read", path_, errno);
+    if (errno != EINTR) return ErrnoError("cannot read", name, errno);
   }
 }
+
+}  // namespace
+
+Result<size_t> FileSource::Read(void* data, size_t size) { return ReadFd(fd_, data, size, path_); }
+
+Result<size_t> FdSource::Read(void* data, size_t size) { return ReadFd(fd_, data, size, name_); }
 
 Status FdSink::Write(std::string_view bytes) {
   while (!bytes.empty()) {

@@ -68,6 +68,17 @@ class FileSource : public ByteSource {
   std::string path_;
 };
 
+// Reads a file descriptor it does not own (e.g. standard input).
+class FdSource : public ByteSource {
+ public:
+  FdSource(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  Result<size_t> Read(void* data, size_t size) override;
+
+ private:
+  int fd_;
+  std::string name_;
+};
+
 // Writes to a file descriptor it does not own (e.g. standard output).
 class FdSink : public ByteSink {
  public:
