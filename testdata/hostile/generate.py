@@ -256,6 +256,17 @@ files["sbom-too-many-packages.json"] = (
     b'{"spdxVersion": "SPDX-2.3", "packages": ['
     + b", ".join(b'{"name": "p%d", "licenseDeclared": "MIT"}' % i for i in range(10001)) + b"]}\n")
 
+# Bazel work requests read by fnseal --persistent_worker (worker/protocol.h), without the
+# length prefix. Protobuf fields: a varint tag (number << 3 | wire type), then the value.
+files["workreq-truncated-varint.workreq"] = b"\x18\xff"
+files["workreq-long-varint.workreq"] = b"\x18" + b"\xff" * 10 + b"\x01"
+files["workreq-length-past-end.workreq"] = b"\x0a\x10pack"
+files["workreq-group.workreq"] = b"\x0b\x0c"
+files["workreq-field-zero.workreq"] = b"\x02\x00"
+files["workreq-arguments-as-varint.workreq"] = b"\x08\x01"
+files["workreq-nul-argument.workreq"] = b"\x0a\x04pack\x0a\x05a\x00b=c"
+files["workreq-bad-input.workreq"] = b"\x0a\x04pack\x12\x03\x0a\x05x"
+
 for name, data in sorted(files.items()):
     with open(os.path.join(HERE, name), "wb") as f:
         f.write(data)
