@@ -1,0 +1,60 @@
+#include "tools/fnseal/dispatch.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tools/fnseal/command.h"
+
+namespace fnseal::cli {
+
+int RunCommandLine(std::vector<std::string> args) {
+  CLI::App app{
+      "fnseal builds hermetic, attested, signed bundles for serverless functions.\n"
+      "Run 'fnseal <command> --help' for a command's options.",
+      "fnseal"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", kVersion);
+  app.footer(
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 verification failed,\n"
+      "4 archives differ (diff).\n"
+      "Documentation: docs/cli.md");
+  // Every command is listed, but only the one named declares its options: declaring all of them
+  // took a noticeable part of each run's start. The top level takes no option with a value, so
+  // the first argument that is not an option names the command.
+  const auto first =
+      std::find_if(args.begin(), args.end(), [](const std::string& a) { return !a.empty() && a[0] != '-'; });
+  const std::string named = first != args.end() ? *first : "";
+  CLI::App* chosen = nullptr;
+  Action action;
+  for (const auto& command : Commands()) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    if (named == command.name) {
+      chosen = sub;
+      action = command.setup(sub);
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes a reversed vector
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  } catch (const CLI::CallForVersion& e) {
+    app.exit(e);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    if (chosen == nullptr && !named.empty()) {
+      std::fprintf(stderr, "fnseal: unknown command '%s'\nRun 'fnseal --help' for the commands.\n", named.c_str());
+      return kExitUsage;
+    }
+    std::fprintf(stderr, "fnseal: %s\nRun 'fnseal --help' for usage.\n", e.what());
+    return kExitUsage;
+  }
+  if (chosen == nullptr || !chosen->parsed()) return kExitUsage;  // CLI11 took another command
+  Outcome outcome = action();
+  if (!outcome.status.ok()) std::fprintf(stderr, "fnseal: %s\n", outcome.status.message().c_str());
+  return outcome.exit_code;
+}
+
+}  // namespace fnseal::cli
