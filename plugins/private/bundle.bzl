@@ -5,6 +5,7 @@ load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
 load(":paths.bzl", "input_arg", "placement_arg")
 load(":stamp.bzl", "StampFlagInfo")
 load(":tool_digests.bzl", "ToolDigestsInfo")
+load(":worker.bzl", "FNSEAL_WORKER_REQUIREMENTS")
 
 # Targets with a memory / timeout setting: the function's values are passed when one of these is built.
 _MEMORY_TARGETS = ["aws_lambda"]
@@ -96,6 +97,7 @@ def _function_bundle_impl(ctx):
         inputs = depset([function.artifact, tools.file] + extra + tools.inputs, transitive = [function.inputs, component_inputs]),
         outputs = [bundle] + [f for _, f in deployables],
         mnemonic = "FnsealBundle",
+        execution_requirements = FNSEAL_WORKER_REQUIREMENTS,
         progress_message = "Bundling function %s" % ctx.label,
     )
     return [

@@ -4,6 +4,7 @@ load("//plugins:providers.bzl", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
 load(":checks.bzl", "runfiles_path")
 load(":components.bzl", "components_aspect", "function_components")
 load(":paths.bzl", "artifact_path", "placement_arg")
+load(":worker.bzl", "FNSEAL_WORKER_REQUIREMENTS")
 
 def _place(ctx, by_name, name, f, why):
     """Records f at name in by_name; fails when it would take the entrypoint or another file's path."""
@@ -59,6 +60,7 @@ def _serverless_function_impl(ctx):
         inputs = files + checks,
         outputs = [artifact],
         mnemonic = "FnsealPack",
+        execution_requirements = FNSEAL_WORKER_REQUIREMENTS,
         progress_message = "Packing function %s" % ctx.label,
     )
     function = FunctionInfo(

@@ -2,7 +2,9 @@
 # Stamping end to end, outside `bazel test` (it runs Bazel): an unstamped bundle names no source
 # checkout; with --stamp and a workspace status command printing `fnseal source-status
 # --workspace-status`, the same bundle's provenance records the checkout's commit, the commit's
-# time as startedOn/finishedOn and --embed_label as invocationId; stamp = 0 wins over --stamp. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE).
+# time as startedOn/finishedOn and --embed_label as invocationId; stamp = 0 wins over --stamp; and a
+# bundle action that runs uses fnseal's persistent worker. Uses the workspace's Bazel server (or
+# FNSEAL_BAZEL_OUTPUT_BASE).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/cli_lib.sh
@@ -48,4 +50,17 @@ else
   fail "stamped build failed: $(cat "$tmp/err.txt")"
 fi
 
-finish "stamp_test: bundles name the source commit only when stamped"
+# A label never used before changes the stable status, so this bundle action runs rather than
+# coming from a cache: by default it runs in fnseal's persistent worker (plugins/private/worker.bzl).
+label="worker-check-$(date +%s%N)"
+if bazel_ build --stamp --workspace_status_command="$tmp/status.sh" --embed_label="$label" \
+  --execution_log_json_file="$tmp/exec.json" //tests/rules:default_stamp_bundle; then
+  runners=$(jq -rs 'map(select(.mnemonic == "FnsealBundle" and (.remoteCacheHit | not)) | .runner) | unique | join(",")' \
+    "$tmp/exec.json")
+  [[ $runners == worker ]] || fail "the FnsealBundle action ran in '$runners', not in fnseal's persistent worker"
+  provenance default_stamp_bundle | grep -qF "$label" || fail "the worker's bundle does not name the label $label"
+else
+  fail "stamped build with a new label failed: $(cat "$tmp/err.txt")"
+fi
+
+finish "stamp_test: bundles name the source commit only when stamped; the bundle action runs in the worker"
