@@ -68,6 +68,7 @@ Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args,
   RETURN_IF_ERROR(Redirect(null_fd, STDIN_FILENO));
   RETURN_IF_ERROR(Redirect(capture.get(), STDOUT_FILENO));
   RETURN_IF_ERROR(Redirect(capture.get(), STDERR_FILENO));
+  std::clearerr(stdin);  // a previous request may have read stdin to its end
   std::cin.clear();
   SetSyncWrites(true);  // the default; --no-sync turns it off for this request only
   std::vector<std::string> args = startup_args;
@@ -78,6 +79,9 @@ Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args,
     response.exit_code = RunCommandLine(std::move(args));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fnseal: internal error: %s\n", e.what());
+    response.exit_code = kExitFailure;
+  } catch (...) {
+    std::fprintf(stderr, "fnseal: internal error\n");
     response.exit_code = kExitFailure;
   }
   std::cout.flush();
