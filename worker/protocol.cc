@@ -15,16 +15,16 @@ class WireReader {
   explicit WireReader(std::string_view data) : data_(data) {}
   bool done() const { return pos_ == data_.size(); }
 
+  // At most 10 bytes: the 10th may only hold the 64th bit.
   Result<uint64_t> Varint(std::string_view what) {
     uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
+    for (int shift = 0;; shift += 7) {
       if (pos_ == data_.size()) return DataLossError(std::string(what) + " ends inside a varint");
       const auto byte = static_cast<unsigned char>(data_[pos_++]);
       if (shift == 63 && byte > 1) return DataLossError(std::string(what) + " has a varint over 64 bits");
       value |= uint64_t{byte & 0x7fu} << shift;
       if ((byte & 0x80) == 0) return value;
     }
-    return DataLossError(std::string(what) + " has a varint over 10 bytes");
   }
 
   // The bytes of a length-delimited field, after its tag.

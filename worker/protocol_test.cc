@@ -66,7 +66,7 @@ TEST(ParseWorkRequest, KeepsTheLow32BitsOfAnInt32AsProtobufDoes) {
 
 TEST(ParseWorkRequest, RejectsMalformedWire) {
   ExpectRejected(Tag(3, 0) + "\xff", StatusCode::kDataLoss, "ends inside a varint");
-  ExpectRejected(Tag(3, 0) + std::string(10, '\xff') + "\x01", StatusCode::kDataLoss, "over");
+  ExpectRejected(Tag(3, 0) + std::string(10, '\xff') + "\x01", StatusCode::kDataLoss, "varint over 64 bits");
   ExpectRejected(Tag(3, 0) + std::string(9, '\xff') + "\x02", StatusCode::kDataLoss, "varint over 64 bits");
   ExpectRejected(Tag(1, 2) + Varint(16) + "pack", StatusCode::kDataLoss, "past its end");
   ExpectRejected(Tag(1, 2) + Varint(uint64_t{1} << 62), StatusCode::kDataLoss, "past its end");
@@ -169,7 +169,7 @@ INSTANTIATE_TEST_SUITE_P(
     TestdataHostile, HostileWorkRequestCorpus,
     ::testing::Values(
         HostileCase{"workreq-truncated-varint.workreq", StatusCode::kDataLoss, "ends inside a varint"},
-        HostileCase{"workreq-long-varint.workreq", StatusCode::kDataLoss, "varint over"},
+        HostileCase{"workreq-long-varint.workreq", StatusCode::kDataLoss, "varint over 64 bits"},
         HostileCase{"workreq-length-past-end.workreq", StatusCode::kDataLoss, "field of 16 bytes, past its end"},
         HostileCase{"workreq-group.workreq", StatusCode::kDataLoss, "wire type 3"},
         HostileCase{"workreq-field-zero.workreq", StatusCode::kDataLoss, "invalid field number"},
