@@ -63,12 +63,22 @@ std::string HeaderBlock(const std::string& name, char type, uint32_t mode, uint6
   return block;
 }
 
-// Header blocks (pax extension if needed, then ustar) for one entry.
-std::string EntryHeaders(const TarEntryInfo& e) {
-  std::string name = e.is_directory ? e.path + "/" : e.path;
+// The name an entry is stored under: directories end in '/'.
+std::string StoredName(const TarEntryInfo& e) { return e.is_directory ? e.path + "/" : e.path; }
+
+// The pax records an entry needs (empty if none): its name past 100 bytes, its size past the
+// ustar size field.
+std::string PaxRecords(const TarEntryInfo& e, const std::string& name) {
   std::string records;
   if (name.size() > 100) records += PaxRecord("path", name);
   if (e.size > kMaxOctalSize) records += PaxRecord("size", std::to_string(e.size));
+  return records;
+}
+
+// Header blocks (pax extension if needed, then ustar) for one entry.
+std::string EntryHeaders(const TarEntryInfo& e) {
+  const std::string name = StoredName(e);
+  std::string records = PaxRecords(e, name);
   std::string out;
   if (!records.empty()) {
     std::string base = e.path.substr(e.path.rfind('/') + 1);
@@ -82,12 +92,9 @@ std::string EntryHeaders(const TarEntryInfo& e) {
   return out;
 }
 
-// The size of EntryHeaders(e), without building them.
+// The size of EntryHeaders(e), without building the 512-byte blocks.
 uint64_t EntryHeadersSize(const TarEntryInfo& e) {
-  const size_t name_size = e.path.size() + (e.is_directory ? 1 : 0);
-  uint64_t records = 0;
-  if (name_size > 100) records += PaxRecord("path", e.is_directory ? e.path + "/" : e.path).size();
-  if (e.size > kMaxOctalSize) records += PaxRecord("size", std::to_string(e.size)).size();
+  const size_t records = PaxRecords(e, StoredName(e)).size();
   return kBlock + (records == 0 ? 0 : kBlock + PaddedSize(records));
 }
 
