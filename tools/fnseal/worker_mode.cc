@@ -58,13 +58,11 @@ Result<std::string> CapturedOutput(int fd) {
 }
 
 // Runs one request with standard input, output and error redirected; returns its exit code and
-// what it printed.
+// what it printed. `null_fd` is /dev/null, `worker_stderr` a copy of the worker's own stderr.
 Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args, const worker::WorkRequest& request,
-                                   int null_fd) {
+                                   int null_fd, int worker_stderr) {
   Fd capture(::memfd_create("fnseal-worker-output", MFD_CLOEXEC));
   if (capture.get() < 0) return ErrnoError("cannot create", "the output capture", errno);
-  Fd saved_stderr(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
-  if (saved_stderr.get() < 0) return ErrnoError("cannot duplicate", "standard error", errno);
   RETURN_IF_ERROR(Redirect(null_fd, STDIN_FILENO));
   RETURN_IF_ERROR(Redirect(capture.get(), STDOUT_FILENO));
   RETURN_IF_ERROR(Redirect(capture.get(), STDERR_FILENO));
@@ -88,7 +86,7 @@ Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args,
   std::fflush(stdout);
   std::fflush(stderr);
   RETURN_IF_ERROR(Redirect(null_fd, STDOUT_FILENO));
-  RETURN_IF_ERROR(Redirect(saved_stderr.get(), STDERR_FILENO));
+  RETURN_IF_ERROR(Redirect(worker_stderr, STDERR_FILENO));
   ASSIGN_OR_RETURN(response.output, CapturedOutput(capture.get()));
   return response;
 }
@@ -98,8 +96,9 @@ Status ServeAll(const std::vector<std::string>& startup_args) {
   // prints or reads can touch the stream Bazel parses.
   Fd requests(::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3));
   Fd responses(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+  Fd worker_stderr(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
   Fd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (requests.get() < 0 || responses.get() < 0 || null_fd.get() < 0) {
+  if (requests.get() < 0 || responses.get() < 0 || worker_stderr.get() < 0 || null_fd.get() < 0) {
     return ErrnoError("cannot set up", "the worker's descriptors", errno);
   }
   RETURN_IF_ERROR(Redirect(null_fd.get(), STDIN_FILENO));
@@ -112,7 +111,7 @@ Status ServeAll(const std::vector<std::string>& startup_args) {
     if (!message) return OkStatus();
     ASSIGN_OR_RETURN(worker::WorkRequest request, worker::ParseWorkRequest(*message, limits));
     if (request.cancel) continue;  // answered already: requests run one at a time
-    ASSIGN_OR_RETURN(worker::WorkResponse response, Serve(startup_args, request, null_fd.get()));
+    ASSIGN_OR_RETURN(worker::WorkResponse response, Serve(startup_args, request, null_fd.get(), worker_stderr.get()));
     RETURN_IF_ERROR(out.Write(worker::Delimited(worker::SerializeWorkResponse(response))));
   }
 }
