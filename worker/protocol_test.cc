@@ -2,10 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <iterator>
-#include <ostream>
 #include <string>
+#include <tuple>
+#include <vector>
+
+#include "tests/support/test_support.h"
 
 namespace fnseal::worker {
 namespace {
@@ -147,35 +148,26 @@ TEST(ReadDelimited, RejectsTruncatedAndOversizedMessages) {
 }
 
 // The checked-in corpus (testdata/hostile, see its README).
-struct HostileCase {
-  const char* file;
-  StatusCode code;
-  const char* fragment;
-};
-
-void PrintTo(const HostileCase& c, std::ostream* os) { *os << c.file; }
-
-class HostileWorkRequestCorpus : public ::testing::TestWithParam<HostileCase> {};
-
-TEST_P(HostileWorkRequestCorpus, FileIsRejected) {
-  const HostileCase& c = GetParam();
-  std::ifstream in(std::string("testdata/hostile/") + c.file, std::ios::binary);
-  ASSERT_TRUE(in) << c.file;
-  const std::string message((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ExpectRejected(message, c.code, c.fragment);
+TEST(ParseWorkRequest, RejectsTheHostileCorpus) {
+  struct Case {
+    const char* file;
+    StatusCode code;
+    const char* fragment;
+  };
+  for (const Case& c : {
+           Case{"workreq-truncated-varint.workreq", StatusCode::kDataLoss, "ends inside a varint"},
+           Case{"workreq-long-varint.workreq", StatusCode::kDataLoss, "varint over 64 bits"},
+           Case{"workreq-length-past-end.workreq", StatusCode::kDataLoss, "field of 16 bytes, past its end"},
+           Case{"workreq-group.workreq", StatusCode::kDataLoss, "wire type 3"},
+           Case{"workreq-field-zero.workreq", StatusCode::kDataLoss, "invalid field number"},
+           Case{"workreq-arguments-as-varint.workreq", StatusCode::kDataLoss, "field 'arguments' has wire type 0"},
+           Case{"workreq-nul-argument.workreq", StatusCode::kInvalidArgument, "argument 2 contains a NUL byte"},
+           Case{"workreq-bad-input.workreq", StatusCode::kDataLoss, "work request input has a field of 5 bytes"},
+       }) {
+    SCOPED_TRACE(c.file);
+    ExpectRejected(test::ReadTestFile(std::string("testdata/hostile/") + c.file), c.code, c.fragment);
+  }
 }
-
-INSTANTIATE_TEST_SUITE_P(
-    TestdataHostile, HostileWorkRequestCorpus,
-    ::testing::Values(
-        HostileCase{"workreq-truncated-varint.workreq", StatusCode::kDataLoss, "ends inside a varint"},
-        HostileCase{"workreq-long-varint.workreq", StatusCode::kDataLoss, "varint over 64 bits"},
-        HostileCase{"workreq-length-past-end.workreq", StatusCode::kDataLoss, "field of 16 bytes, past its end"},
-        HostileCase{"workreq-group.workreq", StatusCode::kDataLoss, "wire type 3"},
-        HostileCase{"workreq-field-zero.workreq", StatusCode::kDataLoss, "invalid field number"},
-        HostileCase{"workreq-arguments-as-varint.workreq", StatusCode::kDataLoss, "field 'arguments' has wire type 0"},
-        HostileCase{"workreq-nul-argument.workreq", StatusCode::kInvalidArgument, "argument 2 contains a NUL byte"},
-        HostileCase{"workreq-bad-input.workreq", StatusCode::kDataLoss, "work request input has a field of 5 bytes"}));
 
 }  // namespace
 }  // namespace fnseal::worker
