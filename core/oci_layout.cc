@@ -121,6 +121,17 @@ std::string Rfc3339(int64_t seconds) {
   return text;
 }
 
+// "UID" or "UID:GID", each 1 to 10 digits: an image from scratch has no /etc/passwd to look
+// names up in.
+bool IsNumericUser(std::string_view user) {
+  const size_t colon = user.find(':');
+  auto digits = [](std::string_view part) {
+    return !part.empty() && part.size() <= 10 && part.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (colon == std::string_view::npos) return digits(user);
+  return digits(user.substr(0, colon)) && digits(user.substr(colon + 1));
+}
+
 Json PlatformJson(const OciPlatform& p) {
   Json j = {{"architecture", p.architecture}, {"os", p.os}};
   if (!p.variant.empty()) j["variant"] = p.variant;
@@ -147,6 +158,7 @@ Json ConfigJson(const OciImageConfig& config, int64_t mtime, const std::string& 
   }
   if (!config.labels.empty()) runtime["Labels"] = config.labels;
   if (!config.working_dir.empty()) runtime["WorkingDir"] = config.working_dir;
+  if (!config.user.empty()) runtime["User"] = config.user;
   Json j = PlatformJson(config.platform);
   j["config"] = runtime;
   j["created"] = Rfc3339(mtime);
@@ -236,10 +248,13 @@ Result<OciImageSummary> BuildLayout(const std::vector<ArchiveInput>& inputs, con
                    {"layers", {DescriptorJson(summary.layer)}},
                    {"mediaType", kOciManifestMediaType},
                    {"schemaVersion", 2}};
+  if (!options.annotations.empty()) manifest["annotations"] = options.annotations;
   ASSIGN_OR_RETURN(summary.manifest, WriteJsonBlob(root, kOciManifestMediaType, CanonicalJsonDump(manifest)));
 
   Json entry = DescriptorJson(summary.manifest);
-  entry["annotations"] = {{kOciRefNameAnnotation, options.ref_name}};
+  Json annotations = options.annotations;
+  annotations[kOciRefNameAnnotation] = options.ref_name;
+  entry["annotations"] = annotations;
   entry["platform"] = PlatformJson(config.platform);
   Json index = {{"manifests", {entry}}, {"mediaType", kOciIndexMediaType}, {"schemaVersion", 2}};
   RETURN_IF_ERROR(WriteLayoutFile(root + "/index.json", CanonicalJsonDump(index)));
@@ -336,12 +351,23 @@ Status ValidateOciImage(const OciImageConfig& config, const OciWriteOptions& opt
   for (const auto& [key, value] : config.labels) {
     if (key.empty()) return InvalidArgumentError("a label has an empty key");
   }
+  if (!config.user.empty() && !IsNumericUser(config.user)) {
+    return InvalidArgumentError("user '" + config.user + "' is not UID or UID:GID in digits");
+  }
+  for (const auto& [key, value] : options.annotations) {
+    if (key.empty()) return InvalidArgumentError("an annotation has an empty key");
+    if (key == kOciRefNameAnnotation) {
+      return InvalidArgumentError(std::string(kOciRefNameAnnotation) + " comes from the reference name, not from annotations");
+    }
+  }
   RETURN_IF_ERROR(ValidateRefName(options.ref_name));
   if (options.compression == OciLayerCompression::kGzip && (options.gzip.level < 1 || options.gzip.level > 9)) {
     return InvalidArgumentError("gzip level " + std::to_string(options.gzip.level) + " is outside 1..9");
   }
   if (options.compression == OciLayerCompression::kZstd) RETURN_IF_ERROR(ValidateZstdOptions(options.zstd));
-  // Catches invalid UTF-8 in any config string before anything is written.
+  // Catches invalid UTF-8 in any config or annotation string before anything is written.
+  Result<std::string> annotations = StrictDump(Json(options.annotations), "image annotations");
+  RETURN_IF_ERROR(annotations.status());
   return StrictDump(ConfigJson(config, 0, "sha256:"), "image config").status();
 }
 

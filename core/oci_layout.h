@@ -53,6 +53,7 @@ struct OciImageConfig {
   std::vector<std::string> env;            // "KEY=VALUE"; written sorted by KEY, duplicate KEYs refused
   std::vector<std::string> exposed_ports;  // "PORT/tcp", "PORT/udp" or "PORT/sctp"; written sorted
   std::string working_dir;                 // absolute path, or empty for the runtime's default
+  std::string user;                        // "UID" or "UID:GID", numeric; empty: the runtime's default (root)
   std::map<std::string, std::string> labels;
 };
 
@@ -61,6 +62,9 @@ enum class OciLayerCompression { kGzip, kZstd };
 struct OciWriteOptions {
   // The index's org.opencontainers.image.ref.name (what `umoci --image DIR:REF` names).
   std::string ref_name = "latest";
+  // More annotations of the manifest and of its index entry (org.opencontainers.image.title,
+  // .version, .source, ...). Keys are non-empty; ref.name is set from ref_name only.
+  std::map<std::string, std::string> annotations;
   // Layer entries' mtime, the config's `created` time and, for a layout tar, its entries' mtime.
   int64_t mtime = kDefaultArchiveMtime;
   OciLayerCompression compression = OciLayerCompression::kGzip;
