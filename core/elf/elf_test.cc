@@ -14,7 +14,7 @@
 namespace fnseal {
 namespace {
 
-constexpr char kHello[] = "examples/hello/handler";
+constexpr char kHello[] = "testdata/elf/glibc_only";
 constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36";
 constexpr char kStatic[] = "testdata/elf/static_hello.out";
 constexpr char kMinimal[] = "testdata/fuzz/elf_info/minimal-dynamic.elf";

@@ -1,7 +1,8 @@
 // aws_lambda: a zip for Lambda's OS-only runtime (provided.al2023). Lambda runs the executable
 // `bootstrap` at the root of the zip, so the handler is placed there, mode 0755. The handler
-// must be an x86-64 or AArch64 ELF executable that is statically linked or needs at most glibc
-// 2.34, the glibc of Amazon Linux 2023. Limits are Lambda's deployment package quotas.
+// must be an x86-64 or AArch64 ELF executable that is statically linked, or needs only glibc's
+// libraries at glibc 2.34 at most (Amazon Linux 2023's; the runtime has no libstdc++ or
+// libgcc_s). Limits are Lambda's deployment package quotas.
 #include <map>
 #include <string>
 #include <vector>
@@ -16,7 +17,6 @@ namespace {
 
 constexpr char kName[] = "aws_lambda";
 constexpr char kBootstrap[] = "bootstrap";
-constexpr GlibcVersion kMaxGlibc = {2, 34, 0};  // Amazon Linux 2023, the provided.al2023 runtime
 constexpr size_t kMaxFunctionNameLength = 64;
 
 Status CheckFunctionName(const std::string& name) {
@@ -32,39 +32,14 @@ Status CheckFunctionName(const std::string& name) {
   return OkStatus();
 }
 
-// Lambda's glibc rule: a dynamically linked handler may need no glibc version newer than
-// kMaxGlibc; the message names every symbol that needs a newer one.
-Status CheckGlibc(const ElfInfo& elf, const std::string& handler, std::map<std::string, std::string>* facts) {
-  if (elf.statically_linked()) {
-    if (facts != nullptr) (*facts)["linking"] = "static";
-    return OkStatus();
-  }
-  std::optional<GlibcVersion> newest;
-  std::string too_new;
-  for (const ElfVersionNeed& need : elf.version_needs) {
-    if (need.version.rfind("GLIBC_", 0) != 0) continue;  // GLIBCXX_..., other libraries' versions
-    std::optional<GlibcVersion> version = ParseGlibcVersion(need.version);
-    std::string symbols;
-    for (const std::string& symbol : need.symbols) symbols += (symbols.empty() ? "" : ", ") + symbol;
-    if (!version) {
-      return InvalidArgumentError("handler '" + handler + "' needs " + need.version + " (" + symbols +
-                                  "), glibc internals that no other glibc provides");
-    }
-    if (!newest || *newest < *version) newest = version;
-    if (kMaxGlibc < *version) {
-      too_new += (too_new.empty() ? "" : "; ") + need.version + " (" + (symbols.empty() ? "no symbol" : symbols) + ")";
-    }
-  }
-  if (!too_new.empty()) {
-    return InvalidArgumentError("handler '" + handler +
-                                "' needs a newer glibc than Lambda's provided.al2023 runtime (" + kMaxGlibc.ToString() +
-                                "): " + too_new + "; build against an older glibc or link statically");
-  }
-  if (facts != nullptr) {
-    (*facts)["linking"] = "dynamic";
-    if (newest) (*facts)["max_glibc"] = newest->ToString();
-  }
-  return OkStatus();
+// What the OS-only runtime provides: Amazon Linux 2023's glibc 2.34 and nothing else (no C++
+// runtime, no libgcc_s).
+HandlerBase LambdaBase() {
+  return {kName,
+          "Lambda's provided.al2023 runtime",
+          {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "ld-linux-x86-64.so.2",
+           "ld-linux-aarch64.so.1"},
+          "GLIBC_2.34"};
 }
 
 class AwsLambda : public CloudTarget {
@@ -111,14 +86,7 @@ class AwsLambda : public CloudTarget {
       }
     }
     RETURN_IF_ERROR(CheckRegularFile(spec.handler, "handler"));
-    ASSIGN_OR_RETURN(auto source, OpenRandomAccessFile(spec.handler));
-    Result<ElfInfo> elf = ReadElfInfo(*source);
-    if (!elf.ok()) {
-      return Status(elf.status().code(),
-                    "handler '" + spec.handler + "' is not an executable Lambda can run: " + elf.status().message());
-    }
-    if (facts != nullptr) (*facts)["machine"] = elf->machine;
-    return CheckGlibc(*elf, spec.handler, facts);
+    return CheckHandlerLinkage(spec.handler, LambdaBase(), facts);
   }
 
   Result<std::vector<ArchiveInput>> Layout(const DeployableSpec& spec) const override {

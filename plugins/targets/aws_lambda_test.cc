@@ -14,9 +14,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kHello[] = "examples/hello/handler";
+constexpr char kHello[] = "testdata/elf/glibc_only";
 constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36";
 constexpr char kStatic[] = "testdata/elf/static_hello.out";
+constexpr char kCxx[] = "testdata/elf/needs_libstdcxx";
 
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
@@ -57,6 +58,7 @@ TEST(AwsLambda, PutsTheHandlerAtBootstrapWithModes) {
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->facts.at("machine"), "x86_64");
   EXPECT_EQ(written->facts.at("linking"), "dynamic");
+  EXPECT_EQ(written->facts.at("needed"), "libc.so.6");
   EXPECT_EQ(written->facts.at("max_glibc"), "GLIBC_2.34");
 
   auto source = OpenRandomAccessFile(out);
@@ -107,12 +109,25 @@ TEST(AwsLambda, RefusesAHandlerNeedingNewerGlibcAndNamesTheSymbol) {
   EXPECT_FALSE(PathExists(out));
 }
 
+TEST(AwsLambda, RefusesAHandlerNeedingALibraryTheRuntimeLacksAndSaysHowToFixIt) {
+  DeployableSpec spec = HelloSpec();
+  spec.handler = kCxx;
+  std::string out = TempPath("needs-libstdcxx.zip");
+  Result<WrittenDeployable> written = Lambda().Write(spec, Lambda().limits(), out);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(written.status().message(),
+              HasSubstr("needs libstdc++.so.6, libgcc_s.so.1, which Lambda's provided.al2023 runtime does not provide"));
+  EXPECT_THAT(written.status().message(), HasSubstr("linkage = \"static\""));
+  EXPECT_FALSE(PathExists(out));
+}
+
 TEST(AwsLambda, RefusesHandlersThatAreNotLinuxExecutables) {
   DeployableSpec spec = HelloSpec();
   std::string script = TempPath("script.sh");
   ASSERT_TRUE(WriteFileAtomic(script, "#!/bin/sh\necho hi\n", 0755).ok());
   spec.handler = script;
-  ExpectInvalid(spec, "is not an executable Lambda can run: not an ELF file");
+  ExpectInvalid(spec, "is not an executable aws_lambda can run: not an ELF file");
   spec.handler = "testdata/hostile/elf-32bit.elf";
   ExpectInvalid(spec, "only 64-bit");
   spec.handler = "testdata/hostile/elf-verneed-self-loop.elf";

@@ -2,7 +2,8 @@
 // Functions host to start the handler (customHandler.description.defaultExecutablePath) and to
 // proxy HTTP requests to it unchanged (enableProxyingHttpRequest); each function is a folder
 // named after it holding a function.json with an httpTrigger input `req` and an http output
-// `res`. JSON is written with sorted keys, so the bytes depend only on the spec.
+// `res`. JSON is written with sorted keys, so the bytes depend only on the spec. The handler
+// must be statically linked or need only glibc's libraries at glibc 2.31 at most.
 #include <cstdio>
 #include <map>
 #include <set>
@@ -93,6 +94,16 @@ std::string TimeSpan(uint32_t seconds) {
   return text;
 }
 
+// What a custom handler can count on in the Functions host's Linux image: glibc's libraries at
+// Debian 11's glibc 2.31 (the oldest base of the Functions 4.x images) and no C++ runtime.
+HandlerBase AzureBase() {
+  return {kName,
+          "the Azure Functions Linux host",
+          {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "ld-linux-x86-64.so.2",
+           "ld-linux-aarch64.so.1"},
+          "GLIBC_2.31"};
+}
+
 class AzureFunctions : public CloudTarget {
  public:
   std::string_view name() const override { return kName; }
@@ -147,6 +158,7 @@ class AzureFunctions : public CloudTarget {
       }
     }
     RETURN_IF_ERROR(CheckRegularFile(spec.handler, "handler"));
+    RETURN_IF_ERROR(CheckHandlerLinkage(spec.handler, AzureBase(), facts));
     if (facts != nullptr) (*facts)["functions"] = std::to_string(spec.functions.size());
     return OkStatus();
   }

@@ -16,7 +16,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kHello[] = "examples/hello/handler";
+constexpr char kHello[] = "testdata/elf/static_hello.out";
 
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
@@ -184,6 +184,20 @@ TEST(AzureFunctions, RefusesBadOptionsSettingsAndCollisions) {
   spec = HelloSpec();
   spec.handler = TempPath("missing");
   EXPECT_EQ(Azure().Check(spec, nullptr).code(), StatusCode::kNotFound);
+}
+
+TEST(AzureFunctions, AcceptsAStaticHandlerAndRefusesNewGlibcAndACxxRuntime) {
+  DeployableSpec spec = HelloSpec();
+  std::map<std::string, std::string> facts;
+  ASSERT_TRUE(Azure().Check(spec, &facts).ok());
+  EXPECT_EQ(facts["linking"], "static");
+  // Debian 12's toolchain binds __libc_start_main to GLIBC_2.34; the Functions 4.x images are
+  // Debian 11 (glibc 2.31).
+  spec.handler = "testdata/elf/glibc_only";
+  ExpectInvalid(spec, "needs a newer glibc than the Azure Functions Linux host (GLIBC_2.31): GLIBC_2.34 "
+                      "(__libc_start_main)");
+  spec.handler = "testdata/elf/needs_libstdcxx";
+  ExpectInvalid(spec, "needs libstdc++.so.6, libgcc_s.so.1, which the Azure Functions Linux host does not provide");
 }
 
 TEST(AzureFunctions, CustomHandlerNameIsTheDefaultExecutablePath) {

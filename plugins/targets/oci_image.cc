@@ -1,10 +1,15 @@
 // oci_image: a single-layer OCI image layout (core/oci_layout.h) for container platforms - Cloud
-// Run, Lambda container images, Azure Container Apps. The handler becomes /bootstrap, the image's
-// entrypoint; the function listens on $PORT, which the config sets (PORT=N in Env and N/tcp in
-// ExposedPorts), so the manifest documents the port. linux/amd64 unless the platform option
-// says otherwise. The output is a directory, which must not exist, or - for a path ending in
-// ".tar" - one deterministic tar of that directory.
+// Run, Lambda container images, Azure Container Apps. The image is built from scratch: the
+// handler becomes /bootstrap, the image's entrypoint, and nothing else is in it, so the handler
+// must be statically linked. It runs as the unprivileged user 65532:65532 unless the `user`
+// option says otherwise; the function listens on $PORT, which the config sets (PORT=N in Env and
+// N/tcp in ExposedPorts). The image is named `<function>:<version>` (the `ref` option overrides
+// it) and carries the org.opencontainers.image.* annotations known at build time. linux/amd64
+// unless the platform option says otherwise. The output is a directory, which must not exist,
+// or - for a path ending in ".tar" - one deterministic tar of that directory.
+#include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -22,10 +27,22 @@ namespace {
 constexpr char kName[] = "oci_image";
 constexpr char kHandlerName[] = "bootstrap";
 constexpr char kDefaultPort[] = "8080";
+constexpr char kDefaultUser[] = "65532:65532";  // the conventional "nonroot" of images from scratch
+constexpr char kDefaultVersion[] = "0.0.0";
+constexpr const char* kOptions[] = {"port", "platform", "ref", "layer_compression", "user", "version", "source", "revision"};
 
 std::string OptionOr(const DeployableSpec& spec, const std::string& key, const std::string& fallback) {
   auto it = spec.options.find(key);
   return it == spec.options.end() ? fallback : it->second;
+}
+
+std::string Rfc3339(int64_t seconds) {
+  const time_t t = static_cast<time_t>(seconds);
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 // "1".."65535" as a number; InvalidArgument otherwise.
@@ -58,8 +75,9 @@ class OciImage : public CloudTarget {
       return InvalidArgumentError("oci_image has no memory or timeout setting; the container platform decides");
     }
     for (const auto& [key, value] : spec.options) {
-      if (key != "port" && key != "platform" && key != "ref" && key != "layer_compression") {
-        return InvalidArgumentError("oci_image has no option '" + key + "' (port, platform, ref, layer_compression)");
+      if (std::find(std::begin(kOptions), std::end(kOptions), key) == std::end(kOptions)) {
+        return InvalidArgumentError("oci_image has no option '" + key +
+                                    "' (port, platform, ref, layer_compression, user, version, source, revision)");
       }
     }
     for (const ArchiveInput& file : spec.files) {
@@ -69,6 +87,7 @@ class OciImage : public CloudTarget {
       }
     }
     RETURN_IF_ERROR(CheckRegularFile(spec.handler, "oci_image handler"));
+    RETURN_IF_ERROR(CheckHandlerLinkage(spec.handler, {kName, "an image from scratch", {}, ""}, facts));
     OciImageConfig config;
     OciWriteOptions options;
     RETURN_IF_ERROR(Settings(spec, &config, &options));
@@ -76,6 +95,8 @@ class OciImage : public CloudTarget {
     if (facts != nullptr) {
       (*facts)["platform"] = config.platform.os + "/" + config.platform.architecture;
       (*facts)["port"] = config.exposed_ports.front();
+      (*facts)["ref"] = options.ref_name;
+      (*facts)["user"] = config.user;
     }
     return OkStatus();
   }
@@ -133,7 +154,17 @@ class OciImage : public CloudTarget {
     config->env = {"PORT=" + std::to_string(port)};
     config->exposed_ports = {std::to_string(port) + "/tcp"};
     config->labels = {{"dev.fnseal.function", spec.functions.front()}};
-    options->ref_name = OptionOr(spec, "ref", "latest");
+    config->user = OptionOr(spec, "user", kDefaultUser);
+    const std::string version = OptionOr(spec, "version", kDefaultVersion);
+    options->ref_name = OptionOr(spec, "ref", spec.functions.front() + ":" + version);
+    // Only what the build knows reproducibly: `created` is the archive epoch, like the config's.
+    options->annotations = {{"org.opencontainers.image.created", Rfc3339(options->mtime)},
+                            {"org.opencontainers.image.title", spec.functions.front()},
+                            {"org.opencontainers.image.version", version}};
+    if (spec.options.count("source") != 0) options->annotations["org.opencontainers.image.source"] = spec.options.at("source");
+    if (spec.options.count("revision") != 0) {
+      options->annotations["org.opencontainers.image.revision"] = spec.options.at("revision");
+    }
     const std::string compression = OptionOr(spec, "layer_compression", "gzip");
     if (compression != "gzip" && compression != "zstd") {
       return InvalidArgumentError("oci_image layer_compression must be gzip or zstd; got '" + compression + "'");

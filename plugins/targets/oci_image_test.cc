@@ -1,6 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 
 #include "core/file.h"
@@ -15,7 +16,7 @@ using ::fnseal::test::FreshTestDir;
 using ::fnseal::test::ReadTestFile;
 using ::testing::HasSubstr;
 
-constexpr char kHello[] = "examples/hello/handler";
+constexpr char kHello[] = "testdata/elf/static_hello.out";
 
 const CloudTarget& Oci() { return *FindCloudTarget("oci_image"); }
 
@@ -83,6 +84,44 @@ TEST(OciImage, WritesAnImageThatRunsBootstrapOnPort) {
   EXPECT_EQ(config["config"]["Env"], Json::array({"PORT=9000"}));
   EXPECT_TRUE(config["config"]["ExposedPorts"].contains("9000/tcp"));
   EXPECT_EQ(config["config"]["Labels"]["dev.fnseal.function"], "hello");
+  EXPECT_EQ(config["config"]["User"], "65532:65532");
+}
+
+TEST(OciImage, NamesItselfFunctionColonVersionAndAnnotatesWhatTheBuildKnows) {
+  const std::string dir = FreshTestDir() + "/image";
+  DeployableSpec spec = HelloSpec();
+  spec.options["version"] = "1.2.3";
+  spec.options["source"] = "https://example.com/monorepo";
+  spec.options["revision"] = "0123abcd";
+  Result<WrittenDeployable> written = Oci().Write(spec, Oci().limits(), dir);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_EQ(written->facts["ref"], "hello:1.2.3");
+  Json index = Json::parse(ReadTestFile(dir + "/index.json"));
+  const Json& annotations = index["manifests"][0]["annotations"];
+  EXPECT_EQ(annotations["org.opencontainers.image.ref.name"], "hello:1.2.3");
+  EXPECT_EQ(annotations["org.opencontainers.image.title"], "hello");
+  EXPECT_EQ(annotations["org.opencontainers.image.version"], "1.2.3");
+  EXPECT_EQ(annotations["org.opencontainers.image.source"], "https://example.com/monorepo");
+  EXPECT_EQ(annotations["org.opencontainers.image.revision"], "0123abcd");
+  EXPECT_EQ(annotations["org.opencontainers.image.created"], "2000-01-01T00:00:00Z");
+}
+
+TEST(OciImage, RunsAsTheUserTheOptionNamesAndRefusesNames) {
+  DeployableSpec spec = HelloSpec();
+  spec.options["user"] = "0:0";
+  std::map<std::string, std::string> facts;
+  Status s = Oci().Check(spec, &facts);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(facts["user"], "0:0");
+  spec.options["user"] = "nobody";
+  ExpectInvalid(spec, "user 'nobody' is not UID or UID:GID in digits");
+}
+
+TEST(OciImage, RefusesADynamicallyLinkedHandlerForAnImageFromScratch) {
+  DeployableSpec spec = HelloSpec();
+  spec.handler = "testdata/elf/glibc_only";
+  ExpectInvalid(spec, "is dynamically linked (interpreter '/lib64/ld-linux-x86-64.so.2', needs libc.so.6), but an "
+                      "image from scratch has no shared libraries at all; link it statically");
 }
 
 TEST(OciImage, GivesTheSameBytesForTheSameSpec) {

@@ -2,10 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "core/elf/elf.h"
 #include "core/file.h"
 #include "core/io.h"
 #include "core/zip.h"
@@ -27,6 +30,12 @@ class CountingSink : public ByteSink {
   ByteSink* out_;
   uint64_t count_ = 0;
 };
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
 
 }  // namespace
 
@@ -52,6 +61,66 @@ Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& la
   RETURN_IF_ERROR(file->Commit());
   written.entries = std::move(plan.entries);
   return written;
+}
+
+Status CheckHandlerLinkage(const std::string& handler, const HandlerBase& base,
+                           std::map<std::string, std::string>* facts) {
+  ASSIGN_OR_RETURN(auto source, OpenRandomAccessFile(handler));
+  Result<ElfInfo> elf = ReadElfInfo(*source);
+  if (!elf.ok()) {
+    return Status(elf.status().code(), "handler '" + handler + "' is not an executable " + base.target +
+                                           " can run: " + elf.status().message());
+  }
+  std::map<std::string, std::string> found = {{"machine", elf->machine}};
+  const std::string fix =
+      "; link it statically (serverless_function's linkage = \"static\", the default; fnseal pack: -static)";
+  if (elf->statically_linked()) {
+    found["linking"] = "static";
+  } else {
+    found["linking"] = "dynamic";
+    std::string needed;
+    for (const std::string& library : elf->needed) needed += (needed.empty() ? "" : ", ") + library;
+    found["needed"] = needed;
+    if (base.libraries.empty()) {
+      return InvalidArgumentError("handler '" + handler + "' is dynamically linked (interpreter '" + elf->interpreter +
+                                  "', needs " + (needed.empty() ? "no library" : needed) + "), but " +
+                                  base.description + " has no shared libraries at all" + fix);
+    }
+    std::string missing;
+    for (const std::string& library : elf->needed) {
+      if (std::find(base.libraries.begin(), base.libraries.end(), library) == base.libraries.end()) {
+        missing += (missing.empty() ? "" : ", ") + library;
+      }
+    }
+    if (!missing.empty()) {
+      return InvalidArgumentError("handler '" + handler + "' needs " + missing + ", which " + base.description +
+                                  " does not provide (it has " + JoinNames(base.libraries) + ")" + fix);
+    }
+    const std::optional<GlibcVersion> max_glibc = ParseGlibcVersion(base.max_glibc);
+    std::optional<GlibcVersion> newest;
+    std::string too_new;
+    for (const ElfVersionNeed& need : elf->version_needs) {
+      if (need.version.rfind("GLIBC_", 0) != 0) continue;  // the libraries were checked above
+      std::optional<GlibcVersion> version = ParseGlibcVersion(need.version);
+      std::string symbols;
+      for (const std::string& symbol : need.symbols) symbols += (symbols.empty() ? "" : ", ") + symbol;
+      if (!version) {
+        return InvalidArgumentError("handler '" + handler + "' needs " + need.version + " (" + symbols +
+                                    "), glibc internals that no other glibc provides");
+      }
+      if (!newest || *newest < *version) newest = version;
+      if (max_glibc && *max_glibc < *version) {
+        too_new += (too_new.empty() ? "" : "; ") + need.version + " (" + (symbols.empty() ? "no symbol" : symbols) + ")";
+      }
+    }
+    if (!too_new.empty()) {
+      return InvalidArgumentError("handler '" + handler + "' needs a newer glibc than " + base.description + " (" +
+                                  base.max_glibc + "): " + too_new + "; build against an older glibc or link statically");
+    }
+    if (newest) found["max_glibc"] = newest->ToString();
+  }
+  if (facts != nullptr) facts->insert(found.begin(), found.end());
+  return OkStatus();
 }
 
 Status CheckRegularFile(const std::string& path, std::string_view what) {

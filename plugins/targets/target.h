@@ -101,6 +101,24 @@ Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& la
 Result<WrittenDeployable> CheckAndWriteZip(const CloudTarget& target, const DeployableSpec& spec,
                                            const TargetLimits& limits, const std::string& output_path);
 
+// What a cloud's base provides to the handler at run time, beyond what the deployable ships.
+struct HandlerBase {
+  std::string target;       // "aws_lambda", for messages
+  std::string description;  // "Lambda's provided.al2023 runtime"
+  // Sonames of the shared libraries it provides ("libc.so.6"); empty: none at all (an image
+  // from scratch), so only a statically linked handler runs.
+  std::vector<std::string> libraries;
+  std::string max_glibc;  // the newest GLIBC_ version its libc provides, "GLIBC_2.34"
+};
+
+// For targets' Check: reads the handler's ELF facts and refuses, with InvalidArgument naming
+// every missing library or symbol version and the fix, a handler that needs more than `base`
+// provides: a shared library (DT_NEEDED) it lacks, a GLIBC_ version newer than its glibc, or any
+// interpreter when it provides no libraries. A statically linked handler needs nothing. Adds
+// "machine", "linking" and, for a dynamic handler, "needed" and "max_glibc" to `facts`.
+Status CheckHandlerLinkage(const std::string& handler, const HandlerBase& base,
+                           std::map<std::string, std::string>* facts);
+
 // For targets' Check: NotFound / InvalidArgument unless `path` is a regular file.
 Status CheckRegularFile(const std::string& path, std::string_view what);
 
