@@ -102,7 +102,9 @@ Status BuildBundle(const BundleSpec& spec, const std::string& output_path) {
     input.path = std::string(kBundleDeployablesDir) + d.target + "/" + d.file_name;
     input.source_path = d.source_path;
     ASSIGN_OR_RETURN(std::string sha256, Sha256FileHex(d.source_path).Annotate("reading deployable " + input.path));
-    deployables.push_back({{"target", d.target}, {"format", d.format}, {"path", input.path}, {"sha256", sha256}});
+    Json entry = {{"target", d.target}, {"format", d.format}, {"path", input.path}, {"sha256", sha256}};
+    if (!d.handler.empty()) entry["handler"] = d.handler;
+    deployables.push_back(std::move(entry));
     shipped.push_back({input.path, {{"sha256", sha256}}});
     hashed[input.path] = sha256;
     files.push_back(std::move(input));

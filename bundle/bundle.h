@@ -44,6 +44,9 @@ struct BundleDeployable {
   std::string format;       // "zip" or "oci-tar", as the manifest records it
   std::string source_path;  // the file on disk
   std::string file_name;    // one safe path component, e.g. "hello.zip"
+  // How its handler is linked, as the target's check found it ("linking": "static", "machine",
+  // "needed", "max_glibc"); recorded in the manifest when not empty.
+  std::map<std::string, std::string> handler;
 };
 
 // An attestation besides the provenance. `make` receives the subjects of what the function

@@ -44,17 +44,21 @@ assert {d["target"]: d["format"] for d in manifest["deployables"]} == {
     "aws_lambda": "zip", "azure_functions": "zip", "oci_image": "oci-tar"}, manifest["deployables"]
 statement = json.load(open(os.path.join(root, "attestations/provenance.statement.json")))
 external = statement["predicate"]["buildDefinition"]["externalParameters"]
+linkage = {"linking": "static", "machine": "x86_64"}
 assert external == {
     "function": "hello",
     "target": "//fn:hello_bundle",
     "compressionLevel": 5,
     "configuration": {"compilationMode": "opt", "cpu": "k8"},
     "deployables": {
-        "aws_lambda": {"memoryMb": 256, "timeoutSeconds": 30},
-        "azure_functions": {"timeoutSeconds": 30, "options": {"auth_level": "anonymous"}},
-        "oci_image": {},
+        "aws_lambda": {"memoryMb": 256, "timeoutSeconds": 30, "handler": linkage},
+        "azure_functions": {"timeoutSeconds": 30, "options": {"auth_level": "anonymous"}, "handler": linkage},
+        "oci_image": {"handler": linkage},
     },
 }, external
+# How the handler is linked, as each target's check read it, in the manifest too.
+assert {d["target"]: d["handler"] for d in manifest["deployables"]} == {
+    "aws_lambda": linkage, "azure_functions": linkage, "oci_image": linkage}, manifest["deployables"]
 toolchains = [d for d in statement["predicate"]["buildDefinition"]["resolvedDependencies"]
               if d["name"].startswith("toolchain:")]
 assert toolchains == [{"name": "toolchain:cc", "digest": {"sha256": driver_sha},

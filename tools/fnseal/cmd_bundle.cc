@@ -96,7 +96,19 @@ struct PlannedDeployable {
   const CloudTarget* target = nullptr;
   std::string output;
   DeployableSpec spec;
+  std::map<std::string, std::string> handler;  // the linkage facts the target's Check found
 };
+
+// The facts of a target's Check that describe how the handler is linked, recorded in the
+// manifest and the provenance.
+std::map<std::string, std::string> LinkageFacts(const std::map<std::string, std::string>& facts) {
+  std::map<std::string, std::string> linkage;
+  for (const char* key : {"linking", "machine", "max_glibc", "needed"}) {
+    auto it = facts.find(key);
+    if (it != facts.end()) linkage[key] = it->second;
+  }
+  return linkage;
+}
 
 // The --deploy TARGET=OUTPUT deployables with their specs, files not read yet; usage errors
 // (InvalidArgument) for malformed or unknown specs, a target given twice, options naming a
@@ -182,7 +194,9 @@ Status CheckDeployables(const Options& o, std::vector<PlannedDeployable>* planne
   RETURN_IF_ERROR(InputsFromFileSpecs(o.files, &files).Annotate("--file"));
   for (PlannedDeployable& p : *planned) {
     p.spec.files = files;
-    RETURN_IF_ERROR(p.target->Check(p.spec, nullptr).Annotate(std::string(p.target->name())));
+    std::map<std::string, std::string> facts;
+    RETURN_IF_ERROR(p.target->Check(p.spec, &facts).Annotate(std::string(p.target->name())));
+    p.handler = LinkageFacts(facts);
   }
   return OkStatus();
 }
@@ -198,6 +212,7 @@ Json DeployablesParameters(const std::vector<BundleDeployable>& prebuilt,
     if (p.spec.memory_mb) settings["memoryMb"] = *p.spec.memory_mb;
     if (p.spec.timeout_seconds) settings["timeoutSeconds"] = *p.spec.timeout_seconds;
     if (!p.spec.options.empty()) settings["options"] = p.spec.options;
+    if (!p.handler.empty()) settings["handler"] = p.handler;
     out[std::string(p.target->name())] = std::move(settings);
   }
   return out;
@@ -212,6 +227,7 @@ Status WriteDeployables(const std::vector<PlannedDeployable>& planned, BundleSpe
     if (!made.ok()) return made.status().Annotate("--deploy " + std::string(p.target->name()));
     written->push_back(p.output);
     spec->deployables.push_back(ShippedDeployable(*p.target, p.output));
+    spec->deployables.back().handler = p.handler;
   }
   return OkStatus();
 }
