@@ -37,6 +37,8 @@ FunctionInfo = provider(
         "handler": "File: the handler executable.",
         "entrypoint": "string: path inside the artifact of the executable that starts the function.",
         "runtime": "string: the runtime the function targets, e.g. 'provided.al2023'.",
+        "version": "string: the function's version (its `version`, else its license's package_version, else '0.0.0').",
+        "linkage": "string: how the handler is linked, 'static' or 'dynamic' (serverless_function's `linkage`).",
         "memory_mb": "int: memory the function asks for in MB; 0 when not set (the platform's default).",
         "timeout_seconds": "int: the function's timeout in seconds; 0 when not set.",
         "environment": "dict of string to string: non-secret environment the function expects at deploy time.",

@@ -76,7 +76,10 @@ def _function_bundle_impl(ctx):
             args.add("--timeout", str(function.timeout_seconds))
     for target, f in deployables:
         args.add("--deploy", "%s=%s" % (target, f.path))
-        for option in ctx.attr.target_options.get(target, []):
+        options = ctx.attr.target_options.get(target, [])
+        if target == "oci_image" and not [o for o in options if o.startswith("version=")]:
+            options = ["version=" + function.version] + options  # the image's name is <function>:<version>
+        for option in options:
             args.add("--deploy-option", "%s:%s" % (target, option))
     args.add("--components", components)
     extra = [components]

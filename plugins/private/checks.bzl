@@ -184,3 +184,36 @@ def components_json(function_name, root, components, names):
         "root": root,
         "components": entries,
     }, indent = "  ") + "\n"
+
+def runtime_library_components(libraries):
+    """Components (JSON texts) for the toolchain libraries a static link puts into a handler.
+
+    Args:
+      libraries: STATIC_RUNTIME_LIBRARIES of @fnseal_toolchain_libraries: dicts with name,
+        archives, license, package, version and source_package.
+
+    Returns:
+      (list of component JSON texts, list of their ids). Ids are "toolchain:<library>"; when the
+      package manager knew the package that owns the archives, the name and version are that
+      package's ("libc6-dev", "2.36-9+deb12u14") and the supplier is Debian, else the name is the
+      library's.
+    """
+    texts = []
+    ids = []
+    for library in libraries:
+        id = "toolchain:" + library["name"]
+        c = {
+            "id": id,
+            "kind": "code",
+            "name": library["package"] or library["name"],
+            "license": library["license"],
+        }
+        if library["package"]:
+            c["supplier"] = "Debian"
+            if library["version"]:
+                c["version"] = library["version"]
+        c["files"] = []
+        c["dependsOn"] = []
+        texts.append(json.encode(c))
+        ids.append(id)
+    return texts, ids

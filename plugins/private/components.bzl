@@ -8,7 +8,8 @@ compilers, `malloc`, code generators and fnseal itself are not components.
 """
 
 load("//plugins:providers.bzl", "FnComponentsInfo", "FnLicenseInfo", "ModelInfo")
-load(":checks.bzl", "components_json")
+load("@fnseal_toolchain_libraries//:defs.bzl", "STATIC_RUNTIME_LIBRARIES")
+load(":checks.bzl", "components_json", "runtime_library_components")
 
 # Attributes the aspect follows. All of them are target-configuration attributes in Bazel's and
 # fnseal's rules; a target reached through one of them in the exec configuration is skipped too.
@@ -26,7 +27,7 @@ def is_exec_configuration(bin_dir_path):
     config = bin_dir_path.split("/")[1] if "/" in bin_dir_path else bin_dir_path
     return config == "host" or "-exec-" in config or config.endswith("-exec")
 
-def _license_of(attr):
+def license_of(attr):
     """The FnLicenseInfo that applies to a rule, from its attributes (ctx.rule.attr or ctx.attr), or None.
 
     In order: the `license` attribute of fnseal's rules, fn_license targets in `data`, then
@@ -118,7 +119,7 @@ def _components_aspect_impl(target, ctx):
     attr = ctx.rule.attr
     deps = [d for d in _deps_of(attr) if FnComponentsInfo in d]
     model = target[ModelInfo] if ModelInfo in target else None
-    lic = model.license if model else _license_of(attr)
+    lic = model.license if model else license_of(attr)
 
     # What this target itself ships: its outputs, and the plain files (not rules) it lists in data.
     files = target[DefaultInfo].files.to_list()
@@ -134,13 +135,13 @@ def _components_aspect_impl(target, ctx):
         inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps]),
     )]
 
-def _components_of(label, model, lic, files, deps):
-    """The component `label` shipping `files`, above the components of deps.
+def _components_of(label, model, lic, files, deps, more_depends_on = []):
+    """The component `label` shipping `files`, above the components of deps (and of more_depends_on ids).
 
     Returns:
       (depset of the component texts, this one's and those below; its license texts).
     """
-    depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id]
+    depends_on = [d[FnComponentsInfo].id for d in deps if d[FnComponentsInfo].id] + more_depends_on
     text = _component(label, model, lic, files, depends_on)
     components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
     return components, (lic.license_texts if lic else [])
@@ -164,7 +165,12 @@ def function_components(ctx, function):
     below = depset(transitive = [d[FnComponentsInfo].inputs for d in deps]).to_list()
     claimed = {f.path: True for f in below}
     files = [f for _, f in function.placements if f.path not in claimed]
-    components, texts = _components_of(ctx.label, None, _license_of(ctx.attr), files, deps)
+    # What a static link puts into the handler from the toolchain ships too.
+    runtime, runtime_ids = [], []
+    if function.linkage == "static":
+        runtime, runtime_ids = runtime_library_components(STATIC_RUNTIME_LIBRARIES)
+    components, texts = _components_of(ctx.label, None, license_of(ctx.attr), files, deps, runtime_ids)
+    components = depset(runtime, transitive = [components])
 
     names = {function.handler.path: function.entrypoint}
     for name, f in function.placements:

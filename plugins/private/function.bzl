@@ -2,7 +2,8 @@
 
 load("//plugins:providers.bzl", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
 load(":checks.bzl", "runfiles_path")
-load(":components.bzl", "components_aspect", "function_components")
+load(":components.bzl", "components_aspect", "function_components", "license_of")
+load(":linkage.bzl", "LINKAGES", "handler_linkage")
 load(":paths.bzl", "artifact_path", "placement_arg")
 load(":worker.bzl", "FNSEAL_WORKER_REQUIREMENTS")
 
@@ -20,7 +21,7 @@ def _place(ctx, by_name, name, f, why):
 def _placements(ctx, handler):
     """(path in the artifact, File) for every file but the handler, sorted; fails on collisions."""
     by_name = {}
-    runfiles = ctx.attr.handler[DefaultInfo].default_runfiles
+    runfiles = _handler_target(ctx)[DefaultInfo].default_runfiles
     if runfiles:
         for f in runfiles.files.to_list():
             if f.path != handler.path:
@@ -32,8 +33,22 @@ def _placements(ctx, handler):
             _place(ctx, by_name, artifact_path(f, ctx.label.package), f, "model file")
     return [(name, by_name[name]) for name in sorted(by_name.keys())]
 
+def _handler_target(ctx):
+    """The handler, built in the configuration `linkage` asks for (a transition makes it a list)."""
+    handler = ctx.attr.handler
+    return handler[0] if type(handler) == "list" else handler
+
+def _version(ctx):
+    """The function's version: its `version`, else its license's package_version, else 0.0.0."""
+    if ctx.attr.version:
+        return ctx.attr.version
+    lic = license_of(ctx.attr)
+    return (lic.package_version if lic else "") or "0.0.0"
+
 def _serverless_function_impl(ctx):
-    handler = ctx.executable.handler
+    if ctx.attr.linkage not in LINKAGES:
+        fail("%s: linkage '%s' is not one of %s" % (ctx.label, ctx.attr.linkage, ", ".join(LINKAGES)))
+    handler = _handler_target(ctx)[DefaultInfo].files_to_run.executable
     function_name = ctx.attr.function_name or ctx.label.name
     if ctx.attr.memory_mb < 0 or ctx.attr.timeout_seconds < 0:
         fail("%s: memory_mb and timeout_seconds must be positive, or 0 for the platform's default" % ctx.label)
@@ -69,6 +84,8 @@ def _serverless_function_impl(ctx):
         handler = handler,
         entrypoint = ctx.attr.entrypoint,
         runtime = ctx.attr.runtime,
+        linkage = ctx.attr.linkage,
+        version = _version(ctx),
         memory_mb = ctx.attr.memory_mb,
         timeout_seconds = ctx.attr.timeout_seconds,
         environment = dict(ctx.attr.environment),
@@ -100,8 +117,21 @@ these contents.""",
             doc = "The executable that handles invocations, usually a cc_binary.",
             mandatory = True,
             executable = True,
-            cfg = "target",
+            cfg = handler_linkage,
             aspects = [components_aspect],
+        ),
+        "linkage": attr.string(
+            doc = """How the handler is linked for its deployables. "static" (the default): fully
+statically, so it runs on every cloud's base, an OCI image from scratch included, whatever the
+cc_binary's own link options; sanitizer options are dropped for it. "dynamic": as the cc_binary
+links itself; each cloud target then refuses it unless its base provides every library and
+symbol version it needs (see docs/targets.md).""",
+            default = "static",
+            values = LINKAGES,
+        ),
+        "_allowlist_function_transition": attr.label(
+            doc = "Lets `handler` carry the linkage transition.",
+            default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
         ),
         "data": attr.label_list(
             doc = "Files the handler reads at run time, shipped next to it.",
@@ -119,6 +149,9 @@ these contents.""",
         ),
         "function_name": attr.string(
             doc = "The function's name; defaults to the target's name. Letters, digits, '.', '_', '-'.",
+        ),
+        "version": attr.string(
+            doc = "The function's version, e.g. for the OCI image's name `<function_name>:<version>`; defaults to its fn_license's package_version, else 0.0.0.",
         ),
         "entrypoint": attr.string(
             doc = "Path of the handler inside the artifact. aws_lambda and oci_image need 'bootstrap'.",

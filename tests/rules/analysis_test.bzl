@@ -18,6 +18,8 @@ def _function_info_test_impl(ctx):
     asserts.equals(env, "http", info.name)
     asserts.equals(env, "bootstrap", info.entrypoint)
     asserts.equals(env, "provided.al2023", info.runtime)
+    asserts.equals(env, "static", info.linkage)
+    asserts.equals(env, "1.0.0", info.version)
     asserts.equals(env, 256, info.memory_mb)
     asserts.equals(env, 30, info.timeout_seconds)
     asserts.equals(env, {"LOG_LEVEL": "info"}, info.environment)
@@ -80,7 +82,7 @@ def _policy_info_test_impl(ctx):
     policy = json.decode(writes[0].content)
     asserts.equals(env, 1, policy["version"])
     asserts.equals(env, ["permissive"], policy["allowCategories"])
-    asserts.equals(env, ["LicenseRef-fnseal-BigScience-OpenRAIL-M"], policy["allow"])
+    asserts.equals(env, ["GPL-3.0-or-later WITH GCC-exception-3.1", "LGPL-2.1-or-later", "LicenseRef-fnseal-BigScience-OpenRAIL-M"], policy["allow"])
     asserts.false(env, "categories" in policy)
     return analysistest.end(env)
 
@@ -109,7 +111,8 @@ def _bundle_actions_test_impl(ctx):
     asserts.equals(env, ["http"], _flag_values(argv, "--name"))
     asserts.equals(env, ["256"], _flag_values(argv, "--memory"))
     asserts.equals(env, ["30"], _flag_values(argv, "--timeout"))
-    asserts.equals(env, ["azure_functions:auth_level=anonymous"], _flag_values(argv, "--deploy-option"))
+    # The OCI image is named <function>:<version>, the version from the function's fn_license.
+    asserts.equals(env, ["azure_functions:auth_level=anonymous", "oci_image:version=1.0.0"], _flag_values(argv, "--deploy-option"))
     asserts.equals(env, 1, len(_flag_values(argv, "--handler")))
     configuration = _flag_values(argv, "--configuration")
     asserts.equals(env, ["compilationMode=", "cpu="], [c.split("=", 1)[0] + "=" for c in configuration])

@@ -52,9 +52,10 @@ done
 jq -e '.predicate.buildDefinition.externalParameters
   | .target == "//examples/http:http_bundle" and .compressionLevel == 3
     and (.configuration | keys) == ["compilationMode", "cpu"]
-    and .deployables.aws_lambda == {"memoryMb": 256, "timeoutSeconds": 30}
-    and .deployables.azure_functions == {"timeoutSeconds": 30, "options": {"auth_level": "anonymous"}}
-    and .deployables.oci_image == {}' http/attestations/provenance.statement.json >/dev/null ||
+    and .deployables.aws_lambda == {"memoryMb": 256, "timeoutSeconds": 30, "handler": {"linking": "static", "machine": "x86_64"}}
+    and .deployables.azure_functions == {"timeoutSeconds": 30, "options": {"auth_level": "anonymous"},
+                                         "handler": {"linking": "static", "machine": "x86_64"}}
+    and .deployables.oci_image == {"options": {"version": "1.0.0"}, "handler": {"linking": "static", "machine": "x86_64"}}' http/attestations/provenance.statement.json >/dev/null ||
   fail "http: externalParameters: $(jq -c .predicate.buildDefinition.externalParameters http/attestations/provenance.statement.json)"
 
 # The C++ toolchain is a resolved dependency: the compiler driver's path and its sha256.

@@ -17,12 +17,33 @@ want_ids() {
   [[ $got == "$want" ]] || fail "$example components: got $(echo $got), want $(echo $want)"
 }
 
-want_ids checksum //examples/checksum:checksum //examples/checksum:handler //examples/third_party/adler32:adler32
-want_ids http //examples/http:handler //examples/http:http
+# The handlers are linked statically (serverless_function's default linkage), so the C and C++
+# runtime libraries the link took from the toolchain are components too.
+runtime=(toolchain:glibc toolchain:libgcc toolchain:libstdc++)
+want_ids checksum //examples/checksum:checksum //examples/checksum:handler //examples/third_party/adler32:adler32 \
+  "${runtime[@]}"
+want_ids http //examples/http:handler //examples/http:http "${runtime[@]}"
 want_ids sentiment //examples/sentiment:handler //examples/sentiment:model //examples/sentiment:sentiment \
-  //examples/sentiment:sst2_sample
+  //examples/sentiment:sst2_sample "${runtime[@]}"
 
-# Nothing from the toolchain, malloc, Bazel's tools or fnseal itself.
+# Each with its license and the Debian package and version that own its archives, and the
+# function depends on them.
+h=$(components http)
+python3 - "$h" <<'PY' || fail "http: the runtime library components are not as recorded: $h"
+import json, sys
+components = {c["id"]: c for c in json.loads(sys.argv[1])["components"]}
+want = {"toolchain:glibc": ("LGPL-2.1-or-later", "libc6-dev"),
+        "toolchain:libgcc": ("GPL-3.0-or-later WITH GCC-exception-3.1", "libgcc-"),
+        "toolchain:libstdc++": ("GPL-3.0-or-later WITH GCC-exception-3.1", "libstdc++-")}
+for id, (license, package) in want.items():
+    c = components[id]
+    assert c["license"] == license, c
+    assert c["name"].startswith(package) and c["supplier"] == "Debian" and c["version"], c
+    assert "files" not in c, c  # their code is inside the handler
+    assert id in components["//examples/http:http"]["dependsOn"], components["//examples/http:http"]
+PY
+
+# Nothing from Bazel's toolchain targets, malloc, Bazel's tools or fnseal itself.
 for example in checksum http sentiment hello; do
   for bad in bazel_tools cc_toolchain malloc crosstool tools/fnseal local_config_cc; do
     components "$example" | grep -q "$bad" && fail "$example: components mention $bad"
@@ -51,6 +72,7 @@ grep -q '"name": "greeting.txt"' <<<"$h" || fail "hello: greeting.txt missing"
 f=$(cat "$root/tests/rules/fixture.components.json")
 got=$(grep -o '"id": "[^"]*"' <<<"$f" | sed 's/"id": "//; s/"$//' | tr '\n' ' ')
 want="//tests/rules:fixture //tests/rules:fixture_handler //tests/rules:generated //tests/rules:lib_with_data_license "
+want+="toolchain:glibc toolchain:libgcc toolchain:libstdc++ "
 [[ $got == "$want" ]] || fail "fixture components: got '$got', want '$want'"
 grep -q tool_lib <<<"$f" && fail "fixture: the exec-configuration tool_lib is a component: $f"
 grep -q '"license": "MIT"' <<<"$f" || fail "fixture: the data license does not apply: $f"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs `bazel build` where it must fail, outside `bazel test` (Bazel cannot run inside a test):
 # the bundle of tests/rules/violation ships a CC-BY-NC-4.0 model against a policy that denies
-# non-commercial licenses, and a model whose bytes do not match its declared sha256. Checks what
+# non-commercial licenses, a model whose bytes do not match its declared sha256, and a Lambda
+# deployable whose dynamically linked handler needs a library Lambda lacks. Checks what
 # the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,4 +37,11 @@ else
     "got 66ffdbacb0deb7a0e39f426fb3d017b9d120c7480f0b85406e7f9a690980e044"
 fi
 
-finish "violation_test: the policy violation and the digest mismatch fail bazel build with their messages"
+if build //tests/rules/violation:unshipped_library; then
+  fail "a Lambda deployable whose handler needs libstdc++.so.6 built"
+else
+  expect_output "the linkage failure" "needs libstdc++.so.6, libgcc_s.so.1, which Lambda's provided.al2023 runtime does not provide" \
+    'linkage = "static"'
+fi
+
+finish "violation_test: the policy violation, the digest mismatch and an unmet library need fail bazel build with their messages"
