@@ -37,6 +37,21 @@ expect_exit 0 "signed by   2 trusted keys" -- \
   "$fnseal" verify app.bin.intoto.jsonl --artifact app.bin "${ed[@]}" "${ec[@]}" --threshold 2
 expect_exit 3 "signature threshold not met: 1 of 2 trusted keys signed" -- "$fnseal" verify app.bin.intoto.jsonl "${ed[@]}" --threshold 2
 
+# One P-256 key written three ways, and its one signature copied three times, must not meet a
+# threshold of 2: the explicit-parameter encodings are refused before anything is verified.
+expect_exit 0 "" -- "$fnseal" sign --key "$keys/ecdsa-p256.pem" model.bin
+/usr/bin/python3 - model.bin.intoto.jsonl copied.intoto.jsonl <<'PY'
+import json, sys
+envelope = json.loads(open(sys.argv[1]).read())
+envelope["signatures"] = envelope["signatures"] * 3
+open(sys.argv[2], "w").write(json.dumps(envelope) + "\n")
+PY
+for explicit in ecdsa-p256-explicit ecdsa-p256-explicit-noseed; do
+  expect_exit 1 "explicit curve parameters are refused" -- "$fnseal" verify copied.intoto.jsonl "${ec[@]}" \
+    --key "$keys/$explicit.pub.pem" --threshold 2
+done
+rm model.bin.intoto.jsonl
+
 # Rejections: another key, changed artifact bytes, a changed signed payload.
 expect_exit 3 "verification failed" -- "$fnseal" verify app.bin.intoto.jsonl --key "$keys/ed25519-b.pub.pem"
 cp app.bin changed.bin

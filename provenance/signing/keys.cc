@@ -44,6 +44,19 @@ Result<KeyAlgorithm> AlgorithmOf(EVP_PKEY* pkey) {
   int id = EVP_PKEY_get_base_id(pkey);
   if (id == EVP_PKEY_ED25519) return KeyAlgorithm::kEd25519;
   if (id == EVP_PKEY_EC) {
+    // Explicit curve parameters (with or without a seed) are another encoding of the same
+    // point, and another DER SPKI - another key id - for the same key. They are refused, as
+    // most verifiers refuse them, so one key can never count as several.
+    char encoding[32] = {0};
+    size_t encoding_length = 0;
+    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_ENCODING, encoding, sizeof(encoding),
+                                       &encoding_length) != 1 ||
+        std::strcmp(encoding, OSSL_PKEY_EC_ENCODING_GROUP) != 0) {
+      ERR_clear_error();
+      return InvalidArgumentError(
+          "ECDSA keys must name their curve (P-256); explicit curve parameters are refused "
+          "(convert with: openssl ec -pubin -in KEY -param_enc named_curve -pubout)");
+    }
     char group[64] = {0};
     size_t length = 0;
     if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &length) == 1 &&

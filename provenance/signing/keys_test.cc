@@ -137,6 +137,17 @@ TEST(PublicKey, ACompressedEcPointGetsTheSameKeyIdAndDer) {
   EXPECT_TRUE(compressed.Verify("m", *signature).ok());
 }
 
+// The same P-256 key written with explicit curve parameters (with and without the curve's seed)
+// would get other key ids and count as other keys in a threshold; it is refused instead.
+TEST(PublicKey, RefusesExplicitCurveParametersWithOrWithoutTheSeed) {
+  for (const char* name : {"ecdsa-p256-explicit.pub.pem", "ecdsa-p256-explicit-noseed.pub.pem"}) {
+    Result<PublicKey> key = PublicKey::FromPem(ReadKeyFile(name));
+    EXPECT_TRUE(HasError(key, StatusCode::kInvalidArgument,
+                         "ECDSA keys must name their curve (P-256); explicit curve parameters are refused"))
+        << name;
+  }
+}
+
 TEST(PublicKey, SigstoreHintIsTheBase64OfTheSameDigest) {
   PublicKey key = LoadPublic("ed25519.pub.pem");
   EXPECT_EQ(key.sigstore_hint(), kEd25519SigstoreHint);

@@ -187,6 +187,16 @@ TEST(ParseTrustPolicy, RejectsOneEcKeyWrittenWithACompressedPointToo) {
   ExpectParseError(doc, "trust policy field 'keys[1]': key 'ec-compressed' is the same key as 'ec'");
 }
 
+// "policy keys alice bob carol" from one P-256 key: the explicit-parameter encodings are refused,
+// so a threshold of 3 can never be met by one signature copied three times.
+TEST(ParseTrustPolicy, RejectsOneEcKeyWrittenWithExplicitCurveParameters) {
+  Json doc = BasePolicy();
+  doc["threshold"] = 3;
+  doc["keys"] = {Key("alice", "ecdsa-p256.pub.pem"), Key("bob", "ecdsa-p256-explicit.pub.pem"),
+                 Key("carol", "ecdsa-p256-explicit-noseed.pub.pem")};
+  ExpectParseError(doc, "explicit curve parameters are refused");
+}
+
 TEST(ParseTrustPolicy, RejectsADuplicateKeyName) {
   Json doc = BasePolicy();
   doc["keys"].push_back(Key("release-2026", "ed25519-b.pub.pem"));
