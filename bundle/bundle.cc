@@ -176,6 +176,7 @@ Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, c
   BundleContents contents;
   TarEntryInfo entry;
   std::string buffer(1 << 16, '\0');
+  uint64_t attestation_bytes = 0;
   for (;;) {
     ASSIGN_OR_RETURN(bool more, tar.Next(&entry));
     if (!more) break;
@@ -184,6 +185,20 @@ Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, c
       continue;
     }
     if (StartsWith(entry.path, kBundleAttestationsDir)) {
+      if (contents.attestations.size() >= limits.max_attestations) {
+        return ResourceExhaustedError("bundle holds more than " + std::to_string(limits.max_attestations) +
+                                      " attestation files");
+      }
+      if (entry.size > limits.max_attestation_size) {
+        return ResourceExhaustedError("attestation '" + entry.path + "' is " + std::to_string(entry.size) +
+                                      " bytes, over the limit of " + std::to_string(limits.max_attestation_size));
+      }
+      if (entry.size > limits.max_attestations_size - attestation_bytes) {
+        return ResourceExhaustedError("the bundle's attestations are over the limit of " +
+                                      std::to_string(limits.max_attestations_size) + " bytes together (at '" +
+                                      entry.path + "')");
+      }
+      attestation_bytes += entry.size;
       ASSIGN_OR_RETURN(std::string bytes, tar.ReadAll(limits.max_attestation_size).Annotate(entry.path));
       contents.attestations.emplace(entry.path, std::move(bytes));
       continue;

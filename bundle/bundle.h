@@ -77,11 +77,16 @@ struct BundleSpec {
 // attestation that is not a Statement v1; nothing is written then.
 Status BuildBundle(const BundleSpec& spec, const std::string& output_path);
 
-// Limits when reading an untrusted bundle; exceeding one is ResourceExhausted.
+// Limits when reading an untrusted bundle; exceeding one is ResourceExhausted. The attestations
+// are the only entries held in memory, so their count and total size bound the memory a read
+// (and a verification) takes, whatever the bundle claims; each is checked against the entry's
+// size in its tar header before any byte of it is read.
 struct BundleLimits {
   ZstdLimits zstd;
   TarLimits tar;
-  uint64_t max_attestation_size = 32 << 20;
+  uint64_t max_attestation_size = 16 << 20;    // one attestation file
+  uint64_t max_attestations_size = 32 << 20;   // all attestation files together
+  size_t max_attestations = 64;                // attestation files
   uint64_t max_manifest_size = 1 << 20;
 };
 
