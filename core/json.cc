@@ -126,4 +126,20 @@ std::string PrettyJsonDump(const Json& value) {
   return value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace) + "\n";
 }
 
+const Json* FindMember(const Json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+const std::string* FindString(const Json& object, std::string_view key) {
+  const Json* member = FindMember(object, key);
+  return member != nullptr && member->is_string() ? member->get_ptr<const std::string*>() : nullptr;
+}
+
+const Json* FindObject(const Json& object, std::string_view key) {
+  const Json* member = FindMember(object, key);
+  return member != nullptr && member->is_object() ? member : nullptr;
+}
+
 }  // namespace fnseal

@@ -34,6 +34,13 @@ std::string CanonicalJsonDump(const Json& value);
 // Serializes `value` for people: two-space indent, sorted keys, trailing newline.
 std::string PrettyJsonDump(const Json& value);
 
+// Typed, checked access to untrusted JSON, which never throws (nlohmann's value(), get<T>() and
+// operator[] throw or abort on a wrong type). Each returns nullptr when `object` is not an
+// object, has no member `key`, or the member is of another type.
+const Json* FindMember(const Json& object, std::string_view key);
+const std::string* FindString(const Json& object, std::string_view key);
+const Json* FindObject(const Json& object, std::string_view key);
+
 }  // namespace fnseal
 
 #endif  // FNSEAL_CORE_JSON_H_

@@ -72,6 +72,42 @@ expect_exit 3 "zstd frame is truncated" -- "$fnseal" verify --key "$keys/ed25519
 
 expect_exit 3 "bundle is not signed" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" "$bundle"
 
+# A manifest with fields of the wrong type, or with terminal control sequences, in an unsigned
+# bundle (inspect) and in a validly signed one (verify): reports and exit codes by contract,
+# never a crash, and no control byte reaches the terminal. with_manifest OUT PYTHON: the unsigned
+# example bundle with its manifest changed by PYTHON (on `m`) and the provenance subject updated.
+with_manifest() {
+  rm -rf u && mkdir u && zstd -q -d -c <"$bundle" | tar -x -C u -f -  # zstd ignores symlinks given by name
+  /usr/bin/python3 - u "$2" <<'PY'
+import hashlib, json, sys
+root, change = sys.argv[1], sys.argv[2]
+m = json.load(open(root + "/manifest.json"))
+exec(change)
+data = json.dumps(m, indent=2).encode()
+open(root + "/manifest.json", "wb").write(data)
+path = root + "/attestations/provenance.statement.json"
+statement = json.load(open(path))
+for subject in statement["subject"]:
+    if subject["name"] == "manifest.json":
+        subject["digest"]["sha256"] = hashlib.sha256(data).hexdigest()
+open(path, "w").write(json.dumps(statement))
+PY
+  repack u "$1"
+}
+with_manifest fn-string.fnb 'm["function"] = "x"'
+expect_exit 0 "" -- "$fnseal" inspect fn-string.fnb
+with_manifest fn-name-number.fnb 'm["function"] = {"name": 5}'
+expect_exit 0 "function ?, entrypoint ?, runtime ?" -- "$fnseal" inspect fn-name-number.fnb
+with_manifest fn-escape.fnb 'm["function"]["name"] = "x\x1b[1A\x1b[2K\rverified\x07"'
+expect_exit 0 'function x\x1b[1A\x1b[2K\x0dverified\x07, entrypoint bootstrap' -- "$fnseal" inspect fn-escape.fnb
+grep -q $'\x1b' out.txt && fail "inspect printed an ESC byte: $(cat -v out.txt)"
+with_manifest media-number.fnb 'm["mediaType"] = 5'
+"$fnseal" sign --quiet --key "$keys/ed25519.pem" media-number.fnb
+expect_exit 3 "" -- "$fnseal" verify --json --key "$keys/ed25519.pub.pem" media-number.fnb
+/usr/bin/python3 -c 'import json,sys; r = json.load(open("out.txt")); assert r["verified"] is False, r' ||
+  fail "verify --json gave no report: $(cat out.txt)"
+expect_exit 3 "manifest mediaType is not" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" media-number.fnb
+
 # Usage and plain failures have their own exit codes.
 expect_exit 2 "" -- "$fnseal" verify signed.fnb
 expect_exit 2 "" -- "$fnseal" no-such-command

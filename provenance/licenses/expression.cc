@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/strings.h"
 #include "provenance/licenses/license_list.h"
 
 namespace fnseal {
@@ -10,7 +11,6 @@ namespace {
 
 using Kind = LicenseExpression::Kind;
 
-constexpr size_t kMaxQuoted = 64;  // longest piece of input quoted in a message
 constexpr std::string_view kLicenseRef = "LicenseRef-";
 constexpr std::string_view kDocumentRef = "DocumentRef-";
 constexpr std::string_view kAdditionRef = "AdditionRef-";
@@ -45,10 +45,6 @@ std::string Upper(std::string_view s) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   return out;
-}
-
-std::string Quote(std::string_view s) {
-  return "'" + (s.size() <= kMaxQuoted ? std::string(s) : std::string(s.substr(0, kMaxQuoted)) + "...") + "'";
 }
 
 Status ErrorAt(size_t column, const std::string& message) {

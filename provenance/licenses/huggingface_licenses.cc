@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "core/strings.h"
+
 namespace fnseal {
 namespace {
 
@@ -11,7 +13,6 @@ namespace {
 #include "provenance/licenses/hf_licenses.inc"
 
 constexpr size_t kMaxRefName = 120;
-constexpr size_t kMaxQuoted = 80;
 
 struct Table {
   std::vector<std::pair<std::string, std::string>> licenses;  // code point order (std::map order)
@@ -62,22 +63,6 @@ bool IsIdChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.';
 }
 
-// For messages: the text with anything unprintable escaped, cut at kMaxQuoted bytes.
-std::string Quote(std::string_view s) {
-  std::string out = "'";
-  for (size_t i = 0; i < s.size() && i < kMaxQuoted; ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '\'') {
-      char hex[5];
-      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
-      out += hex;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (s.size() > kMaxQuoted) out += "...";
-  return out + "'";
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/file.h"
+#include "core/strings.h"
 #include "provenance/licenses/model_licenses.h"
 
 namespace fnseal {
@@ -16,14 +17,6 @@ using Kind = LicenseExpression::Kind;
 
 constexpr JsonLimits kPolicyJsonLimits{/*max_depth=*/8, /*max_size=*/1 << 20};
 constexpr size_t kMaxQuoted = 120;
-
-std::string Quote(std::string_view s) {
-  return "'" + (s.size() <= kMaxQuoted ? std::string(s) : std::string(s.substr(0, kMaxQuoted)) + "...") + "'";
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // --- versions: what "+" and "-or-later" range over ------------------------------------------------
 

@@ -5,6 +5,7 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "core/strings.h"
 
 namespace fnseal {
 
@@ -28,7 +29,7 @@ Result<DsseEnvelope> ParseDsseEnvelope(std::string_view json, const DsseLimits& 
   if (!doc.is_object()) return InvalidArgumentError("envelope is not a JSON object");
   for (const auto& [key, value] : doc.items()) {
     if (key != "payload" && key != "payloadType" && key != "signatures") {
-      return InvalidArgumentError("envelope has the unknown field '" + key.substr(0, 64) + "'");
+      return InvalidArgumentError("envelope has the unknown field " + Quote(key, 64));
     }
   }
   DsseEnvelope envelope;
@@ -63,7 +64,7 @@ Result<DsseEnvelope> ParseDsseEnvelope(std::string_view json, const DsseLimits& 
         ASSIGN_OR_RETURN(signature.signature,
                          Base64Decode(value.get_ref<const std::string&>()).Annotate("envelope signature 'sig'"));
       } else {
-        return InvalidArgumentError("envelope signature has the unknown field '" + key.substr(0, 64) + "'");
+        return InvalidArgumentError("envelope signature has the unknown field " + Quote(key, 64));
       }
     }
     if (signature.signature.empty()) return InvalidArgumentError("envelope signature has no 'sig'");

@@ -6,6 +6,7 @@
 
 #include "core/encoding.h"
 #include "core/json.h"
+#include "core/strings.h"
 
 namespace fnseal {
 namespace {
@@ -36,7 +37,7 @@ Result<std::map<std::string, const Json*>> ReadFields(const Json& object, const 
     for (const FieldName& field : fields) {
       if (key == field.json || key == field.proto) known = &field;
     }
-    const std::string where = path.empty() ? key.substr(0, 64) : path + "." + key.substr(0, 64);
+    const std::string where = EscapeForTerminal(path.empty() ? key.substr(0, 64) : path + "." + key.substr(0, 64));
     if (known == nullptr) return InvalidArgumentError("sigstore bundle has the unknown field '" + where + "'");
     if (value.is_null()) continue;
     if (!out.emplace(known->json, &value).second) {

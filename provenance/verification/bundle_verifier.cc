@@ -15,16 +15,18 @@ namespace {
 // Reads the function's name and entrypoint from the (already digest-checked) manifest.
 Status ReadManifest(const std::string& bytes, BundleVerification* out) {
   ASSIGN_OR_RETURN(Json manifest, ParseJsonStrict(bytes, "manifest"));
-  if (!manifest.is_object() || manifest.value("mediaType", "") != kBundleManifestMediaType) {
+  const std::string* media_type = FindString(manifest, "mediaType");
+  if (media_type == nullptr || *media_type != kBundleManifestMediaType) {
     return PermissionDeniedError(std::string("manifest mediaType is not ") + kBundleManifestMediaType);
   }
-  const Json& function = manifest.value("function", Json::object());
-  if (!function.is_object() || !function.value("name", Json()).is_string() ||
-      !function.value("entrypoint", Json()).is_string()) {
+  const Json* function = FindObject(manifest, "function");
+  const std::string* name = function != nullptr ? FindString(*function, "name") : nullptr;
+  const std::string* entrypoint = function != nullptr ? FindString(*function, "entrypoint") : nullptr;
+  if (name == nullptr || entrypoint == nullptr) {
     return PermissionDeniedError("manifest does not name the function and its entrypoint");
   }
-  out->function_name = function["name"].get<std::string>();
-  out->entrypoint = function["entrypoint"].get<std::string>();
+  out->function_name = *name;
+  out->entrypoint = *entrypoint;
   return OkStatus();
 }
 

@@ -8,6 +8,7 @@
 #include "core/archive.h"
 #include "core/json.h"
 #include "core/sha256.h"
+#include "core/strings.h"
 #include "provenance/signing/dsse.h"
 #include "tools/fnseal/command.h"
 
@@ -91,24 +92,28 @@ Outcome RunInspect(const Options& o) {
     return OkStatus();
   }
   std::printf("%s: %s, %zu entries\n", o.path.c_str(), format_name.c_str(), entries.size());
-  if (manifest.is_object() && manifest.contains("function")) {
-    const Json& f = manifest["function"];
-    std::printf("function %s, entrypoint %s, runtime %s\n", f.value("name", "?").c_str(),
-                f.value("entrypoint", "?").c_str(), f.value("runtime", "?").c_str());
+  if (const Json* f = FindObject(manifest, "function"); f != nullptr) {
+    // Unverified text from the bundle: every field checked for its type, and escaped.
+    auto field = [f](const char* key) {
+      const std::string* value = FindString(*f, key);
+      return value != nullptr ? EscapeForTerminal(*value) : std::string("?");
+    };
+    std::printf("function %s, entrypoint %s, runtime %s\n", field("name").c_str(), field("entrypoint").c_str(),
+                field("runtime").c_str());
   }
   for (const Json& e : entries) {
     bool dir = e["type"] == "directory";
     std::printf("%c%04o %12llu  %-16s  %s%s\n", dir ? 'd' : '-', e["mode"].get<unsigned>(),
                 static_cast<unsigned long long>(e["size"].get<uint64_t>()),
-                dir ? "" : e["sha256"].get<std::string>().substr(0, 16).c_str(), e["path"].get<std::string>().c_str(),
-                dir ? "/" : "");
+                dir ? "" : e["sha256"].get<std::string>().substr(0, 16).c_str(),
+                EscapeForTerminal(e["path"].get<std::string>()).c_str(), dir ? "/" : "");
   }
   for (const Json& a : attestations) {
     if (a["kind"] == "dsse-envelope") {
       std::printf("attestation %s: DSSE envelope, %zu signature(s) (not verified; use 'fnseal verify')\n",
-                  a["path"].get<std::string>().c_str(), a["signatureKeyIds"].size());
+                  EscapeForTerminal(a["path"].get<std::string>()).c_str(), a["signatureKeyIds"].size());
     } else {
-      std::printf("attestation %s: unsigned statement\n", a["path"].get<std::string>().c_str());
+      std::printf("attestation %s: unsigned statement\n", EscapeForTerminal(a["path"].get<std::string>()).c_str());
     }
   }
   return OkStatus();

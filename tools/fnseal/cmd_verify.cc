@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/strings.h"
 #include "provenance/statement/statement.h"
 #include "provenance/verification/attestation_verifier.h"
 #include "provenance/verification/bundle_verifier.h"
@@ -85,10 +86,12 @@ Outcome Report(const Options& o, const BundleVerification& v, const std::optiona
     return OkStatus();
   }
   std::printf("verified %s\n", o.bundle.c_str());
-  std::printf("  function    %s (entrypoint %s)\n", v.function_name.c_str(), v.entrypoint.c_str());
+  // Names from the signed bundle are still text a signer chose: escaped for the terminal.
+  std::printf("  function    %s (entrypoint %s)\n", EscapeForTerminal(v.function_name).c_str(),
+              EscapeForTerminal(v.entrypoint).c_str());
   std::printf("  files       %zu, each matching its signed sha256\n", v.files.size());
   for (const BundleFile& f : v.files)
-    std::printf("              %s  %s\n", f.sha256.substr(0, 16).c_str(), f.path.c_str());
+    std::printf("              %s  %s\n", f.sha256.substr(0, 16).c_str(), EscapeForTerminal(f.path).c_str());
   std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");
   for (const std::string& id : v.key_ids) std::printf(" %s", id.substr(0, 16).c_str());
   std::printf("\n");
@@ -120,10 +123,12 @@ Outcome ReportAttestations(const Options& o, const AttestationVerification& v,
   }
   std::printf("verified %s (%s, %zu statement%s)\n", o.bundle.c_str(), std::string(AttestationFormatName(v.format)).c_str(),
               v.statements.size(), v.statements.size() == 1 ? "" : "s");
-  for (const std::string& type : v.predicate_types) std::printf("  predicate   %s\n", type.c_str());
+  for (const std::string& type : v.predicate_types) {
+    std::printf("  predicate   %s\n", EscapeForTerminal(type).c_str());
+  }
   for (const VerifiedArtifact& a : v.artifacts) {
-    std::printf("  artifact    %s  %s (signed as '%s')\n", a.sha256.substr(0, 16).c_str(), a.path.c_str(),
-                a.subject_name.c_str());
+    std::printf("  artifact    %s  %s (signed as %s)\n", a.sha256.substr(0, 16).c_str(), a.path.c_str(),
+                Quote(a.subject_name).c_str());
   }
   if (v.artifacts.empty()) std::printf("  artifacts   none checked (give --artifact FILE to check one)\n");
   std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/strings.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {
@@ -45,15 +46,18 @@ int RunCommandLine(std::vector<std::string> args) {
     return kExitOk;
   } catch (const CLI::ParseError& e) {
     if (chosen == nullptr && !named.empty()) {
-      std::fprintf(stderr, "fnseal: unknown command '%s'\nRun 'fnseal --help' for the commands.\n", named.c_str());
+      std::fprintf(stderr, "fnseal: unknown command %s\nRun 'fnseal --help' for the commands.\n", Quote(named).c_str());
       return kExitUsage;
     }
-    std::fprintf(stderr, "fnseal: %s\nRun 'fnseal --help' for usage.\n", e.what());
+    std::fprintf(stderr, "fnseal: %s\nRun 'fnseal --help' for usage.\n", EscapeForTerminal(e.what(), true).c_str());
     return kExitUsage;
   }
   if (chosen == nullptr || !chosen->parsed()) return kExitUsage;  // CLI11 took another command
   Outcome outcome = action();
-  if (!outcome.status.ok()) std::fprintf(stderr, "fnseal: %s\n", outcome.status.message().c_str());
+  // Messages may carry text from untrusted inputs: no control sequence reaches the terminal.
+  if (!outcome.status.ok()) {
+    std::fprintf(stderr, "fnseal: %s\n", EscapeForTerminal(outcome.status.message(), /*keep_newlines=*/true).c_str());
+  }
   return outcome.exit_code;
 }
 

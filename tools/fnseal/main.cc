@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/strings.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/dispatch.h"
 #include "tools/fnseal/worker_mode.h"
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   std::string error;
   if (!ExpandParamFiles(worker ? argc - 1 : argc, argv, &args, &error)) {
-    std::fprintf(stderr, "fnseal: %s\n", error.c_str());
+    std::fprintf(stderr, "fnseal: %s\n", fnseal::EscapeForTerminal(error, /*keep_newlines=*/true).c_str());
     return fnseal::cli::kExitUsage;
   }
   if (worker) return fnseal::cli::RunPersistentWorker(args);
