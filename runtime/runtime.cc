@@ -1,4 +1,6 @@
 // RunFunction: picks the protocol from the environment (runtime.h) and runs the function.
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +53,14 @@ std::string_view Request::Header(std::string_view name) const {
     if (same) return v;
   }
   return {};
+}
+
+std::string ExecutableDirectory() {
+  char path[4096];
+  ssize_t n = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return "";
+  std::string exe(path, static_cast<size_t>(n));
+  return exe.substr(0, exe.rfind('/'));
 }
 
 int RunFunction(const InitFn& init, const RuntimeLimits& limits) {

@@ -72,6 +72,11 @@ struct RuntimeLimits {
   size_t threads = 4;  // connections served at once; more wait in the listen backlog
 };
 
+// The directory of the running executable (from /proc/self/exe, so independent of the working
+// directory: Lambda runs bootstrap in /var/task, Azure in the app root), for files shipped next
+// to the handler. Empty when /proc is not mounted.
+std::string ExecutableDirectory();
+
 // Serves the function under the protocol the environment selects (see above) until SIGTERM or
 // SIGINT (exit code 0), or a fatal error: init failed, the port is taken, the Lambda Runtime API
 // is unreachable (returns 1 after printing "fnseal-runtime: <message>" to stderr).
