@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -59,7 +60,12 @@ size_t HttpRequestReader::Feed(std::string_view bytes) {
   size_t used = 0;
   // put() parses the header only when it is complete, then as much body as there is.
   while (used < bytes.size() && !rep_->parser.is_done()) {
-    size_t n = rep_->parser.put(asio::const_buffer(bytes.data() + used, bytes.size() - used), ec);
+    size_t n = 0;
+    try {
+      n = rep_->parser.put(asio::const_buffer(bytes.data() + used, bytes.size() - used), ec);
+    } catch (const std::exception&) {  // a field Beast cannot store: the request is unusable
+      ec = http::error::bad_value;
+    }
     used += n;
     if (ec == http::error::need_more) {
       ec = {};
@@ -131,10 +137,12 @@ ParsedHttpRequest ParseHttpRequest(std::string_view bytes, const RuntimeLimits& 
 
 namespace {
 
-// Serialized response with the runtime's framing headers.
+// The response as bytes, with the runtime's framing headers. Statuses outside 200-599 become
+// 500 (1xx would promise a second response); 204 and 304 go without a body, as HTTP requires.
+// Beast throws for fields it cannot hold (a name or value over 64 KiB); that is a 500 too.
 std::string SerializeResponse(const Response& response, bool keep_alive, bool head) {
   http::response<http::string_body> message;
-  int status = response.status >= 100 && response.status <= 999 ? response.status : 500;
+  const int status = response.status >= 200 && response.status <= 599 ? response.status : 500;
   message.result(static_cast<unsigned>(status));
   message.version(11);
   for (const auto& [name, value] : response.headers) {
@@ -143,14 +151,14 @@ std::string SerializeResponse(const Response& response, bool keep_alive, bool he
         value.find_first_of("\r\n") != std::string::npos) {
       continue;
     }
-    if (http::string_to_field(name) == http::field::content_length ||
-        http::string_to_field(name) == http::field::transfer_encoding ||
-        http::string_to_field(name) == http::field::connection) {
+    const http::field field = http::string_to_field(name);
+    if (field == http::field::content_length || field == http::field::transfer_encoding ||
+        field == http::field::connection) {
       continue;
     }
     message.insert(name, value);
   }
-  message.body() = response.body;
+  if (status != 204 && status != 304) message.body() = response.body;
   message.keep_alive(keep_alive);
   message.prepare_payload();
   std::ostringstream out;
@@ -215,7 +223,11 @@ void HttpServer::Rep::AcceptLoop() {
       acceptor.accept(socket, ec);  // non-blocking: another thread may have taken it
     }
     if (ec) continue;
-    Serve(std::move(socket));
+    try {
+      Serve(std::move(socket));
+    } catch (const std::exception& e) {  // never let one connection end the process
+      std::fprintf(stderr, "fnseal-runtime: connection dropped: %s\n", e.what());
+    }
   }
 }
 
@@ -305,7 +317,14 @@ void HttpServer::Rep::Serve(asio::ip::tcp::socket socket) {
     const bool keep_alive = reader.keep_alive() && !eof && !stopping.load();
     Request request = reader.TakeRequest();
     Response response = CallHandler(request);
-    if (!WriteAll(socket, SerializeResponse(response, keep_alive && !stopping.load(), request.method == "HEAD"))) return;
+    std::string bytes;
+    try {
+      bytes = SerializeResponse(response, keep_alive && !stopping.load(), request.method == "HEAD");
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "fnseal-runtime: cannot send the handler's response: %s\n", e.what());
+      bytes = SerializeResponse(ErrorResponse(500), false, false);
+    }
+    if (!WriteAll(socket, bytes)) return;
     if (!keep_alive || stopping.load()) {
       socket.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
       return;

@@ -162,6 +162,27 @@ TEST(HttpServer, TurnsAHandlerExceptionInto500AndKeepsServing) {
               HasSubstr("GET /ok |"));
 }
 
+TEST(HttpServer, KeepsFramingItsOwnAndStatusesValid) {
+  auto server = StartServer([](const Request& request) {
+    Response response;
+    response.status = request.path == "/no-content" ? 204 : request.path == "/continue" ? 100 : 200;
+    response.headers = {{"Content-Length", "999"}, {"X-Evil", "a\r\nSet-Cookie: x=1"}, {"X-Fine", "yes"}};
+    response.body = "body";
+    return response;
+  });
+  std::string ok = Exchange(server->port(), {"GET /ok HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"});
+  EXPECT_THAT(ok, StartsWith("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(ok, HasSubstr("Content-Length: 4\r\n"));
+  EXPECT_THAT(ok, HasSubstr("X-Fine: yes\r\n"));
+  EXPECT_THAT(ok, Not(HasSubstr("999")));
+  EXPECT_THAT(ok, Not(HasSubstr("Set-Cookie")));
+  std::string none = Exchange(server->port(), {"GET /no-content HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"});
+  EXPECT_THAT(none, StartsWith("HTTP/1.1 204 No Content\r\n"));
+  EXPECT_THAT(none, Not(HasSubstr("body")));
+  EXPECT_THAT(Exchange(server->port(), {"GET /continue HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"}),
+              StartsWith("HTTP/1.1 500 Internal Server Error\r\n"));
+}
+
 TEST(HttpServer, StopDrainsAnInFlightRequestThenRefusesConnections) {
   std::promise<void> entered;
   std::promise<void> release;
