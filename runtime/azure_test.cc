@@ -1,10 +1,10 @@
 // Azure Functions custom handlers in both modes: forwarded HTTP requests (plain HTTP), and
 // invocation payloads POSTed to /<function> and answered with Outputs.res.
-#include <string>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "runtime/protocols.h"
 #include "runtime/test_client.h"
@@ -31,14 +31,16 @@ Response Describe(const Request& request) {
   Response response;
   response.status = 201;
   response.headers = {{"Content-Type", "text/plain"}, {"X-Out", "1"}};
-  response.body = request.method + " " + request.path + " " + request.query + " " + std::string(request.Header("x-many")) +
-                  " " + request.invocation_id + "|" + request.body;
+  response.body = request.method + " " + request.path + " " + request.query + " " +
+                  std::string(request.Header("x-many")) + " " + request.invocation_id + "|" + request.body;
   return response;
 }
 
 std::string Post(uint16_t port, const std::string& path, const std::string& body) {
-  return test::Exchange(port, {"POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                               "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body});
+  return test::Exchange(port, {"POST " + path +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                               "Content-Length: " +
+                               std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body});
 }
 
 std::string BodyOf(const std::string& reply) {
@@ -71,7 +73,7 @@ TEST(AzureForwarding, ServesTheForwardedRequestAsPlainHttp) {
   auto server = HttpServer::Start("127.0.0.1", 0, Describe, {});
   ASSERT_TRUE(server.ok());
   std::string reply = test::Exchange((*server)->port(), {"GET /api/hello?name=Ada HTTP/1.1\r\nHost: h\r\nX-Many: z\r\n"
-                                                        "Connection: close\r\n\r\n"});
+                                                         "Connection: close\r\n\r\n"});
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 201 Created\r\n"));
   EXPECT_THAT(reply, HasSubstr("X-Out: 1\r\n"));
   EXPECT_EQ(BodyOf(reply), "GET /api/hello name=Ada z |");

@@ -2,9 +2,8 @@
 // invocations and outputs. nlohmann/json exceptions are caught here, where JSON is parsed.
 #include <cstdint>
 #include <exception>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "runtime/protocols.h"
 
@@ -226,7 +225,8 @@ Handler AzureInvocationHandler(Handler handler) {
       response.body = Dump(Json{{"error", request.status().message()}});
       return response;
     }
-    if (request->invocation_id.empty()) request->invocation_id = std::string(outer.Header("x-azure-functions-invocationid"));
+    if (request->invocation_id.empty())
+      request->invocation_id = std::string(outer.Header("x-azure-functions-invocationid"));
     response.body = EncodeAzureOutput(handler(*request));  // exceptions are the server's: 500
     return response;
   };

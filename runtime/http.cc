@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -11,9 +13,6 @@
 #include <sstream>
 #include <thread>
 #include <vector>
-
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/http.hpp>
 
 #include "runtime/protocols.h"
 
@@ -33,9 +32,7 @@ constexpr std::chrono::milliseconds kStopPollInterval{50};
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr size_t kLingerBytes = 256 * 1024;
 
-std::string_view ReasonFor(int status) {
-  return View(http::obsolete_reason(static_cast<http::status>(status)));
-}
+std::string_view ReasonFor(int status) { return View(http::obsolete_reason(static_cast<http::status>(status))); }
 
 }  // namespace
 
@@ -337,7 +334,7 @@ HttpServer::HttpServer(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 HttpServer::~HttpServer() { Stop(); }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& address, uint16_t port, Handler handler,
-                                                     const RuntimeLimits& limits) {
+                                                      const RuntimeLimits& limits) {
   auto rep = std::make_unique<Rep>();
   rep->handler = std::move(handler);
   rep->limits = limits;
@@ -350,7 +347,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& address
   if (rep->acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) {
     return InternalError("cannot set SO_REUSEADDR: " + ec.message());
   }
-  if (rep->acceptor.bind(endpoint, ec); ec) return FailedPreconditionError("cannot bind " + where + ": " + ec.message());
+  if (rep->acceptor.bind(endpoint, ec); ec)
+    return FailedPreconditionError("cannot bind " + where + ": " + ec.message());
   if (rep->acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
     return FailedPreconditionError("cannot listen on " + where + ": " + ec.message());
   }

@@ -1,4 +1,7 @@
 // The HTTP server against hostile and ordinary clients, on an ephemeral port of 127.0.0.1.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -6,21 +9,18 @@
 #include <string>
 #include <thread>
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include "runtime/protocols.h"
 #include "runtime/test_client.h"
 
 namespace fnseal::runtime {
 namespace {
 
-using ::testing::HasSubstr;
-using ::testing::Not;
-using ::testing::StartsWith;
 using test::CountOf;
 using test::Exchange;
 using test::RawClient;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 using namespace std::chrono_literals;
 
 // Answers "METHOD PATH QUERY|BODY".
@@ -51,8 +51,8 @@ std::unique_ptr<HttpServer> StartServer(Handler handler, const RuntimeLimits& li
 TEST(HttpServer, ReadsARequestSplitAcrossWritesWithPauses) {
   auto server = StartServer(Echo);
   std::string reply = Exchange(server->port(),
-                               {"POST /echo?x=1 HT", "TP/1.1\r\nHost: a\r\nContent-Le", "ngth: 10\r\nConnection: close\r\n",
-                                "\r\nhello", "world"},
+                               {"POST /echo?x=1 HT", "TP/1.1\r\nHost: a\r\nContent-Le",
+                                "ngth: 10\r\nConnection: close\r\n", "\r\nhello", "world"},
                                30ms);
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 200 OK\r\n"));
   EXPECT_THAT(reply, HasSubstr("\r\n\r\nPOST /echo x=1|helloworld"));
@@ -60,9 +60,10 @@ TEST(HttpServer, ReadsARequestSplitAcrossWritesWithPauses) {
 
 TEST(HttpServer, DecodesAChunkedBody) {
   auto server = StartServer(Echo);
-  std::string reply = Exchange(server->port(), {"PUT /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
-                                                "Connection: close\r\n\r\n5\r\nhello\r\n",
-                                                "6\r\n world\r\n0\r\n\r\n"},
+  std::string reply = Exchange(server->port(),
+                               {"PUT /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                                "Connection: close\r\n\r\n5\r\nhello\r\n",
+                                "6\r\n world\r\n0\r\n\r\n"},
                                20ms);
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 200 OK\r\n"));
   EXPECT_THAT(reply, HasSubstr("\r\n\r\nPUT /c |hello world"));
@@ -78,7 +79,8 @@ TEST(HttpServer, RefusesAnOversizedBodyWith413) {
 TEST(HttpServer, RefusesAnOversizedChunkedBodyWith413) {
   auto server = StartServer(Echo);
   std::string reply = Exchange(server->port(), {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                                "40\r\n" + std::string(64, 'a') + "\r\n1\r\nb\r\n0\r\n\r\n"});
+                                                "40\r\n" +
+                                                std::string(64, 'a') + "\r\n1\r\nb\r\n0\r\n\r\n"});
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 413 Payload Too Large\r\n"));
 }
 
@@ -91,7 +93,8 @@ TEST(HttpServer, RefusesOversizedHeadersWith431) {
 
 TEST(HttpServer, RefusesAMalformedRequestLineWith400) {
   auto server = StartServer(Echo);
-  EXPECT_THAT(Exchange(server->port(), {"GET / HTTX/1.1\r\nHost: a\r\n\r\n"}), StartsWith("HTTP/1.1 400 Bad Request\r\n"));
+  EXPECT_THAT(Exchange(server->port(), {"GET / HTTX/1.1\r\nHost: a\r\n\r\n"}),
+              StartsWith("HTTP/1.1 400 Bad Request\r\n"));
   EXPECT_THAT(Exchange(server->port(), {"\x01\x02 garbage\r\n\r\n"}), StartsWith("HTTP/1.1 400 Bad Request\r\n"));
   EXPECT_THAT(Exchange(server->port(), {"POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n"}),
               StartsWith("HTTP/1.1 400 Bad Request\r\n"));
@@ -218,9 +221,10 @@ TEST(HttpServer, RejectsANonNumericListenAddress) {
 }
 
 TEST(ParseHttpRequest, ReadsMethodPathQueryHeadersAndBody) {
-  auto parsed = ParseHttpRequest("POST /p/q?a=1&b=2 HTTP/1.1\r\nHost: h\r\nX-Thing: v\r\n"
-                                 "traceparent: 00-abc-def-01\r\nContent-Length: 3\r\n\r\nxyzEXTRA",
-                                 TestLimits());
+  auto parsed = ParseHttpRequest(
+      "POST /p/q?a=1&b=2 HTTP/1.1\r\nHost: h\r\nX-Thing: v\r\n"
+      "traceparent: 00-abc-def-01\r\nContent-Length: 3\r\n\r\nxyzEXTRA",
+      TestLimits());
   ASSERT_EQ(parsed.state, HttpRequestReader::State::kDone);
   EXPECT_EQ(parsed.request.method, "POST");
   EXPECT_EQ(parsed.request.path, "/p/q");

@@ -3,18 +3,17 @@
 #include <cxxabi.h>
 
 #include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <memory>
-#include <typeinfo>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+#include <typeinfo>
 
 #include "runtime/protocols.h"
 
@@ -188,11 +187,14 @@ int RunLambda(std::string_view runtime_api, const InitFn& init, const RuntimeLim
     Request request = LambdaEventToRequest(next->body, &http_event);
     request.invocation_id = id;
     request.trace_id = std::string(HeaderOf(next->headers, "Lambda-Runtime-Trace-Id"));
-    if (!request.trace_id.empty()) ::setenv("_X_AMZN_TRACE_ID", request.trace_id.c_str(), 1);
-    else ::unsetenv("_X_AMZN_TRACE_ID");
+    if (!request.trace_id.empty())
+      ::setenv("_X_AMZN_TRACE_ID", request.trace_id.c_str(), 1);
+    else
+      ::unsetenv("_X_AMZN_TRACE_ID");
     const std::string deadline(HeaderOf(next->headers, "Lambda-Runtime-Deadline-Ms"));
     if (!deadline.empty()) {
-      request.deadline = std::chrono::system_clock::time_point(std::chrono::milliseconds(std::strtoll(deadline.c_str(), nullptr, 10)));
+      request.deadline =
+          std::chrono::system_clock::time_point(std::chrono::milliseconds(std::strtoll(deadline.c_str(), nullptr, 10)));
     }
 
     std::string error_message, error_type;

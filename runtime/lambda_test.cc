@@ -1,17 +1,17 @@
 // The Lambda Runtime API client against an in-test emulator of the API (the runtime's own HTTP
 // server playing Lambda): next -> response, handler exceptions -> /error, init failure ->
 // /init/error, and the invocation headers reaching the handler.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "runtime/protocols.h"
 
@@ -38,7 +38,8 @@ class RuntimeApiEmulator {
   explicit RuntimeApiEmulator(std::vector<Event> events) : events_(events.begin(), events.end()) {
     RuntimeLimits limits;
     limits.threads = 1;
-    auto server = HttpServer::Start("127.0.0.1", 0, [this](const Request& r) { return Serve(r); }, limits);
+    auto server = HttpServer::Start(
+        "127.0.0.1", 0, [this](const Request& r) { return Serve(r); }, limits);
     EXPECT_TRUE(server.ok());
     server_ = std::move(*server);
   }

@@ -1,4 +1,6 @@
 // RunFunction: picks the protocol from the environment (runtime.h) and runs the function.
+#include "runtime/runtime.h"
+
 #include <unistd.h>
 
 #include <cctype>
@@ -9,7 +11,6 @@
 #include <sstream>
 
 #include "runtime/protocols.h"
-#include "runtime/runtime.h"
 
 namespace fnseal::runtime {
 namespace {

@@ -63,13 +63,13 @@ using InitFn = std::function<Result<Handler>()>;
 // Bounds on what the HTTP servers accept and how long they wait. Passed per call (RunFunction,
 // HttpServer), never process-wide. docs/runtime.md has the table.
 struct RuntimeLimits {
-  size_t max_header_bytes = 16 * 1024;        // request line + headers; more -> 431
-  size_t max_body_bytes = 6 * 1024 * 1024;    // decoded body (Lambda's own payload limit); more -> 413
-  std::chrono::milliseconds read_timeout{10'000};      // a read that sees no byte for this long drops the connection
-  std::chrono::milliseconds request_timeout{60'000};   // a whole request (headers + body) must arrive within this
-  std::chrono::milliseconds idle_timeout{30'000};      // a keep-alive connection may wait this long for its next request
-  std::chrono::milliseconds write_timeout{10'000};     // a response write that makes no progress for this long is dropped
-  size_t threads = 4;  // connections served at once; more wait in the listen backlog
+  size_t max_header_bytes = 16 * 1024;                // request line + headers; more -> 431
+  size_t max_body_bytes = 6 * 1024 * 1024;            // decoded body (Lambda's own payload limit); more -> 413
+  std::chrono::milliseconds read_timeout{10'000};     // a read that sees no byte for this long drops the connection
+  std::chrono::milliseconds request_timeout{60'000};  // a whole request (headers + body) must arrive within this
+  std::chrono::milliseconds idle_timeout{30'000};     // a keep-alive connection may wait this long for its next request
+  std::chrono::milliseconds write_timeout{10'000};  // a response write that makes no progress for this long is dropped
+  size_t threads = 4;                               // connections served at once; more wait in the listen backlog
 };
 
 // The directory of the running executable (from /proc/self/exe, so independent of the working

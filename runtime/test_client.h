@@ -25,7 +25,8 @@ class RawClient {
   // (a guard against hanging the test, not a timing assertion).
   std::string ReadUntilClosed(bool* closed, std::chrono::milliseconds guard = std::chrono::seconds(20));
   // Reads until `text` has appeared `count` times in what was read (or the guard passed).
-  std::string ReadUntil(const std::string& text, int count = 1, std::chrono::milliseconds guard = std::chrono::seconds(20));
+  std::string ReadUntil(const std::string& text, int count = 1,
+                        std::chrono::milliseconds guard = std::chrono::seconds(20));
 
  private:
   int fd_ = -1;

@@ -20,7 +20,8 @@ using fnseal::runtime::Result;
 Response Reply(const Request& request) {
   Response response;
   response.headers.emplace_back("Content-Type", "application/json");
-  response.body = "{\"message\":\"hello from a C++ function\",\"requestBytes\":" + std::to_string(request.body.size()) + "}";
+  response.body =
+      "{\"message\":\"hello from a C++ function\",\"requestBytes\":" + std::to_string(request.body.size()) + "}";
   return response;
 }
 

@@ -2,9 +2,8 @@
 
 #include <cctype>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace sentiment {
 

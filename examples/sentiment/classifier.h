@@ -24,8 +24,8 @@ fnseal::runtime::Result<Model> ParseModel(std::string_view json);
 fnseal::runtime::Result<Model> LoadModel(const std::string& path);
 
 struct Classification {
-  double score = 0;      // bias + the weights of the text's words (ASCII letters, lowercased)
-  std::string label;     // "positive" when score >= 0, else "negative"
+  double score = 0;   // bias + the weights of the text's words (ASCII letters, lowercased)
+  std::string label;  // "positive" when score >= 0, else "negative"
 };
 
 Classification Classify(const Model& model, std::string_view text);
