@@ -83,6 +83,9 @@ TEST(AzureForwardingEnabled, ReadsHostJson) {
   auto on = AzureForwardingEnabled(R"({"version":"2.0","customHandler":{"enableForwardingHttpRequest":true}})");
   ASSERT_TRUE(on.ok());
   EXPECT_TRUE(*on);
+  auto proxying = AzureForwardingEnabled(R"({"customHandler":{"enableProxyingHttpRequest":true}})");
+  ASSERT_TRUE(proxying.ok());
+  EXPECT_TRUE(*proxying);
   auto off = AzureForwardingEnabled(R"({"version":"2.0","customHandler":{"description":{}}})");
   ASSERT_TRUE(off.ok());
   EXPECT_FALSE(*off);

@@ -153,8 +153,13 @@ Result<bool> AzureForwardingEnabled(std::string_view host_json) {
   if (json.is_discarded() || !json.is_object()) return InvalidArgumentError("host.json is not a json object");
   auto handler = json.find("customHandler");
   if (handler == json.end() || !handler->is_object()) return false;
-  auto forwarding = handler->find("enableForwardingHttpRequest");
-  return forwarding != handler->end() && forwarding->is_boolean() && forwarding->get<bool>();
+  // enableProxyingHttpRequest is the current name (and what fnseal's azure_functions target
+  // writes); enableForwardingHttpRequest the earlier one. Either turns the payloads off.
+  for (const char* name : {"enableProxyingHttpRequest", "enableForwardingHttpRequest"}) {
+    auto it = handler->find(name);
+    if (it != handler->end() && it->is_boolean() && it->get<bool>()) return true;
+  }
+  return false;
 }
 
 Result<Request> DecodeAzureInvocation(std::string_view payload) {

@@ -126,8 +126,9 @@ int RunLambda(std::string_view runtime_api, const InitFn& init, const RuntimeLim
 
 // ---- Azure Functions custom handlers ----
 
-// Whether host.json's customHandler.enableForwardingHttpRequest is true. InvalidArgument when
-// host.json is not JSON.
+// Whether host.json's customHandler.enableProxyingHttpRequest (or its earlier name,
+// enableForwardingHttpRequest) is true: the host then sends the original HTTP requests instead of
+// invocation payloads. InvalidArgument when host.json is not JSON.
 Result<bool> AzureForwardingEnabled(std::string_view host_json);
 
 // Decodes the invocation payload the Functions host POSTs to /<function> without forwarding:

@@ -120,7 +120,7 @@ TEST(RunFunction, ServesAzureInvocationsWithoutForwarding) {
 TEST(RunFunction, ServesForwardedAzureRequestsWhenHostJsonSaysSo) {
   uint16_t port = FreePort();
   std::string dir = TestDir("azure_forwarding");
-  std::ofstream(dir + "/host.json") << R"({"version":"2.0","customHandler":{"enableForwardingHttpRequest":true}})";
+  std::ofstream(dir + "/host.json") << R"({"version":"2.0","customHandler":{"enableProxyingHttpRequest":true}})";
   Child child({{"FUNCTIONS_CUSTOMHANDLER_PORT", std::to_string(port)}}, dir, EchoInit);
   std::string reply = ExchangeWhenUp(port, "GET /api/echo HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 200 OK\r\n"));

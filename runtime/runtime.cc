@@ -71,8 +71,8 @@ int RunFunction(const InitFn& init, const RuntimeLimits& limits) {
   if (const char* azure = std::getenv("FUNCTIONS_CUSTOMHANDLER_PORT"); azure != nullptr && *azure != '\0') {
     auto port = PortFromEnv("FUNCTIONS_CUSTOMHANDLER_PORT", 0);
     if (!port.ok()) return Fail(port.status());
-    // The mode is the app's host.json (the host starts us in the app's root): forwarding sends
-    // the original HTTP request, otherwise each invocation is a JSON payload.
+    // The mode is the app's host.json (the host starts us in the app's root): with proxying
+    // (forwarding) the host sends the original HTTP request, otherwise a JSON invocation payload.
     bool forwarding = false;
     std::ifstream in("host.json");
     if (in) {
