@@ -98,6 +98,12 @@ void HttpRequestReader::FeedEof() {
   }
 }
 
+bool HttpRequestReader::TakeExpectContinue() {
+  if (continue_answered_ || state_ != State::kNeedMore || !rep_->parser.is_header_done()) return false;
+  continue_answered_ = true;
+  return boost::beast::iequals(rep_->parser.get()[http::field::expect], "100-continue");
+}
+
 bool HttpRequestReader::keep_alive() const { return state_ == State::kDone && rep_->parser.get().keep_alive(); }
 
 Request HttpRequestReader::TakeRequest() {
@@ -285,6 +291,7 @@ void HttpServer::Rep::Serve(asio::ip::tcp::socket socket) {
     for (;;) {
       if (!pending.empty()) pending.erase(0, reader.Feed(pending));
       if (reader.state() != HttpRequestReader::State::kNeedMore) break;
+      if (reader.TakeExpectContinue() && !WriteAll(socket, "HTTP/1.1 100 Continue\r\n\r\n")) return;
       const bool in_request = reader.started() || !pending.empty();
       if (eof) {
         if (!in_request) return;  // the client closed between requests

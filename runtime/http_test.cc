@@ -58,6 +58,20 @@ TEST(HttpServer, ReadsARequestSplitAcrossWritesWithPauses) {
   EXPECT_THAT(reply, HasSubstr("\r\n\r\nPOST /echo x=1|helloworld"));
 }
 
+TEST(HttpServer, AnswersExpectContinueBeforeTheBody) {
+  auto server = StartServer(Echo);
+  RawClient client(server->port());
+  ASSERT_TRUE(
+      client.Send("POST /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n"
+                  "Connection: close\r\n\r\n"));
+  EXPECT_EQ(client.ReadUntil("\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_TRUE(client.Send("body"));
+  bool closed = false;
+  std::string reply = client.ReadUntilClosed(&closed);
+  EXPECT_THAT(reply, HasSubstr("HTTP/1.1 200 OK\r\n"));
+  EXPECT_THAT(reply, HasSubstr("POST /e |body"));
+}
+
 TEST(HttpServer, DecodesAChunkedBody) {
   auto server = StartServer(Echo);
   std::string reply = Exchange(server->port(),

@@ -42,6 +42,9 @@ class HttpRequestReader {
   int error_status() const { return error_status_; }
   // Whether any byte of a request has been consumed (an idle connection has none).
   bool started() const { return started_; }
+  // True once, when the headers are complete, the body is still to come, and the client sent
+  // "Expect: 100-continue": the server then answers "100 Continue" before reading on.
+  bool TakeExpectContinue();
   // After kDone: whether the client asked to keep the connection open.
   bool keep_alive() const;
   // After kDone: the request (method, path, query, headers, body).
@@ -53,6 +56,7 @@ class HttpRequestReader {
   State state_ = State::kNeedMore;
   int error_status_ = 0;
   bool started_ = false;
+  bool continue_answered_ = false;
 };
 
 struct ParsedHttpRequest {
