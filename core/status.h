@@ -25,6 +25,7 @@ enum class StatusCode {
   kFailedPrecondition,  // the system is not in a state where the call makes sense
   kResourceExhausted,   // a documented size, count or depth limit was exceeded
   kUnimplemented,
+  kUnavailable,         // a service it needs (a socket peer, an API) cannot be reached now
   kInternal,            // a broken invariant or a failing system library
 };
 
@@ -62,6 +63,7 @@ inline Status DataLossError(std::string m) { return {StatusCode::kDataLoss, std:
 inline Status FailedPreconditionError(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
 inline Status ResourceExhaustedError(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status UnimplementedError(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
+inline Status UnavailableError(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
 // Either a T or a non-OK Status. Accessing the value of an error Result is a bug (asserts).

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "runtime/runtime.h"
-#include "runtime/status.h"
+#include "core/status.h"
 
 namespace fnseal::runtime {
 

@@ -28,9 +28,21 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/status.h"
+#include "core/status.h"
 
 namespace fnseal::runtime {
+
+// Errors as values (core/status.h), under the names a function author uses with the runtime.
+using ::fnseal::FailedPreconditionError;
+using ::fnseal::InternalError;
+using ::fnseal::InvalidArgumentError;
+using ::fnseal::NotFoundError;
+using ::fnseal::OkStatus;
+using ::fnseal::ResourceExhaustedError;
+using ::fnseal::Result;
+using ::fnseal::Status;
+using ::fnseal::StatusCode;
+using ::fnseal::UnavailableError;
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 

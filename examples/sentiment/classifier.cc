@@ -7,9 +7,9 @@
 
 namespace sentiment {
 
-using fnseal::runtime::InvalidArgumentError;
-using fnseal::runtime::NotFoundError;
-using fnseal::runtime::Result;
+using fnseal::InvalidArgumentError;
+using fnseal::NotFoundError;
+using fnseal::Result;
 
 Result<Model> ParseModel(std::string_view json_text) {
   nlohmann::json json = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);

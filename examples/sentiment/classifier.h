@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/status.h"
+#include "core/status.h"
 
 namespace sentiment {
 
@@ -19,9 +19,9 @@ struct Model {
 
 // Parses a model. InvalidArgument when the JSON is malformed or bias/weights are missing or not
 // numbers (the message names the field).
-fnseal::runtime::Result<Model> ParseModel(std::string_view json);
+fnseal::Result<Model> ParseModel(std::string_view json);
 // Reads and parses the model at `path`; NotFound when it cannot be read.
-fnseal::runtime::Result<Model> LoadModel(const std::string& path);
+fnseal::Result<Model> LoadModel(const std::string& path);
 
 struct Classification {
   double score = 0;   // bias + the weights of the text's words (ASCII letters, lowercased)

@@ -24,7 +24,7 @@ TEST(Classifier, LoadsTheShippedModelAndClassifiesTwoSentences) {
 TEST(Classifier, RefusesAMissingOrMalformedModel) {
   auto missing = LoadModel("examples/sentiment/model/absent.json");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.status().code(), fnseal::runtime::StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().code(), fnseal::StatusCode::kNotFound);
   EXPECT_THAT(ParseModel(R"({"bias": 0, "weights": {"x": "y"}})").status().message(),
               HasSubstr("weight 'x' is not a number"));
   EXPECT_THAT(ParseModel(R"({"weights": {}})").status().message(), HasSubstr("no numeric 'bias'"));
