@@ -566,18 +566,18 @@ std::optional<std::string> Run::OciStart(const std::vector<std::string>& podman,
   }
   auto container_state = [&]() {
     std::vector<std::string> inspect = podman;
-    inspect.insert(inspect.end(), {"inspect", "-f", "{{.State.Status}} exit {{.State.ExitCode}}", name});
+    inspect.insert(inspect.end(), {"inspect", "-f", "{{.State.Status}} (exit status {{.State.ExitCode}})", name});
     std::vector<std::string> logs = podman;
     logs.insert(logs.end(), {"logs", "--tail", "10", name});
     std::string text;
     Result<CommandResult> state = RunCommand(inspect, kCleanupTimeout);
-    if (state.ok()) text += "container " + Tail(state->output, 1);
+    if (state.ok()) text += "the container is " + Tail(state->output, 1);
     Result<CommandResult> output = RunCommand(logs, kCleanupTimeout);
     if (output.ok() && !output->output.empty()) text += "; its last output:\n" + Tail(output->output, 10);
     return text;
   };
   Status ready = WaitForPort(*host_port, Deadline(), check, "the container");
-  if (!ready.ok()) return Fail(report, "init", ready.Annotate(container_state()));
+  if (!ready.ok()) return Fail(report, "init", FailedPreconditionError(ready.message() + "; " + container_state()));
   ColdStart cold;
   cold.ready_ms = MillisecondsSince(exec);
   HttpRequest request;
@@ -596,7 +596,9 @@ std::optional<std::string> Run::OciStart(const std::vector<std::string>& podman,
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (interrupted()) return Fail(report, "first request", Interrupted());
-  if (!response.ok()) return Fail(report, "first request", response.status().Annotate(container_state()));
+  if (!response.ok()) {
+    return Fail(report, "first request", FailedPreconditionError(response.status().message() + "; " + container_state()));
+  }
   cold.first_answer_ms = MillisecondsSince(exec);
   if (!Is2xx(response->status)) {
     return Fail(report, "first request", FailedPreconditionError("answered HTTP " + std::to_string(response->status) +
