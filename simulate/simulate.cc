@@ -576,7 +576,21 @@ std::optional<std::string> Run::OciStart(const std::vector<std::string>& podman,
     if (output.ok() && !output->output.empty()) text += "; its last output:\n" + Tail(output->output, 10);
     return text;
   };
-  Status ready = WaitForPort(*host_port, Deadline(), check, "the container");
+  // Asks podman twice a second whether the container still runs, so an exited one fails at once.
+  Clock::time_point next_look = Clock::now();
+  WaitCheck running = [&]() -> Status {
+    if (interrupted()) return Interrupted();
+    if (Clock::now() < next_look) return OkStatus();
+    next_look = Clock::now() + std::chrono::milliseconds(500);
+    std::vector<std::string> inspect = podman;
+    inspect.insert(inspect.end(), {"inspect", "-f", "{{.State.Running}}", name});
+    Result<CommandResult> state = RunCommand(inspect, options_.timeout);
+    if (state.ok() && state->exit_code == 0 && state->output.rfind("false", 0) == 0) {
+      return FailedPreconditionError("the container stopped");
+    }
+    return OkStatus();
+  };
+  Status ready = WaitForPort(*host_port, Deadline(), running, "the container");
   if (!ready.ok()) return Fail(report, "init", FailedPreconditionError(ready.message() + "; " + container_state()));
   ColdStart cold;
   cold.ready_ms = MillisecondsSince(exec);

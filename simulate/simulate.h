@@ -15,9 +15,10 @@
 // Every wait is bounded by SimulateOptions::timeout; every process, container, image and
 // temporary directory is removed on every path, including errors and interruption. A
 // deployable that does not start or answer is not an error of Simulate: it is reported in its
-// DeployableReport (ok false, with the phase and the reason). Errors are for the bundle itself
-// (unreadable, no deployables) and the host (no podman, no user namespaces are still per-deployable
-// failures). Thread-compatible: one Simulate call at a time per options object.
+// DeployableReport (ok false, with the phase and the reason) — and so is a host that cannot
+// run it (no podman, no user namespaces). Simulate's own errors are for the bundle (unreadable,
+// no deployables to simulate), bad options and interruption. Thread-compatible: one Simulate
+// call at a time per options object.
 #ifndef FNSEAL_SIMULATE_SIMULATE_H_
 #define FNSEAL_SIMULATE_SIMULATE_H_
 
