@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <set>
 
 #include "core/archive_path.h"
@@ -185,6 +186,102 @@ Result<AzureApp> LoadAzureApp(const std::string& app_dir) {
   }
   if (app.functions.empty()) return InvalidArgumentError("the app has no <function>/function.json");
   return app;
+}
+
+namespace {
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace
+
+HttpRequest AzureHostRequest(const AzureApp& app, const AzureFunction& function, const std::string& event) {
+  std::string route = function.route.empty() ? function.name : function.route;
+  bool post = function.methods.empty() ||
+              std::find(function.methods.begin(), function.methods.end(), "post") != function.methods.end();
+  std::string method = post ? "POST" : function.methods.front();
+  std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
+  HttpRequest request;
+  if (app.forward_http_request) {
+    request.method = method;
+    request.target = "/api/" + route;
+    if (post) {
+      request.headers = {{"Content-Type", "application/json"}};
+      request.body = event;
+    }
+    return request;
+  }
+  Json headers = {{"Content-Type", {"application/json"}}, {"User-Agent", {"fnseal-simulate"}}};
+  Json req = {{"Url", "http://localhost:7071/api/" + route},
+              {"Method", method},
+              {"Query", Json::object()},
+              {"Headers", headers},
+              {"Params", Json::object()},
+              {"Body", post ? event : ""}};
+  Json payload = {{"Data", {{function.trigger_name, req}}},
+                  {"Metadata",
+                   {{"Query", Json::object()},
+                    {"Headers", {{"Content-Type", "application/json"}, {"User-Agent", "fnseal-simulate"}}},
+                    {"sys", {{"MethodName", function.name}, {"UtcNow", UtcNow()}, {"RandGuid", "00000000-0000-4000-8000-000000000000"}}}}}};
+  request.method = "POST";
+  request.target = "/" + function.name;
+  request.headers = {{"Content-Type", "application/json"}};
+  request.body = CanonicalJsonDump(payload);
+  return request;
+}
+
+Result<AzureHttpAnswer> ReadAzureHandlerAnswer(const AzureApp& app, const AzureFunction& function,
+                                               const HttpResponse& response) {
+  if (app.forward_http_request) return AzureHttpAnswer{response.status, response.body};
+  if (response.status < 200 || response.status > 299) {
+    return FailedPreconditionError("the handler answered the invocation with HTTP " + std::to_string(response.status) +
+                                   ": " + response.body.substr(0, 1024));
+  }
+  Result<Json> parsed = ParseJsonStrict(response.body, "invocation response");
+  if (!parsed.ok()) {
+    return FailedPreconditionError("the handler's answer is not the host's JSON response payload: " +
+                                   parsed.status().message());
+  }
+  const Json& json = *parsed;
+  const Json* output = nullptr;
+  if (json.is_object() && function.output_name == "$return") {
+    auto found = json.find("ReturnValue");
+    if (found != json.end()) output = &*found;
+  } else if (json.is_object()) {
+    auto outputs = json.find("Outputs");
+    if (outputs != json.end() && outputs->is_object()) {
+      auto found = outputs->find(function.output_name);
+      if (found != outputs->end()) output = &*found;
+    }
+  }
+  if (output == nullptr || !output->is_object()) {
+    return FailedPreconditionError("the handler's answer has no object Outputs." + function.output_name +
+                                   " (expected {\"Outputs\":{\"" + function.output_name +
+                                   "\":{\"statusCode\":200,\"body\":...}}})");
+  }
+  int status = 200;
+  auto code = output->find("statusCode");
+  if (code != output->end()) {
+    if (code->is_number_integer()) {
+      status = code->get<int>();
+    } else if (code->is_string() && !code->get<std::string>().empty() &&
+               code->get<std::string>().find_first_not_of("0123456789") == std::string::npos &&
+               code->get<std::string>().size() <= 3) {
+      status = std::stoi(code->get<std::string>());
+    } else {
+      return FailedPreconditionError("Outputs." + function.output_name + ".statusCode is not an HTTP status");
+    }
+  }
+  std::string body;
+  auto found = output->find("body");
+  if (found != output->end()) body = found->is_string() ? found->get<std::string>() : CanonicalJsonDump(*found);
+  return AzureHttpAnswer{status, body};
 }
 
 }  // namespace fnseal::simulate

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "simulate/http_client.h"
 
 namespace fnseal::simulate {
 
@@ -49,6 +50,27 @@ Result<AzureFunction> ParseFunctionJson(const std::string& name, std::string_vie
 // bit, no symlink), the working directory, and every <name>/function.json. InvalidArgument if
 // anything is wrong or there is no function.
 Result<AzureApp> LoadAzureApp(const std::string& app_dir);
+
+// The request the Functions host sends the handler for an HTTP call to `function` with `body`:
+// with forward_http_request the call itself (POST /api/<route or name>, GET when the function
+// does not allow POST); otherwise POST /<name> with the invocation payload
+// {"Data":{"<trigger>":{"Url","Method","Query","Headers":{name:[values]},"Params","Body"}},
+//  "Metadata":{"Query","Headers","sys":{"MethodName","UtcNow","RandGuid"}}}.
+HttpRequest AzureHostRequest(const AzureApp& app, const AzureFunction& function, const std::string& body);
+
+// The HTTP answer the host makes of the handler's response.
+struct AzureHttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+// With forwarding, the handler's response itself. Otherwise its JSON response payload
+// {"Outputs":{"<out name>":{"statusCode","body",...}},"Logs","ReturnValue"} (ReturnValue for an
+// output named "$return"); statusCode a number or a numeric string, 200 when absent; a body that
+// is not a string is serialized. FailedPrecondition for a non-2xx response or a payload without
+// that output.
+Result<AzureHttpAnswer> ReadAzureHandlerAnswer(const AzureApp& app, const AzureFunction& function,
+                                               const HttpResponse& response);
 
 }  // namespace fnseal::simulate
 

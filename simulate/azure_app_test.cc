@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/file.h"
+#include "core/json.h"
 
 namespace fnseal::simulate {
 namespace {
@@ -116,6 +117,92 @@ TEST(FunctionJson, RefusesHostileAndIncompleteFiles) {
 TEST(FunctionJson, RefusesNamesTheHostRefuses) {
   for (const char* name : {"", "1abc", "-x", "a b", "host", "a.b"}) ExpectInvalid(ParseFunctionJson(name, kFunction), "function name");
   ExpectInvalid(ParseFunctionJson(std::string(129, 'a'), kFunction), "function name");
+}
+
+AzureFunction HelloFunction() { return std::move(ParseFunctionJson("hello", kFunction)).value(); }
+
+TEST(AzureHostRequest, ForwardsTheHttpCallItselfWhenAsked) {
+  AzureApp app;
+  app.forward_http_request = true;
+  HttpRequest request = AzureHostRequest(app, HelloFunction(), "{}");
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/api/hello");
+  EXPECT_EQ(request.body, "{}");
+  AzureFunction get_only = HelloFunction();
+  get_only.methods = {"get"};
+  get_only.route = "greet/now";
+  request = AzureHostRequest(app, get_only, "{}");
+  EXPECT_EQ(request.method, "GET");
+  EXPECT_EQ(request.target, "/api/greet/now");
+  EXPECT_EQ(request.body, "");
+}
+
+TEST(AzureHostRequest, OtherwiseSendsTheInvocationPayload) {
+  AzureApp app;
+  HttpRequest request = AzureHostRequest(app, HelloFunction(), R"({"a":1})");
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/hello");
+  Result<Json> payload = ParseJsonStrict(request.body, "payload");
+  ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+  const Json& req = (*payload)["Data"]["req"];
+  EXPECT_EQ(req["Url"], "http://localhost:7071/api/hello");
+  EXPECT_EQ(req["Method"], "POST");
+  EXPECT_EQ(req["Body"], R"({"a":1})");
+  EXPECT_TRUE(req["Query"].is_object());
+  EXPECT_TRUE(req["Params"].is_object());
+  EXPECT_EQ(req["Headers"]["Content-Type"], Json::array({"application/json"}));
+  EXPECT_EQ((*payload)["Metadata"]["sys"]["MethodName"], "hello");
+}
+
+HttpResponse Response(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+TEST(ReadAzureHandlerAnswer, ReadsTheOutputBinding) {
+  AzureApp app;
+  Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(
+      app, HelloFunction(), Response(200, R"({"Outputs":{"res":{"statusCode":201,"body":"made"}},"Logs":[]})"));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->status, 201);
+  EXPECT_EQ(answer->body, "made");
+  answer = ReadAzureHandlerAnswer(app, HelloFunction(),
+                                  Response(200, R"({"Outputs":{"res":{"statusCode":"404","body":{"x":1}}}})"));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->status, 404);
+  EXPECT_EQ(answer->body, R"({"x":1})");
+  AzureFunction returning = HelloFunction();
+  returning.output_name = "$return";
+  answer = ReadAzureHandlerAnswer(app, returning, Response(200, R"({"ReturnValue":{"body":"r"}})"));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "r");
+}
+
+TEST(ReadAzureHandlerAnswer, RefusesWhatTheHostCannotUse) {
+  AzureApp app;
+  auto expect_refused = [&](const HttpResponse& response, const std::string& fragment) {
+    Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(app, HelloFunction(), response);
+    ASSERT_FALSE(answer.ok()) << "accepted " << response.body;
+    EXPECT_EQ(answer.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_THAT(answer.status().message(), HasSubstr(fragment));
+  };
+  expect_refused(Response(500, "boom"), "answered the invocation with HTTP 500: boom");
+  expect_refused(Response(200, "not json"), "not the host's JSON response payload");
+  expect_refused(Response(200, R"({"message":"hi"})"), "has no object Outputs.res");
+  expect_refused(Response(200, R"({"Outputs":{"res":"hi"}})"), "has no object Outputs.res");
+  expect_refused(Response(200, R"({"Outputs":{"res":{"statusCode":"OK"}}})"), "statusCode is not an HTTP status");
+}
+
+TEST(ReadAzureHandlerAnswer, PassesAForwardedAnswerThrough) {
+  AzureApp app;
+  app.forward_http_request = true;
+  Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(app, HelloFunction(), Response(503, "busy"));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->status, 503);
+  EXPECT_EQ(answer->body, "busy");
 }
 
 class AzureAppDir : public ::testing::Test {

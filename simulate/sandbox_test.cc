@@ -157,10 +157,13 @@ TEST_F(SandboxTest, DestroyingTheProcessKillsIt) {
   spec.root = root_;
   spec.working_dir = "/";
   spec.argv = {"/var/task/sh", "-c", "while :; do :; done"};
+  spec.env = {"LD_LIBRARY_PATH=/lib64:/usr/lib64"};
   spec.log_path = dir_ + "/output.log";
   Result<std::unique_ptr<SandboxedProcess>> process = SandboxedProcess::Start(spec);
   ASSERT_TRUE(process.ok()) << process.status().ToString();
-  EXPECT_TRUE((*process)->CheckRunning().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Status running = (*process)->CheckRunning();
+  EXPECT_TRUE(running.ok()) << running.ToString();
   process->reset();  // must return: SIGKILL to the group, then reaped
 }
 

@@ -257,97 +257,6 @@ void Run::SimulateLambda(const std::string& zip, DeployableReport* report) {
 
 // ---- azure_functions ----
 
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-// The request the Functions host sends the handler for an HTTP call to `function`.
-HttpRequest AzureRequest(const AzureApp& app, const AzureFunction& function, const std::string& event) {
-  std::string route = function.route.empty() ? function.name : function.route;
-  bool post = function.methods.empty() ||
-              std::find(function.methods.begin(), function.methods.end(), "post") != function.methods.end();
-  std::string method = post ? "POST" : function.methods.front();
-  std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
-  HttpRequest request;
-  if (app.forward_http_request) {
-    request.method = method;
-    request.target = "/api/" + route;
-    if (post) {
-      request.headers = {{"Content-Type", "application/json"}};
-      request.body = event;
-    }
-    return request;
-  }
-  Json headers = {{"Content-Type", {"application/json"}}, {"User-Agent", {"fnseal-simulate"}}};
-  Json req = {{"Url", "http://localhost:7071/api/" + route},
-              {"Method", method},
-              {"Query", Json::object()},
-              {"Headers", headers},
-              {"Params", Json::object()},
-              {"Body", post ? event : ""}};
-  Json payload = {{"Data", {{function.trigger_name, req}}},
-                  {"Metadata",
-                   {{"Query", Json::object()},
-                    {"Headers", {{"Content-Type", "application/json"}, {"User-Agent", "fnseal-simulate"}}},
-                    {"sys", {{"MethodName", function.name}, {"UtcNow", UtcNow()}, {"RandGuid", "00000000-0000-4000-8000-000000000000"}}}}}};
-  request.method = "POST";
-  request.target = "/" + function.name;
-  request.headers = {{"Content-Type", "application/json"}};
-  request.body = CanonicalJsonDump(payload);
-  return request;
-}
-
-// The HTTP status and body the host would return for the handler's `response`.
-Result<std::pair<int, std::string>> AzureAnswer(const AzureApp& app, const AzureFunction& function,
-                                                const HttpResponse& response) {
-  if (app.forward_http_request) return std::make_pair(response.status, response.body);
-  if (!Is2xx(response.status)) {
-    return FailedPreconditionError("the handler answered the invocation with HTTP " + std::to_string(response.status) +
-                                   ": " + Truncated(response.body));
-  }
-  Result<Json> parsed = ParseJsonStrict(response.body, "invocation response");
-  if (!parsed.ok()) return parsed.status().Annotate("the handler's answer is not the host's JSON response payload");
-  const Json& json = *parsed;
-  const Json* output = nullptr;
-  if (json.is_object() && function.output_name == "$return") {
-    auto found = json.find("ReturnValue");
-    if (found != json.end()) output = &*found;
-  } else if (json.is_object()) {
-    auto outputs = json.find("Outputs");
-    if (outputs != json.end() && outputs->is_object()) {
-      auto found = outputs->find(function.output_name);
-      if (found != outputs->end()) output = &*found;
-    }
-  }
-  if (output == nullptr || !output->is_object()) {
-    return FailedPreconditionError("the handler's answer has no object Outputs." + function.output_name +
-                                   " (expected {\"Outputs\":{\"" + function.output_name +
-                                   "\":{\"statusCode\":200,\"body\":...}}})");
-  }
-  int status = 200;
-  auto code = output->find("statusCode");
-  if (code != output->end()) {
-    if (code->is_number_integer()) {
-      status = code->get<int>();
-    } else if (code->is_string() && !code->get<std::string>().empty() &&
-               code->get<std::string>().find_first_not_of("0123456789") == std::string::npos &&
-               code->get<std::string>().size() <= 3) {
-      status = std::stoi(code->get<std::string>());
-    } else {
-      return FailedPreconditionError("Outputs." + function.output_name + ".statusCode is not an HTTP status");
-    }
-  }
-  std::string body;
-  auto found = output->find("body");
-  if (found != output->end()) body = found->is_string() ? found->get<std::string>() : CanonicalJsonDump(*found);
-  return std::make_pair(status, body);
-}
-
 std::optional<std::string> Run::AzureStart(const std::string& zip, int start, bool last, DeployableReport* report) {
   Result<std::string> dir = FreshStartDir("azure-" + std::to_string(start));
   if (!dir.ok()) return Fail(report, "exec", dir.status());
@@ -390,23 +299,23 @@ std::optional<std::string> Run::AzureStart(const std::string& zip, int start, bo
   // The host routes by function; every function must answer, the first answer is the cold one.
   for (size_t i = 0; i < app->functions.size(); ++i) {
     const AzureFunction& function = app->functions[i];
-    Result<HttpResponse> response = SendHttpRequest(*port, AzureRequest(*app, function, options_.event), options_.timeout);
+    Result<HttpResponse> response = SendHttpRequest(*port, AzureHostRequest(*app, function, options_.event), options_.timeout);
     if (!response.ok()) {
       Status running = process->get()->CheckRunning();
       return Fail(report, "first request",
                   running.ok() ? response.status().Annotate(function.name) : running.Annotate(function.name));
     }
     if (i == 0) cold.first_answer_ms = MillisecondsSince(exec);
-    Result<std::pair<int, std::string>> answer = AzureAnswer(*app, function, *response);
+    Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(*app, function, *response);
     if (!answer.ok()) return Fail(report, "first request", answer.status().Annotate(function.name));
-    if (!Is2xx(answer->first)) {
+    if (!Is2xx(answer->status)) {
       return Fail(report, "first request",
-                  FailedPreconditionError(function.name + ": answered HTTP " + std::to_string(answer->first) + ": " +
-                                          Truncated(answer->second)));
+                  FailedPreconditionError(function.name + ": answered HTTP " + std::to_string(answer->status) + ": " +
+                                          Truncated(answer->body)));
     }
     if (last && i == 0) {
-      report->status = answer->first;
-      report->body = Truncated(answer->second);
+      report->status = answer->status;
+      report->body = Truncated(answer->body);
     }
   }
   report->cold_starts.push_back(cold);
@@ -414,13 +323,13 @@ std::optional<std::string> Run::AzureStart(const std::string& zip, int start, bo
     for (int i = 0; i < options_.warm_requests && !interrupted(); ++i) {
       const AzureFunction& function = app->functions[static_cast<size_t>(i) % app->functions.size()];
       Clock::time_point sent = Clock::now();
-      Result<HttpResponse> response = SendHttpRequest(*port, AzureRequest(*app, function, options_.event), options_.timeout);
+      Result<HttpResponse> response = SendHttpRequest(*port, AzureHostRequest(*app, function, options_.event), options_.timeout);
       if (!response.ok()) return Fail(report, "warm request", response.status().Annotate(function.name));
-      Result<std::pair<int, std::string>> answer = AzureAnswer(*app, function, *response);
+      Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(*app, function, *response);
       if (!answer.ok()) return Fail(report, "warm request", answer.status().Annotate(function.name));
-      if (!Is2xx(answer->first)) {
+      if (!Is2xx(answer->status)) {
         return Fail(report, "warm request",
-                    FailedPreconditionError(function.name + ": answered HTTP " + std::to_string(answer->first)));
+                    FailedPreconditionError(function.name + ": answered HTTP " + std::to_string(answer->status)));
       }
       report->warm_ms.push_back(MillisecondsSince(sent));
     }

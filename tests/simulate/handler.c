@@ -3,7 +3,8 @@
  *
  * Under Lambda (AWS_LAMBDA_RUNTIME_API set) it is a custom runtime that answers each event with
  * {"echo":<bytes>}; elsewhere an HTTP server on $FUNCTIONS_CUSTOMHANDLER_PORT or $PORT that
- * answers every request with 200 and the same body. Compiled with -DEXIT_AT_ONCE it exits 3
+ * answers every request with 200 and the same body (wrapped in the Functions host's response
+ * payload when the host sends an invocation payload rather than forwarding the request). Compiled with -DEXIT_AT_ONCE it exits 3
  * with a message before doing anything; with -DNEVER_ANSWER it takes events and requests
  * and never answers them (the cases simulate must report, within its timeout). */
 #define _GNU_SOURCE /* strcasestr */
@@ -102,8 +103,17 @@ static void run_server(int port) {
 #ifdef NEVER_ANSWER
     continue; /* keeps the connection open, never answers */
 #endif
-    char reply[64];
-    int length = snprintf(reply, sizeof(reply), "{\"echo\":%zu}", body_size());
+    char reply[160];
+    int length;
+    if (getenv("FUNCTIONS_CUSTOMHANDLER_PORT") != NULL && strncmp(buffer, "POST /api/", 10) != 0) {
+      /* the Functions host's invocation payload (no request forwarding): answer with its shape */
+      length = snprintf(reply, sizeof(reply),
+                        "{\"Outputs\":{\"res\":{\"statusCode\":200,\"body\":\"{\\\"echo\\\":%zu}\"}},"
+                        "\"Logs\":[],\"ReturnValue\":null}",
+                        body_size());
+    } else {
+      length = snprintf(reply, sizeof(reply), "{\"echo\":%zu}", body_size());
+    }
     dprintf(client, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
                     "Connection: close\r\n\r\n%s", length, reply);
     close(client);

@@ -155,6 +155,32 @@ if simulate "$work/dynamic.json" 0 --cold-starts 1 --warm 1 --target aws_lambda,
   check_report "$work/dynamic.json" "dynamic handler"
   table "$work/dynamic.json" >>"$tables"
 fi
+# Azure without request forwarding: the host sends the invocation payload and reads the handler's
+# {"Outputs":{"res":{...}}}; a zip made by hand, as the azure_functions target always forwards.
+printf '{"version": "2.0", "customHandler": {"description": {"defaultExecutablePath": "handler"}}}' >"$own/host.json"
+printf '{"bindings": [{"type": "httpTrigger", "direction": "in", "name": "req", "methods": ["post"]},
+  {"type": "http", "direction": "out", "name": "res"}]}' >"$own/function.json"
+"$fnseal" pack -o "$own/payload.zip" --file "host.json=$own/host.json" --file "handler=$own/static" \
+  --file "echo/function.json=$own/function.json" >/dev/null &&
+  "$fnseal" bundle -o "$own/payload.fnb" --name sim-payload --artifact "$own/static.tar" \
+    --deployable "azure_functions=$own/payload.zip" >/dev/null || die "cannot bundle the payload app"
+echo "$name: simulating an Azure app without request forwarding (invocation payloads)"
+if simulate "$work/payload.json" 0 --cold-starts 2 --warm 3 "$own/payload.fnb"; then
+  check_report "$work/payload.json" "azure invocation payload"
+  table "$work/payload.json" >>"$tables"
+  jq -e '.deployables[0].body | test("^\\{\"echo\":[0-9]+\\}$")' "$work/payload.json" >/dev/null ||
+    fail "azure invocation payload: the body is not the handler's Outputs.res.body: $(jq -c '.deployables[0].body' "$work/payload.json")"
+fi
+# A host.json the Functions host would refuse fails in phase load.
+printf '{"version": "2.0", "customHandler": {"description": {"defaultExecutablePath": "../handler"}}}' >"$own/bad-host.json"
+"$fnseal" pack -o "$own/bad.zip" --file "host.json=$own/bad-host.json" --file "handler=$own/static" \
+  --file "echo/function.json=$own/function.json" >/dev/null &&
+  "$fnseal" bundle -o "$own/bad.fnb" --name sim-bad --artifact "$own/static.tar" \
+    --deployable "azure_functions=$own/bad.zip" >/dev/null || die "cannot bundle the bad app"
+if simulate "$work/bad.json" 3 --cold-starts 1 "$own/bad.fnb"; then
+  jq -e '.deployables[0] | .phase == "load" and (.error | test("relative path inside the app"))' "$work/bad.json" >/dev/null ||
+    fail "a host.json with ../handler: expected phase load: $(jq -c '.deployables[0]' "$work/bad.json")"
+fi
 printf '{"hello":"simulate"}' >"$own/event.json"
 if simulate "$work/event.json" 0 --cold-starts 1 --warm 0 --target aws_lambda --event "$own/event.json" "$own/static.fnb"; then
   jq -e '.deployables[0].body == "{\"echo\":20}"' "$work/event.json" >/dev/null ||
