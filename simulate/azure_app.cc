@@ -114,7 +114,8 @@ Result<AzureFunction> ParseFunctionJson(const std::string& name, std::string_vie
     if (!binding.is_object()) return Bad(file, "every binding must be an object");
     for (const char* key : {"type", "direction", "name"}) {
       const Json* value = Member(binding, key);
-      if (value == nullptr || !value->is_string()) return Bad(file, std::string("a binding's \"") + key + "\" must be a string");
+      if (value == nullptr || !value->is_string())
+        return Bad(file, std::string("a binding's \"") + key + "\" must be a string");
     }
     std::string type = binding["type"];
     std::string direction = binding["direction"];
@@ -125,7 +126,8 @@ Result<AzureFunction> ParseFunctionJson(const std::string& name, std::string_vie
       function.trigger_name = binding_name;
       if (const Json* methods = Member(binding, "methods")) {
         if (!methods->is_array()) return Bad(file, "\"methods\" must be an array");
-        static const std::set<std::string> kMethods = {"get", "post", "put", "delete", "patch", "head", "options", "trace"};
+        static const std::set<std::string> kMethods = {"get",   "post", "put",     "delete",
+                                                       "patch", "head", "options", "trace"};
         for (const Json& method : *methods) {
           if (!method.is_string()) return Bad(file, "\"methods\" must hold strings");
           std::string lower = method.get<std::string>();
@@ -164,7 +166,8 @@ Result<AzureApp> LoadAzureApp(const std::string& app_dir) {
   if (!app.working_directory.empty()) {
     std::string dir = app_dir + "/" + app.working_directory;
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-      return InvalidArgumentError("host.json: workingDirectory '" + app.working_directory + "' is not a directory of the app");
+      return InvalidArgumentError("host.json: workingDirectory '" + app.working_directory +
+                                  "' is not a directory of the app");
     }
   }
   DIR* dir = ::opendir(app_dir.c_str());
@@ -179,8 +182,9 @@ Result<AzureApp> LoadAzureApp(const std::string& app_dir) {
   ::closedir(dir);
   std::sort(names.begin(), names.end());
   for (const std::string& name : names) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(app_dir + "/" + name + "/function.json", kMaxConfigSize)
-                                           .Annotate(name + "/function.json"));
+    ASSIGN_OR_RETURN(
+        std::string text,
+        ReadFile(app_dir + "/" + name + "/function.json", kMaxConfigSize).Annotate(name + "/function.json"));
     ASSIGN_OR_RETURN(AzureFunction function, ParseFunctionJson(name, text));
     app.functions.push_back(std::move(function));
   }
@@ -228,7 +232,10 @@ HttpRequest AzureHostRequest(const AzureApp& app, const AzureFunction& function,
                   {"Metadata",
                    {{"Query", Json::object()},
                     {"Headers", {{"Content-Type", "application/json"}, {"User-Agent", "fnseal-simulate"}}},
-                    {"sys", {{"MethodName", function.name}, {"UtcNow", UtcNow()}, {"RandGuid", "00000000-0000-4000-8000-000000000000"}}}}}};
+                    {"sys",
+                     {{"MethodName", function.name},
+                      {"UtcNow", UtcNow()},
+                      {"RandGuid", "00000000-0000-4000-8000-000000000000"}}}}}};
   request.method = "POST";
   request.target = "/" + function.name;
   request.headers = {{"Content-Type", "application/json"}};

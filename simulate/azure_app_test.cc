@@ -74,8 +74,8 @@ TEST(HostJson, RefusesHostileAndIncompleteFiles) {
 
 TEST(HostJson, RefusesPathsThatEscapeTheApp) {
   for (const char* path : {"../handler", "/bin/sh", "a/../../b", "", "./h", "a//b", "a\\\\b"}) {
-    std::string text = std::string(R"({"version":"2.0","customHandler":{"description":{"defaultExecutablePath":")") +
-                       path + "\"}}}";
+    std::string text =
+        std::string(R"({"version":"2.0","customHandler":{"description":{"defaultExecutablePath":")") + path + "\"}}}";
     ExpectInvalid(ParseHostJson(text), "must be a relative path inside the app");
   }
   ExpectInvalid(ParseHostJson(R"({"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"h",)"
@@ -115,7 +115,8 @@ TEST(FunctionJson, RefusesHostileAndIncompleteFiles) {
 }
 
 TEST(FunctionJson, RefusesNamesTheHostRefuses) {
-  for (const char* name : {"", "1abc", "-x", "a b", "host", "a.b"}) ExpectInvalid(ParseFunctionJson(name, kFunction), "function name");
+  for (const char* name : {"", "1abc", "-x", "a b", "host", "a.b"})
+    ExpectInvalid(ParseFunctionJson(name, kFunction), "function name");
   ExpectInvalid(ParseFunctionJson(std::string(129, 'a'), kFunction), "function name");
 }
 

@@ -135,8 +135,7 @@ Status WaitForPort(uint16_t port, Clock::time_point deadline, const WaitCheck& c
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) return OkStatus();
     if (check) RETURN_IF_ERROR(check());
     if (Clock::now() >= deadline) {
-      return FailedPreconditionError(what + " did not accept connections on port " + std::to_string(port) +
-                                     " in time");
+      return FailedPreconditionError(what + " did not accept connections on port " + std::to_string(port) + " in time");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }

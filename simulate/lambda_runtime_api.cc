@@ -102,8 +102,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (error_type.empty()) {
       response.body() = "{\"status\":\"OK\"}";
     } else {
-      response.body() = "{\"errorMessage\":\"" + std::string(message) + "\",\"errorType\":\"" +
-                        std::string(error_type) + "\"}";
+      response.body() =
+          "{\"errorMessage\":\"" + std::string(message) + "\",\"errorType\":\"" + std::string(error_type) + "\"}";
     }
     Send(std::move(response));
   }

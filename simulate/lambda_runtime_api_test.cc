@@ -53,12 +53,13 @@ TEST(LambdaRuntimeApi, NextDeliversTheEventWithLambdasHeaders) {
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(next->body, R"({"key":"value"})");
   EXPECT_EQ(HeaderOf(*next, "Lambda-Runtime-Aws-Request-Id"), id);
-  EXPECT_EQ(HeaderOf(*next, "Lambda-Runtime-Invoked-Function-Arn"), "arn:aws:lambda:us-east-1:000000000000:function:hello");
+  EXPECT_EQ(HeaderOf(*next, "Lambda-Runtime-Invoked-Function-Arn"),
+            "arn:aws:lambda:us-east-1:000000000000:function:hello");
   EXPECT_THAT(HeaderOf(*next, "Lambda-Runtime-Trace-Id"), StartsWith("Root=1-"));
   int64_t deadline = std::stoll(HeaderOf(*next, "Lambda-Runtime-Deadline-Ms"));
-  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   EXPECT_GT(deadline, now);
   EXPECT_LT(deadline, now + 60000);
   EXPECT_TRUE(api->WaitForNext(Soon(), nullptr).ok());

@@ -35,7 +35,11 @@ constexpr char kLoaderDir[] = "/lib";
 
 // The directories searched for the host's glibc, in the loader's order.
 std::vector<std::string> HostLibraryDirs() {
-  return {std::string("/lib/") + kMultiarch, std::string("/usr/lib/") + kMultiarch, "/lib64", "/usr/lib64", "/lib",
+  return {std::string("/lib/") + kMultiarch,
+          std::string("/usr/lib/") + kMultiarch,
+          "/lib64",
+          "/usr/lib64",
+          "/lib",
           "/usr/lib"};
 }
 
@@ -107,7 +111,8 @@ Result<std::vector<HostLibrary>> FindHostGlibc() {
         break;
       }
     }
-    if (!located) return FailedPreconditionError("cannot find the host's " + name + " to stand in for the cloud's glibc");
+    if (!located)
+      return FailedPreconditionError("cannot find the host's " + name + " to stand in for the cloud's glibc");
   }
   if (!IsRegularFile(std::string(kLoaderDir) + "/" + kLoader)) {
     return FailedPreconditionError(std::string("cannot find the host's dynamic loader ") + kLoaderDir + "/" + kLoader);
@@ -121,9 +126,16 @@ struct ChildFailure {
   int error;
 };
 
-constexpr const char* kStepNames[] = {"setsid",  "unshare(CLONE_NEWUSER|CLONE_NEWNS)", "write /proc/self/setgroups",
-                                      "write /proc/self/uid_map", "write /proc/self/gid_map", "make / private",
-                                      "chroot", "chdir", "exec", "redirect stdio"};
+constexpr const char* kStepNames[] = {"setsid",
+                                      "unshare(CLONE_NEWUSER|CLONE_NEWNS)",
+                                      "write /proc/self/setgroups",
+                                      "write /proc/self/uid_map",
+                                      "write /proc/self/gid_map",
+                                      "make / private",
+                                      "chroot",
+                                      "chdir",
+                                      "exec",
+                                      "redirect stdio"};
 
 [[noreturn]] void ChildFail(int pipe_fd, int step) {
   ChildFailure failure{step, errno};
@@ -156,8 +168,8 @@ void ResetSignals() {
 
 std::string DescribeWaitStatus(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                                  strsignal(WTERMSIG(status)) + ")";
+  if (WIFSIGNALED(status))
+    return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" + strsignal(WTERMSIG(status)) + ")";
   return "ended with wait status " + std::to_string(status);
 }
 
@@ -242,11 +254,12 @@ Result<std::unique_ptr<SandboxedProcess>> SandboxedProcess::Start(const SandboxS
     std::string step = failure.step >= 0 && failure.step < 10 ? kStepNames[failure.step] : "setup";
     std::string message = step + " failed: " + std::strerror(failure.error);
     if (failure.step == 1 && (failure.error == EPERM || failure.error == EINVAL || failure.error == ENOSPC)) {
-      message += " (user namespaces are unavailable: enable them, e.g. sysctl kernel.unprivileged_userns_clone=1 "
-                 "or user.max_user_namespaces > 0, or run where they are allowed)";
+      message +=
+          " (user namespaces are unavailable: enable them, e.g. sysctl kernel.unprivileged_userns_clone=1 "
+          "or user.max_user_namespaces > 0, or run where they are allowed)";
     }
-    if (failure.step == 8) message = "cannot exec " + spec.argv[0] + " in the function's root: " +
-                                     std::strerror(failure.error);
+    if (failure.step == 8)
+      message = "cannot exec " + spec.argv[0] + " in the function's root: " + std::strerror(failure.error);
     return FailedPreconditionError(message);
   }
   return process;

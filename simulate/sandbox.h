@@ -36,12 +36,12 @@ const std::vector<std::string>& RuntimeLibraryNames();
 Status BuildRootFilesystem(const std::string& root, LibraryLayout layout);
 
 struct SandboxSpec {
-  std::string root;         // an existing directory made by BuildRootFilesystem
-  std::string working_dir;  // absolute, inside the root
+  std::string root;               // an existing directory made by BuildRootFilesystem
+  std::string working_dir;        // absolute, inside the root
   std::vector<std::string> argv;  // argv[0]: the executable's absolute path inside the root
   std::vector<std::string> env;   // the whole environment, "KEY=VALUE"
-  uid_t uid = 0;            // the user id the process has inside its user namespace
-  std::string log_path;     // host file that receives its stdout and stderr
+  uid_t uid = 0;                  // the user id the process has inside its user namespace
+  std::string log_path;           // host file that receives its stdout and stderr
 };
 
 // A process started in new user and mount namespaces (the host's network), chrooted into
@@ -71,8 +71,8 @@ class SandboxedProcess {
 std::string LastLines(const std::string& path, int lines);
 
 struct CommandResult {
-  int exit_code = -1;   // -1 if killed by a signal
-  std::string output;   // stdout and stderr, interleaved, at most 1 MiB kept
+  int exit_code = -1;  // -1 if killed by a signal
+  std::string output;  // stdout and stderr, interleaved, at most 1 MiB kept
 };
 
 // Runs argv (argv[0] looked up in PATH) with stdin from /dev/null and waits at most `timeout`;

@@ -235,8 +235,8 @@ std::optional<std::string> Run::LambdaStart(const std::string& zip, int start, b
       Result<LambdaInvocationResult> warm = (*api)->WaitForResult(id, Deadline(), check);
       if (!warm.ok()) return Fail(report, "warm request", warm.status());
       if (warm->is_error) {
-        return Fail(report, "warm request", FailedPreconditionError("the function posted an invocation error: " +
-                                                                    Truncated(warm->body)));
+        return Fail(report, "warm request",
+                    FailedPreconditionError("the function posted an invocation error: " + Truncated(warm->body)));
       }
       report->warm_ms.push_back(MillisecondsSince(sent));
     }
@@ -299,7 +299,8 @@ std::optional<std::string> Run::AzureStart(const std::string& zip, int start, bo
   // The host routes by function; every function must answer, the first answer is the cold one.
   for (size_t i = 0; i < app->functions.size(); ++i) {
     const AzureFunction& function = app->functions[i];
-    Result<HttpResponse> response = SendHttpRequest(*port, AzureHostRequest(*app, function, options_.event), options_.timeout);
+    Result<HttpResponse> response =
+        SendHttpRequest(*port, AzureHostRequest(*app, function, options_.event), options_.timeout);
     if (!response.ok()) {
       Status running = process->get()->CheckRunning();
       return Fail(report, "first request",
@@ -323,7 +324,8 @@ std::optional<std::string> Run::AzureStart(const std::string& zip, int start, bo
     for (int i = 0; i < options_.warm_requests && !interrupted(); ++i) {
       const AzureFunction& function = app->functions[static_cast<size_t>(i) % app->functions.size()];
       Clock::time_point sent = Clock::now();
-      Result<HttpResponse> response = SendHttpRequest(*port, AzureHostRequest(*app, function, options_.event), options_.timeout);
+      Result<HttpResponse> response =
+          SendHttpRequest(*port, AzureHostRequest(*app, function, options_.event), options_.timeout);
       if (!response.ok()) return Fail(report, "warm request", response.status().Annotate(function.name));
       Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(*app, function, *response);
       if (!answer.ok()) return Fail(report, "warm request", answer.status().Annotate(function.name));
@@ -371,7 +373,8 @@ Result<OciImage> ReadOciImage(const std::string& tar) {
       return InvalidArgumentError("a descriptor without a digest");
     }
     std::string digest = descriptor["digest"];
-    if (digest.rfind("sha256:", 0) != 0 || digest.size() != 71) return InvalidArgumentError("bad digest '" + digest + "'");
+    if (digest.rfind("sha256:", 0) != 0 || digest.size() != 71)
+      return InvalidArgumentError("bad digest '" + digest + "'");
     auto found = small_files.find("blobs/sha256/" + digest.substr(7));
     if (found == small_files.end()) return InvalidArgumentError("blob " + digest + " is missing");
     return ParseJsonStrict(found->second, "oci blob");
@@ -379,7 +382,8 @@ Result<OciImage> ReadOciImage(const std::string& tar) {
   auto index_file = small_files.find("index.json");
   if (index_file == small_files.end()) return InvalidArgumentError("not an OCI image layout: no index.json");
   ASSIGN_OR_RETURN(Json index, ParseJsonStrict(index_file->second, "index.json"));
-  if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array() || index["manifests"].empty()) {
+  if (!index.is_object() || !index.contains("manifests") || !index["manifests"].is_array() ||
+      index["manifests"].empty()) {
     return InvalidArgumentError("index.json lists no manifest");
   }
   ASSIGN_OR_RETURN(Json manifest, blob(index["manifests"][0]));
@@ -392,7 +396,8 @@ Result<OciImage> ReadOciImage(const std::string& tar) {
     std::optional<int> port;
     if (c.contains("Env") && c["Env"].is_array()) {
       for (const Json& e : c["Env"]) {
-        if (e.is_string() && e.get<std::string>().rfind("PORT=", 0) == 0) port = std::atoi(e.get<std::string>().c_str() + 5);
+        if (e.is_string() && e.get<std::string>().rfind("PORT=", 0) == 0)
+          port = std::atoi(e.get<std::string>().c_str() + 5);
       }
     }
     if (!port && c.contains("ExposedPorts") && c["ExposedPorts"].is_object()) {
@@ -419,7 +424,8 @@ std::string Tail(const std::string& text, size_t lines) {
 // Runs `podman rm -f NAME` when destroyed.
 class ContainerGuard {
  public:
-  ContainerGuard(std::vector<std::string> podman, std::string name) : podman_(std::move(podman)), name_(std::move(name)) {}
+  ContainerGuard(std::vector<std::string> podman, std::string name)
+      : podman_(std::move(podman)), name_(std::move(name)) {}
   ~ContainerGuard() {
     std::vector<std::string> argv = podman_;
     argv.insert(argv.end(), {"rm", "-f", "-t", "0", name_});
@@ -470,8 +476,9 @@ std::optional<std::string> Run::OciStart(const std::vector<std::string>& podman,
   Result<CommandResult> started = RunCommand(run, options_.timeout, check);
   if (!started.ok()) return Fail(report, "exec", started.status());
   if (started->exit_code != 0) {
-    return Fail(report, "exec", FailedPreconditionError("podman run failed (exit " + std::to_string(started->exit_code) +
-                                                        "): " + Tail(started->output, 10)));
+    return Fail(report, "exec",
+                FailedPreconditionError("podman run failed (exit " + std::to_string(started->exit_code) +
+                                        "): " + Tail(started->output, 10)));
   }
   auto container_state = [&]() {
     std::vector<std::string> inspect = podman;
@@ -520,12 +527,14 @@ std::optional<std::string> Run::OciStart(const std::vector<std::string>& podman,
   }
   if (interrupted()) return Fail(report, "first request", Interrupted());
   if (!response.ok()) {
-    return Fail(report, "first request", FailedPreconditionError(response.status().message() + "; " + container_state()));
+    return Fail(report, "first request",
+                FailedPreconditionError(response.status().message() + "; " + container_state()));
   }
   cold.first_answer_ms = MillisecondsSince(exec);
   if (!Is2xx(response->status)) {
-    return Fail(report, "first request", FailedPreconditionError("answered HTTP " + std::to_string(response->status) +
-                                                                 ": " + Truncated(response->body)));
+    return Fail(report, "first request",
+                FailedPreconditionError("answered HTTP " + std::to_string(response->status) + ": " +
+                                        Truncated(response->body)));
   }
   report->cold_starts.push_back(cold);
   if (last) {
@@ -555,8 +564,9 @@ void Run::SimulateOci(const std::string& tar, DeployableReport* report) {
   version.push_back("--version");
   Result<CommandResult> probe = RunCommand(version, options_.timeout);
   if (!probe.ok() && probe.status().code() == StatusCode::kNotFound) {
-    Fail(report, "load", FailedPreconditionError("podman is not installed: install the podman package (with runc, "
-                                                 "conmon and containernetworking-plugins) to run OCI images"));
+    Fail(report, "load",
+         FailedPreconditionError("podman is not installed: install the podman package (with runc, "
+                                 "conmon and containernetworking-plugins) to run OCI images"));
     return;
   }
   if (!probe.ok()) {
@@ -573,15 +583,16 @@ void Run::SimulateOci(const std::string& tar, DeployableReport* report) {
     load.insert(load.end(), {"load", "-q", "-i", tar});
     // Armed before the load: a load cut short by the timeout may still have stored the image.
     loaded.Arm(image->id);
-    Result<CommandResult> result = RunCommand(load, std::max(options_.timeout, std::chrono::milliseconds(60000)),
-                                              CheckFor(nullptr));
+    Result<CommandResult> result =
+        RunCommand(load, std::max(options_.timeout, std::chrono::milliseconds(60000)), CheckFor(nullptr));
     if (!result.ok()) {
       Fail(report, "load", result.status());
       return;
     }
     if (result->exit_code != 0) {
-      Fail(report, "load", FailedPreconditionError("podman load failed (exit " + std::to_string(result->exit_code) +
-                                                   "): " + Tail(result->output, 10)));
+      Fail(report, "load",
+           FailedPreconditionError("podman load failed (exit " + std::to_string(result->exit_code) +
+                                   "): " + Tail(result->output, 10)));
       return;
     }
   }
@@ -622,7 +633,8 @@ Result<SimulationReport> Simulate(const std::string& bundle_path, const Simulate
   for (const std::string& target : options.targets) {
     const auto& known = SimulatedTargets();
     if (std::find(known.begin(), known.end(), target) == known.end()) {
-      return InvalidArgumentError("unknown target '" + target + "' (simulate knows aws_lambda, azure_functions, oci_image)");
+      return InvalidArgumentError("unknown target '" + target +
+                                  "' (simulate knows aws_lambda, azure_functions, oci_image)");
     }
   }
   if (options.cold_starts < 1) return InvalidArgumentError("cold starts must be at least 1");
@@ -675,7 +687,8 @@ Json ToJson(const SimulationReport& report) {
   Json deployables = Json::array();
   for (const DeployableReport& d : report.deployables) {
     Json starts = Json::array();
-    for (const ColdStart& s : d.cold_starts) starts.push_back({{"readyMs", s.ready_ms}, {"firstAnswerMs", s.first_answer_ms}});
+    for (const ColdStart& s : d.cold_starts)
+      starts.push_back({{"readyMs", s.ready_ms}, {"firstAnswerMs", s.first_answer_ms}});
     Json entry = {{"target", d.target},
                   {"path", d.path},
                   {"ok", d.ok},

@@ -34,18 +34,18 @@
 
 namespace fnseal::simulate {
 
-// The targets Simulate knows, in the order it runs them.
+// The targets Simulate knows. Deployables run in the manifest's order (sorted by path).
 const std::vector<std::string>& SimulatedTargets();
 
 struct SimulateOptions {
-  std::vector<std::string> targets;  // empty: every deployable; else only these targets
-  int cold_starts = 3;                // fresh starts per deployable, at least 1
-  int warm_requests = 10;             // requests to the last instance after its first answer
-  std::chrono::milliseconds timeout{10000};  // bound of each phase of each start
-  std::string event = "{}";           // the Lambda event / the HTTP request body
-  std::string scratch_dir;            // where the private temporary directory goes; "" = $TMPDIR or /tmp
+  std::vector<std::string> targets;                  // empty: every deployable; else only these targets
+  int cold_starts = 3;                               // fresh starts per deployable, at least 1
+  int warm_requests = 10;                            // requests to the last instance after its first answer
+  std::chrono::milliseconds timeout{10000};          // bound of each phase of each start
+  std::string event = "{}";                          // the Lambda event / the HTTP request body
+  std::string scratch_dir;                           // where the private temporary directory goes; "" = $TMPDIR or /tmp
   std::function<void(const std::string&)> progress;  // one line per step; may be empty
-  const std::atomic<bool>* interrupted = nullptr;      // set (e.g. by SIGINT) to stop and clean up
+  const std::atomic<bool>* interrupted = nullptr;    // set (e.g. by SIGINT) to stop and clean up
 };
 
 // One cold start: from the exec (or `podman run`) to ready (Lambda: the first invocation/next
@@ -59,10 +59,10 @@ struct DeployableReport {
   std::string target;  // "aws_lambda", "azure_functions", "oci_image"
   std::string path;    // in the bundle, e.g. "deployables/aws_lambda/hello.zip"
   bool ok = false;
-  std::string phase;   // when !ok: "exec", "load", "init" or "first request"
-  std::string error;   // when !ok: why, with the handler's exit status and last output
-  int status = 0;      // the first answer's HTTP status (Lambda: 200, or 500 for an /error post)
-  std::string body;    // the first answer's body, at most 1 KiB
+  std::string phase;  // when !ok: "exec", "load", "init", "first request" or "warm request"
+  std::string error;  // when !ok: why, with the handler's exit status and last output
+  int status = 0;     // the first answer's HTTP status (Lambda: 200, or 500 for an /error post)
+  std::string body;   // the first answer's body, at most 1 KiB
   std::vector<ColdStart> cold_starts;
   std::vector<double> warm_ms;
   Percentiles ready;

@@ -57,7 +57,8 @@ class InterruptScope {
 Outcome RunSimulate(const Options& o) {
   if (o.cold_starts < 1) return Outcome::Usage("--cold-starts must be at least 1");
   if (o.warm < 0) return Outcome::Usage("--warm must not be negative");
-  if (!(o.timeout_seconds > 0) || o.timeout_seconds > 3600) return Outcome::Usage("--timeout must be in (0, 3600] seconds");
+  if (!(o.timeout_seconds > 0) || o.timeout_seconds > 3600)
+    return Outcome::Usage("--timeout must be in (0, 3600] seconds");
   simulate::SimulateOptions options;
   for (const std::string& target : o.targets) {
     const auto& known = simulate::SimulatedTargets();
@@ -116,8 +117,9 @@ Action SetupSimulate(CLI::App* app) {
   app->add_option("--warm", o->warm, "Warm requests to the last instance")->capture_default_str();
   app->add_option("--timeout", o->timeout_seconds, "Bound of each phase of each start, in seconds")
       ->capture_default_str();
-  app->add_option("--event", o->event_file, "File whose bytes are the Lambda event and the HTTP request body "
-                                            "(default: {})");
+  app->add_option("--event", o->event_file,
+                  "File whose bytes are the Lambda event and the HTTP request body "
+                  "(default: {})");
   app->add_flag("--json", o->json, "Print a JSON report");
   app->add_flag("-q,--quiet", o->quiet, "No progress lines on stderr");
   return [o] { return RunSimulate(*o); };
