@@ -206,6 +206,17 @@ if simulate "$work/hangs.json" 3 --cold-starts 1 --timeout 2 "$own/hangs.fnb"; t
   [[ -z $bad ]] || fail "silent handler: expected phase 'first request': $bad"
 fi
 ((SECONDS - start < 60)) || fail "silent handler: simulate took $((SECONDS - start)) s with --timeout 2"
+echo "$name: Ctrl-C while a handler and a container wait"
+for target in aws_lambda oci_image; do
+  "$fnseal" simulate --quiet --timeout 60 --target "$target" "$own/hangs.fnb" >/dev/null 2>"$work/interrupt.err" &
+  simulate_pid=$!
+  sleep 3
+  kill -INT "$simulate_pid"
+  wait "$simulate_pid"
+  code=$?
+  [[ $code == 1 ]] && grep -q "interrupted" "$work/interrupt.err" ||
+    fail "SIGINT during $target: exit $code, $(cat "$work/interrupt.err")"
+done
 "$fnseal" simulate --cold-starts 0 "$own/static.fnb" >/dev/null 2>&1
 [[ $? == 2 ]] || fail "--cold-starts 0 is not a usage error (exit 2)"
 "$fnseal" simulate --target gcp "$own/static.fnb" >/dev/null 2>&1
