@@ -15,7 +15,8 @@
 #    with curl.
 #
 # Environment: BAZEL, FNSEAL_BAZEL_OUTPUT_BASE, CI (see tests/script_lib.sh); SIMULATE_COLD_STARTS
-# (default 3) and SIMULATE_WARM (default 10) for the examples.
+# (default 3) and SIMULATE_WARM (default 10) for the examples; SIMULATE_EXAMPLES (default
+# "hello checksum http sentiment") chooses them.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +24,8 @@ name=simulate
 source "$here/../script_lib.sh"
 for tool in jq curl podman cc; do command -v "$tool" >/dev/null || die "$tool is not installed (tools/bootstrap installs it)"; done
 
-examples=(hello checksum http sentiment)
+# SIMULATE_EXAMPLES: the examples to simulate (default all four; empty: none).
+read -r -a examples <<<"${SIMULATE_EXAMPLES-hello checksum http sentiment}"
 failures=()
 fail() {
   echo "$name: FAIL: $*" >&2
