@@ -20,6 +20,7 @@ Action SetupAttest(CLI::App* app);
 Action SetupTargets(CLI::App* app);
 Action SetupLicense(CLI::App* app);
 Action SetupSbom(CLI::App* app);
+Action SetupSimulate(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
@@ -31,6 +32,7 @@ const std::vector<Command>& Commands() {
       {"verify", "Verify a bundle or attestation file against trusted keys or a trust policy", SetupVerify},
       {"keygen", "Make a signing key pair (Ed25519 or ECDSA P-256), encrypted at rest", SetupKeygen},
       {"export", "Export a signed attestation as a Sigstore bundle v0.3", SetupExport},
+      {"simulate", "Start each deployable of a bundle as its cloud would, locally; measure cold starts", SetupSimulate},
       {"inspect", "List the entries of a bundle or archive, with modes, sizes and digests", SetupInspect},
       {"unpack", "Extract a bundle or archive safely into a new directory", SetupUnpack},
       {"diff", "Show which entries of two archives differ, and how", SetupDiff},
