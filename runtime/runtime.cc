@@ -1,6 +1,7 @@
 // RunFunction: picks the protocol from the environment (runtime.h) and runs the function.
 #include "runtime/runtime.h"
 
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -59,9 +60,19 @@ std::string_view Request::Header(std::string_view name) const {
 std::string ExecutableDirectory() {
   char path[4096];
   ssize_t n = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (n <= 0) return "";
-  std::string exe(path, static_cast<size_t>(n));
-  return exe.substr(0, exe.rfind('/'));
+  std::string exe;
+  if (n > 0) {
+    exe.assign(path, static_cast<size_t>(n));
+  } else if (const char* execfn = reinterpret_cast<const char*>(::getauxval(AT_EXECFN)); execfn != nullptr) {
+    // No /proc (a minimal root): the path the executable was started by, from the kernel.
+    exe = execfn;
+    if (exe.empty() || exe[0] != '/') {
+      if (::getcwd(path, sizeof(path)) == nullptr) return "";
+      exe = std::string(path) + "/" + exe;
+    }
+  }
+  const size_t slash = exe.rfind('/');
+  return slash == std::string::npos ? "" : exe.substr(0, slash);
 }
 
 int RunFunction(const InitFn& init, const RuntimeLimits& limits) {

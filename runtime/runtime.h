@@ -86,7 +86,8 @@ struct RuntimeLimits {
 
 // The directory of the running executable (from /proc/self/exe, so independent of the working
 // directory: Lambda runs bootstrap in /var/task, Azure in the app root), for files shipped next
-// to the handler. Empty when /proc is not mounted.
+// to the handler. Without /proc, from the path the kernel started it by (AT_EXECFN, made
+// absolute with the working directory); empty when neither is known.
 std::string ExecutableDirectory();
 
 // Serves the function under the protocol the environment selects (see above) until SIGTERM or

@@ -135,7 +135,8 @@ constexpr const char* kStepNames[] = {"setsid",
                                       "chroot",
                                       "chdir",
                                       "exec",
-                                      "redirect stdio"};
+                                      "redirect stdio",
+                                      "bind-mount /proc"};
 
 [[noreturn]] void ChildFail(int pipe_fd, int step) {
   ChildFailure failure{step, errno};
@@ -183,6 +184,7 @@ const std::vector<std::string>& RuntimeLibraryNames() {
 
 Status BuildRootFilesystem(const std::string& root, LibraryLayout layout) {
   ASSIGN_OR_RETURN(std::vector<HostLibrary> libraries, FindHostGlibc());
+  RETURN_IF_ERROR(MakeDirs(root + "/proc"));  // the host's /proc is bound here at start
   RETURN_IF_ERROR(MakeDirs(root + "/tmp"));
   if (::chmod((root + "/tmp").c_str(), 01777) != 0) return ErrnoError("chmod", root + "/tmp", errno);
   std::string loader_source = std::string(kLoaderDir) + "/" + kLoader;
@@ -237,6 +239,9 @@ Result<std::unique_ptr<SandboxedProcess>> SandboxedProcess::Start(const SandboxS
     if (!WriteWhole("/proc/self/uid_map", uid_map)) ChildFail(fail, 3);
     if (!WriteWhole("/proc/self/gid_map", gid_map)) ChildFail(fail, 4);
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ChildFail(fail, 5);
+    // Every cloud gives its functions /proc (the runtime finds its files through
+    // /proc/self/exe); the host's is bound in, read-only to the unprivileged user inside.
+    if (::mount("/proc", (spec.root + "/proc").c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) ChildFail(fail, 10);
     if (::chroot(spec.root.c_str()) != 0) ChildFail(fail, 6);
     if (::chdir(spec.working_dir.c_str()) != 0) ChildFail(fail, 7);
     ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -251,7 +256,7 @@ Result<std::unique_ptr<SandboxedProcess>> SandboxedProcess::Start(const SandboxS
     n = ::read(error_read.get(), &failure, sizeof(failure));
   } while (n < 0 && errno == EINTR);
   if (n == static_cast<ssize_t>(sizeof(failure))) {
-    std::string step = failure.step >= 0 && failure.step < 10 ? kStepNames[failure.step] : "setup";
+    std::string step = failure.step >= 0 && failure.step < 11 ? kStepNames[failure.step] : "setup";
     std::string message = step + " failed: " + std::strerror(failure.error);
     if (failure.step == 1 && (failure.error == EPERM || failure.error == EINVAL || failure.error == ENOSPC)) {
       message +=

@@ -11,7 +11,7 @@ work=${TEST_TMPDIR:-$(mktemp -d)}/cli-main
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
 commands=(pack targets bundle attest sign verify keygen export inspect unpack diff source-status license sbom
-  digest version)
+  digest version simulate)
 expect_exit 0 "Run 'fnseal <command> --help'" -- "$fnseal" --help
 for command in "${commands[@]}"; do
   grep -qE "^  $command " out.txt || fail "fnseal --help does not list '$command': $(cat out.txt)"

@@ -19,12 +19,17 @@ want_ids() {
 
 # The handlers are linked statically (serverless_function's default linkage), so the C and C++
 # runtime libraries the link took from the toolchain are components too.
+# Every handler is written on the function runtime, which ships inside it with fnseal's Status.
 runtime=(toolchain:glibc toolchain:libgcc toolchain:libstdc++)
-want_ids checksum //examples/checksum:checksum //examples/checksum:handler //examples/third_party/adler32:adler32 \
+want_ids checksum //core:status //examples/checksum:checksum //examples/checksum:handler \
+  //examples/third_party/adler32:adler32 //runtime:runtime "${runtime[@]}"
+want_ids http //core:status //examples/http:handler //examples/http:http //runtime:runtime "${runtime[@]}"
+want_ids sentiment //core:status //examples/sentiment:classifier //examples/sentiment:handler \
+  //examples/sentiment:model //examples/sentiment:sentiment //examples/sentiment:sst2_sample //runtime:runtime \
   "${runtime[@]}"
-want_ids http //examples/http:handler //examples/http:http "${runtime[@]}"
-want_ids sentiment //examples/sentiment:handler //examples/sentiment:model //examples/sentiment:sentiment \
-  //examples/sentiment:sst2_sample "${runtime[@]}"
+# The runtime declares its own license and those of the header-only libraries compiled into it.
+grep -q '"license": "(Apache-2.0) AND (BSL-1.0) AND (MIT)"' <<<"$(components http)" ||
+  fail "http: the runtime's licenses: $(components http)"
 
 # Each with its license and the Debian package and version that own its archives, and the
 # function depends on them.
