@@ -5,7 +5,7 @@
 # compression level, per-target settings) and --toolchain is a resolved dependency with its
 # digest, hashed or taken from --tool-digests; metadata comes from the commit, BUILD_EMBED_LABEL or SOURCE_DATE_EPOCH only when asked;
 # bad specs and settings are refused before anything is
-# written, and a later failure removes the deployables it wrote.
+# written, and a later failure leaves the outputs as they were, old files included.
 set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
 
@@ -198,9 +198,15 @@ for r in r1 r2 r3 r4 r5 r6 r7 r8 r9 r10 r11 r12 r13 r14 r15 r16 r17; do
 done
 [[ -z $(ls -A out) ]] || fail "a refused bundle left deployables: $(ls -A out)"
 
-# A failure after the deployables were written removes them: here the bundle's own output
+# A failure after the deployables were made leaves nothing new: here the bundle's own output
 # directory does not exist.
 expect_exit 1 "" -- "$fnseal" bundle -q -o no-such-dir/b.fnb --name hello --artifact fn.tar "${deploy[@]}"
 [[ -z $(ls -A out) ]] || fail "a failed bundle left deployables: $(ls -A out)"
+# ... and leaves what was there before as it was (it used to delete an existing output).
+echo "an older lambda.zip" >out/lambda.zip
+expect_exit 1 "" -- "$fnseal" bundle -q -o no-such-dir/b.fnb --name hello --artifact fn.tar --handler "$static" \
+  --deploy aws_lambda=out/lambda.zip
+[[ $(cat out/lambda.zip 2>/dev/null) == "an older lambda.zip" ]] || fail "a failed bundle changed or removed out/lambda.zip"
+[[ $(ls -A out) == lambda.zip ]] || fail "a failed bundle left files: $(ls -A out)"
 
 finish "bundle --deploy: deployables made in-process, recorded and refused as documented"

@@ -4,14 +4,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bundle/bundle.h"
 #include "core/archive.h"
+#include "core/io.h"
 #include "core/json.h"
 #include "core/sha256.h"
 #include "plugins/targets/target.h"
@@ -218,15 +221,28 @@ Json DeployablesParameters(const std::vector<BundleDeployable>& prebuilt,
   return out;
 }
 
-// Writes the planned deployables and adds them to the bundle. `written` collects the paths
-// written, for the caller to remove if this or the bundle fails.
+// Where a deployable is staged until the bundle is written: next to its output (so the final
+// rename stays on one file system), hidden, with the output's file name last (the targets choose
+// their format by its ending).
+std::string StagedPath(const std::string& output, size_t index) {
+  const size_t slash = output.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : output.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? output : output.substr(slash + 1);
+  return dir + ".fnseal-staged-" + std::to_string(::getpid()) + "-" + std::to_string(index) + "-" + base;
+}
+
+// Writes the planned deployables to staged paths and adds them to the bundle under their final
+// names. `staged` collects (staged, final) paths, for the caller to rename once the bundle is
+// written, or to remove if anything fails: a failed command leaves every existing file as it was.
 Status WriteDeployables(const std::vector<PlannedDeployable>& planned, BundleSpec* spec,
-                        std::vector<std::string>* written) {
+                        std::vector<std::pair<std::string, std::string>>* staged) {
   for (const PlannedDeployable& p : planned) {
-    Result<WrittenDeployable> made = p.target->Write(p.spec, p.target->limits(), p.output);
+    const std::string path = StagedPath(p.output, staged->size());
+    Result<WrittenDeployable> made = p.target->Write(p.spec, p.target->limits(), path);
     if (!made.ok()) return made.status().Annotate("--deploy " + std::string(p.target->name()));
-    written->push_back(p.output);
+    staged->emplace_back(path, p.output);
     spec->deployables.push_back(ShippedDeployable(*p.target, p.output));
+    spec->deployables.back().source_path = path;
     spec->deployables.back().handler = p.handler;
   }
   return OkStatus();
@@ -357,13 +373,16 @@ Outcome RunBundle(const Options& o) {
     Outcome added = AddComponents(o, &spec);
     if (!added.status.ok()) return added;
   }
-  std::vector<std::string> written;
-  Status built = WriteDeployables(*planned, &spec, &written);
+  std::vector<std::pair<std::string, std::string>> staged;  // (staged, final) deployable paths
+  Status built = WriteDeployables(*planned, &spec, &staged);
   if (built.ok()) built = BuildBundle(spec, o.output);
-  if (!built.ok()) {
-    for (const std::string& path : written) ::unlink(path.c_str());  // nothing half-made stays
-    return built;
+  for (const auto& [path, final_path] : staged) {
+    if (built.ok() && ::rename(path.c_str(), final_path.c_str()) != 0) {
+      built = ErrnoError("cannot rename the deployable into", final_path, errno);
+    }
+    if (!built.ok()) ::unlink(path.c_str());  // nothing half-made stays, nothing old is lost
   }
+  if (!built.ok()) return built;
   if (!o.quiet) std::printf("built unsigned bundle %s for function %s\n", o.output.c_str(), o.name.c_str());
   return OkStatus();
 }
