@@ -1,6 +1,12 @@
 #include "bundle/bundle.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
 #include <map>
 #include <tuple>
 
@@ -45,9 +51,10 @@ Status ValidateName(std::string_view what, const std::string& name, std::string_
 }  // namespace
 
 Status WriteBundleArchive(const std::vector<ArchiveInput>& files, const std::string& output_path,
-                          const ZstdOptions& compression) {
+                          const ZstdOptions& compression, std::optional<uint32_t> mode) {
   ASSIGN_OR_RETURN(TarPlan plan, PlanTar(files));
   ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output_path));
+  if (mode) RETURN_IF_ERROR(out->SetMode(*mode));
   ASSIGN_OR_RETURN(auto zstd, ZstdWriter::Create(out.get(), plan.archive_size, compression));
   RETURN_IF_ERROR(WriteTar(plan, zstd.get()));
   RETURN_IF_ERROR(zstd->Finish());
@@ -169,7 +176,34 @@ Result<bool> LooksLikeBundle(const std::string& path) {
   return n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;
 }
 
-Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits) {
+namespace {
+
+// A temporary directory next to `path`, removed with everything in it when this goes away.
+class TempDirectory {
+ public:
+  static Result<TempDirectory> CreateNextTo(const std::string& path) {
+    std::string pattern = path + ".tmp-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) return ErrnoError("cannot create a directory next to", path, errno);
+    return TempDirectory(std::move(pattern));
+  }
+  TempDirectory(TempDirectory&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  TempDirectory(const TempDirectory&) = delete;
+  TempDirectory& operator=(const TempDirectory&) = delete;
+  TempDirectory& operator=(TempDirectory&&) = delete;
+  ~TempDirectory() {
+    if (!path_.empty()) RemoveTree(path_);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit TempDirectory(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+}  // namespace
+
+Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits,
+                                  const std::string& spool_dir) {
   ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
   ZstdReader zstd(source.get(), limits.zstd);
   TarReader tar(&zstd, limits.tar);
@@ -212,12 +246,26 @@ Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, c
     file.path = entry.path;
     file.size = entry.size;
     file.mode = entry.mode;
+    // Spooled files are named by their place in the archive, never by their (untrusted) path,
+    // and not fsynced: they are read back at once and removed with their directory.
+    UniqueFd spool_fd;
+    std::optional<FdSink> spool;
+    if (!spool_dir.empty() && !is_manifest) {
+      file.spooled = spool_dir + "/" + std::to_string(contents.files.size());
+      spool_fd.Reset(::open(file.spooled.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+      if (spool_fd.get() < 0) return ErrnoError("cannot create", file.spooled, errno);
+      spool.emplace(spool_fd.get(), file.spooled);
+    }
     Sha256 hash;
     for (;;) {
       ASSIGN_OR_RETURN(size_t n, tar.Read(buffer.data(), buffer.size()));
       if (n == 0) break;
       hash.Update(buffer.data(), n);
-      if (keep_contents || is_manifest) file.content.append(buffer.data(), n);
+      if (spool) {
+        RETURN_IF_ERROR(spool->Write(std::string_view(buffer.data(), n)));
+      } else if (keep_contents || is_manifest) {
+        file.content.append(buffer.data(), n);
+      }
     }
     file.sha256 = hash.FinishHex();
     contents.files.push_back(std::move(file));
@@ -226,16 +274,22 @@ Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, c
 }
 
 Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& keys, const std::string& output_path,
-                  const ZstdOptions& compression) {
+                  const ZstdOptions& compression, std::optional<uint32_t> mode) {
   if (keys.empty()) return InvalidArgumentError("no signing key given");
-  ASSIGN_OR_RETURN(BundleContents contents, ReadBundle(input_path, /*keep_contents=*/true).Annotate(input_path));
+  ASSIGN_OR_RETURN(TempDirectory spool, TempDirectory::CreateNextTo(output_path));
+  ASSIGN_OR_RETURN(BundleContents contents,
+                   ReadBundle(input_path, /*keep_contents=*/false, {}, spool.path()).Annotate(input_path));
   if (contents.attestations.empty()) return FailedPreconditionError("bundle '" + input_path + "' has no attestations");
   std::vector<ArchiveInput> files;
   for (BundleFile& file : contents.files) {
     ArchiveInput input;
     input.path = file.path;
     input.executable = (file.mode & 0111) != 0;
-    input.content = std::move(file.content);
+    if (file.spooled.empty()) {
+      input.content = std::move(file.content);  // the manifest, which is kept in memory
+    } else {
+      input.source_path = file.spooled;
+    }
     files.push_back(std::move(input));
   }
   for (auto& [path, bytes] : contents.attestations) {
@@ -260,7 +314,7 @@ Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& 
     input.content = SerializeDsseEnvelope(envelope);
     files.push_back(std::move(input));
   }
-  return WriteBundleArchive(files, output_path, compression);
+  return WriteBundleArchive(files, output_path, compression, mode);
 }
 
 }  // namespace fnseal

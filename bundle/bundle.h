@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,7 @@ struct BundleFile {
   uint32_t mode = 0;
   std::string sha256;   // lowercase hex
   std::string content;  // always for manifest.json; for other files only with keep_contents
+  std::string spooled;  // with a spool directory: the file holding its bytes, else empty
 };
 
 struct BundleContents {
@@ -105,23 +107,30 @@ struct BundleContents {
 };
 
 // Reads and hashes every entry of a bundle in one streaming pass. The manifest's bytes are
-// always kept (it is at most max_manifest_size); other files' only if `keep_contents`. DataLoss for a corrupt or
-// truncated bundle, InvalidArgument for hostile entries (see TarReader).
-Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits = {});
+// always kept (it is at most max_manifest_size); other files' only if `keep_contents`, or -
+// in files named by BundleFile::spooled, so that memory stays bounded - in the existing
+// directory `spool_dir` when it is not empty. DataLoss for a corrupt or truncated bundle,
+// InvalidArgument for hostile entries (see TarReader).
+Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits = {},
+                                  const std::string& spool_dir = "");
 
 // Whether the file at `path` is to be treated as a bundle: its name ends in ".fnb" or it starts
 // with the zstd frame magic. Says nothing about its validity. NotFound if it does not exist.
 Result<bool> LooksLikeBundle(const std::string& path);
 
 // Signs every attestation of the bundle at `input_path` with each of `keys` and writes the
-// result to `output_path` (which may equal `input_path`). Unsigned statements become DSSE
-// envelopes; existing envelopes gain a signature. FailedPrecondition if a key already signed.
+// result to `output_path` (which may equal `input_path`) atomically, with exactly `mode` when
+// given. Unsigned statements become DSSE envelopes; existing envelopes gain a signature.
+// FailedPrecondition if a key already signed. Memory is bounded by the attestation limits
+// (BundleLimits): the other files are streamed through a temporary directory next to the
+// output, removed on every path.
 Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& keys, const std::string& output_path,
-                  const ZstdOptions& compression = {});
+                  const ZstdOptions& compression = {}, std::optional<uint32_t> mode = std::nullopt);
 
-// Writes `files` (and `attestations`) as a bundle: sorted deterministic tar, one zstd frame.
+// Writes `files` (and `attestations`) as a bundle: sorted deterministic tar, one zstd frame,
+// with exactly `mode` when given.
 Status WriteBundleArchive(const std::vector<ArchiveInput>& files, const std::string& output_path,
-                          const ZstdOptions& compression);
+                          const ZstdOptions& compression, std::optional<uint32_t> mode = std::nullopt);
 
 }  // namespace fnseal
 

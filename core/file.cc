@@ -82,6 +82,11 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, 
   return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path, std::move(temp_path)));
 }
 
+Status AtomicFile::SetMode(uint32_t mode) {
+  if (::fchmod(fd_, static_cast<mode_t>(mode)) != 0) return ErrnoError("cannot set the mode of", temp_path_, errno);
+  return OkStatus();
+}
+
 AtomicFile::~AtomicFile() {
   if (!committed_) Abandon();
 }

@@ -37,6 +37,8 @@ class AtomicFile : public ByteSink {
   Status Sync();
   // fsyncs, renames over `path`, fsyncs the directory. After an error the file is abandoned.
   Status Commit();
+  // Gives the file exactly `mode` (no umask applied), before Commit makes it visible.
+  Status SetMode(uint32_t mode);
 
  private:
   AtomicFile(int fd, std::string path, std::string temp_path);

@@ -84,4 +84,9 @@ Status FdSink::Write(std::string_view bytes) {
   return OkStatus();
 }
 
+void UniqueFd::Reset(int fd) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
 }  // namespace fnseal

@@ -90,6 +90,30 @@ class FdSink : public ByteSink {
   std::string name_;
 };
 
+// Owns a file descriptor: closes it when destroyed or reset. Movable, not copyable.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd = -1) : fd_(fd) {}
+  ~UniqueFd() { Reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+      Reset(other.fd_);
+      other.fd_ = -1;
+    }
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  int get() const { return fd_; }
+  // Closes the descriptor held, if any, and holds `fd` instead.
+  void Reset(int fd = -1);
+
+ private:
+  int fd_;
+};
+
 // Status for a failed system call on `path`, from errno: NotFound, PermissionDenied,
 // AlreadyExists or Internal, with the system's explanation.
 Status ErrnoError(std::string_view operation, std::string_view path, int error_number);

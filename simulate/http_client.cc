@@ -15,6 +15,8 @@
 #include <optional>
 #include <thread>
 
+#include "core/io.h"
+
 namespace fnseal::simulate {
 namespace {
 
@@ -24,20 +26,6 @@ using tcp = boost::asio::ip::tcp;
 
 constexpr uint64_t kMaxResponseBody = 16 << 20;
 
-// A socket fd closed on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 sockaddr_in Loopback(uint16_t port) {
   sockaddr_in address{};
@@ -114,7 +102,7 @@ Result<HttpResponse> SendHttpRequest(uint16_t port, const HttpRequest& request, 
 }
 
 Result<uint16_t> FindFreePort() {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return InternalError(std::string("socket: ") + std::strerror(errno));
   sockaddr_in address = Loopback(0);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
@@ -129,7 +117,7 @@ Result<uint16_t> FindFreePort() {
 
 Status WaitForPort(uint16_t port, Clock::time_point deadline, const WaitCheck& check, const std::string& what) {
   for (;;) {
-    Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     if (fd.get() < 0) return InternalError(std::string("socket: ") + std::strerror(errno));
     sockaddr_in address = Loopback(port);
     if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) return OkStatus();

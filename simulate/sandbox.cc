@@ -43,22 +43,6 @@ std::vector<std::string> HostLibraryDirs() {
           "/usr/lib"};
 }
 
-// A file descriptor closed on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { Reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  void Reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 bool IsRegularFile(const std::string& path) {
   struct stat st;
@@ -76,9 +60,9 @@ Status MakeDirs(const std::string& path, mode_t mode = 0755) {
 
 // Copies the file `from` (following symlinks) to the new file `to` with mode 0755.
 Status CopyFile(const std::string& from, const std::string& to) {
-  Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return ErrnoError("open", from, errno);
-  Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755));
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755));
   if (out.get() < 0) return ErrnoError("create", to, errno);
   char buffer[1 << 16];
   for (;;) {
@@ -215,14 +199,14 @@ Result<std::unique_ptr<SandboxedProcess>> SandboxedProcess::Start(const SandboxS
   std::string uid_map = std::to_string(spec.uid) + " " + std::to_string(::geteuid()) + " 1\n";
   std::string gid_map = std::to_string(spec.uid) + " " + std::to_string(::getegid()) + " 1\n";
 
-  Fd log(::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  UniqueFd log(::open(spec.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (log.get() < 0) return ErrnoError("create", spec.log_path, errno);
-  Fd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (null.get() < 0) return ErrnoError("open", "/dev/null", errno);
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return ErrnoError("pipe", "", errno);
-  Fd error_read(pipe_fds[0]);
-  Fd error_write(pipe_fds[1]);
+  UniqueFd error_read(pipe_fds[0]);
+  UniqueFd error_write(pipe_fds[1]);
   pid_t parent = ::getpid();
 
   pid_t pid = ::fork();
@@ -295,7 +279,7 @@ Status SandboxedProcess::CheckRunning() {
 }
 
 std::string LastLines(const std::string& path, int lines) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return "";
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return "";
@@ -318,12 +302,12 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv_in, std::c
   int out_fds[2];
   int err_fds[2];
   if (::pipe2(out_fds, O_CLOEXEC) != 0) return ErrnoError("pipe", "", errno);
-  Fd out_read(out_fds[0]);
-  Fd out_write(out_fds[1]);
+  UniqueFd out_read(out_fds[0]);
+  UniqueFd out_write(out_fds[1]);
   if (::pipe2(err_fds, O_CLOEXEC) != 0) return ErrnoError("pipe", "", errno);
-  Fd error_read(err_fds[0]);
-  Fd error_write(err_fds[1]);
-  Fd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  UniqueFd error_read(err_fds[0]);
+  UniqueFd error_write(err_fds[1]);
+  UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (null.get() < 0) return ErrnoError("open", "/dev/null", errno);
   pid_t pid = ::fork();
   if (pid < 0) return ErrnoError("fork", argv[0], errno);

@@ -108,6 +108,24 @@ expect_exit 3 "" -- "$fnseal" verify --json --key "$keys/ed25519.pub.pem" media-
   fail "verify --json gave no report: $(cat out.txt)"
 expect_exit 3 "manifest mediaType is not" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" media-number.fnb
 
+# In-place signing through a symbolic link signs the file it points at and keeps the link; the
+# file keeps its mode.
+cp "$bundle" target.fnb && chmod 0600 target.fnb && ln -sf target.fnb link.fnb
+expect_exit 0 "" -- "$fnseal" sign --key "$keys/ed25519.pem" link.fnb
+[[ -L link.fnb ]] || fail "signing through a link replaced the link with a file"
+[[ $(stat -c %a target.fnb) == 600 ]] || fail "a 0600 bundle came back $(stat -c %a target.fnb)"
+expect_exit 0 "" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" target.fnb
+
+# Concurrent signers with different keys take turns: every run keeps both signatures.
+for run in 1 2 3 4 5 6 7 8; do
+  cp "$bundle" race.fnb && chmod u+w race.fnb
+  "$fnseal" sign --quiet --key "$keys/ed25519.pem" race.fnb & first=$!
+  "$fnseal" sign --quiet --key "$keys/ecdsa-p256.pem" race.fnb & second=$!
+  wait "$first" && wait "$second" || fail "run $run: a concurrent signer failed"
+  expect_exit 0 "signed by   2 trusted keys" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" \
+    --key "$keys/ecdsa-p256.pub.pem" --threshold 2 race.fnb
+done
+
 # Usage and plain failures have their own exit codes.
 expect_exit 2 "" -- "$fnseal" verify signed.fnb
 expect_exit 2 "" -- "$fnseal" no-such-command

@@ -1,14 +1,21 @@
 // fnseal sign: signs a bundle's attestations, adds signatures to DSSE envelopes, or signs any
 // file through an in-toto statement that names its sha256.
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bundle/bundle.h"
 #include "core/file.h"
+#include "core/io.h"
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "provenance/signing/dsse.h"
@@ -37,8 +44,51 @@ Result<std::string> Classify(const std::string& input) {
   return std::string("file");
 }
 
+// A file signed in place: the file a symbolic link points at (the link stays a link), locked
+// from reading it to replacing it, so that concurrent signers take turns and each adds its
+// signature to the other's result instead of one silently replacing the other's file.
+struct InPlace {
+  std::string path;  // the resolved file
+  uint32_t mode = 0;  // its permission bits, which the signed file keeps
+  UniqueFd lock;      // holds an exclusive flock on the file being replaced
+};
+
+Result<InPlace> LockInPlace(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (::realpath(path.c_str(), resolved) == nullptr) return ErrnoError("cannot resolve", path, errno);
+  InPlace in_place;
+  in_place.path = resolved;
+  // A signer that held the lock replaced the file: the lock we waited for is on the old one.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    UniqueFd fd(::open(in_place.path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return ErrnoError("cannot open", in_place.path, errno);
+    while (::flock(fd.get(), LOCK_EX) != 0) {
+      if (errno != EINTR) return ErrnoError("cannot lock", in_place.path, errno);
+    }
+    struct stat locked;
+    struct stat current;
+    if (::fstat(fd.get(), &locked) != 0) return ErrnoError("cannot stat", in_place.path, errno);
+    if (::stat(in_place.path.c_str(), &current) != 0) return ErrnoError("cannot stat", in_place.path, errno);
+    if (locked.st_dev == current.st_dev && locked.st_ino == current.st_ino) {
+      in_place.mode = locked.st_mode & 07777;
+      in_place.lock = std::move(fd);
+      return in_place;
+    }
+  }
+  return FailedPreconditionError("'" + in_place.path + "' keeps being replaced while waiting to sign it");
+}
+
+// Whether `output` names the file `input` is (or it is not given): signing in place.
+bool SameFile(const std::string& input, const std::string& output) {
+  if (output.empty()) return true;
+  struct stat a;
+  struct stat b;
+  return ::stat(input.c_str(), &a) == 0 && ::stat(output.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
 Status SignEnvelopes(const std::string& input, const std::vector<PrivateKey>& keys, const std::string& output,
-                     size_t* count) {
+                     std::optional<uint32_t> mode, size_t* count) {
   ASSIGN_OR_RETURN(AttestationFile file, ReadAttestationFile(input));
   if (file.format == AttestationFormat::kSigstoreBundle) {
     return InvalidArgumentError("'" + input +
@@ -53,7 +103,10 @@ Status SignEnvelopes(const std::string& input, const std::vector<PrivateKey>& ke
     bytes += SerializeDsseEnvelope(file.envelopes[i]) + "\n";
   }
   *count = file.envelopes.size();
-  return WriteFileAtomic(output, bytes);
+  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output));
+  if (mode) RETURN_IF_ERROR(out->SetMode(*mode));
+  RETURN_IF_ERROR(out->Write(bytes));
+  return out->Commit();
 }
 
 // A statement naming the file by its base name and sha256, signed by every key, as JSON Lines.
@@ -79,14 +132,19 @@ Outcome RunSign(const Options& o) {
   ASSIGN_OR_RETURN(std::vector<PrivateKey> keys, LoadPrivateKeys(o.keys));
   std::string output = o.output;
   std::string what;
+  std::optional<InPlace> in_place;  // locked until the signed file has replaced it
+  if ((as == "bundle" || as == "envelope") && SameFile(o.input, output)) {
+    ASSIGN_OR_RETURN(in_place, LockInPlace(o.input));
+    output = in_place->path;
+  }
+  const std::optional<uint32_t> mode = in_place ? std::optional<uint32_t>(in_place->mode) : std::nullopt;
+  const std::string input = in_place ? in_place->path : o.input;
   if (as == "bundle") {
-    if (output.empty()) output = o.input;
-    RETURN_IF_ERROR(SignBundle(o.input, keys, output));
+    RETURN_IF_ERROR(SignBundle(input, keys, output, {}, mode));
     what = "the attestations of bundle";
   } else if (as == "envelope") {
-    if (output.empty()) output = o.input;
     size_t count = 0;
-    RETURN_IF_ERROR(SignEnvelopes(o.input, keys, output, &count));
+    RETURN_IF_ERROR(SignEnvelopes(input, keys, output, mode, &count));
     what = std::to_string(count) + (count == 1 ? " envelope in" : " envelopes in");
   } else {
     if (output.empty()) output = o.input + ".intoto.jsonl";
@@ -110,7 +168,10 @@ Action SetupSign(CLI::App* app) {
       "  a bundle (.fnb)         every attestation: statements become DSSE envelopes, envelopes gain\n"
       "                          a signature; written in place unless -o is given;\n"
       "  envelopes               a DSSE envelope (.dsse.json) or JSON Lines of them (.intoto.jsonl):\n"
-      "                          each gains a signature, in place unless -o is given;\n"
+      "                          each gains a signature, in place unless -o is given.\n"
+      "                          In place, the file a symbolic link points at is signed (the link\n"
+      "                          stays), its mode is kept, and concurrent signers take turns (a lock),\n"
+      "                          so each signature is kept;\n"
       "  any other file          an in-toto statement naming the file's sha256 (predicate type\n"
       "                          https://fnseal.dev/attestations/signed-file/v1) is signed and written\n"
       "                          to FILE.intoto.jsonl; verify with: fnseal verify FILE.intoto.jsonl\n"

@@ -21,21 +21,6 @@
 namespace fnseal::cli {
 namespace {
 
-// A descriptor closed when it goes out of scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 Status Redirect(int from, int to) {
   while (::dup2(from, to) < 0) {
     if (errno != EINTR) return ErrnoError("cannot redirect", "descriptor " + std::to_string(to), errno);
@@ -61,7 +46,7 @@ Result<std::string> CapturedOutput(int fd) {
 // what it printed. `null_fd` is /dev/null, `worker_stderr` a copy of the worker's own stderr.
 Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args, const worker::WorkRequest& request,
                                    int null_fd, int worker_stderr) {
-  Fd capture(::memfd_create("fnseal-worker-output", MFD_CLOEXEC));
+  UniqueFd capture(::memfd_create("fnseal-worker-output", MFD_CLOEXEC));
   if (capture.get() < 0) return ErrnoError("cannot create", "the output capture", errno);
   RETURN_IF_ERROR(Redirect(null_fd, STDIN_FILENO));
   RETURN_IF_ERROR(Redirect(capture.get(), STDOUT_FILENO));
@@ -94,10 +79,10 @@ Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args,
 Status ServeAll(const std::vector<std::string>& startup_args) {
   // The protocol's own descriptors; fds 0 and 1 are pointed elsewhere, so nothing a command
   // prints or reads can touch the stream Bazel parses.
-  Fd requests(::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3));
-  Fd responses(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
-  Fd worker_stderr(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
-  Fd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
+  UniqueFd requests(::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3));
+  UniqueFd responses(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+  UniqueFd worker_stderr(::fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3));
+  UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (requests.get() < 0 || responses.get() < 0 || worker_stderr.get() < 0 || null_fd.get() < 0) {
     return ErrnoError("cannot set up", "the worker's descriptors", errno);
   }
