@@ -108,6 +108,39 @@ expect_exit 3 "" -- "$fnseal" verify --json --key "$keys/ed25519.pub.pem" media-
   fail "verify --json gave no report: $(cat out.txt)"
 expect_exit 3 "manifest mediaType is not" -- "$fnseal" verify --key "$keys/ed25519.pub.pem" media-number.fnb
 
+# Who signed: every trusted key that signed an attestation, and which signed which. mixed OUT A B:
+# the example bundle with its provenance from a copy signed by keys A and its SBOMs from one
+# signed by keys B (comma-separated key names); the payloads are the same bytes in both.
+mixed() {
+  local out=$1 name
+  for side in a b; do
+    cp "$bundle" "mix-$side.fnb" && chmod u+w "mix-$side.fnb"
+    local keys_flags=()
+    IFS=, read -r -a names <<<"$([[ $side == a ]] && echo "$2" || echo "$3")"
+    for name in "${names[@]}"; do keys_flags+=(--key "$keys/$name.pem"); done
+    "$fnseal" sign --quiet "${keys_flags[@]}" "mix-$side.fnb"
+    rm -rf "mix-$side" && mkdir "mix-$side" && zstd -q -d -c <"mix-$side.fnb" | tar -x -C "mix-$side" -f -
+  done
+  cp mix-b/attestations/sbom.* mix-a/attestations/
+  repack mix-a "$out"
+}
+all_keys=(--key "$keys/ed25519.pub.pem" --key "$keys/ed25519-b.pub.pem" --key "$keys/ecdsa-p256.pub.pem")
+mixed mixed-2.fnb ed25519,ed25519-b ed25519,ecdsa-p256
+expect_exit 0 "signed by   3 trusted keys" -- "$fnseal" verify "${all_keys[@]}" --threshold 2 mixed-2.fnb
+grep -q "attestations/provenance.dsse.json:" out.txt || fail "no per-attestation signers: $(cat out.txt)"
+expect_exit 0 "" -- "$fnseal" verify --json "${all_keys[@]}" --threshold 2 mixed-2.fnb
+/usr/bin/python3 - out.txt <<'PY' || fail "verify --json signers: $(cat out.txt)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert len(r["keyIds"]) == 3, r["keyIds"]
+per = dict(zip(r["attestations"], r["attestationKeyIds"]))
+assert len(per["attestations/provenance.dsse.json"]) == 2 and len(per["attestations/sbom.spdx-2.3.dsse.json"]) == 2, per
+assert per["attestations/provenance.dsse.json"] != per["attestations/sbom.spdx-2.3.dsse.json"], per
+PY
+mixed mixed-1.fnb ed25519 ed25519-b
+expect_exit 0 "signed by   2 trusted keys" -- "$fnseal" verify "${all_keys[@]}" mixed-1.fnb
+expect_exit 3 "signature threshold not met" -- "$fnseal" verify "${all_keys[@]}" --threshold 2 mixed-1.fnb
+
 # In-place signing through a symbolic link signs the file it points at and keeps the link; the
 # file keeps its mode.
 cp "$bundle" target.fnb && chmod 0600 target.fnb && ln -sf target.fnb link.fnb

@@ -123,7 +123,7 @@ Result<AttestationVerification> VerifyAttestations(const AttestationFile& file,
 
   AttestationVerification out;
   out.format = file.format;
-  std::set<std::string> signers;
+  std::set<std::string> signers;  // the union: see AttestationVerification::key_ids
   for (size_t i = 0; i < file.envelopes.size(); ++i) {
     const std::string label = EnvelopeLabel(file, i);
     ASSIGN_OR_RETURN(VerifiedPayload verified,
@@ -134,14 +134,8 @@ Result<AttestationVerification> VerifyAttestations(const AttestationFile& file,
     }
     ASSIGN_OR_RETURN(Statement statement, ParseStatement(verified.payload).Annotate(label));
     std::set<std::string> keys(verified.key_ids.begin(), verified.key_ids.end());
-    if (i == 0) {
-      signers = std::move(keys);
-    } else {
-      std::set<std::string> both;
-      std::set_intersection(signers.begin(), signers.end(), keys.begin(), keys.end(),
-                            std::inserter(both, both.begin()));
-      signers = std::move(both);
-    }
+    signers.insert(keys.begin(), keys.end());
+    out.envelope_key_ids.emplace_back(keys.begin(), keys.end());
     out.statements.push_back(std::move(verified.payload));
     out.predicate_types.push_back(statement.predicate_type);
     for (Subject& subject : statement.subjects) out.subjects.push_back(std::move(subject));

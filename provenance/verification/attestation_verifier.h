@@ -62,7 +62,10 @@ struct AttestationVerification {
   std::vector<std::string> statements;       // per envelope: the exact payload bytes verified
   std::vector<std::string> predicate_types;  // per envelope
   std::vector<Subject> subjects;             // of every statement, in order
-  std::vector<std::string> key_ids;          // trusted keys that signed every envelope, sorted
+  // Every trusted key whose signature verified on at least one envelope, sorted; each envelope
+  // met the threshold on its own, and envelope_key_ids says which keys signed which.
+  std::vector<std::string> key_ids;
+  std::vector<std::vector<std::string>> envelope_key_ids;  // per envelope, sorted
   std::vector<VerifiedArtifact> artifacts;   // in the order given
 };
 

@@ -3,6 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "core/file.h"
 #include "core/sha256.h"
 #include "tests/support/test_support.h"
@@ -145,13 +149,20 @@ TEST_F(AttestationVerifierTest, NamesTheEnvelopeThatFailsAndStopsThere) {
   EXPECT_THAT(v.status().message(), HasSubstr("envelope #2"));
 }
 
-TEST_F(AttestationVerifierTest, ReportsOnlyKeysThatSignedEveryEnvelope) {
+// The signers are every trusted key that signed an envelope (for "which files did key X sign"),
+// and each envelope's own signers are reported with it.
+TEST_F(AttestationVerifierTest, ReportsEveryKeyThatSignedAndWhichSignedWhich) {
   AttestationFile file{AttestationFormat::kJsonLines,
                        {Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem", "ecdsa-p256.pem"}),
                         Signed(StatementFor("other.bin", "other bytes"), {"ed25519.pem"})}};
   Result<AttestationVerification> v = VerifyAttestations(file, {key_a_, key_b_}, 1, {});
   ASSERT_TRUE(v.ok()) << v.status().ToString();
-  EXPECT_THAT(v->key_ids, ElementsAre(key_a_.key_id()));
+  std::vector<std::string> both = {key_a_.key_id(), key_b_.key_id()};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(v->key_ids, both);
+  ASSERT_EQ(v->envelope_key_ids.size(), 2u);
+  EXPECT_EQ(v->envelope_key_ids[0], both);
+  EXPECT_THAT(v->envelope_key_ids[1], ElementsAre(key_a_.key_id()));
   Result<AttestationVerification> two = VerifyAttestations(file, {key_a_, key_b_}, 2, {});
   ASSERT_FALSE(two.ok());
   EXPECT_THAT(two.status().message(), HasSubstr("envelope #2"));

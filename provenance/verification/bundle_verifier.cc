@@ -41,8 +41,7 @@ Result<BundleVerification> VerifyBundle(const std::string& bundle_path, const st
 
   BundleVerification out;
   std::map<std::string, std::string> signed_digests;  // subject name -> sha256
-  std::set<std::string> signers;
-  bool first = true;
+  std::set<std::string> signers;  // the union: see BundleVerification::key_ids
   for (const auto& [path, bytes] : contents.attestations) {
     if (EndsWith(path, kUnsignedStatementSuffix)) {
       return PermissionDeniedError("bundle is not signed: '" + path + "' is an unsigned statement");
@@ -67,17 +66,9 @@ Result<BundleVerification> VerifyBundle(const std::string& bundle_path, const st
         return PermissionDeniedError("attestations disagree on the digest of '" + subject.name + "'");
       }
     }
-    // Keys that signed every attestation.
     std::set<std::string> keys(verified.key_ids.begin(), verified.key_ids.end());
-    if (first) {
-      signers = keys;
-      first = false;
-    } else {
-      std::set<std::string> both;
-      std::set_intersection(signers.begin(), signers.end(), keys.begin(), keys.end(),
-                            std::inserter(both, both.begin()));
-      signers = std::move(both);
-    }
+    signers.insert(keys.begin(), keys.end());
+    out.attestation_key_ids.emplace_back(keys.begin(), keys.end());
     out.attestations.push_back(path);
     out.statements.push_back(std::move(verified.payload));
     out.predicate_types.push_back(statement.predicate_type);

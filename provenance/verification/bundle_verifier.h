@@ -25,7 +25,11 @@ struct BundleVerification {
   std::vector<std::string> attestations;   // envelope paths
   std::vector<std::string> statements;     // per attestation: the exact payload bytes verified
   std::vector<std::string> predicate_types;
-  std::vector<std::string> key_ids;        // trusted keys that signed every attestation
+  // The bundle's signers: every trusted key whose signature verified on at least one attestation,
+  // sorted. Each attestation met the threshold on its own; attestation_key_ids says which keys
+  // signed which (the answer to "which bundles did key X sign" is every bundle listing X here).
+  std::vector<std::string> key_ids;
+  std::vector<std::vector<std::string>> attestation_key_ids;  // per attestation, sorted
 };
 
 // Returns the verified facts, or an error naming the first check that failed: PermissionDenied

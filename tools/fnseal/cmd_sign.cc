@@ -132,6 +132,7 @@ Outcome RunSign(const Options& o) {
   ASSIGN_OR_RETURN(std::vector<PrivateKey> keys, LoadPrivateKeys(o.keys));
   std::string output = o.output;
   std::string what;
+  const std::string shown = o.output.empty() ? o.input : o.output;  // the path as the user gave it
   std::optional<InPlace> in_place;  // locked until the signed file has replaced it
   if ((as == "bundle" || as == "envelope") && SameFile(o.input, output)) {
     ASSIGN_OR_RETURN(in_place, LockInPlace(o.input));
@@ -152,7 +153,8 @@ Outcome RunSign(const Options& o) {
     what = "a statement over '" + o.input + "' in";
   }
   if (!o.quiet) {
-    std::printf("signed %s %s with %zu key%s:", what.c_str(), output.c_str(), keys.size(), keys.size() == 1 ? "" : "s");
+    std::printf("signed %s %s with %zu key%s:", what.c_str(), (as == "file" ? output : shown).c_str(), keys.size(),
+                keys.size() == 1 ? "" : "s");
     for (const PrivateKey& key : keys) std::printf(" %s", key.public_key().key_id().substr(0, 16).c_str());
     std::printf("\n");
   }

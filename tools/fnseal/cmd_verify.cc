@@ -58,6 +58,23 @@ void PrintPolicy(const PolicyReport& policy) {
   for (const std::string& uri : policy.source_uris) std::printf("  source      %s\n", uri.c_str());
 }
 
+// "signed by N trusted keys: ..." (every key that signed something), then, when the
+// attestations were not all signed by the same keys, which keys signed which.
+void PrintSigners(const std::vector<std::string>& key_ids, const std::vector<std::string>& labels,
+                  const std::vector<std::vector<std::string>>& per_label) {
+  std::printf("  signed by   %zu trusted key%s:", key_ids.size(), key_ids.size() == 1 ? "" : "s");
+  for (const std::string& id : key_ids) std::printf(" %s", id.substr(0, 16).c_str());
+  std::printf("\n");
+  bool all_same = true;
+  for (const std::vector<std::string>& ids : per_label) all_same = all_same && ids == key_ids;
+  if (all_same) return;
+  for (size_t i = 0; i < labels.size() && i < per_label.size(); ++i) {
+    std::printf("              %s:", EscapeForTerminal(labels[i]).c_str());
+    for (const std::string& id : per_label[i]) std::printf(" %s", id.substr(0, 16).c_str());
+    std::printf("\n");
+  }
+}
+
 Outcome Rejected(const Options& o, const Status& status, const std::optional<PolicyReport>& policy) {
   if (status.code() == StatusCode::kNotFound) return status;
   if (o.json) {
@@ -79,6 +96,7 @@ Outcome Report(const Options& o, const BundleVerification& v, const std::optiona
                    {"entrypoint", v.entrypoint},
                    {"files", files},
                    {"attestations", v.attestations},
+                   {"attestationKeyIds", v.attestation_key_ids},
                    {"predicateTypes", v.predicate_types},
                    {"keyIds", v.key_ids}};
     if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/true);
@@ -92,9 +110,7 @@ Outcome Report(const Options& o, const BundleVerification& v, const std::optiona
   std::printf("  files       %zu, each matching its signed sha256\n", v.files.size());
   for (const BundleFile& f : v.files)
     std::printf("              %s  %s\n", f.sha256.substr(0, 16).c_str(), EscapeForTerminal(f.path).c_str());
-  std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");
-  for (const std::string& id : v.key_ids) std::printf(" %s", id.substr(0, 16).c_str());
-  std::printf("\n");
+  PrintSigners(v.key_ids, v.attestations, v.attestation_key_ids);
   if (policy) PrintPolicy(*policy);
   return OkStatus();
 }
@@ -116,6 +132,7 @@ Outcome ReportAttestations(const Options& o, const AttestationVerification& v,
                    {"statements", statements},
                    {"subjects", subjects},
                    {"artifacts", artifacts},
+                   {"envelopeKeyIds", v.envelope_key_ids},
                    {"keyIds", v.key_ids}};
     if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/true);
     std::fputs(PrettyJsonDump(report).c_str(), stdout);
@@ -131,9 +148,9 @@ Outcome ReportAttestations(const Options& o, const AttestationVerification& v,
                 Quote(a.subject_name).c_str());
   }
   if (v.artifacts.empty()) std::printf("  artifacts   none checked (give --artifact FILE to check one)\n");
-  std::printf("  signed by   %zu trusted key%s:", v.key_ids.size(), v.key_ids.size() == 1 ? "" : "s");
-  for (const std::string& id : v.key_ids) std::printf(" %s", id.substr(0, 16).c_str());
-  std::printf("\n");
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < v.envelope_key_ids.size(); ++i) labels.push_back("envelope #" + std::to_string(i + 1));
+  PrintSigners(v.key_ids, labels, v.envelope_key_ids);
   if (policy) PrintPolicy(*policy);
   return OkStatus();
 }
