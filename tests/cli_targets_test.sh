@@ -6,8 +6,8 @@ set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
-hello=$PWD/testdata/elf/glibc_only
-new_glibc=$PWD/testdata/elf/needs_glibc_2_36
+hello=$PWD/testdata/elf/glibc_only.out
+new_glibc=$PWD/testdata/elf/needs_glibc_2_36.out
 static=$PWD/testdata/elf/static_hello.out
 work=${TEST_TMPDIR:-$(mktemp -d)}/targets
 rm -rf "$work" && mkdir -p "$work" && cd "$work"

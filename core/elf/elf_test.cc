@@ -14,8 +14,8 @@
 namespace fnseal {
 namespace {
 
-constexpr char kHello[] = "testdata/elf/glibc_only";
-constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36";
+constexpr char kHello[] = "testdata/elf/glibc_only.out";
+constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36.out";
 constexpr char kStatic[] = "testdata/elf/static_hello.out";
 constexpr char kMinimal[] = "testdata/fuzz/elf_info/minimal-dynamic.elf";
 

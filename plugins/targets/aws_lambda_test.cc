@@ -14,10 +14,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kHello[] = "testdata/elf/glibc_only";
-constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36";
+constexpr char kHello[] = "testdata/elf/glibc_only.out";
+constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36.out";
 constexpr char kStatic[] = "testdata/elf/static_hello.out";
-constexpr char kCxx[] = "testdata/elf/needs_libstdcxx";
+constexpr char kCxx[] = "testdata/elf/needs_libstdcxx.out";
 
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");

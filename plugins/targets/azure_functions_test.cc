@@ -193,10 +193,10 @@ TEST(AzureFunctions, AcceptsAStaticHandlerAndRefusesNewGlibcAndACxxRuntime) {
   EXPECT_EQ(facts["linking"], "static");
   // Debian 12's toolchain binds __libc_start_main to GLIBC_2.34; the Functions 4.x images are
   // Debian 11 (glibc 2.31).
-  spec.handler = "testdata/elf/glibc_only";
+  spec.handler = "testdata/elf/glibc_only.out";
   ExpectInvalid(spec, "needs a newer glibc than the Azure Functions Linux host (GLIBC_2.31): GLIBC_2.34 "
                       "(__libc_start_main)");
-  spec.handler = "testdata/elf/needs_libstdcxx";
+  spec.handler = "testdata/elf/needs_libstdcxx.out";
   ExpectInvalid(spec, "needs libstdc++.so.6, libgcc_s.so.1, which the Azure Functions Linux host does not provide");
 }
 

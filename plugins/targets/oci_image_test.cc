@@ -119,7 +119,7 @@ TEST(OciImage, RunsAsTheUserTheOptionNamesAndRefusesNames) {
 
 TEST(OciImage, RefusesADynamicallyLinkedHandlerForAnImageFromScratch) {
   DeployableSpec spec = HelloSpec();
-  spec.handler = "testdata/elf/glibc_only";
+  spec.handler = "testdata/elf/glibc_only.out";
   ExpectInvalid(spec, "is dynamically linked (interpreter '/lib64/ld-linux-x86-64.so.2', needs libc.so.6), but an "
                       "image from scratch has no shared libraries at all; link it statically");
 }
