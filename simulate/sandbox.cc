@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <iterator>
 #include <thread>
 
 #include "core/file.h"
@@ -129,6 +130,16 @@ constexpr const char* kStepNames[] = {"setsid",
   ::_exit(127);
 }
 
+// Reads the failure a child reports before exec (the pipe closes on a successful exec): true when
+// a whole record arrived.
+bool ReadChildFailure(int fd, ChildFailure* failure) {
+  ssize_t n;
+  do {
+    n = ::read(fd, failure, sizeof(*failure));
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(sizeof(*failure));
+}
+
 bool WriteWhole(const char* path, const std::string& text) {
   int fd = ::open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -235,12 +246,9 @@ Result<std::unique_ptr<SandboxedProcess>> SandboxedProcess::Start(const SandboxS
   auto process = std::unique_ptr<SandboxedProcess>(new SandboxedProcess(pid, spec.log_path));
   error_write.Reset();
   ChildFailure failure{};
-  ssize_t n;
-  do {
-    n = ::read(error_read.get(), &failure, sizeof(failure));
-  } while (n < 0 && errno == EINTR);
-  if (n == static_cast<ssize_t>(sizeof(failure))) {
-    std::string step = failure.step >= 0 && failure.step < 11 ? kStepNames[failure.step] : "setup";
+  if (ReadChildFailure(error_read.get(), &failure)) {
+    const bool known = failure.step >= 0 && static_cast<size_t>(failure.step) < std::size(kStepNames);
+    std::string step = known ? kStepNames[failure.step] : "setup";
     std::string message = step + " failed: " + std::strerror(failure.error);
     if (failure.step == 1 && (failure.error == EPERM || failure.error == EINVAL || failure.error == ENOSPC)) {
       message +=
@@ -324,11 +332,7 @@ Result<CommandResult> RunCommand(const std::vector<std::string>& argv_in, std::c
   out_write.Reset();
   error_write.Reset();
   ChildFailure failure{};
-  ssize_t n;
-  do {
-    n = ::read(error_read.get(), &failure, sizeof(failure));
-  } while (n < 0 && errno == EINTR);
-  if (n == static_cast<ssize_t>(sizeof(failure))) {
+  if (ReadChildFailure(error_read.get(), &failure)) {
     int status;
     ::waitpid(pid, &status, 0);
     if (failure.error == ENOENT) return NotFoundError(argv[0] + " is not installed (not found in PATH)");
