@@ -112,14 +112,6 @@ Status ValidateLayerPaths(const std::vector<ArchiveInput>& inputs) {
   return OkStatus();
 }
 
-std::string Rfc3339(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char text[64];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 // "UID" or "UID:GID", each 1 to 10 digits: an image from scratch has no /etc/passwd to look
 // names up in.
@@ -161,7 +153,7 @@ Json ConfigJson(const OciImageConfig& config, int64_t mtime, const std::string& 
   if (!config.user.empty()) runtime["User"] = config.user;
   Json j = PlatformJson(config.platform);
   j["config"] = runtime;
-  j["created"] = Rfc3339(mtime);
+  j["created"] = OciTimestamp(mtime);
   j["rootfs"] = {{"diff_ids", {diff_id}}, {"type", "layers"}};
   return j;
 }
@@ -300,6 +292,15 @@ Status CheckBeforeWriting(const std::vector<ArchiveInput>& inputs, const OciImag
 }
 
 }  // namespace
+
+std::string OciTimestamp(int64_t seconds) {
+  std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char text[64];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
 
 Result<OciPlatform> ParseOciPlatform(std::string_view text) {
   std::vector<std::string> parts;

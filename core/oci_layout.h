@@ -89,6 +89,10 @@ struct OciImageSummary {
   size_t layer_entries = 0;     // tar entries, directories included
 };
 
+// `seconds` since the epoch as the RFC 3339 UTC text the config's `created` holds,
+// "2000-01-01T00:00:00Z".
+std::string OciTimestamp(int64_t seconds);
+
 // Checks `config` and `options` without writing anything: InvalidArgument naming the field.
 Status ValidateOciImage(const OciImageConfig& config, const OciWriteOptions& options);
 

@@ -8,8 +8,6 @@
 #include <vector>
 
 #include "core/archive_path.h"
-#include "core/elf/elf.h"
-#include "core/zip.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {

@@ -9,7 +9,6 @@
 // or - for a path ending in ".tar" - one deterministic tar of that directory.
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -34,15 +33,6 @@ constexpr const char* kOptions[] = {"port", "platform", "ref", "layer_compressio
 std::string OptionOr(const DeployableSpec& spec, const std::string& key, const std::string& fallback) {
   auto it = spec.options.find(key);
   return it == spec.options.end() ? fallback : it->second;
-}
-
-std::string Rfc3339(int64_t seconds) {
-  const time_t t = static_cast<time_t>(seconds);
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 // "1".."65535" as a number; InvalidArgument otherwise.
@@ -158,7 +148,7 @@ class OciImage : public CloudTarget {
     const std::string version = OptionOr(spec, "version", kDefaultVersion);
     options->ref_name = OptionOr(spec, "ref", spec.functions.front() + ":" + version);
     // Only what the build knows reproducibly: `created` is the archive epoch, like the config's.
-    options->annotations = {{"org.opencontainers.image.created", Rfc3339(options->mtime)},
+    options->annotations = {{"org.opencontainers.image.created", OciTimestamp(options->mtime)},
                             {"org.opencontainers.image.title", spec.functions.front()},
                             {"org.opencontainers.image.version", version}};
     if (spec.options.count("source") != 0) options->annotations["org.opencontainers.image.source"] = spec.options.at("source");
