@@ -176,31 +176,6 @@ Result<bool> LooksLikeBundle(const std::string& path) {
   return n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;
 }
 
-namespace {
-
-// A temporary directory next to `path`, removed with everything in it when this goes away.
-class TempDirectory {
- public:
-  static Result<TempDirectory> CreateNextTo(const std::string& path) {
-    std::string pattern = path + ".tmp-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) return ErrnoError("cannot create a directory next to", path, errno);
-    return TempDirectory(std::move(pattern));
-  }
-  TempDirectory(TempDirectory&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  TempDirectory& operator=(TempDirectory&&) = delete;
-  ~TempDirectory() {
-    if (!path_.empty()) RemoveTree(path_);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit TempDirectory(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
-
-}  // namespace
 
 Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, const BundleLimits& limits,
                                   const std::string& spool_dir) {
@@ -276,7 +251,7 @@ Result<BundleContents> ReadBundle(const std::string& path, bool keep_contents, c
 Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& keys, const std::string& output_path,
                   const ZstdOptions& compression, std::optional<uint32_t> mode) {
   if (keys.empty()) return InvalidArgumentError("no signing key given");
-  ASSIGN_OR_RETURN(TempDirectory spool, TempDirectory::CreateNextTo(output_path));
+  ASSIGN_OR_RETURN(TemporaryDirectory spool, TemporaryDirectory::CreateNextTo(output_path));
   ASSIGN_OR_RETURN(BundleContents contents,
                    ReadBundle(input_path, /*keep_contents=*/false, {}, spool.path()).Annotate(input_path));
   if (contents.attestations.empty()) return FailedPreconditionError("bundle '" + input_path + "' has no attestations");

@@ -1,7 +1,6 @@
 #include "core/archive.h"
 
 #include <fcntl.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -157,26 +156,15 @@ Status ExtractArchive(const std::string& archive, const std::string& destination
   std::string dest = destination;
   while (dest.size() > 1 && dest.back() == '/') dest.pop_back();
   if (dest.empty()) return InvalidArgumentError("destination is empty");
+  RemoveStaleTemporaries(dest);
   if (PathExists(dest)) return AlreadyExistsError("destination '" + dest + "' already exists");
-  std::string pattern = dest + ".tmp-XXXXXX";
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return ErrnoError("cannot create a directory next to", dest, errno);
-  const std::string temp(name.data());
-  ::chmod(temp.c_str(), 0755);
-  int root_fd = ::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (root_fd < 0) {
-    int e = errno;
-    RemoveTree(temp);
-    return ErrnoError("cannot open", temp, e);
-  }
-  Status status = ExtractInto(archive, root_fd, temp, limits);
-  ::close(root_fd);
-  if (status.ok() && ::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE) != 0) {
-    status = ErrnoError("cannot move the extracted tree to", dest, errno);
-  }
-  if (!status.ok()) RemoveTree(temp);
-  return status;
+  ASSIGN_OR_RETURN(TemporaryDirectory temp, TemporaryDirectory::CreateNextTo(dest, 0755));
+  UniqueFd root_fd(::open(temp.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root_fd.get() < 0) return ErrnoError("cannot open", temp.path(), errno);
+  RETURN_IF_ERROR(ExtractInto(archive, root_fd.get(), temp.path(), limits));
+  root_fd.Reset();
+  RETURN_IF_ERROR(temp.MoveTo(dest).Annotate("the extracted tree"));
+  return OkStatus();
 }
 
 }  // namespace fnseal

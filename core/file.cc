@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>  // renameat2
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,7 +43,62 @@ std::string RandomSuffix() {
 
 std::atomic<bool> sync_writes{true};
 
+constexpr std::string_view kTempInfix = ".tmp-";
+constexpr size_t kSuffixLength = 6;
+
+std::string BaseNameOf(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool IsSuffixChar(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// True for "<base>.tmp-XXXXXX" with six characters from RandomSuffix's alphabet.
+bool IsTemporaryOf(std::string_view name, std::string_view base) {
+  if (name.size() != base.size() + kTempInfix.size() + kSuffixLength) return false;
+  if (name.substr(0, base.size()) != base || name.substr(base.size(), kTempInfix.size()) != kTempInfix) return false;
+  for (char c : name.substr(base.size() + kTempInfix.size())) {
+    if (!IsSuffixChar(c)) return false;
+  }
+  return true;
+}
+
+// True if `fd` is still what `path` names (the name was not removed or replaced meanwhile).
+bool StillNamedBy(int fd, const std::string& path) {
+  struct stat by_fd;
+  struct stat by_name;
+  return ::fstat(fd, &by_fd) == 0 && ::lstat(path.c_str(), &by_name) == 0 && by_fd.st_dev == by_name.st_dev &&
+         by_fd.st_ino == by_name.st_ino;
+}
+
+// Takes the writer's lock on a temporary it just created at `path`. False (and the caller picks
+// another name) when a cleaner got there first: it holds the lock or already removed the name.
+bool LockNewTemporary(int fd, const std::string& path) {
+  return ::flock(fd, LOCK_EX | LOCK_NB) == 0 && StillNamedBy(fd, path);
+}
+
 }  // namespace
+
+void RemoveStaleTemporaries(const std::string& path) {
+  const std::string dir = DirectoryOf(path);
+  const std::string base = BaseNameOf(path);
+  if (base.empty()) return;
+  std::vector<std::string> stale;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (struct dirent* e = ::readdir(d)) {
+      if (IsTemporaryOf(e->d_name, base)) stale.push_back(dir + "/" + e->d_name);
+    }
+    ::closedir(d);
+  }
+  for (const std::string& temp : stale) {
+    // O_NOFOLLOW: a symbolic link with a temporary's name is not ours to follow.
+    UniqueFd fd(::open(temp.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (fd.get() < 0) continue;
+    // A live writer holds the lock for as long as its temporary exists; a dead one released it.
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0 || !StillNamedBy(fd.get(), temp)) continue;
+    RemoveTree(temp);
+  }
+}
 
 void SetSyncWrites(bool sync) { sync_writes.store(sync, std::memory_order_relaxed); }
 
@@ -61,8 +118,8 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_size) {
   return data;
 }
 
-AtomicFile::AtomicFile(int fd, std::string path, std::string temp_path)
-    : fd_(fd), path_(std::move(path)), temp_path_(std::move(temp_path)) {}
+AtomicFile::AtomicFile(int fd, UniqueFd lock, std::string path, std::string temp_path)
+    : fd_(fd), lock_(std::move(lock)), path_(std::move(path)), temp_path_(std::move(temp_path)) {}
 
 Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, uint32_t mode) {
   if (path.empty() || path.back() == '/') {
@@ -70,16 +127,30 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, 
   }
   // open(2) with O_EXCL applies `mode` through the umask itself. (Reading the umask with
   // umask(0) and restoring it would race with other threads: the umask is process-wide.)
-  std::string temp_path;
-  int fd = -1;
-  for (int attempt = 0; fd < 0; ++attempt) {
-    temp_path = path + ".tmp-" + RandomSuffix();
-    fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
-    if (fd < 0 && (errno != EEXIST || attempt >= 100)) {
+  RemoveStaleTemporaries(path);
+  for (int attempt = 0;; ++attempt) {
+    if (attempt >= 100) return InternalError("cannot create a temporary file for '" + path + "'");
+    std::string temp_path = path + std::string(kTempInfix) + RandomSuffix();
+    int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, static_cast<mode_t>(mode));
+    if (fd < 0) {
+      if (errno == EEXIST) continue;
       return ErrnoError("cannot create a temporary file for", path, errno);
     }
+    // The lock lives on a duplicate, so that Commit can close the data descriptor (and see its
+    // error) before the rename without exposing the finished temporary to a cleaner.
+    UniqueFd lock(::fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    if (lock.get() < 0) {
+      int e = errno;
+      ::unlink(temp_path.c_str());
+      ::close(fd);
+      return ErrnoError("cannot lock a temporary file for", path, e);
+    }
+    if (!LockNewTemporary(fd, temp_path)) {
+      ::close(fd);
+      continue;
+    }
+    return std::unique_ptr<AtomicFile>(new AtomicFile(fd, std::move(lock), path, std::move(temp_path)));
   }
-  return std::unique_ptr<AtomicFile>(new AtomicFile(fd, path, std::move(temp_path)));
 }
 
 Status AtomicFile::SetMode(uint32_t mode) {
@@ -100,6 +171,7 @@ void AtomicFile::Abandon() {
     ::unlink(temp_path_.c_str());
     temp_path_.clear();
   }
+  lock_.Reset();
 }
 
 namespace {
@@ -156,6 +228,7 @@ Status AtomicFile::Commit() {
     return s;
   }
   temp_path_.clear();
+  lock_.Reset();
   committed_ = true;
   if (!sync_writes.load(std::memory_order_relaxed)) return OkStatus();
   int dir = ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -163,6 +236,48 @@ Status AtomicFile::Commit() {
     ::fsync(dir);  // best effort: the rename is already visible
     ::close(dir);
   }
+  return OkStatus();
+}
+
+Result<TemporaryDirectory> TemporaryDirectory::CreateNextTo(const std::string& path, uint32_t mode) {
+  if (path.empty() || path.back() == '/') {
+    return InvalidArgumentError("output path '" + path + "' names no file");
+  }
+  RemoveStaleTemporaries(path);
+  for (int attempt = 0;; ++attempt) {
+    if (attempt >= 100) return InternalError("cannot create a temporary directory next to '" + path + "'");
+    std::string temp = path + std::string(kTempInfix) + RandomSuffix();
+    if (::mkdir(temp.c_str(), 0700) != 0) {
+      if (errno == EEXIST) continue;
+      return ErrnoError("cannot create a directory next to", path, errno);
+    }
+    UniqueFd lock(::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (lock.get() < 0 && errno != ENOENT) {
+      int e = errno;
+      ::rmdir(temp.c_str());
+      return ErrnoError("cannot open", temp, e);
+    }
+    if (lock.get() < 0 || !LockNewTemporary(lock.get(), temp)) continue;  // a cleaner's now
+    if (::fchmod(lock.get(), static_cast<mode_t>(mode)) != 0) {
+      int e = errno;
+      RemoveTree(temp);
+      return ErrnoError("cannot set the mode of", temp, e);
+    }
+    return TemporaryDirectory(std::move(lock), std::move(temp));
+  }
+}
+
+TemporaryDirectory::~TemporaryDirectory() {
+  if (!path_.empty()) RemoveTree(path_);
+}
+
+Status TemporaryDirectory::MoveTo(const std::string& destination) {
+  if (path_.empty()) return FailedPreconditionError("temporary directory already moved");
+  if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, destination.c_str(), RENAME_NOREPLACE) != 0) {
+    return ErrnoError("cannot move a directory to", destination, errno);
+  }
+  path_.clear();
+  lock_.Reset();
   return OkStatus();
 }
 

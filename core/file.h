@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/io.h"
 #include "core/status.h"
@@ -18,8 +19,19 @@ namespace fnseal {
 // Reads a whole file. ResourceExhausted if it is larger than `max_size` bytes.
 Result<std::string> ReadFile(const std::string& path, uint64_t max_size = UINT64_MAX);
 
+// Temporaries. Every temporary file or directory made here is named "<path>.tmp-XXXXXX", next to
+// the `path` it is for, and is flock()ed by its writer for as long as it exists. A process killed
+// outright (kill -9, power loss) leaves its temporary behind, unlocked; the next writer of the
+// same `path` removes it. So a crash never leaves a partial file at `path`, and no temporary
+// outlives the next successful write.
+
+// Removes every "<path>.tmp-XXXXXX" file or directory that no live process holds locked. Never
+// follows a symbolic link; best effort (what cannot be opened or locked stays).
+void RemoveStaleTemporaries(const std::string& path);
+
 // A file being written transactionally. Write() appends; Commit() makes it visible at `path`.
 // Destroying an uncommitted AtomicFile removes the temporary file and leaves `path` untouched.
+// Create removes stale temporaries of `path` first.
 class AtomicFile : public ByteSink {
  public:
   // Creates the temporary file next to `path` with permission bits `mode` (before umask).
@@ -41,15 +53,39 @@ class AtomicFile : public ByteSink {
   Status SetMode(uint32_t mode);
 
  private:
-  AtomicFile(int fd, std::string path, std::string temp_path);
+  AtomicFile(int fd, UniqueFd lock, std::string path, std::string temp_path);
   void Abandon();
 
   int fd_;
+  UniqueFd lock_;  // flock() on the temporary, held until it is renamed or removed
   std::string path_;
   std::string temp_path_;
   uint64_t written_ = 0;  // bytes written so far
   uint64_t flushed_ = 0;  // bytes whose writeback was started
   bool committed_ = false;
+};
+
+// A directory "<path>.tmp-XXXXXX" next to `path`, for work that becomes `path` (MoveTo) or is
+// scratch on the same file system; removed with everything below it when the object goes away
+// without MoveTo. CreateNextTo removes stale temporaries of `path` first.
+class TemporaryDirectory {
+ public:
+  static Result<TemporaryDirectory> CreateNextTo(const std::string& path, uint32_t mode = 0700);
+  TemporaryDirectory(TemporaryDirectory&& other) noexcept
+      : lock_(std::move(other.lock_)), path_(std::exchange(other.path_, std::string())) {}
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(TemporaryDirectory&&) = delete;
+  ~TemporaryDirectory();
+
+  const std::string& path() const { return path_; }
+  // Renames the directory to `destination`, which must not exist; it is then no longer removed.
+  Status MoveTo(const std::string& destination);
+
+ private:
+  TemporaryDirectory(UniqueFd lock, std::string path) : lock_(std::move(lock)), path_(std::move(path)) {}
+  UniqueFd lock_;     // flock() on the directory
+  std::string path_;  // empty once moved
 };
 
 // Whether AtomicFile fsyncs: the file before the rename (and in Sync), the directory after it.

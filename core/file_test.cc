@@ -1,12 +1,16 @@
 #include "core/file.h"
 
 #include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -360,6 +364,124 @@ TEST_F(FileTest, PathExistsSeesFilesDirectoriesAndDanglingSymlinks) {
   EXPECT_TRUE(PathExists(dir_ + "/dir"));
   EXPECT_TRUE(PathExists(dir_ + "/dangling"));
   EXPECT_FALSE(PathExists(dir_ + "/missing"));
+}
+
+// ---- Temporaries left by a crash ----
+
+// Runs `work` in a child process that then waits to be killed; returns its pid once `work` is done.
+pid_t ForkHolding(const std::function<void()>& work) {
+  int ready[2];
+  if (::pipe(ready) != 0) return -1;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(ready[0]);
+    work();
+    char byte = 1;
+    if (::write(ready[1], &byte, 1) != 1) ::_exit(1);
+    for (;;) ::pause();
+  }
+  ::close(ready[1]);
+  char byte = 0;
+  ssize_t n = ::read(ready[0], &byte, 1);
+  ::close(ready[0]);
+  return n == 1 ? pid : -1;
+}
+
+void KillAndReap(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+TEST_F(FileTest, TheNextWriterRemovesWhatACrashedWriterLeft) {
+  const std::string out = dir_ + "/out.fnb";
+  pid_t writer = ForkHolding([&] {
+    // Kept until the child is killed: nothing is cleaned up, as after a crash.
+    auto file = AtomicFile::Create(out);
+    if (!file.ok() || !(*file)->Write("partial").ok()) ::_exit(1);
+    file->release();
+    auto dir = TemporaryDirectory::CreateNextTo(out);
+    if (!dir.ok()) ::_exit(1);
+    WriteRaw(dir->path() + "/spooled", "x");
+    new TemporaryDirectory(std::move(*dir));
+  });
+  ASSERT_GT(writer, 0);
+  ASSERT_EQ(ListDir(dir_).size(), 2u);
+  RemoveStaleTemporaries(out);  // the writer is alive: its temporaries are in use
+  EXPECT_EQ(ListDir(dir_).size(), 2u);
+
+  KillAndReap(writer);
+  ASSERT_TRUE(WriteFileAtomic(out, "complete").ok());
+  EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out.fnb"});
+  EXPECT_EQ(ReadRaw(out), "complete");
+}
+
+TEST_F(FileTest, ALiveWritersTemporaryIsLeftAlone) {
+  const std::string out = dir_ + "/out";
+  auto first = AtomicFile::Create(out);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE((*first)->Write("first").ok());
+  auto scratch = TemporaryDirectory::CreateNextTo(out);
+  ASSERT_TRUE(scratch.ok());
+  ASSERT_TRUE(WriteFileAtomic(out, "second").ok());  // cleans stale temporaries of `out` first
+  EXPECT_TRUE(PathExists(scratch->path()));
+  ASSERT_TRUE((*first)->Commit().ok());
+  EXPECT_EQ(ReadRaw(out), "first");
+}
+
+TEST_F(FileTest, OnlyTemporariesOfTheSamePathAreRemoved) {
+  const std::string out = dir_ + "/out";
+  WriteRaw(dir_ + "/out.tmp-Ab3xY9", "stale file");
+  ASSERT_EQ(::mkdir((dir_ + "/out.tmp-Qq0000").c_str(), 0700), 0);
+  WriteRaw(dir_ + "/out.tmp-Qq0000/inside", "stale tree");
+  // Not temporaries of `out`: another output's, a name of the wrong shape, a user's file.
+  WriteRaw(dir_ + "/out2.tmp-Ab3xY9", "another output's");
+  WriteRaw(dir_ + "/out.tmp-Ab3xY", "short");
+  WriteRaw(dir_ + "/out.tmp-Ab3x.9", "not the alphabet");
+  WriteRaw(dir_ + "/keep", "target");
+  // A symbolic link with a temporary's name is neither followed nor removed.
+  ASSERT_EQ(::symlink((dir_ + "/keep").c_str(), (dir_ + "/out.tmp-LINK00").c_str()), 0);
+  RemoveStaleTemporaries(out);
+  EXPECT_EQ(ListDir(dir_), (std::vector<std::string>{"keep", "out.tmp-Ab3x.9", "out.tmp-Ab3xY", "out.tmp-LINK00",
+                                                     "out2.tmp-Ab3xY9"}));
+  EXPECT_EQ(ReadRaw(dir_ + "/keep"), "target");
+}
+
+// ---- TemporaryDirectory ----
+
+TEST_F(FileTest, TemporaryDirectoryIsRemovedWithItsContents) {
+  std::string path;
+  {
+    auto temp = TemporaryDirectory::CreateNextTo(dir_ + "/out", 0755);
+    ASSERT_TRUE(temp.ok()) << temp.status().ToString();
+    path = temp->path();
+    EXPECT_EQ(path.rfind(dir_ + "/out.tmp-", 0), 0u);
+    EXPECT_EQ(ModeOf(path), 0755u);
+    ASSERT_EQ(::mkdir((path + "/sub").c_str(), 0700), 0);
+    WriteRaw(path + "/sub/file", "x");
+  }
+  EXPECT_FALSE(PathExists(path));
+  EXPECT_TRUE(ListDir(dir_).empty());
+}
+
+TEST_F(FileTest, TemporaryDirectoryMovesOnlyToANewPath) {
+  const std::string dest = dir_ + "/tree";
+  ASSERT_EQ(::mkdir(dest.c_str(), 0755), 0);
+  WriteRaw(dest + "/old", "old");
+  const std::string fresh = dir_ + "/fresh";
+  {
+    auto temp = TemporaryDirectory::CreateNextTo(dest);
+    ASSERT_TRUE(temp.ok());
+    WriteRaw(temp->path() + "/new", "new");
+    Status refused = temp->MoveTo(dest);
+    EXPECT_EQ(refused.code(), StatusCode::kAlreadyExists) << refused.ToString();
+    EXPECT_EQ(ListDir(dest), std::vector<std::string>{"old"});
+
+    ASSERT_TRUE(temp->MoveTo(fresh).ok());
+    EXPECT_EQ(temp->MoveTo(dir_ + "/again").code(), StatusCode::kFailedPrecondition);
+  }  // destroying a moved one removes nothing
+  EXPECT_EQ(ReadRaw(fresh + "/new"), "new");
+  EXPECT_EQ(ListDir(dir_), (std::vector<std::string>{"fresh", "tree"}));
 }
 
 }  // namespace

@@ -259,17 +259,6 @@ std::string TrimSlashes(std::string path) {
   return path;
 }
 
-// Creates a new empty directory next to `path`, mode 0755.
-Result<std::string> MakeTempDirectoryNextTo(const std::string& path) {
-  std::string pattern = path + ".tmp-XXXXXX";
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return ErrnoError("cannot create a directory next to", path, errno);
-  std::string temp(name.data());
-  ::chmod(temp.c_str(), 0755);
-  return temp;
-}
-
 void SyncDirectory(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
@@ -376,22 +365,14 @@ Result<OciImageSummary> WriteOciLayout(const std::vector<ArchiveInput>& inputs, 
                                        const OciWriteOptions& options, const std::string& output) {
   RETURN_IF_ERROR(CheckBeforeWriting(inputs, config, options, output));
   const std::string dest = TrimSlashes(output);
+  RemoveStaleTemporaries(dest);
   if (PathExists(dest)) return AlreadyExistsError("output '" + dest + "' already exists");
-  ASSIGN_OR_RETURN(std::string temp, MakeTempDirectoryNextTo(dest));
-  Result<OciImageSummary> summary = BuildLayout(inputs, config, options, temp);
-  Status status = summary.status();
-  if (status.ok()) {
-    SyncDirectory(temp + "/blobs/sha256");
-    SyncDirectory(temp + "/blobs");
-    SyncDirectory(temp);
-    if (::renameat2(AT_FDCWD, temp.c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE) != 0) {
-      status = ErrnoError("cannot move the image layout to", dest, errno);
-    }
-  }
-  if (!status.ok()) {
-    RemoveTree(temp);
-    return status;
-  }
+  ASSIGN_OR_RETURN(TemporaryDirectory temp, TemporaryDirectory::CreateNextTo(dest, 0755));
+  ASSIGN_OR_RETURN(OciImageSummary summary, BuildLayout(inputs, config, options, temp.path()));
+  SyncDirectory(temp.path() + "/blobs/sha256");
+  SyncDirectory(temp.path() + "/blobs");
+  SyncDirectory(temp.path());
+  RETURN_IF_ERROR(temp.MoveTo(dest).Annotate("the image layout"));
   SyncDirectory(ParentOf(dest));
   return summary;
 }
@@ -399,7 +380,8 @@ Result<OciImageSummary> WriteOciLayout(const std::vector<ArchiveInput>& inputs, 
 Result<OciImageSummary> WriteOciLayoutTar(const std::vector<ArchiveInput>& inputs, const OciImageConfig& config,
                                           const OciWriteOptions& options, const std::string& output) {
   RETURN_IF_ERROR(CheckBeforeWriting(inputs, config, options, output));
-  ASSIGN_OR_RETURN(std::string temp, MakeTempDirectoryNextTo(output));
+  ASSIGN_OR_RETURN(TemporaryDirectory scratch, TemporaryDirectory::CreateNextTo(output, 0755));
+  const std::string& temp = scratch.path();
   auto write = [&]() -> Result<OciImageSummary> {
     ASSIGN_OR_RETURN(OciImageSummary summary, BuildLayout(inputs, config, options, temp));
     std::vector<ArchiveInput> files;
@@ -420,9 +402,7 @@ Result<OciImageSummary> WriteOciLayoutTar(const std::vector<ArchiveInput>& input
     RETURN_IF_ERROR(out->Commit());
     return summary;
   };
-  Result<OciImageSummary> summary = write();
-  RemoveTree(temp);
-  return summary;
+  return write();
 }
 
 }  // namespace fnseal

@@ -14,6 +14,7 @@
 
 #include "bundle/bundle.h"
 #include "core/archive.h"
+#include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
 #include "core/sha256.h"
@@ -221,29 +222,30 @@ Json DeployablesParameters(const std::vector<BundleDeployable>& prebuilt,
   return out;
 }
 
-// Where a deployable is staged until the bundle is written: next to its output (so the final
-// rename stays on one file system), hidden, with the output's file name last (the targets choose
-// their format by its ending).
-std::string StagedPath(const std::string& output, size_t index) {
-  const size_t slash = output.rfind('/');
-  const std::string dir = slash == std::string::npos ? "" : output.substr(0, slash + 1);
-  const std::string base = slash == std::string::npos ? output : output.substr(slash + 1);
-  return dir + ".fnseal-staged-" + std::to_string(::getpid()) + "-" + std::to_string(index) + "-" + base;
-}
+// A deployable being made: written into a temporary directory next to its output (so the final
+// rename stays on one file system, and a crashed run's leftovers are removed by the next writer of
+// that output), under the output's own file name (the targets choose their format by its ending).
+struct StagedDeployable {
+  TemporaryDirectory directory;
+  std::string staged;  // directory/<output's file name>
+  std::string output;
+};
 
 // Writes the planned deployables to staged paths and adds them to the bundle under their final
-// names. `staged` collects (staged, final) paths, for the caller to rename once the bundle is
-// written, or to remove if anything fails: a failed command leaves every existing file as it was.
+// names, for the caller to rename once the bundle is written; if anything fails, the staged
+// directories go away with `staged`: a failed command leaves every existing file as it was.
 Status WriteDeployables(const std::vector<PlannedDeployable>& planned, BundleSpec* spec,
-                        std::vector<std::pair<std::string, std::string>>* staged) {
+                        std::vector<StagedDeployable>* staged) {
   for (const PlannedDeployable& p : planned) {
-    const std::string path = StagedPath(p.output, staged->size());
+    ASSIGN_OR_RETURN(TemporaryDirectory directory, TemporaryDirectory::CreateNextTo(p.output));
+    const size_t slash = p.output.rfind('/');
+    std::string path = directory.path() + "/" + (slash == std::string::npos ? p.output : p.output.substr(slash + 1));
     Result<WrittenDeployable> made = p.target->Write(p.spec, p.target->limits(), path);
     if (!made.ok()) return made.status().Annotate("--deploy " + std::string(p.target->name()));
-    staged->emplace_back(path, p.output);
     spec->deployables.push_back(ShippedDeployable(*p.target, p.output));
     spec->deployables.back().source_path = path;
     spec->deployables.back().handler = p.handler;
+    staged->push_back({std::move(directory), std::move(path), p.output});
   }
   return OkStatus();
 }
@@ -373,16 +375,14 @@ Outcome RunBundle(const Options& o) {
     Outcome added = AddComponents(o, &spec);
     if (!added.status.ok()) return added;
   }
-  std::vector<std::pair<std::string, std::string>> staged;  // (staged, final) deployable paths
-  Status built = WriteDeployables(*planned, &spec, &staged);
-  if (built.ok()) built = BuildBundle(spec, o.output);
-  for (const auto& [path, final_path] : staged) {
-    if (built.ok() && ::rename(path.c_str(), final_path.c_str()) != 0) {
-      built = ErrnoError("cannot rename the deployable into", final_path, errno);
+  std::vector<StagedDeployable> staged;
+  RETURN_IF_ERROR(WriteDeployables(*planned, &spec, &staged));
+  RETURN_IF_ERROR(BuildBundle(spec, o.output));
+  for (const StagedDeployable& d : staged) {
+    if (::rename(d.staged.c_str(), d.output.c_str()) != 0) {
+      return ErrnoError("cannot rename the deployable into", d.output, errno);
     }
-    if (!built.ok()) ::unlink(path.c_str());  // nothing half-made stays, nothing old is lost
   }
-  if (!built.ok()) return built;
   if (!o.quiet) std::printf("built unsigned bundle %s for function %s\n", o.output.c_str(), o.name.c_str());
   return OkStatus();
 }
