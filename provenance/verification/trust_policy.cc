@@ -37,6 +37,16 @@ Status FieldError(const std::string& path, const std::string& problem) {
 
 std::string JsonTypeName(const Json& value) { return value.type_name(); }
 
+// True when a '/'-separated path has a ".." component, which could leave the policy's directory.
+bool HasParentComponent(std::string_view path) {
+  while (true) {
+    size_t slash = path.find('/');
+    if (path.substr(0, slash) == "..") return true;
+    if (slash == std::string_view::npos) return false;
+    path.remove_prefix(slash + 1);
+  }
+}
+
 // Rejects any member of `object` not in `allowed`; the error names the full path of the field.
 Status CheckFields(const Json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
   for (auto it = object.begin(); it != object.end(); ++it) {
@@ -102,6 +112,9 @@ Result<PolicyKey> ParseKey(const Json& entry, const std::string& path, const Key
     ASSIGN_OR_RETURN(std::string relative, RequireString(*file, pem_path));
     if (relative[0] == '/') {
       return FieldError(pem_path, "'" + Clip(relative) + "' must be relative to the policy file's directory");
+    }
+    if (HasParentComponent(relative)) {
+      return FieldError(pem_path, "'" + Clip(relative) + "' must stay inside the policy file's directory (no '..')");
     }
     if (!read_key_file) {
       return FieldError(pem_path, "key files are resolved only when the policy is loaded from a file");

@@ -359,6 +359,32 @@ TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
   EXPECT_EQ(LoadTrustPolicyFile(dir + "/nope.json").status().code(), StatusCode::kNotFound);
 }
 
+TEST(LoadTrustPolicyFile, RefusesKeyFilesOutsideThePolicysDirectory) {
+  const std::string dir = TempDir() + "/policy-parent";
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/policies/keys'").c_str()), 0);
+  const std::string pem = ReadTestFile("testdata/keys/ed25519.pub.pem");
+  ASSERT_TRUE(WriteFileAtomic(dir + "/outside.pub.pem", pem).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/policies/keys/a.pub.pem", pem).ok());
+  Json doc = BasePolicy();
+  doc["keys"][0].erase("publicKey");
+  for (const char* escaping : {"../outside.pub.pem", "keys/../../outside.pub.pem", "keys/..", ".."}) {
+    doc["keys"][0]["publicKeyFile"] = escaping;
+    ASSERT_TRUE(WriteFileAtomic(dir + "/policies/policy.json", doc.dump(2)).ok());
+    Result<TrustPolicy> policy = LoadTrustPolicyFile(dir + "/policies/policy.json");
+    ASSERT_FALSE(policy.ok()) << escaping;
+    EXPECT_EQ(policy.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(policy.status().message(), HasSubstr("must stay inside the policy file's directory (no '..')"));
+  }
+  // ".." inside a name is not a parent directory.
+  ASSERT_TRUE(WriteFileAtomic(dir + "/policies/keys/a..b.pem", pem).ok());
+  for (const char* inside : {"keys/a.pub.pem", "./keys/a.pub.pem", "keys/a..b.pem"}) {
+    doc["keys"][0]["publicKeyFile"] = inside;
+    ASSERT_TRUE(WriteFileAtomic(dir + "/policies/policy.json", doc.dump(2)).ok());
+    Result<TrustPolicy> policy = LoadTrustPolicyFile(dir + "/policies/policy.json");
+    EXPECT_TRUE(policy.ok()) << inside << ": " << policy.status().ToString();
+  }
+}
+
 // --- VerifyBundleWithPolicy ---------------------------------------------------------------------
 
 class PolicyVerificationTest : public ::testing::Test {
