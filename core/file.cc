@@ -102,17 +102,27 @@ void RemoveStaleTemporaries(const std::string& path) {
 
 void SetSyncWrites(bool sync) { sync_writes.store(sync, std::memory_order_relaxed); }
 
+namespace {
+Status TooLarge(const std::string& path, uint64_t max_size) {
+  return ResourceExhaustedError("file '" + path + "' is larger than the limit of " + std::to_string(max_size) +
+                                " bytes");
+}
+}  // namespace
+
 Result<std::string> ReadFile(const std::string& path, uint64_t max_size) {
   ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
+  // A regular file over the limit is refused before a byte is read; anything else (a pipe, a
+  // file that grows) by the count below.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_size) {
+    return TooLarge(path, max_size);
+  }
   std::string data;
   char buffer[1 << 16];
   for (;;) {
     ASSIGN_OR_RETURN(size_t n, source->Read(buffer, sizeof(buffer)));
     if (n == 0) break;
-    if (data.size() + n > max_size) {
-      return ResourceExhaustedError("file '" + path + "' is larger than the limit of " + std::to_string(max_size) +
-                                    " bytes");
-    }
+    if (data.size() + n > max_size) return TooLarge(path, max_size);
     data.append(buffer, n);
   }
   return data;
