@@ -16,6 +16,7 @@
 #include "core/archive.h"
 #include "core/file.h"
 #include "core/io.h"
+#include "core/json.h"
 #include "simulate/azure_app.h"
 #include "simulate/http_client.h"
 #include "simulate/lambda_runtime_api.h"
@@ -84,16 +85,24 @@ Result<Manifest> ReadManifest(const std::string& bundle_path) {
   if (manifest_file == nullptr) return DataLossError("the bundle has no manifest.json");
   ASSIGN_OR_RETURN(Json json, ParseJsonStrict(manifest_file->content, "manifest"));
   Manifest manifest;
-  try {
-    manifest.function = json.at("function").at("name").get<std::string>();
-    manifest.entrypoint = json.at("function").at("entrypoint").get<std::string>();
-    if (json.contains("deployables")) {
-      for (const Json& entry : json.at("deployables")) {
-        manifest.deployables.push_back({entry.at("target").get<std::string>(), entry.at("path").get<std::string>()});
+  const Json* function = FindObject(json, "function");
+  const std::string* name = function ? FindString(*function, "name") : nullptr;
+  const std::string* entrypoint = function ? FindString(*function, "entrypoint") : nullptr;
+  if (name == nullptr || entrypoint == nullptr) {
+    return InvalidArgumentError("manifest.json: 'function' needs string members 'name' and 'entrypoint'");
+  }
+  manifest.function = *name;
+  manifest.entrypoint = *entrypoint;
+  if (const Json* deployables = FindMember(json, "deployables")) {
+    if (!deployables->is_array()) return InvalidArgumentError("manifest.json: 'deployables' is not an array");
+    for (const Json& entry : *deployables) {
+      const std::string* target = FindString(entry, "target");
+      const std::string* path = FindString(entry, "path");
+      if (target == nullptr || path == nullptr) {
+        return InvalidArgumentError("manifest.json: a deployable needs string members 'target' and 'path'");
       }
+      manifest.deployables.push_back({*target, *path});
     }
-  } catch (const Json::exception& e) {
-    return InvalidArgumentError(std::string("manifest.json: ") + e.what());
   }
   return manifest;
 }
@@ -358,10 +367,19 @@ struct OciImage {
 
 // Reads the image id and the port from an OCI image-layout tar (index -> manifest -> config).
 Result<OciImage> ReadOciImage(const std::string& tar) {
+  // The index, manifest and config are small JSON files; layers are skipped unread. What is kept
+  // is bounded, whatever the tar holds.
+  constexpr uint64_t kMaxJsonFile = 1 << 20;
+  constexpr uint64_t kMaxKept = 4 << 20;
   std::map<std::string, std::string> small_files;
+  uint64_t kept = 0;
   Status read = ForEachArchiveEntry(tar, [&](const ArchiveEntry& entry, const ContentReader& content) -> Status {
-    if (entry.is_directory || entry.size > (1 << 20)) return OkStatus();
+    if (entry.is_directory || entry.size > kMaxJsonFile) return OkStatus();
     if (entry.path != "index.json" && entry.path.rfind("blobs/sha256/", 0) != 0) return OkStatus();
+    kept += entry.size;
+    if (kept > kMaxKept) {
+      return ResourceExhaustedError("the image's small files are over " + std::to_string(kMaxKept) + " bytes together");
+    }
     StringSink sink;
     RETURN_IF_ERROR(content(&sink));
     small_files[entry.path] = sink.Release();
