@@ -194,15 +194,11 @@ Outcome RunDiff(const Options& o) {
   ASSIGN_OR_RETURN(std::string digest_b, Sha256FileHex(o.b));
   std::vector<Difference> differences;
   if (digest_a != digest_b) {
+    // Nested archives are extracted here; a diff killed outright leaves it to the next diff.
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/fnseal-diff-XXXXXX";
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    if (::mkdtemp(name.data()) == nullptr) return InternalError("cannot create a scratch directory");
-    const std::string scratch(name.data());
-    Status s = Compare(o.a, o.b, "", 0, scratch, &differences);
-    RemoveTree(scratch);
-    RETURN_IF_ERROR(s);
+    ASSIGN_OR_RETURN(TemporaryDirectory scratch,
+                     TemporaryDirectory::CreateNextTo(std::string(tmp != nullptr && *tmp ? tmp : "/tmp") + "/fnseal-diff"));
+    RETURN_IF_ERROR(Compare(o.a, o.b, "", 0, scratch.path(), &differences));
   }
   if (o.json) {
     Json list = Json::array();
