@@ -24,15 +24,16 @@ blocks() {
 
 # each FILE FN: calls FN LINE LANG MARK BODY for every block of FILE (MARK: run, file=..., illustrative or "").
 each() {
-  local file=$1 fn=$2 record line info body lang mark word
+  local file=$1 fn=$2 record line info body lang mark word words
   while IFS= read -r -d '' record; do
     line=${record%%$'\t'*}
     record=${record#*$'\t'}
     info=${record%%$'\t'*}
     body=${record#*$'\t'}
-    read -r lang rest <<<"$info" || true
+    read -ra words <<<"$info" || true
+    lang=${words[0]:-}
     mark=""
-    for word in ${rest:-}; do
+    for word in "${words[@]:1}"; do
       case $word in
         run | illustrative | file=?*)
           [[ -z $mark ]] || { echo "$file:$line: more than one of run, file=, illustrative" >&2; return 1; }
@@ -43,6 +44,7 @@ each() {
     done
     "$fn" "$line" "$lang" "$mark" "$body" || return 1
   done < <(blocks "$file")
+  wait $! # an unterminated block fails here
 }
 
 tested=()
