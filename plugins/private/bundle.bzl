@@ -198,10 +198,10 @@ directory bazel was run in; the signed bundle is written there as `<name>.fnb` u
             allow_single_file = [".fnb"],
         ),
         "_fnseal": attr.label(
-            doc = "The fnseal CLI, built for the machine `bazel run` runs on.",
+            doc = "The fnseal CLI the bundle actions run (exec configuration), so signing compiles nothing.",
             default = Label("//tools/fnseal"),
             executable = True,
-            cfg = "target",
+            cfg = "exec",
         ),
         "_template": attr.label(
             doc = "The signing script's template.",
@@ -236,9 +236,8 @@ def function_bundle(name, visibility = None, tags = None, testonly = None, **kwa
         name = name + ".sign",
         bundle = ":" + name,
         visibility = visibility,
-        # Manual: a wildcard build (`bazel build //...`) would otherwise build fnseal a second
-        # time, for the target configuration, and a runfiles tree per bundle, for a script that
-        # only `bazel run` needs; `bazel run` builds it when asked.
+        # Manual: a wildcard build (`bazel build //...`) would otherwise make a runfiles tree per
+        # bundle, for a script that only `bazel run` needs; `bazel run` builds it when asked.
         tags = (tags or []) + ["manual"],
         testonly = testonly,
     )
