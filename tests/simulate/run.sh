@@ -13,6 +13,9 @@
 #    built by Bazel): on every cloud runtime/resolve.h must answer the loopback addresses for
 #    "localhost", in Lambda's and Azure's roots without /etc as in podman's; what glibc's own
 #    getaddrinfo answered in each is printed (docs/runtime.md, "Host names").
+# 2c. A closure (tests/simulate/BUILD.bazel's closure, linkage = "closure"): handler.c needing
+#    libgreet.so, built by Bazel; Lambda's deployable ships libgreet.so, the OCI image also libc
+#    and the loader; both must start and answer with greet()'s key under simulate and podman.
 # 3. Failures: a handler that exits at once (phase init, the exit status and its message) and one
 #    that never answers (phase "first request", within the timeout) must make simulate exit 3; a
 #    malformed option exits 2. Nothing is left behind: no container, image, temp dir or process.
@@ -40,7 +43,7 @@ podman_=(podman --runtime runc)
 
 # --- build ---------------------------------------------------------------------------------------
 cd "$root"
-targets=(//tools/fnseal //tests/simulate:resolve_localhost_bundle)
+targets=(//tools/fnseal //tests/simulate:resolve_localhost_bundle //tests/simulate:closure_bundle)
 for example in "${examples[@]}"; do targets+=("//examples/$example:${example}_bundle"); done
 "${bazel[@]}" build --symlink_prefix=/ //tools/fnseal || die "bazel build //tools/fnseal failed"
 # -k: an example that does not build is reported below, the others are still simulated.
@@ -240,6 +243,28 @@ else
   fi
 fi
 
+# --- 2c. a shared-library closure ------------------------------------------------------------------
+closure_bundle=$bin/tests/simulate/closure_bundle.fnb
+closure_unpacked=$work/unpacked-closure
+if [[ ! -f $closure_bundle ]]; then
+  fail "the closure bundle did not build"
+else
+  "$fnseal" unpack -q "$closure_bundle" "$closure_unpacked" || fail "cannot unpack $closure_bundle"
+  for tar in "$closure_unpacked"/deployables/oci_image/*.tar; do [[ -f $tar ]] && note_image "$tar"; done
+  echo "$name: simulating a handler that ships its shared-library closure"
+  if simulate "$work/closure.json" 0 --cold-starts 3 --warm 10 "$closure_bundle"; then
+    check_report "$work/closure.json" "closure handler"
+    [[ $(jq -c '.deployables | map(.target) | sort' "$work/closure.json") == '["aws_lambda","oci_image"]' ]] ||
+      fail "closure handler: not Lambda and OCI: $(jq -c '.deployables | map(.target)' "$work/closure.json")"
+    bad=$(jq -r '.deployables[] | select(.body != "{\"closure\":2}") | "\(.target): \(.body)"' "$work/closure.json")
+    [[ -z $bad ]] || fail "closure handler did not answer through libgreet.so: $bad"
+    table "$work/closure.json" >>"$tables"
+  fi
+  shipped=$(jq -r '.deployables[] | "\(.target)=\(.handler.shipped)"' "$closure_unpacked/manifest.json" | sort | tr '\n' ' ')
+  [[ $shipped == "aws_lambda=lib/libgreet.so oci_image=lib/libgreet.so, lib/libc.so.6, lib64/ld-linux-x86-64.so.2 " ]] ||
+    fail "closure handler: the manifest records another closure: $shipped"
+fi
+
 # --- 3. failures ----------------------------------------------------------------------------------
 echo "$name: a handler that exits at once"
 if simulate "$work/exits.json" 3 --cold-starts 2 --timeout 10 "$own/exits.fnb"; then
@@ -321,6 +346,9 @@ for example in "${examples[@]}"; do
   done
 done
 podman_check "the static C handler" "$own/static.oci.tar"
+for tar in "$closure_unpacked"/deployables/oci_image/*.tar; do
+  [[ -f $tar ]] && podman_check "the closure handler" "$tar" '"closure":'
+done
 for tar in "$resolver_unpacked"/deployables/oci_image/*.tar; do
   [[ -f $tar ]] && podman_check "the localhost-resolving handler" "$tar" "$resolver_answer"
 done
