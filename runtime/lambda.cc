@@ -16,6 +16,7 @@
 #include <typeinfo>
 
 #include "runtime/protocols.h"
+#include "runtime/resolve.h"
 
 namespace fnseal::runtime {
 namespace {
@@ -128,7 +129,7 @@ Result<HostPort> ParseRuntimeApiAddress(std::string_view text) {
   std::string host(text.substr(0, colon));
   std::string port_text(text.substr(colon + 1));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host == "localhost") host = "127.0.0.1";  // no NSS in a static binary: the one name we know
+  if (IsLocalhostName(host)) host = "127.0.0.1";  // RFC 6761, without NSS (runtime/resolve.h)
   char* end = nullptr;
   unsigned long port = std::strtoul(port_text.c_str(), &end, 10);
   if (*end != '\0' || port == 0 || port > 65535 || port_text.find_first_not_of("0123456789") != std::string::npos) {
@@ -138,7 +139,7 @@ Result<HostPort> ParseRuntimeApiAddress(std::string_view text) {
   asio::ip::make_address(host, ec);
   if (ec) {
     return InvalidArgumentError("runtime api host '" + host +
-                                "' is not a numeric ip address (names are not resolved: no nss in a static binary)");
+                                "' is not a numeric ip address (the runtime api address is not resolved)");
   }
   return HostPort{host, static_cast<uint16_t>(port)};
 }

@@ -101,12 +101,12 @@ int ServeHttpUntilSignal(const std::string& address, uint16_t port, Handler hand
 // ---- AWS Lambda Runtime API ----
 
 struct HostPort {
-  std::string host;  // a numeric IPv4 or IPv6 address ("localhost" becomes "127.0.0.1")
+  std::string host;  // a numeric IPv4 or IPv6 address (a localhost name becomes "127.0.0.1")
   uint16_t port = 0;
 };
 
 // Parses AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001", "[::1]:9001" or "localhost:9001". No name
-// lookup (a static binary has no NSS): any other host name is InvalidArgument.
+// lookup (Lambda gives a numeric address): any other host name is InvalidArgument.
 Result<HostPort> ParseRuntimeApiAddress(std::string_view text);
 
 // The Request for one Lambda event: an API Gateway HTTP API (payload 2.0) or function URL event

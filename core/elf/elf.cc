@@ -30,8 +30,12 @@ constexpr uint32_t kShtGnuVerneed = 0x6ffffffe;
 constexpr uint32_t kShtGnuVersym = 0x6fffffff;
 constexpr int64_t kDtNull = 0;
 constexpr int64_t kDtNeeded = 1;
+constexpr int64_t kDtSoname = 14;
+constexpr int64_t kDtRpath = 15;
+constexpr int64_t kDtRunpath = 29;
 constexpr int64_t kDtFlags1 = 0x6ffffffb;
 constexpr uint64_t kDf1Pie = 0x08000000;
+constexpr uint16_t kVerFlgBase = 1;
 constexpr uint16_t kVerFlgWeak = 2;
 
 constexpr size_t kEhdrSize = 64;
@@ -40,6 +44,8 @@ constexpr size_t kShdrSize = 64;
 constexpr size_t kDynSize = 16;
 constexpr size_t kSymSize = 24;
 constexpr size_t kVerRecordSize = 16;  // Elf64_Verneed and Elf64_Vernaux alike
+constexpr size_t kVerdefSize = 20;
+constexpr size_t kVerdauxSize = 8;
 constexpr size_t kMaxInterpreterSize = 4096;
 
 uint16_t Le16(const char* p) {
@@ -76,7 +82,8 @@ struct Section {
 
 class Parser {
  public:
-  Parser(const RandomAccessSource& source, const ElfLimits& limits) : source_(source), limits_(limits) {}
+  Parser(const RandomAccessSource& source, const ElfLimits& limits, ElfFileKind kind)
+      : source_(source), limits_(limits), kind_(kind) {}
 
   Result<ElfInfo> Parse();
 
@@ -91,12 +98,14 @@ class Parser {
   Status ParseSectionHeaders();
   Status ParseDynamic();
   Status ParseVersionNeeds();
+  Status ParseVersionDefinitions();
   Status ParseVersionSymbols();
   // At most one section of `type`: its index, or -1.
   Result<int> FindUnique(uint32_t type, const char* what) const;
 
   const RandomAccessSource& source_;
   const ElfLimits& limits_;
+  const ElfFileKind kind_;
   ElfInfo info_;
   uint64_t file_size_ = 0;
   uint16_t type_ = 0;
@@ -300,6 +309,21 @@ Status Parser::ParseDynamic() {
       ASSIGN_OR_RETURN(std::string name, StringAt(strings, value, "DT_NEEDED"));
       if (name.empty()) return DataLossError("DT_NEEDED names an empty library");
       info_.needed.push_back(std::move(name));
+    } else if (tag == kDtSoname) {
+      if (!info_.soname.empty()) return DataLossError("more than one DT_SONAME");
+      ASSIGN_OR_RETURN(info_.soname, StringAt(strings, value, "DT_SONAME"));
+      if (info_.soname.empty()) return DataLossError("DT_SONAME is empty");
+    } else if (tag == kDtRpath || tag == kDtRunpath) {
+      const char* what = tag == kDtRpath ? "DT_RPATH" : "DT_RUNPATH";
+      std::vector<std::string>& paths = tag == kDtRpath ? info_.rpath : info_.runpath;
+      if (!paths.empty()) return DataLossError(std::string("more than one ") + what);
+      ASSIGN_OR_RETURN(std::string joined, StringAt(strings, value, what));
+      for (size_t start = 0;;) {
+        size_t colon = joined.find(':', start);
+        paths.push_back(joined.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+      }
     } else if (tag == kDtFlags1) {
       pie_flag_ = (value & kDf1Pie) != 0;
     }
@@ -394,6 +418,62 @@ Status Parser::ParseVersionNeeds() {
   return OkStatus();
 }
 
+// Verdef records are 20 bytes, each pointing at its Verdaux list (8-byte records, the first
+// naming the version). Only the first Verdaux of each is read; chains must move forward, so a
+// crafted file cannot make them loop or overlap.
+Status Parser::ParseVersionDefinitions() {
+  ASSIGN_OR_RETURN(int index, FindUnique(kShtGnuVerdef, "SHT_GNU_verdef"));
+  if (index < 0) return OkStatus();
+  const Section& section = sections_[index];
+  ASSIGN_OR_RETURN(std::string data, ReadSection(index, ".gnu.version_d"));
+  ASSIGN_OR_RETURN(std::string strings, LinkedStrings(section, ".gnu.version_d"));
+  if (uint64_t{section.info} > data.size() / kVerdefSize) {
+    return DataLossError(".gnu.version_d declares " + std::to_string(section.info) + " entries in " +
+                         std::to_string(data.size()) + " bytes");
+  }
+  if (section.info > limits_.max_version_records) {
+    return ResourceExhaustedError("more than " + std::to_string(limits_.max_version_records) +
+                                  " version definition records");
+  }
+  std::set<uint16_t> indices;
+  uint64_t offset = 0;
+  for (uint32_t n = 0; n < section.info; ++n) {
+    if (offset > data.size() || data.size() - offset < kVerdefSize) {
+      return DataLossError(".gnu.version_d entry " + std::to_string(n) + " at offset " + std::to_string(offset) +
+                           " runs past the section");
+    }
+    const char* vd = data.data() + offset;
+    uint16_t version = Le16(vd);
+    uint16_t flags = Le16(vd + 2);
+    uint16_t ndx = Le16(vd + 4);
+    uint16_t count = Le16(vd + 6);
+    uint32_t hash = Le32(vd + 8);
+    uint32_t aux = Le32(vd + 12);
+    uint32_t next = Le32(vd + 16);
+    if (version != 1) return DataLossError(".gnu.version_d entry version " + std::to_string(version) + " is not 1");
+    if (count == 0) return DataLossError(".gnu.version_d entry " + std::to_string(n) + " has no name");
+    if (ndx == 0 || ndx > 0x7fff || !indices.insert(ndx).second) {
+      return DataLossError(".gnu.version_d index " + std::to_string(ndx) + " is zero, too large or used twice");
+    }
+    if (aux < kVerdefSize || aux > data.size() - offset || data.size() - offset - aux < kVerdauxSize) {
+      return DataLossError(".gnu.version_d entry " + std::to_string(n) + "'s name at offset +" + std::to_string(aux) +
+                           " is inside the entry or past the section");
+    }
+    ASSIGN_OR_RETURN(std::string name, StringAt(strings, Le32(data.data() + offset + aux), ".gnu.version_d version"));
+    if (ElfHash(name) != hash) return DataLossError("version definition '" + name + "' has a wrong hash");
+    if ((flags & kVerFlgBase) == 0) info_.version_definitions.push_back(std::move(name));
+    bool last = n + 1 == section.info;
+    if (last != (next == 0)) {
+      return DataLossError(".gnu.version_d chain does not end after its " + std::to_string(section.info) + " entries");
+    }
+    if (!last && next < kVerdefSize) {
+      return DataLossError(".gnu.version_d entry " + std::to_string(n) + " links to an overlapping entry");
+    }
+    offset += next;
+  }
+  return OkStatus();
+}
+
 Status Parser::ParseVersionSymbols() {
   ASSIGN_OR_RETURN(int index, FindUnique(kShtGnuVersym, "SHT_GNU_versym"));
   if (index < 0) return OkStatus();
@@ -438,18 +518,22 @@ Result<ElfInfo> Parser::Parse() {
   RETURN_IF_ERROR(ParseProgramHeaders());
   RETURN_IF_ERROR(ParseSectionHeaders());
   RETURN_IF_ERROR(ParseDynamic());
-  if (type_ == kEtDyn && info_.interpreter.empty() && !pie_flag_) {
+  if (kind_ == ElfFileKind::kSharedObject && type_ != kEtDyn) {
+    return InvalidArgumentError("ELF file is an executable (ET_EXEC), not a shared object");
+  }
+  if (kind_ == ElfFileKind::kExecutable && type_ == kEtDyn && info_.interpreter.empty() && !pie_flag_) {
     return InvalidArgumentError("ELF file is a shared library, not an executable");
   }
   RETURN_IF_ERROR(ParseVersionNeeds());
+  RETURN_IF_ERROR(ParseVersionDefinitions());
   RETURN_IF_ERROR(ParseVersionSymbols());
   return std::move(info_);
 }
 
 }  // namespace
 
-Result<ElfInfo> ReadElfInfo(const RandomAccessSource& source, const ElfLimits& limits) {
-  return Parser(source, limits).Parse();
+Result<ElfInfo> ReadElfInfo(const RandomAccessSource& source, const ElfLimits& limits, ElfFileKind kind) {
+  return Parser(source, limits, kind).Parse();
 }
 
 bool GlibcVersion::operator<(const GlibcVersion& other) const {

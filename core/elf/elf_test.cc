@@ -1,5 +1,6 @@
 #include "core/elf/elf.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <utility>
 
 #include "core/file.h"
+#include "core/zip.h"
 
 namespace fnseal {
 namespace {
@@ -204,6 +206,150 @@ TEST(ElfInfo, RefusesFilesThatAreNotExecutables) {
   Result<ElfInfo> arm = ReadBytes(arm32);
   ASSERT_FALSE(arm.ok());
   EXPECT_NE(arm.status().message().find("machine 40 is not supported"), std::string::npos);
+}
+
+constexpr char kLeaf[] = "testdata/elf/libleaf.so";
+constexpr char kMid[] = "testdata/elf/libmid.so";
+
+Result<ElfInfo> ReadSharedBytes(const std::string& bytes, const ElfLimits& limits = {}) {
+  auto source = RandomAccessString(bytes);
+  return ReadElfInfo(*source, limits, ElfFileKind::kSharedObject);
+}
+
+// The names `objdump -p` lists under "Version definitions:", the base entry (flags 0x01) left out.
+std::vector<std::string> ObjdumpVersionDefinitions(const std::string& path) {
+  std::vector<std::string> names;
+  std::string command = "objdump -p '" + path + "' 2>/dev/null";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return names;
+  char line[4096];
+  bool in_section = false;
+  while (std::fgets(line, sizeof line, pipe) != nullptr) {
+    std::string text = line;
+    if (text.rfind("Version definitions:", 0) == 0) {
+      in_section = true;
+      continue;
+    }
+    if (!in_section) continue;
+    if (text == "\n" || text.rfind("Version References:", 0) == 0) break;
+    char flags[32], hash[32], name[1024];
+    int index = 0;
+    // "2 0x00 0x0297f860 GLIBCXX_3.4"; parent lines ("\tGLIBCXX_3.4") do not match.
+    if (std::sscanf(line, "%d %31s %31s %1023s", &index, flags, hash, name) == 4 && std::string(flags) != "0x01") {
+      names.push_back(name);
+    }
+  }
+  ::pclose(pipe);
+  return names;
+}
+
+// The offset of the section of `type` in an ELF64 file, from its section headers.
+size_t SectionOffset(const std::string& bytes, uint32_t type, size_t* header = nullptr) {
+  auto le = [&bytes](size_t at, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+    return v;
+  };
+  const uint64_t shoff = le(40, 8);
+  const uint64_t shnum = le(60, 2);
+  for (uint64_t i = 0; i < shnum; ++i) {
+    const size_t at = shoff + i * 64;
+    if (le(at + 4, 4) == type) {
+      if (header != nullptr) *header = at;
+      return le(at + 24, 8);
+    }
+  }
+  return 0;
+}
+
+TEST(ElfSharedObject, ReadsSonameDefinitionsAndNeeds) {
+  auto source = OpenRandomAccessFile(kMid);
+  ASSERT_TRUE(source.ok());
+  auto mid = ReadElfInfo(**source, {}, ElfFileKind::kSharedObject);
+  ASSERT_TRUE(mid.ok()) << mid.status().ToString();
+  EXPECT_EQ(mid->soname, "libmid.so");
+  EXPECT_EQ(mid->needed, (std::vector<std::string>{"libleaf.so"}));
+  const ElfVersionNeed* leaf_need = FindNeed(*mid, "LEAF_2.0");
+  ASSERT_NE(leaf_need, nullptr);
+  EXPECT_EQ(leaf_need->file, "libleaf.so");
+  EXPECT_EQ(leaf_need->symbols, std::vector<std::string>{"leaf"});
+
+  auto leaf_source = OpenRandomAccessFile(kLeaf);
+  ASSERT_TRUE(leaf_source.ok());
+  auto leaf = ReadElfInfo(**leaf_source, {}, ElfFileKind::kSharedObject);
+  ASSERT_TRUE(leaf.ok()) << leaf.status().ToString();
+  EXPECT_EQ(leaf->version_definitions, (std::vector<std::string>{"LEAF_1.0", "LEAF_2.0"}));
+  EXPECT_EQ(leaf->version_definitions, ObjdumpVersionDefinitions(kLeaf));
+}
+
+TEST(ElfSharedObject, AgreesWithObjdumpOnTheToolchainsLibraries) {
+  for (const char* name : {"libstdc++.so.6", "libgcc_s.so.1", "libc.so.6"}) {
+    const std::string path = std::string("../fnseal_toolchain_libraries/shared/") + name;
+    auto source = OpenRandomAccessFile(path);
+    ASSERT_TRUE(source.ok()) << path;
+    auto info = ReadElfInfo(**source, {}, ElfFileKind::kSharedObject);
+    ASSERT_TRUE(info.ok()) << name << ": " << info.status().ToString();
+    EXPECT_EQ(info->soname, name);
+    std::vector<std::string> expected = ObjdumpVersionDefinitions(path);
+    ASSERT_FALSE(expected.empty()) << name;
+    EXPECT_EQ(info->version_definitions, expected) << name;
+  }
+}
+
+TEST(ElfSharedObject, EachKindRefusesTheOther) {
+  auto leaf = ReadPath(kLeaf);
+  ASSERT_FALSE(leaf.ok());
+  EXPECT_THAT(leaf.status().message(), ::testing::HasSubstr("shared library, not an executable"));
+  auto source = OpenRandomAccessFile(kStatic);
+  ASSERT_TRUE(source.ok());
+  auto executable = ReadElfInfo(**source, {}, ElfFileKind::kSharedObject);
+  ASSERT_FALSE(executable.ok());
+  EXPECT_EQ(executable.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(executable.status().message(), ::testing::HasSubstr("not a shared object"));
+}
+
+TEST(ElfSharedObject, RefusesHostileVersionDefinitions) {
+  Result<std::string> bytes = ReadFile(kLeaf);
+  ASSERT_TRUE(bytes.ok());
+  size_t header = 0;
+  const size_t verdef = SectionOffset(*bytes, 0x6ffffffd, &header);
+  ASSERT_NE(verdef, 0u);
+  struct Case {
+    size_t at;  // offset of the field, from the first Verdef (or, for sh_info, the section header)
+    std::string value;
+    const char* fragment;
+  };
+  const Case cases[] = {
+      {verdef + 16, std::string("\x04\0\0\0", 4), "links to an overlapping entry"},  // vd_next 4
+      {verdef + 6, std::string("\0\0", 2), "has no name"},                            // vd_cnt 0
+      {verdef + 8, std::string("\x01\x02\x03\x04", 4), "wrong hash"},               // vd_hash
+      {verdef + 12, std::string("\x04\0\0\0", 4), "inside the entry"},              // vd_aux 4
+      {verdef + 12, std::string("\xf0\xff\xff\xff", 4), "past the section"},        // vd_aux past the end
+      {verdef + 4, std::string("\0\0", 2), "index 0"},                                // vd_ndx 0
+      {header + 44, std::string("\xff\xff\xff\xff", 4), "declares 4294967295 entries"},  // sh_info
+  };
+  for (const Case& c : cases) {
+    std::string hostile = *bytes;
+    hostile.replace(c.at, c.value.size(), c.value);
+    auto info = ReadSharedBytes(hostile);
+    ASSERT_FALSE(info.ok()) << c.fragment;
+    EXPECT_EQ(info.status().code(), StatusCode::kDataLoss) << info.status().ToString();
+    EXPECT_THAT(info.status().message(), ::testing::HasSubstr(c.fragment));
+  }
+  ElfLimits records;
+  records.max_version_records = 2;
+  auto limited = ReadSharedBytes(*bytes, records);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.status().code(), StatusCode::kResourceExhausted);
+}
+
+TEST(ElfSharedObject, EveryTruncationIsAnErrorNeverACrash) {
+  Result<std::string> bytes = ReadFile(kLeaf);
+  ASSERT_TRUE(bytes.ok());
+  for (size_t n = 0; n < bytes->size(); n += 7) {
+    Result<ElfInfo> info = ReadSharedBytes(bytes->substr(0, n));
+    ASSERT_FALSE(info.ok()) << "accepted the first " << n << " bytes";
+  }
 }
 
 TEST(GlibcVersion, ParsesGlibcVersionNamesOnly) {

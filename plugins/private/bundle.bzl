@@ -79,10 +79,12 @@ def _function_bundle_impl(ctx):
         options = ctx.attr.target_options.get(target, [])
         if target == "oci_image" and not [o for o in options if o.startswith("version=")]:
             options = ["version=" + function.version] + options  # the image's name is <function>:<version>
+        if function.closure:
+            options = options + ["closure=" + function.closure.path]  # what each target ships of the closure
         for option in options:
             args.add("--deploy-option", "%s:%s" % (target, option))
     args.add("--components", components)
-    extra = [components]
+    extra = [components] + ([function.closure] if function.closure and deployables else [])
     if ctx.attr.license_policy:
         policy = ctx.attr.license_policy[LicensePolicyInfo].file
         args.add("--license-policy", policy)
@@ -97,7 +99,7 @@ def _function_bundle_impl(ctx):
     ctx.actions.run(
         executable = ctx.executable._fnseal,
         arguments = [args],
-        inputs = depset([function.artifact, tools.file] + extra + tools.inputs, transitive = [function.inputs, component_inputs]),
+        inputs = depset([function.artifact, tools.file] + extra + tools.inputs, transitive = [function.inputs, component_inputs, function.closure_inputs]),
         outputs = [bundle] + [f for _, f in deployables],
         mnemonic = "FnsealBundle",
         execution_requirements = FNSEAL_WORKER_REQUIREMENTS,

@@ -146,12 +146,16 @@ def _components_of(label, model, lic, files, deps, more_depends_on = []):
     components = depset([text], transitive = [d[FnComponentsInfo].components for d in deps])
     return components, (lic.license_texts if lic else [])
 
-def function_components(ctx, function):
+def function_components(ctx, function, own_libraries = [], output_name = None):
     """A serverless_function's own component over its handler's, data's and models' (the aspect's).
 
     Args:
       ctx: the serverless_function's rule context; its handler, data and models carry the aspect.
       function: its FunctionInfo.
+      own_libraries: for linkage "closure", the shared libraries of the handler's runfiles: named
+        lib/<file name> where a component lists them (the closure action drops those it does
+        not ship).
+      output_name: the components file's name; default `<name>.components.json`.
 
     Returns:
       (FnComponentsInfo, components file): the file is `<name>.components.json` (contract v1),
@@ -175,7 +179,9 @@ def function_components(ctx, function):
     names = {function.handler.path: function.entrypoint}
     for name, f in function.placements:
         names[f.path] = name
-    out = ctx.actions.declare_file(ctx.label.name + ".components.json")
+    for f in own_libraries:
+        names[f.path] = "lib/" + f.basename
+    out = ctx.actions.declare_file(output_name or (ctx.label.name + ".components.json"))
     ctx.actions.write(out, components_json(function.name, str(ctx.label), components.to_list(), names))
 
     # The bundle reads only what ships and the license texts; other outputs of the components

@@ -1,7 +1,8 @@
 """serverless_function: a handler binary, its runfiles, data and models -> a hermetic artifact."""
 
-load("//plugins:providers.bzl", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
+load("//plugins:providers.bzl", "FnComponentsInfo", "FnLicenseInfo", "FunctionInfo", "ModelInfo")
 load(":checks.bzl", "runfiles_path")
+load(":closure.bzl", "is_shared_library", "resolve_closure")
 load(":components.bzl", "components_aspect", "function_components", "license_of")
 load(":linkage.bzl", "LINKAGES", "handler_linkage")
 load(":paths.bzl", "artifact_path", "placement_arg")
@@ -18,13 +19,14 @@ def _place(ctx, by_name, name, f, why):
              (ctx.label, other.short_path, f.short_path, name))
     by_name[name] = f
 
-def _placements(ctx, handler):
-    """(path in the artifact, File) for every file but the handler, sorted; fails on collisions."""
+def _placements(ctx, handler, skip):
+    """(path in the artifact, File) for every file but the handler and `skip`, sorted; fails on collisions."""
     by_name = {}
+    skipped = {f.path: True for f in skip}
     runfiles = _handler_target(ctx)[DefaultInfo].default_runfiles
     if runfiles:
         for f in runfiles.files.to_list():
-            if f.path != handler.path:
+            if f.path != handler.path and f.path not in skipped:
                 _place(ctx, by_name, ctx.attr.entrypoint + ".runfiles/" + runfiles_path(f, ctx.workspace_name), f, "runfile")
     for f in ctx.files.data:
         _place(ctx, by_name, artifact_path(f, ctx.label.package), f, "data file")
@@ -55,7 +57,12 @@ def _serverless_function_impl(ctx):
     for key in ctx.attr.environment.keys():
         if not key or "=" in key:
             fail("%s: environment key '%s' is not a variable name" % (ctx.label, key))
-    placements = _placements(ctx, handler)
+    # A closure handler's own shared libraries ship in the deployables' lib/, not as runfiles.
+    own_libraries = []
+    if ctx.attr.linkage == "closure":
+        runfiles = _handler_target(ctx)[DefaultInfo].default_runfiles
+        own_libraries = [f for f in runfiles.files.to_list() if f.path != handler.path and is_shared_library(f)] if runfiles else []
+    placements = _placements(ctx, handler, own_libraries)
     artifact = ctx.actions.declare_file(ctx.label.name + ".tar")
 
     args = ctx.actions.args()
@@ -78,13 +85,16 @@ def _serverless_function_impl(ctx):
         execution_requirements = FNSEAL_WORKER_REQUIREMENTS,
         progress_message = "Packing function %s" % ctx.label,
     )
-    function = FunctionInfo(
+    closure_inputs = depset(own_libraries + ctx.files._toolchain_shared_libraries) if ctx.attr.linkage == "closure" else depset()
+    fields = dict(
         name = function_name,
         artifact = artifact,
         handler = handler,
         entrypoint = ctx.attr.entrypoint,
         runtime = ctx.attr.runtime,
         linkage = ctx.attr.linkage,
+        closure = None,
+        closure_inputs = closure_inputs,
         version = _version(ctx),
         memory_mb = ctx.attr.memory_mb,
         timeout_seconds = ctx.attr.timeout_seconds,
@@ -93,9 +103,22 @@ def _serverless_function_impl(ctx):
         placements = placements,
         inputs = depset(files),
     )
-    components, components_file = function_components(ctx, function)
+    function = FunctionInfo(**fields)
+    if ctx.attr.linkage != "closure":
+        components, components_file = function_components(ctx, function)
+    else:
+        base, base_file = function_components(ctx, function, own_libraries, ctx.label.name + ".components.base.json")
+        fields["closure"], components_file = resolve_closure(ctx, handler, own_libraries, ctx.files._toolchain_shared_libraries, base_file)
+        function = FunctionInfo(**fields)
+        components = FnComponentsInfo(
+            id = base.id,
+            components = base.components,
+            inputs = depset(transitive = [base.inputs, closure_inputs]),
+        )
+    # A closure handler's closure file is an output too, so that building the function resolves it.
+    outputs = [artifact] + ([function.closure] if function.closure else [])
     return [
-        DefaultInfo(files = depset([artifact]), runfiles = ctx.runfiles(files = [artifact])),
+        DefaultInfo(files = depset(outputs), runfiles = ctx.runfiles(files = [artifact])),
         function,
         components,
         OutputGroupInfo(fnseal_components = depset([components_file])),
@@ -123,7 +146,11 @@ these contents.""",
         "linkage": attr.string(
             doc = """How the handler is linked for its deployables. "static" (the default): fully
 statically, so it runs on every cloud's base, an OCI image from scratch included, whatever the
-cc_binary's own link options; sanitizer options are dropped for it. "dynamic": as the cc_binary
+cc_binary's own link options; sanitizer options are dropped for it. "closure": for handlers that
+cannot be static (prebuilt shared objects, dlopen): linked dynamically with a DT_RPATH of
+$ORIGIN/lib; its DT_NEEDED closure is resolved in the build against the shared libraries of its
+runfiles and the toolchain's, and each deployable ships in lib/ what its cloud's base lacks (an
+OCI image also the loader); every shipped library is a component. "dynamic": as the cc_binary
 links itself; each cloud target then refuses it unless its base provides every library and
 symbol version it needs (see docs/targets.md).""",
             default = "static",
@@ -180,6 +207,17 @@ symbol version it needs (see docs/targets.md).""",
             default = Label("//tools/fnseal"),
             executable = True,
             cfg = "exec",
+        ),
+        "_resolve_closure": attr.label(
+            doc = "The closure action's tool, for linkage = \"closure\".",
+            default = Label("//tools/closure:resolve_closure"),
+            executable = True,
+            cfg = "exec",
+        ),
+        "_toolchain_shared_libraries": attr.label(
+            doc = "The toolchain's shared objects a closure may ship (@fnseal_toolchain_libraries).",
+            default = Label("@fnseal_toolchain_libraries//:shared_libraries"),
+            allow_files = True,
         ),
     },
 )

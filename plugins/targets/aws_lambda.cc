@@ -67,8 +67,10 @@ class AwsLambda : public CloudTarget {
       return InvalidArgumentError("aws_lambda runs the file named 'bootstrap'; the handler name cannot be '" +
                                   spec.handler_name + "'");
     }
-    if (!spec.options.empty()) {
-      return InvalidArgumentError("aws_lambda has no option '" + spec.options.begin()->first + "'");
+    for (const auto& option : spec.options) {
+      if (option.first != kClosureOption) {
+        return InvalidArgumentError("aws_lambda has no option '" + option.first + "' (closure)");
+      }
     }
     TargetLimits l = limits();
     if (spec.memory_mb && (*spec.memory_mb < l.min_memory_mb || *spec.memory_mb > l.max_memory_mb)) {
@@ -84,7 +86,8 @@ class AwsLambda : public CloudTarget {
       }
     }
     RETURN_IF_ERROR(CheckRegularFile(spec.handler, "handler"));
-    return CheckHandlerLinkage(spec.handler, LambdaBase(), facts);
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> closure, ClosureLayout(spec, kBootstrap, LambdaBase()));
+    return CheckHandlerLinkage(spec.handler, LambdaBase(), facts, closure);
   }
 
   Result<std::vector<ArchiveInput>> Layout(const DeployableSpec& spec) const override {
@@ -98,6 +101,8 @@ class AwsLambda : public CloudTarget {
       RETURN_IF_ERROR(ValidateArchivePath(file.path));
       layout.push_back(file);
     }
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> closure, ClosureLayout(spec, kBootstrap, LambdaBase()));
+    layout.insert(layout.end(), closure.begin(), closure.end());
     return layout;
   }
 

@@ -138,9 +138,9 @@ class AzureFunctions : public CloudTarget {
         RETURN_IF_ERROR(ParseMethods(value));
       } else if (key == "extension_bundle") {
         if (value.empty()) return InvalidArgumentError("azure_functions extension_bundle needs a version range");
-      } else {
+      } else if (key != kClosureOption) {
         return InvalidArgumentError("azure_functions has no option '" + key +
-                                    "' (auth_level, methods, extension_bundle)");
+                                    "' (auth_level, methods, extension_bundle, closure)");
       }
     }
     if (spec.memory_mb) {
@@ -158,7 +158,8 @@ class AzureFunctions : public CloudTarget {
       }
     }
     RETURN_IF_ERROR(CheckRegularFile(spec.handler, "handler"));
-    RETURN_IF_ERROR(CheckHandlerLinkage(spec.handler, AzureBase(), facts));
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> closure, ClosureLayout(spec, handler_name, AzureBase()));
+    RETURN_IF_ERROR(CheckHandlerLinkage(spec.handler, AzureBase(), facts, closure));
     if (facts != nullptr) (*facts)["functions"] = std::to_string(spec.functions.size());
     return OkStatus();
   }
@@ -201,6 +202,8 @@ class AzureFunctions : public CloudTarget {
       RETURN_IF_ERROR(ValidateArchivePath(file.path));
       layout.push_back(file);
     }
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> closure, ClosureLayout(spec, handler_name, AzureBase()));
+    layout.insert(layout.end(), closure.begin(), closure.end());
     return layout;
   }
 

@@ -28,7 +28,9 @@ constexpr char kHandlerName[] = "bootstrap";
 constexpr char kDefaultPort[] = "8080";
 constexpr char kDefaultUser[] = "65532:65532";  // the conventional "nonroot" of images from scratch
 constexpr char kDefaultVersion[] = "0.0.0";
-constexpr const char* kOptions[] = {"port", "platform", "ref", "layer_compression", "user", "version", "source", "revision"};
+constexpr const char* kOptions[] = {"port",    "platform", "ref",      "layer_compression", "user",
+                                    "version", "source",   "revision", kClosureOption};
+const HandlerBase kScratch = {kName, "an image from scratch", {}, ""};
 
 std::string OptionOr(const DeployableSpec& spec, const std::string& key, const std::string& fallback) {
   auto it = spec.options.find(key);
@@ -67,7 +69,7 @@ class OciImage : public CloudTarget {
     for (const auto& [key, value] : spec.options) {
       if (std::find(std::begin(kOptions), std::end(kOptions), key) == std::end(kOptions)) {
         return InvalidArgumentError("oci_image has no option '" + key +
-                                    "' (port, platform, ref, layer_compression, user, version, source, revision)");
+                                    "' (port, platform, ref, layer_compression, user, version, source, revision, closure)");
       }
     }
     for (const ArchiveInput& file : spec.files) {
@@ -77,7 +79,8 @@ class OciImage : public CloudTarget {
       }
     }
     RETURN_IF_ERROR(CheckRegularFile(spec.handler, "oci_image handler"));
-    RETURN_IF_ERROR(CheckHandlerLinkage(spec.handler, {kName, "an image from scratch", {}, ""}, facts));
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> closure, ClosureLayout(spec, kHandlerName, kScratch));
+    RETURN_IF_ERROR(CheckHandlerLinkage(spec.handler, kScratch, facts, closure));
     OciImageConfig config;
     OciWriteOptions options;
     RETURN_IF_ERROR(Settings(spec, &config, &options));
@@ -98,6 +101,8 @@ class OciImage : public CloudTarget {
     handler.source_path = spec.handler;
     handler.executable = true;
     layout.push_back(std::move(handler));
+    ASSIGN_OR_RETURN(std::vector<ArchiveInput> closure, ClosureLayout(spec, kHandlerName, kScratch));
+    layout.insert(layout.end(), closure.begin(), closure.end());
     return layout;
   }
 

@@ -111,13 +111,29 @@ struct HandlerBase {
   std::string max_glibc;  // the newest GLIBC_ version its libc provides, "GLIBC_2.34"
 };
 
+// The target option naming the handler's shared-library closure: a closure file (JSON, see
+// docs/targets.md) as serverless_function(linkage = "closure") resolves it in a Bazel action.
+inline constexpr char kClosureOption[] = "closure";
+
+// For targets' Layout: the files a deployable ships of the closure that spec.options["closure"]
+// names (none without that option): every library `base` does not provide, at
+// "<directory of handler_path>/lib/<name>" (the handler's DT_RPATH names $ORIGIN/lib) — and
+// the loader, when `base` has no libraries at all, at the path the handler's PT_INTERP names.
+// InvalidArgument for a malformed closure file, NotFound for a missing one.
+Result<std::vector<ArchiveInput>> ClosureLayout(const DeployableSpec& spec, const std::string& handler_path,
+                                                const HandlerBase& base);
+
 // For targets' Check: reads the handler's ELF facts and refuses, with InvalidArgument naming
 // every missing library or symbol version and the fix, a handler that needs more than `base`
-// provides: a shared library (DT_NEEDED) it lacks, a GLIBC_ version newer than its glibc, or any
-// interpreter when it provides no libraries. A statically linked handler needs nothing. Adds
-// "machine", "linking" and, for a dynamic handler, "needed" and "max_glibc" to `facts`.
+// provides plus what `shipped` (ClosureLayout's files) brings: a shared library (DT_NEEDED)
+// that neither has, a version that a shipped library does not define, a GLIBC_ version newer
+// than the base's glibc, an interpreter that is neither the base's nor shipped, or shipped
+// libraries the handler does not search for. Every shipped library is checked the same way
+// as the handler. A statically linked handler needs nothing. Adds "machine", "linking" and, for
+// a dynamic handler, "needed", "max_glibc" and "shipped" (the closure files) to `facts`.
 Status CheckHandlerLinkage(const std::string& handler, const HandlerBase& base,
-                           std::map<std::string, std::string>* facts);
+                           std::map<std::string, std::string>* facts,
+                           const std::vector<ArchiveInput>& shipped = {});
 
 // For targets' Check: NotFound / InvalidArgument unless `path` is a regular file.
 Status CheckRegularFile(const std::string& path, std::string_view what);

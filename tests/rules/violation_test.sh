@@ -2,8 +2,9 @@
 # Runs `bazel build` where it must fail, outside `bazel test` (Bazel cannot run inside a test):
 # the bundle of tests/rules/violation ships a CC-BY-NC-4.0 model against a policy that denies
 # non-commercial licenses, a model whose bytes do not match its declared sha256, and a Lambda
-# deployable whose dynamically linked handler needs a library Lambda lacks. Checks what
-# the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
+# deployable whose dynamically linked handler needs a library Lambda lacks; a closure handler that
+# needs a library neither built in the workspace nor the toolchain's, and one whose shipped
+# libstdc++.so.6 needs a newer glibc than Lambda's. Checks what the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/cli_lib.sh
@@ -44,4 +45,18 @@ else
     'linkage = "static"'
 fi
 
-finish "violation_test: the policy violation, the digest mismatch and an unmet library need fail bazel build with their messages"
+if build //tests/rules/violation:closure_missing_fn; then
+  fail "a closure handler that needs libz.so.1 from the host built"
+else
+  expect_output "the closure failure" "'libz.so.1', needed by the executable, is none of the" \
+    "the handler's own shared libraries and the toolchain's" "cc_import"
+fi
+
+if build //tests/rules/violation:closure_too_new_for_lambda; then
+  fail "a Lambda deployable shipping a libstdc++.so.6 that needs glibc 2.36 built"
+else
+  expect_output "the shipped library's glibc need" \
+    "needs a newer glibc than Lambda's provided.al2023 runtime (GLIBC_2.34): GLIBC_2.36 (arc4random, for libstdc++.so.6)"
+fi
+
+finish "violation_test: the policy violation, the digest mismatch, unmet library needs and an unresolvable closure fail bazel build with their messages"

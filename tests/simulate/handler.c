@@ -6,7 +6,9 @@
  * answers every request with 200 and the same body (wrapped in the Functions host's response
  * payload when the host sends an invocation payload rather than forwarding the request). Compiled with -DEXIT_AT_ONCE it exits 3
  * with a message before doing anything; with -DNEVER_ANSWER it takes events and requests
- * and never answers them (the cases simulate must report, within its timeout). */
+ * and never answers them (the cases simulate must report, within its timeout). With
+ * -DWITH_GREET_LIBRARY the answer's key is not "echo" but what greet() of libgreet.so
+ * (greet.c) returns, so the handler needs that shared object at run time. */
 #define _GNU_SOURCE /* strcasestr */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,6 +17,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#ifdef WITH_GREET_LIBRARY
+const char* greet(void);
+#define ANSWER_KEY greet()
+#else
+#define ANSWER_KEY "echo"
+#endif
 
 static char buffer[1 << 16];
 
@@ -73,7 +82,7 @@ static void run_lambda(const char* api) {
     pause();
 #endif
     char reply[64];
-    int length = snprintf(reply, sizeof(reply), "{\"echo\":%zu}", body_size());
+    int length = snprintf(reply, sizeof(reply), "{\"%s\":%zu}", ANSWER_KEY, body_size());
     fd = connect_to(api);
     dprintf(fd,
             "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\n"
@@ -108,11 +117,11 @@ static void run_server(int port) {
     if (getenv("FUNCTIONS_CUSTOMHANDLER_PORT") != NULL && strncmp(buffer, "POST /api/", 10) != 0) {
       /* the Functions host's invocation payload (no request forwarding): answer with its shape */
       length = snprintf(reply, sizeof(reply),
-                        "{\"Outputs\":{\"res\":{\"statusCode\":200,\"body\":\"{\\\"echo\\\":%zu}\"}},"
+                        "{\"Outputs\":{\"res\":{\"statusCode\":200,\"body\":\"{\\\"%s\\\":%zu}\"}},"
                         "\"Logs\":[],\"ReturnValue\":null}",
-                        body_size());
+                        ANSWER_KEY, body_size());
     } else {
-      length = snprintf(reply, sizeof(reply), "{\"echo\":%zu}", body_size());
+      length = snprintf(reply, sizeof(reply), "{\"%s\":%zu}", ANSWER_KEY, body_size());
     }
     dprintf(client, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
                     "Connection: close\r\n\r\n%s", length, reply);

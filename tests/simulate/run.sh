@@ -9,6 +9,13 @@
 #    dynamically, packed with `fnseal bundle --deploy` (static: all three clouds; dynamic: Lambda,
 #    and the other two must refuse it); every deployable must start and answer (the dynamic one
 #    proves the glibc-only root holds what a C program needs).
+# 2b. Name resolution (tests/simulate/BUILD.bazel's resolve_localhost, a static //runtime handler
+#    built by Bazel): on every cloud runtime/resolve.h must answer the loopback addresses for
+#    "localhost", in Lambda's and Azure's roots without /etc as in podman's; what glibc's own
+#    getaddrinfo answered in each is printed (docs/runtime.md, "Host names").
+# 2c. A closure (tests/simulate/BUILD.bazel's closure, linkage = "closure"): handler.c needing
+#    libgreet.so, built by Bazel; Lambda's deployable ships libgreet.so, the OCI image also libc
+#    and the loader; both must start and answer with greet()'s key under simulate and podman.
 # 3. Failures: a handler that exits at once (phase init, the exit status and its message) and one
 #    that never answers (phase "first request", within the timeout) must make simulate exit 3; a
 #    malformed option exits 2. Nothing is left behind: no container, image, temp dir or process.
@@ -36,7 +43,7 @@ podman_=(podman --runtime runc)
 
 # --- build ---------------------------------------------------------------------------------------
 cd "$root"
-targets=(//tools/fnseal)
+targets=(//tools/fnseal //tests/simulate:resolve_localhost_bundle //tests/simulate:closure_bundle)
 for example in "${examples[@]}"; do targets+=("//examples/$example:${example}_bundle"); done
 "${bazel[@]}" build --symlink_prefix=/ //tools/fnseal || die "bazel build //tools/fnseal failed"
 # -k: an example that does not build is reported below, the others are still simulated.
@@ -213,6 +220,51 @@ if simulate "$work/event.json" 0 --cold-starts 1 --warm 0 --target aws_lambda --
     fail "--event: the handler did not receive the 20-byte event: $(jq -c '.deployables[0].body' "$work/event.json")"
 fi
 
+# --- 2b. name resolution -------------------------------------------------------------------------
+resolver_bundle=$bin/tests/simulate/resolve_localhost_bundle.fnb
+resolver_unpacked=$work/unpacked-resolve_localhost
+resolver_answer='"resolve_host":\["127\.0\.0\.1","::1"\]'
+if [[ ! -f $resolver_bundle ]]; then
+  fail "the resolve_localhost bundle did not build"
+else
+  "$fnseal" unpack -q "$resolver_bundle" "$resolver_unpacked" || fail "cannot unpack $resolver_bundle"
+  for tar in "$resolver_unpacked"/deployables/oci_image/*.tar; do [[ -f $tar ]] && note_image "$tar"; done
+  echo "$name: resolving localhost in each cloud's root filesystem"
+  if simulate "$work/resolve.json" 0 --cold-starts 1 --warm 1 "$resolver_bundle"; then
+    check_report "$work/resolve.json" "resolve_localhost"
+    [[ $(jq '.deployables | length' "$work/resolve.json") == 3 ]] ||
+      fail "resolve_localhost: not every cloud was simulated: $(jq -c '.deployables | map(.target)' "$work/resolve.json")"
+    bad=$(jq -r --arg want "$resolver_answer" '.deployables[] | select((.body // "") | test($want) | not)
+      | "\(.target): \(.body)"' "$work/resolve.json")
+    [[ -z $bad ]] || fail "resolve_localhost did not resolve localhost to the loopback addresses: $bad"
+    jq -r '.deployables[] | "\(.target): getaddrinfo(localhost) = \(.body | fromjson | .getaddrinfo)"' \
+      "$work/resolve.json" | sed "s/^/$name: /"
+    table "$work/resolve.json" >>"$tables"
+  fi
+fi
+
+# --- 2c. a shared-library closure ------------------------------------------------------------------
+closure_bundle=$bin/tests/simulate/closure_bundle.fnb
+closure_unpacked=$work/unpacked-closure
+if [[ ! -f $closure_bundle ]]; then
+  fail "the closure bundle did not build"
+else
+  "$fnseal" unpack -q "$closure_bundle" "$closure_unpacked" || fail "cannot unpack $closure_bundle"
+  for tar in "$closure_unpacked"/deployables/oci_image/*.tar; do [[ -f $tar ]] && note_image "$tar"; done
+  echo "$name: simulating a handler that ships its shared-library closure"
+  if simulate "$work/closure.json" 0 --cold-starts 3 --warm 10 "$closure_bundle"; then
+    check_report "$work/closure.json" "closure handler"
+    [[ $(jq -c '.deployables | map(.target) | sort' "$work/closure.json") == '["aws_lambda","oci_image"]' ]] ||
+      fail "closure handler: not Lambda and OCI: $(jq -c '.deployables | map(.target)' "$work/closure.json")"
+    bad=$(jq -r '.deployables[] | select(.body != "{\"closure\":2}") | "\(.target): \(.body)"' "$work/closure.json")
+    [[ -z $bad ]] || fail "closure handler did not answer through libgreet.so: $bad"
+    table "$work/closure.json" >>"$tables"
+  fi
+  shipped=$(jq -r '.deployables[] | "\(.target)=\(.handler.shipped)"' "$closure_unpacked/manifest.json" | sort | tr '\n' ' ')
+  [[ $shipped == "aws_lambda=lib/libgreet.so oci_image=lib/libgreet.so, lib/libc.so.6, lib64/ld-linux-x86-64.so.2 " ]] ||
+    fail "closure handler: the manifest records another closure: $shipped"
+fi
+
 # --- 3. failures ----------------------------------------------------------------------------------
 echo "$name: a handler that exits at once"
 if simulate "$work/exits.json" 3 --cold-starts 2 --timeout 10 "$own/exits.fnb"; then
@@ -259,9 +311,10 @@ done
 pgrep -f "$own/" >/dev/null && fail "processes left behind: $(pgrep -af "$own/")"
 
 # --- 4. podman directly ---------------------------------------------------------------------------
-# podman_check WHAT OCI_TAR: loads the image, runs it with its port published, asks it with curl.
+# podman_check WHAT OCI_TAR [WANT]: loads the image, runs it with its port published, asks it with
+# curl; the answer must match the extended regular expression WANT when one is given.
 podman_check() {
-  local what=$1 tar=$2 id port cname answer="" existed=0
+  local what=$1 tar=$2 want=${3:-} id port cname answer="" existed=0
   id=$(oci_image_id "$tar")
   "${podman_[@]}" image exists "$id" && existed=1
   "${podman_[@]}" load -q -i "$tar" >/dev/null 2>"$work/podman.err" || { fail "podman load $what failed: $(cat "$work/podman.err")"; return; }
@@ -281,6 +334,9 @@ podman_check() {
   "${podman_[@]}" rm -f -t 0 "$cname" >/dev/null 2>&1
   ((existed)) || "${podman_[@]}" rmi -f "$id" >/dev/null 2>&1
   [[ -n $answer ]] && echo "$name: podman run $what answered: $answer"
+  if [[ -n $answer && -n $want ]] && ! grep -qE "$want" <<<"$answer"; then
+    fail "podman run $what: the answer does not match $want"
+  fi
 }
 for example in "${examples[@]}"; do
   bundle=$bin/examples/$example/${example}_bundle.fnb
@@ -290,6 +346,12 @@ for example in "${examples[@]}"; do
   done
 done
 podman_check "the static C handler" "$own/static.oci.tar"
+for tar in "$closure_unpacked"/deployables/oci_image/*.tar; do
+  [[ -f $tar ]] && podman_check "the closure handler" "$tar" '"closure":'
+done
+for tar in "$resolver_unpacked"/deployables/oci_image/*.tar; do
+  [[ -f $tar ]] && podman_check "the localhost-resolving handler" "$tar" "$resolver_answer"
+done
 
 echo
 column -t -s $'\t' "$tables"

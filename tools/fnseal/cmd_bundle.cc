@@ -107,7 +107,7 @@ struct PlannedDeployable {
 // manifest and the provenance.
 std::map<std::string, std::string> LinkageFacts(const std::map<std::string, std::string>& facts) {
   std::map<std::string, std::string> linkage;
-  for (const char* key : {"linking", "machine", "max_glibc", "needed"}) {
+  for (const char* key : {"linking", "machine", "max_glibc", "needed", "shipped"}) {
     auto it = facts.find(key);
     if (it != facts.end()) linkage[key] = it->second;
   }
