@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs `bazel build` where it must fail, outside `bazel test` (Bazel cannot run inside a test):
 # the bundle of tests/rules/violation ships a CC-BY-NC-4.0 model against a policy that denies
-# non-commercial licenses, a model whose bytes do not match its declared sha256, and a Lambda
-# deployable whose dynamically linked handler needs a library Lambda lacks. Checks what
-# the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
+# non-commercial licenses, a model whose bytes do not match its declared sha256, a Lambda
+# deployable whose dynamically linked handler needs a library Lambda lacks, a license id typo and
+# a missing license under require_license. Checks what the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/cli_lib.sh
@@ -44,4 +44,20 @@ else
     'linkage = "static"'
 fi
 
-finish "violation_test: the policy violation, the digest mismatch and an unmet library need fail bazel build with their messages"
+if build //tests/rules/violation:typo_fn; then
+  fail "a declaration with the license id 'Apache2.0' built"
+else
+  expect_output "the typo failure" \
+    "//tests/rules/violation:typo_license: license 'Apache2.0': unknown license id 'Apache2.0'; did you mean Apache-2.0?"
+  grep -q "LicenseRef-" "$tmp/out.txt" && fail "the typo failure advises a LicenseRef-: $(cat "$tmp/out.txt")"
+fi
+
+if build //tests/rules/violation:license_required; then
+  fail "a bundle with require_license and an unlicensed function built"
+else
+  expect_output "the missing license failure" \
+    "//tests/rules/violation:license_required: no license declared for //tests/rules/violation:unlicensed_fn; add fn_license or default_applicable_licenses (require_license = True)"
+  grep -q "NOASSERTION" "$tmp/out.txt" && fail "the missing license failure speaks of NOASSERTION: $(cat "$tmp/out.txt")"
+fi
+
+finish "violation_test: the policy violation, the digest mismatch, an unmet library need, a license id typo and a missing required license fail bazel build with their messages"
