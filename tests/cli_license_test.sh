@@ -178,6 +178,17 @@ expect_exit 1 "license policy has the key 'allow' twice" -- \
   "$fnseal" license check --policy "$hostile/license-policy-duplicate-key.json" "MIT"
 expect_exit 1 "'MIT OR AGPL-3.0-only' must be a single license" -- \
   "$fnseal" license check --policy "$hostile/license-policy-compound-rule.json" "AGPL-3.0-only"
+# A typo names the id meant, never advising a LicenseRef- (issue 17).
+expect_exit 1 "fnseal: invalid license expression: column 8: unknown license id 'Apache2.0'; did you mean Apache-2.0?" -- \
+  "$fnseal" license parse "MIT OR Apache2.0"
+grep -q "LicenseRef" err.txt && fail "the typo advises a LicenseRef-: $(cat err.txt)"
+expect_exit 1 "did you mean LicenseRef-fnseal-Llama-3.1?" -- "$fnseal" license check --policy policy.json "Llama-3.1"
+echo '{"version": 1, "allow": ["MIT", "LicenseRef-fnseal-Llama3.1"]}' >typo-policy.json
+expect_exit 1 "license policy field 'allow[1]': unknown license id 'LicenseRef-fnseal-Llama3.1'; did you mean LicenseRef-fnseal-Llama-3.1?" -- \
+  "$fnseal" license check --policy typo-policy.json "LicenseRef-fnseal-Llama-3.1"
+echo '{"version": 1, "allow": ["MIT"], "deny": ["Apache2.0"]}' >typo-policy.json
+expect_exit 1 "license policy field 'deny[0]': 'Apache2.0': column 1: unknown license id 'Apache2.0'; did you mean Apache-2.0?" -- \
+  "$fnseal" license check --policy typo-policy.json "MIT"
 expect_exit 1 "missing.json" -- "$fnseal" license check --policy missing.json "MIT"
 expect_exit 2 "" -- "$fnseal" license check "MIT"
 

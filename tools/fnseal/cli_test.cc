@@ -76,6 +76,7 @@ TEST(OptionTable, EveryOptionOfEveryCommandTakesOneValuePerOccurrence) {
     CollectOptions(declared->command, {command.name}, &options);
     for (const auto& [words, option] : options) {
       const std::string name = "--" + option->get_lnames().front();
+      EXPECT_NE(option->get_description(), "") << command.name << " " << name << " has no help text";
       std::vector<std::string> args = words;
       args.insert(args.end(), {name, "1", "following-word", name, "2"});
       auto parsed = Parse(args);
