@@ -234,6 +234,8 @@ expect_exit 1 "plain.dsse.json: envelope #1 has payload type 'text/plain', not a
   "$fnseal" license check --policy hello-policy.json --sbom plain.dsse.json
 printf '{"payload": "%s", "payloadType": "application/vnd.in-toto+json", "signatures": []}' "$(base64 -w0 <"$sbom/golden.spdx-2.3.json")" >bare.dsse.json
 expect_exit 1 "bare.dsse.json: envelope #1:" -- "$fnseal" license check --policy hello-policy.json --sbom bare.dsse.json
+for _ in $(seq 65); do cat unpacked/attestations/sbom.cyclonedx-1.6.dsse.json; echo; done >many.intoto.jsonl
+expect_exit 1 "attestation file has more than 64 envelopes" -- "$fnseal" license check --policy hello-policy.json --sbom many.intoto.jsonl
 cp "$hostile/json-duplicate-key.json" dup.dsse.json
 expect_exit 1 "dup.dsse.json" -- "$fnseal" license check --policy hello-policy.json --sbom dup.dsse.json
 expect_exit 2 "--key is for an SBOM in a signed attestation file" -- \
