@@ -17,6 +17,15 @@ inline bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// `s` with ASCII letters in lower case; other bytes as they are.
+inline std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 // `s` made safe to print on a terminal: every C0 control byte (ESC, CR, BEL...) and DEL, every
 // C1 control (U+0080..U+009F) and every byte that is not part of valid UTF-8 become "\xNN";
 // printable ASCII and valid UTF-8 stay as they are. With `keep_newlines`, '\n' and '\t' stay too

@@ -54,6 +54,7 @@ LicensePolicyInfo = provider(
     doc = "A license policy file written by license_policy (the format of docs/licensing.md).",
     fields = {
         "file": "File: the policy JSON.",
+        "allows_undeclared": "bool: whether the policy allows a component with no license declared (NOASSERTION).",
     },
 )
 
@@ -63,5 +64,6 @@ FnComponentsInfo = provider(
         "id": "string: the component id of this target (its label), or '' when it is not a component.",
         "components": "depset of string: one JSON object per component (the components file's entries, before file names are mapped).",
         "inputs": "depset of File: the files the components name (shipped files and license texts).",
+        "unlicensed": "depset of string: the labels of the components here and below with no license declared (NOASSERTION in the components file).",
     },
 )

@@ -166,7 +166,12 @@ expect_exit 2 "describes function 'other', not 'hello'" -- "$fnseal" bundle -q -
 sed 's/"license": "MIT"/"license": "MIT AND"/' components.json >bad-expr.json
 expect_exit 2 "//third_party/tinyjson:tinyjson" -- "$fnseal" bundle -q -o r11.fnb --name hello --artifact fn.tar \
   --components bad-expr.json
-for r in r9 r10 r11; do [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"; done
+# A typo names the id meant and the file once (issue 17).
+sed 's/"license": "MIT"/"license": "Apache2.0"/' components.json >typo.json
+expect_exit 2 "fnseal: --components: typo.json: component '//third_party/tinyjson:tinyjson': license: column 1: unknown license id 'Apache2.0'; did you mean Apache-2.0?" -- \
+  "$fnseal" bundle -q -o r12.fnb --name hello --artifact fn.tar --components typo.json
+(($(grep -o "typo.json" err.txt | wc -l) == 1)) || fail "the components path is printed more than once: $(cat err.txt)"
+for r in r9 r10 r11 r12; do [[ ! -e $r.fnb ]] || fail "$r.fnb was written despite the refusal"; done
 
 # The same inputs in another order give the same bytes.
 expect_exit 0 "" -- "$fnseal" bundle -q -o again.fnb --name hello --artifact fn.tar \

@@ -5,12 +5,15 @@
 # `license models` lists the model-license catalogue and `license from-hf` converts Hugging Face
 # card license ids (exit 2 for ids it cannot convert), and catalogued refs are judged by category;
 # `license check --sbom` judges every component of a components file, SPDX or CycloneDX SBOM or
-# in-toto statement (exit 3 if any is denied), and `parse`/`check --batch` answer one line each.
+# in-toto statement (exit 3 if any is denied), also the SBOM attestations of a signed bundle (their
+# signatures checked with --key), and `parse`/`check --batch` answer one line each.
 set -euo pipefail
 source "$PWD/tests/cli_lib.sh"
 
 fnseal=$PWD/tools/fnseal/fnseal
 hostile=$PWD/testdata/hostile
+bundle=$PWD/examples/hello/hello_bundle.fnb
+keys=$PWD/testdata/keys
 sbom=$PWD/testdata/sbom
 work=${TEST_TMPDIR:-$(mktemp -d)}/cli-license
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
@@ -175,7 +178,67 @@ expect_exit 1 "license policy has the key 'allow' twice" -- \
   "$fnseal" license check --policy "$hostile/license-policy-duplicate-key.json" "MIT"
 expect_exit 1 "'MIT OR AGPL-3.0-only' must be a single license" -- \
   "$fnseal" license check --policy "$hostile/license-policy-compound-rule.json" "AGPL-3.0-only"
+# A typo names the id meant, never advising a LicenseRef- (issue 17).
+expect_exit 1 "fnseal: invalid license expression: column 8: unknown license id 'Apache2.0'; did you mean Apache-2.0?" -- \
+  "$fnseal" license parse "MIT OR Apache2.0"
+grep -q "LicenseRef" err.txt && fail "the typo advises a LicenseRef-: $(cat err.txt)"
+expect_exit 1 "did you mean LicenseRef-fnseal-Llama-3.1?" -- "$fnseal" license check --policy policy.json "Llama-3.1"
+echo '{"version": 1, "allow": ["MIT", "LicenseRef-fnseal-Llama3.1"]}' >typo-policy.json
+expect_exit 1 "license policy field 'allow[1]': unknown license id 'LicenseRef-fnseal-Llama3.1'; did you mean LicenseRef-fnseal-Llama-3.1?" -- \
+  "$fnseal" license check --policy typo-policy.json "LicenseRef-fnseal-Llama-3.1"
+echo '{"version": 1, "allow": ["MIT"], "deny": ["Apache2.0"]}' >typo-policy.json
+expect_exit 1 "license policy field 'deny[0]': 'Apache2.0': column 1: unknown license id 'Apache2.0'; did you mean Apache-2.0?" -- \
+  "$fnseal" license check --policy typo-policy.json "MIT"
 expect_exit 1 "missing.json" -- "$fnseal" license check --policy missing.json "MIT"
 expect_exit 2 "" -- "$fnseal" license check "MIT"
+
+# check --sbom of a signed bundle's SBOM attestations (DSSE envelopes of in-toto statements)
+cp "$bundle" signed.fnb && chmod u+w signed.fnb
+"$fnseal" sign -q --key "$keys/ed25519.pem" signed.fnb
+"$fnseal" unpack -q signed.fnb unpacked
+echo '{"version": 1, "allow": ["Apache-2.0"], "allowCategories": ["permissive", "weak-copyleft"], "acceptedExceptions": ["GCC-exception-3.1"], "categories": {"GPL-3.0-only": "weak-copyleft"}}' >hello-policy.json
+for doc in unpacked/attestations/sbom.spdx-2.3.dsse.json unpacked/attestations/sbom.cyclonedx-1.6.dsse.json; do
+  expect_exit 0 "signature not checked (give --key" -- "$fnseal" license check --policy hello-policy.json --sbom "$doc"
+  grep -qF "license 'Apache-2.0 AND BSL-1.0 AND MIT' is allowed" out.txt || fail "check --sbom $doc: $(cat out.txt)"
+  expect_exit 0 "signature verified" -- \
+    "$fnseal" license check --policy hello-policy.json --sbom "$doc" --key "$keys/ed25519.pub.pem"
+  expect_exit 3 "signature check failed: $doc: envelope #1: no signature verifies" -- \
+    "$fnseal" license check --policy hello-policy.json --sbom "$doc" --key "$keys/ecdsa-p256.pub.pem"
+done
+expect_exit 0 "" -- "$fnseal" license check --json --policy hello-policy.json \
+  --sbom unpacked/attestations/sbom.cyclonedx-1.6.dsse.json --key "$keys/ed25519.pub.pem"
+out=$(cat out.txt)
+[[ $out == *'"signature": "verified"'* && $out == *'"inToto": true'* && $out == *'"format": "cyclonedx-1.6"'* ]] ||
+  fail "check --sbom signed --json: $out"
+# The policy still judges what the signed SBOM says.
+expect_exit 3 "4 of 7 components of unpacked/attestations/sbom.spdx-2.3.dsse.json are denied" -- \
+  "$fnseal" license check --policy sbom-policy.json --sbom unpacked/attestations/sbom.spdx-2.3.dsse.json
+# A changed payload no longer verifies, but is read without --key: the flag is what makes it trusted.
+signed_sbom=unpacked/attestations/sbom.spdx-2.3.dsse.json
+payload=$(sed 's/.*"payload":"\([^"]*\)".*/\1/' "$signed_sbom" | base64 -d | sed 's/BSL-1.0/MIT/g' | base64 -w0)
+sed "s|\"payload\":\"[^\"]*\"|\"payload\":\"$payload\"|" "$signed_sbom" >tampered.dsse.json
+expect_exit 0 "license 'Apache-2.0 AND MIT AND MIT' is allowed" -- \
+  "$fnseal" license check --policy hello-policy.json --sbom tampered.dsse.json
+expect_exit 3 "signature check failed" -- \
+  "$fnseal" license check --policy hello-policy.json --sbom tampered.dsse.json --key "$keys/ed25519.pub.pem"
+expect_exit 1 "provenance.dsse.json holds 0 SBOM statements, not one (predicate types: 'https://slsa.dev/provenance/v1')" -- \
+  "$fnseal" license check --policy hello-policy.json --sbom unpacked/attestations/provenance.dsse.json
+printf '%s\n' "$(cat "$signed_sbom")" "$(cat unpacked/attestations/sbom.cyclonedx-1.6.dsse.json)" >two.intoto.jsonl
+expect_exit 1 "two.intoto.jsonl holds 2 SBOM statements, not one" -- \
+  "$fnseal" license check --policy hello-policy.json --sbom two.intoto.jsonl
+printf '%s\n' "$(cat unpacked/attestations/provenance.dsse.json)" "$(cat unpacked/attestations/sbom.cyclonedx-1.6.dsse.json)" >mixed.intoto.jsonl
+expect_exit 0 "" -- "$fnseal" license check --policy hello-policy.json --sbom mixed.intoto.jsonl
+# Hostile envelopes: another payload type, a payload that is not a statement, not an envelope.
+printf '{"payload": "%s", "payloadType": "text/plain", "signatures": []}' "$(base64 -w0 <"$sbom/golden.spdx-2.3.json")" >plain.dsse.json
+expect_exit 1 "plain.dsse.json: envelope #1 has payload type 'text/plain', not application/vnd.in-toto+json" -- \
+  "$fnseal" license check --policy hello-policy.json --sbom plain.dsse.json
+printf '{"payload": "%s", "payloadType": "application/vnd.in-toto+json", "signatures": []}' "$(base64 -w0 <"$sbom/golden.spdx-2.3.json")" >bare.dsse.json
+expect_exit 1 "bare.dsse.json: envelope #1:" -- "$fnseal" license check --policy hello-policy.json --sbom bare.dsse.json
+for _ in $(seq 65); do cat unpacked/attestations/sbom.cyclonedx-1.6.dsse.json; echo; done >many.intoto.jsonl
+expect_exit 1 "attestation file has more than 64 envelopes" -- "$fnseal" license check --policy hello-policy.json --sbom many.intoto.jsonl
+cp "$hostile/json-duplicate-key.json" dup.dsse.json
+expect_exit 1 "dup.dsse.json" -- "$fnseal" license check --policy hello-policy.json --sbom dup.dsse.json
+expect_exit 2 "--key is for an SBOM in a signed attestation file" -- \
+  "$fnseal" license check --policy hello-policy.json --sbom "$sbom/golden.spdx-2.3.json" --key "$keys/ed25519.pub.pem"
 
 finish "cli_license_test: all checks passed"

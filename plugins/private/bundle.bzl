@@ -1,7 +1,7 @@
 """function_bundle: a function -> deployables for each cloud target and one unsigned .fnb bundle."""
 
 load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
-load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled")
+load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled", "undeclared_license_message")
 load(":paths.bzl", "input_arg", "placement_arg")
 load(":stamp.bzl", "StampFlagInfo")
 load(":tool_digests.bzl", "ToolDigestsInfo")
@@ -85,6 +85,7 @@ def _function_bundle_impl(ctx):
             args.add("--deploy-option", "%s:%s" % (target, option))
     args.add("--components", components)
     extra = [components] + ([function.closure] if function.closure and deployables else [])
+    _check_declared_licenses(ctx)
     if ctx.attr.license_policy:
         policy = ctx.attr.license_policy[LicensePolicyInfo].file
         args.add("--license-policy", policy)
@@ -113,6 +114,20 @@ def _function_bundle_impl(ctx):
         ),
     ]
 
+def _check_declared_licenses(ctx):
+    """Fails (require_license, or a policy that denies NOASSERTION) or warns when a component has no license."""
+    unlicensed = ctx.attr.function[FnComponentsInfo].unlicensed.to_list()
+    if not unlicensed:
+        return
+    message = "%s: %s" % (ctx.label, undeclared_license_message(unlicensed))
+    if ctx.attr.require_license:
+        fail(message + " (require_license = True)")
+    policy = ctx.attr.license_policy
+    if policy and not policy[LicensePolicyInfo].allows_undeclared:
+        fail("%s (license_policy %s denies a component without one)" % (message, policy.label))
+    if not policy:
+        print("WARNING: %s; the SBOM says NOASSERTION (require_license = True makes this an error)" % message)
+
 _function_bundle = rule(
     implementation = _function_bundle_impl,
     doc = """An unsigned function bundle (`<name>.fnb`) with a deployable per cloud target.
@@ -138,6 +153,10 @@ provenance statement. Signing happens outside the build (`<name>.sign`).""",
         "license_policy": attr.label(
             doc = "A license_policy; when set, a component it denies fails the build.",
             providers = [LicensePolicyInfo],
+        ),
+        "require_license": attr.bool(
+            doc = "When True, a component with no license declared (no fn_license reaches it) fails the analysis, with or without a policy. When False, it fails only when the license_policy denies NOASSERTION; without a policy the build warns.",
+            default = False,
         ),
         "stamp": attr.int(
             doc = "1: record the source checkout from the workspace status; 0: never; -1: only with --stamp.",
@@ -225,7 +244,7 @@ def function_bundle(name, visibility = None, tags = None, testonly = None, **kwa
       tags: tags of both targets (`<name>.sign` also gets "manual").
       testonly: testonly of both targets.
       **kwargs: the attributes of the bundle rule (function, targets, target_options,
-        license_policy, stamp, compression_level).
+        license_policy, require_license, stamp, compression_level).
     """
     _function_bundle(
         name = name,

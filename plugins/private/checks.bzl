@@ -3,6 +3,15 @@
 They take and return plain values (no ctx), so tests/rules/helpers_test.bzl unit-tests them.
 """
 
+load(
+    ":license_ids.bzl",
+    "MODEL_LICENSES",
+    "SPDX_DEPRECATED_EXCEPTIONS",
+    "SPDX_DEPRECATED_LICENSES",
+    "SPDX_EXCEPTIONS",
+    "SPDX_LICENSES",
+)
+
 # The cloud targets `fnseal pack --target` knows (plugins/targets/registry.cc), in bundle order.
 KNOWN_TARGETS = ["aws_lambda", "azure_functions", "oci_image"]
 
@@ -39,6 +48,130 @@ def check_license_expression(expression):
                 return "has unbalanced parentheses"
     if depth != 0:
         return "has unbalanced parentheses"
+    return ""
+
+def _squeeze(s):
+    """Lower-case letters and digits only: ids that differ only in case and punctuation match."""
+    return "".join([c for c in s.lower().elems() if c.isalnum()])
+
+def _candidates(ids, compare_prefix = ""):
+    """(id, compared text) pairs; compare_prefix is cut from the compared text."""
+    return [(i, i[len(compare_prefix):]) for i in ids]
+
+# Suggestion candidates in fnseal's order (provenance/licenses/suggest.h): current ids, then
+# deprecated ones, then the model catalogue, whose ids are also matched without their prefix.
+_MODEL_PREFIX = "LicenseRef-fnseal-"
+_LICENSE_CANDIDATES = (_candidates(SPDX_LICENSES) + _candidates(SPDX_DEPRECATED_LICENSES) +
+                       _candidates(MODEL_LICENSES) + _candidates(MODEL_LICENSES, _MODEL_PREFIX))
+_EXCEPTION_CANDIDATES = _candidates(SPDX_EXCEPTIONS) + _candidates(SPDX_DEPRECATED_EXCEPTIONS)
+_LICENSES = {i.lower(): i for i in SPDX_LICENSES + SPDX_DEPRECATED_LICENSES}
+_EXCEPTIONS = {i.lower(): i for i in SPDX_EXCEPTIONS + SPDX_DEPRECATED_EXCEPTIONS}
+_MODELS = {i: True for i in MODEL_LICENSES}
+
+def _distance(a, b, limit):
+    """Optimal string alignment distance of a and b, or limit + 1 when it is larger."""
+    n, m = len(a), len(b)
+    if (n - m if n > m else m - n) > limit:
+        return limit + 1
+    before = None
+    previous = list(range(m + 1))
+    for i in range(1, n + 1):
+        current = [i] + [0] * m
+        for j in range(1, m + 1):
+            d = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (0 if a[i - 1] == b[j - 1] else 1))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d = min(d, before[j - 2] + 1)
+            current[j] = d
+        before = previous
+        previous = current
+    return min(previous[m], limit + 1)
+
+def _common_prefix(a, b):
+    n = 0
+    for i in range(min(len(a), len(b))):
+        if a[i] != b[i]:
+            break
+        n += 1
+    return n
+
+def _closest(id, candidates):
+    """The candidate id closest to id, as fnseal's SuggestLicenseId finds it, or ""."""
+    if not id or len(id) > 100:
+        return ""
+    squeezed = _squeeze(id)
+    for candidate, compare in candidates:
+        if squeezed and _squeeze(compare) == squeezed:
+            return candidate
+    limit = 1 if len(id) < 16 else 2
+    lower = id.lower()
+    best, best_distance, best_prefix = "", limit + 1, 0
+    for candidate, compare in candidates:
+        other = compare.lower()
+        distance = _distance(lower, other, limit)
+        prefix = _common_prefix(lower, other)
+        if distance < best_distance or (distance == best_distance and distance <= limit and prefix > best_prefix):
+            best, best_distance, best_prefix = candidate, distance, prefix
+    return best
+
+def suggest_license_id(id):
+    """The SPDX license id or catalogued model license id closest to an unknown id, or ""."""
+    return _closest(id, _LICENSE_CANDIDATES)
+
+def suggest_exception_id(id):
+    """The SPDX exception id closest to an unknown id, or ""."""
+    return _closest(id, _EXCEPTION_CANDIDATES)
+
+def _unknown(kind, id, suggestion, otherwise = ""):
+    if suggestion:
+        return "unknown %s id '%s'; did you mean %s?" % (kind, id, suggestion)
+    return "unknown %s id '%s'%s" % (kind, id, otherwise)
+
+def _check_ref(ref):
+    """A LicenseRef- that spells a catalogued model license differently only in case and punctuation."""
+    if ref in _MODELS:
+        return ""
+    squeezed = _squeeze(ref)
+    for m in MODEL_LICENSES:
+        if _squeeze(m) == squeezed:
+            return _unknown("license", ref, m)
+    return ""
+
+def check_license_ids(expression):
+    """Checks every id of a license expression against the SPDX lists and the model catalogue.
+
+    The ids and suggestions are those of `fnseal license parse` (license_ids.bzl is generated
+    from the same data); the grammar is left to fnseal, which parses the expression when bundling.
+
+    Args:
+      expression: the expression as written in BUILD.
+
+    Returns:
+      "" when every id is known, else the first unknown id and, when one is close, the id meant:
+      "unknown license id 'Apache2.0'; did you mean Apache-2.0?".
+    """
+    after_with = False
+    words = expression.replace("(", " ").replace(")", " ").replace("\t", " ").split(" ")
+    for word in [w for w in words if w]:
+        if word.lower() in ["and", "or", "with"]:
+            if word != word.upper() and word != word.lower():
+                return "has the operator '%s', which must be all upper or all lower case" % word
+            after_with = word.lower() == "with"
+            continue
+        if after_with:
+            after_with = False
+            if "AdditionRef-" in word or word.lower() in _EXCEPTIONS:
+                continue
+            return _unknown("exception", word, suggest_exception_id(word))
+        if word in ["NONE", "NOASSERTION"]:
+            continue
+        if word.startswith("LicenseRef-") or word.startswith("DocumentRef-"):
+            problem = _check_ref(word)
+            if problem:
+                return problem
+            continue
+        if word.lower() in _LICENSES or (word.endswith("+") and word[:-1].lower() in _LICENSES):
+            continue
+        return _unknown("license", word, suggest_license_id(word), " (use LicenseRef-... for licenses not on the SPDX list)")
     return ""
 
 def check_sha256(digest):
@@ -135,6 +268,14 @@ def policy_json(allow, deny, allow_categories, deny_categories, accepted_excepti
     for l in allow:
         if l in deny:
             return ("", "license '%s' is both allowed and denied" % l)
+    for field, entries in [("allow", allow), ("deny", deny)]:
+        for i, entry in enumerate(entries):
+            problem = check_license_ids(entry)
+            if problem:
+                return ("", "%s[%d] '%s': %s" % (field, i, entry, problem))
+    for i, exception in enumerate(accepted_exceptions):
+        if "AdditionRef-" not in exception and exception.lower() not in _EXCEPTIONS:
+            return ("", "accepted_exceptions[%d]: %s" % (i, _unknown("exception", exception, suggest_exception_id(exception))))
     policy = {"version": 1, "allow": allow}
     if deny:
         policy["deny"] = deny
@@ -147,6 +288,32 @@ def policy_json(allow, deny, allow_categories, deny_categories, accepted_excepti
     if categories:
         policy["categories"] = {k: categories[k] for k in sorted(categories.keys())}
     return (json.encode_indent(policy, indent = "  ") + "\n", "")
+
+def policy_allows_undeclared(allow, deny, allow_categories, deny_categories):
+    """Whether a policy allows NOASSERTION, a component's license when none is declared.
+
+    Rules apply in fnseal's order (docs/licensing.md): deny entries, allow entries, then
+    denyCategories and allowCategories; NOASSERTION is in the `unknown` category.
+
+    Returns:
+      True when such a component passes the policy.
+    """
+    if "NOASSERTION" in deny:
+        return False
+    if "NOASSERTION" in allow:
+        return True
+    return "unknown" not in deny_categories and "unknown" in allow_categories
+
+def undeclared_license_message(labels):
+    """The error or warning for components with no license declared.
+
+    Args:
+      labels: their labels, as strings.
+
+    Returns:
+      "no license declared for //x:y, ...; add fn_license or default_applicable_licenses".
+    """
+    return "no license declared for %s; add fn_license or default_applicable_licenses" % ", ".join(sorted(labels))
 
 def components_json(function_name, root, components, names):
     """The components file (components contract v1) from the aspect's component entries.

@@ -115,7 +115,7 @@ def _components_aspect_impl(target, ctx):
     if FnComponentsInfo in target:
         return []  # a serverless_function makes its own
     if FnLicenseInfo in target or is_exec_configuration(ctx.bin_dir.path):
-        return [FnComponentsInfo(id = "", components = depset(), inputs = depset())]
+        return [FnComponentsInfo(id = "", components = depset(), inputs = depset(), unlicensed = depset())]
     attr = ctx.rule.attr
     deps = [d for d in _deps_of(attr) if FnComponentsInfo in d]
     model = target[ModelInfo] if ModelInfo in target else None
@@ -133,7 +133,12 @@ def _components_aspect_impl(target, ctx):
         id = str(ctx.label),
         components = components,
         inputs = depset(files + texts, transitive = [d[FnComponentsInfo].inputs for d in deps]),
+        unlicensed = _unlicensed(ctx.label, lic, deps),
     )]
+
+def _unlicensed(label, lic, deps):
+    """The depset of FnComponentsInfo.unlicensed: label when it has no license, and those below."""
+    return depset([str(label)] if lic == None else [], transitive = [d[FnComponentsInfo].unlicensed for d in deps])
 
 def _components_of(label, model, lic, files, deps, more_depends_on = []):
     """The component `label` shipping `files`, above the components of deps (and of more_depends_on ids).
@@ -173,7 +178,8 @@ def function_components(ctx, function, own_libraries = [], output_name = None):
     runtime, runtime_ids = [], []
     if function.linkage == "static":
         runtime, runtime_ids = runtime_library_components(STATIC_RUNTIME_LIBRARIES)
-    components, texts = _components_of(ctx.label, None, license_of(ctx.attr), files, deps, runtime_ids)
+    lic = license_of(ctx.attr)
+    components, texts = _components_of(ctx.label, None, lic, files, deps, runtime_ids)
     components = depset(runtime, transitive = [components])
 
     names = {function.handler.path: function.entrypoint}
@@ -187,7 +193,12 @@ def function_components(ctx, function, own_libraries = [], output_name = None):
     # The bundle reads only what ships and the license texts; other outputs of the components
     # (a cc_library's archives) need not be built for it.
     needed = files + texts + [f for f in below if f.path in names or f.is_source]
-    return FnComponentsInfo(id = str(ctx.label), components = components, inputs = depset(needed)), out
+    return FnComponentsInfo(
+        id = str(ctx.label),
+        components = components,
+        inputs = depset(needed),
+        unlicensed = _unlicensed(ctx.label, lic, deps),
+    ), out
 
 components_aspect = aspect(
     implementation = _components_aspect_impl,

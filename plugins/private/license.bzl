@@ -1,12 +1,15 @@
 """fn_license: a license declaration that targets and packages point at."""
 
 load("//plugins:providers.bzl", "FnLicenseInfo")
-load(":checks.bzl", "check_license_expression")
+load(":checks.bzl", "check_license_expression", "check_license_ids")
 
 def _fn_license_impl(ctx):
     problem = check_license_expression(ctx.attr.license)
     if problem:
         fail("%s: license '%s' %s" % (ctx.label, ctx.attr.license, problem))
+    problem = check_license_ids(ctx.attr.license)
+    if problem:
+        fail("%s: license '%s': %s" % (ctx.label, ctx.attr.license, problem))
     if ctx.attr.license.startswith("LicenseRef-") and not ctx.files.license_texts:
         fail("%s: license '%s' is not on the SPDX list, so its text is needed: set license_texts" %
              (ctx.label, ctx.attr.license))

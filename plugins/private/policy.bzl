@@ -1,7 +1,7 @@
 """license_policy: which licenses a bundle may ship, as a policy file for `fnseal bundle`."""
 
 load("//plugins:providers.bzl", "LicensePolicyInfo")
-load(":checks.bzl", "policy_json")
+load(":checks.bzl", "policy_allows_undeclared", "policy_json")
 
 def _license_policy_impl(ctx):
     text, error = policy_json(
@@ -16,7 +16,8 @@ def _license_policy_impl(ctx):
         fail("%s: %s" % (ctx.label, error))
     policy = ctx.actions.declare_file(ctx.label.name + ".policy.json")
     ctx.actions.write(policy, text)
-    return [LicensePolicyInfo(file = policy), DefaultInfo(files = depset([policy]))]
+    allows_undeclared = policy_allows_undeclared(ctx.attr.allow, ctx.attr.deny, ctx.attr.allow_categories, ctx.attr.deny_categories)
+    return [LicensePolicyInfo(file = policy, allows_undeclared = allows_undeclared), DefaultInfo(files = depset([policy]))]
 
 license_policy = rule(
     implementation = _license_policy_impl,

@@ -5,6 +5,7 @@
 
 #include "core/strings.h"
 #include "provenance/licenses/license_list.h"
+#include "provenance/licenses/suggest.h"
 
 namespace fnseal {
 namespace {
@@ -31,14 +32,6 @@ bool IsWordChar(char c) {
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -53,14 +46,14 @@ Status ErrorAt(size_t column, const std::string& message) {
 
 // An operator keyword in any case: "and", "And", "OR", ... (empty if `word` is none).
 std::string OperatorName(std::string_view word) {
-  std::string lower = Lower(word);
+  std::string lower = AsciiLower(word);
   if (lower == "and" || lower == "or" || lower == "with") return lower;
   return "";
 }
 
 // True if `word` is operator `upper` ("AND") spelled all upper or all lower case, as SPDX requires.
 bool IsOperator(const Token& token, std::string_view upper) {
-  return token.kind == TokenKind::kWord && (token.text == upper || token.text == Lower(upper));
+  return token.kind == TokenKind::kWord && (token.text == upper || token.text == AsciiLower(upper));
 }
 
 // "[DocumentRef-<idstring>:]<prefix><idstring>" with the given prefix; false if it is not one.
@@ -195,10 +188,10 @@ class Parser {
     if (FindSpdxLicense(t.text) != nullptr || IsRef(t.text, kLicenseRef)) {
       return ErrorAt(t.column, Quote(t.text) + " is a license, not an exception");
     }
-    if (StartsWith(Lower(t.text), Lower(kAdditionRef))) {
+    if (StartsWith(AsciiLower(t.text), AsciiLower(kAdditionRef))) {
       return ErrorAt(t.column, "unknown exception id " + Quote(t.text) + " (the prefix 'AdditionRef-' is case-sensitive)");
     }
-    return ErrorAt(t.column, "unknown exception id " + Quote(t.text));
+    return ErrorAt(t.column, "unknown exception id " + Quote(t.text) + DidYouMean(SuggestExceptionId(t.text)));
   }
 
   Result<LicenseExpression> ParsePrimary(size_t depth) {
@@ -263,15 +256,16 @@ class Parser {
     } else if (FindSpdxException(t.text) != nullptr) {
       return ErrorAt(t.column, Quote(t.text) + " is a license exception, valid only after WITH");
     } else {
-      const std::string lower = Lower(t.text);
-      if (StartsWith(lower, Lower(kLicenseRef)) || StartsWith(lower, Lower(kDocumentRef)) ||
-          StartsWith(lower, Lower(kAdditionRef))) {
+      const std::string lower = AsciiLower(t.text);
+      if (StartsWith(lower, AsciiLower(kLicenseRef)) || StartsWith(lower, AsciiLower(kDocumentRef)) ||
+          StartsWith(lower, AsciiLower(kAdditionRef))) {
         return ErrorAt(t.column, "unknown license id " + Quote(t.text) +
                                      " (the prefixes 'LicenseRef-', 'DocumentRef-' and 'AdditionRef-' are "
                                      "case-sensitive)");
       }
-      return ErrorAt(t.column, "unknown license id " + Quote(t.text) + " (use LicenseRef-... for licenses not on "
-                                   "the SPDX list)");
+      return ErrorAt(t.column, "unknown license id " + Quote(t.text) +
+                                   DidYouMean(SuggestLicenseId(t.text),
+                                              " (use LicenseRef-... for licenses not on the SPDX list)"));
     }
     if (Peek().kind == TokenKind::kPlus) {
       const Token& plus = Next();

@@ -51,14 +51,6 @@ const Table& GetTable() {
   return table;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool IsIdChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.';
 }
@@ -103,7 +95,7 @@ Result<HfLicenseMapping> MapHuggingFaceLicense(std::string_view hf_id, std::stri
                                                std::string_view license_link) {
   const Table& table = GetTable();
   HfLicenseMapping mapping;
-  mapping.hf_id = Lower(hf_id);
+  mapping.hf_id = AsciiLower(hf_id);
   mapping.license_link = std::string(license_link);
   if (mapping.hf_id == "other") {
     if (license_name.empty()) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/strings.h"
 
 namespace fnseal {
 namespace {
@@ -17,14 +18,6 @@ constexpr LicenseCategory kClassifiable[] = {
     LicenseCategory::kPermissive,    LicenseCategory::kWeakCopyleft, LicenseCategory::kStrongCopyleft,
     LicenseCategory::kNonCommercial, LicenseCategory::kProprietary,
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 struct Data {
   std::vector<SpdxLicense> licenses;                 // code point order
@@ -55,15 +48,15 @@ Data Load() {
       license.deprecated = entry.at("deprecated").get<bool>();
       if (auto name = entry.find("name"); name != entry.end()) license.name = name->get<std::string>();
       if (auto osi = entry.find("osiApproved"); osi != entry.end()) license.osi_approved = osi->get<bool>();
-      if (!data.license_by_lower.emplace(Lower(license.id), data.licenses.size()).second) {
+      if (!data.license_by_lower.emplace(AsciiLower(license.id), data.licenses.size()).second) {
         Corrupt("license id '" + license.id + "' twice");
       }
       data.licenses.push_back(std::move(license));
     }
     for (const Json& entry : list->at("exceptions")) {
       SpdxException exception{entry.at("id").get<std::string>(), entry.at("deprecated").get<bool>()};
-      if (data.license_by_lower.count(Lower(exception.id)) != 0 ||
-          !data.exception_by_lower.emplace(Lower(exception.id), data.exceptions.size()).second) {
+      if (data.license_by_lower.count(AsciiLower(exception.id)) != 0 ||
+          !data.exception_by_lower.emplace(AsciiLower(exception.id), data.exceptions.size()).second) {
         Corrupt("exception id '" + exception.id + "' twice");
       }
       data.exceptions.push_back(std::move(exception));
@@ -83,7 +76,7 @@ Data Load() {
     for (LicenseCategory category : kClassifiable) {
       for (const Json& id : categories->at(std::string(LicenseCategoryName(category)))) {
         const std::string& text = id.get_ref<const std::string&>();
-        auto found = data.license_by_lower.find(Lower(text));
+        auto found = data.license_by_lower.find(AsciiLower(text));
         if (found == data.license_by_lower.end() || data.licenses[found->second].id != text) {
           Corrupt("categorized id '" + text + "' is not a listed license id in canonical case");
         }
@@ -128,13 +121,13 @@ std::optional<LicenseCategory> ParseLicenseCategory(std::string_view name) {
 
 const SpdxLicense* FindSpdxLicense(std::string_view id) {
   const Data& data = GetData();
-  auto it = data.license_by_lower.find(Lower(id));
+  auto it = data.license_by_lower.find(AsciiLower(id));
   return it == data.license_by_lower.end() ? nullptr : &data.licenses[it->second];
 }
 
 const SpdxException* FindSpdxException(std::string_view id) {
   const Data& data = GetData();
-  auto it = data.exception_by_lower.find(Lower(id));
+  auto it = data.exception_by_lower.find(AsciiLower(id));
   return it == data.exception_by_lower.end() ? nullptr : &data.exceptions[it->second];
 }
 
@@ -149,6 +142,8 @@ const SpdxListInfo& GetSpdxListInfo() { return GetData().info; }
 namespace internal {
 size_t SpdxLicenseCount() { return GetData().licenses.size(); }
 const SpdxLicense& SpdxLicenseAt(size_t index) { return GetData().licenses.at(index); }
+size_t SpdxExceptionCount() { return GetData().exceptions.size(); }
+const SpdxException& SpdxExceptionAt(size_t index) { return GetData().exceptions.at(index); }
 }  // namespace internal
 
 }  // namespace fnseal

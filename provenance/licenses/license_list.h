@@ -63,14 +63,25 @@ const SpdxListInfo& GetSpdxListInfo();
 template <typename Visit>
 void ForEachSpdxLicense(Visit visit);
 
+// Calls `visit` for every listed exception id in canonical case, in the data file's order.
+template <typename Visit>
+void ForEachSpdxException(Visit visit);
+
 namespace internal {
 size_t SpdxLicenseCount();
 const SpdxLicense& SpdxLicenseAt(size_t index);
+size_t SpdxExceptionCount();
+const SpdxException& SpdxExceptionAt(size_t index);
 }  // namespace internal
 
 template <typename Visit>
 void ForEachSpdxLicense(Visit visit) {
   for (size_t i = 0; i < internal::SpdxLicenseCount(); ++i) visit(internal::SpdxLicenseAt(i));
+}
+
+template <typename Visit>
+void ForEachSpdxException(Visit visit) {
+  for (size_t i = 0; i < internal::SpdxExceptionCount(); ++i) visit(internal::SpdxExceptionAt(i));
 }
 
 }  // namespace fnseal

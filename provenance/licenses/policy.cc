@@ -9,6 +9,7 @@
 #include "core/file.h"
 #include "core/strings.h"
 #include "provenance/licenses/model_licenses.h"
+#include "provenance/licenses/suggest.h"
 
 namespace fnseal {
 namespace {
@@ -315,6 +316,10 @@ Result<std::vector<LicenseRule>> ParseRules(const Json& doc, const std::string& 
     const std::string path = Element(key, i);
     ASSIGN_OR_RETURN(std::string text, RequireString((*list)[i], path));
     ASSIGN_OR_RETURN(LicenseExpression leaf, ParseLeaf(text, path));
+    if (leaf.kind == LicenseExpression::Kind::kLicenseRef) {
+      const std::string spelling = CatalogueSpellingOf(leaf.license);
+      if (!spelling.empty()) return FieldError(path, "unknown license id " + Quote(leaf.license) + DidYouMean(spelling));
+    }
     auto [it, inserted] = seen.emplace(ToString(leaf), path);
     if (!inserted) return FieldError(path, Quote(it->first) + " is already " + it->second);
     rules.push_back({path, std::move(leaf)});

@@ -250,6 +250,15 @@ TEST(LicensePolicy, ParseErrorsNameTheField) {
   EXPECT_EQ(PolicyError(R"({"version": 1, "allow": ["Foo"]})"),
             "license policy field 'allow[0]': 'Foo': column 1: unknown license id 'Foo' (use LicenseRef-... for "
             "licenses not on the SPDX list)");
+  EXPECT_EQ(PolicyError(R"({"version": 1, "allow": ["MIT", "Apache2.0"]})"),
+            "license policy field 'allow[1]': 'Apache2.0': column 1: unknown license id 'Apache2.0'; did you mean "
+            "Apache-2.0?");
+  EXPECT_EQ(PolicyError(R"({"version": 1, "allow": ["MIT"], "deny": ["LicenseRef-fnseal-Llama3.1"]})"),
+            "license policy field 'deny[0]': unknown license id 'LicenseRef-fnseal-Llama3.1'; did you mean "
+            "LicenseRef-fnseal-Llama-3.1?");
+  EXPECT_EQ(PolicyError(R"({"version": 1, "allow": ["LicenseRef-fnseal-llama-3.1"]})"),
+            "license policy field 'allow[0]': unknown license id 'LicenseRef-fnseal-llama-3.1'; did you mean "
+            "LicenseRef-fnseal-Llama-3.1?");
   EXPECT_EQ(PolicyError(R"({"version": 1, "allow": ["MIT", "mit"]})"),
             "license policy field 'allow[1]': 'MIT' is already allow[0]");
   EXPECT_EQ(PolicyError(R"({"version": 1, "allow": ["MIT"], "deny": ["ISC", "mit"]})"),

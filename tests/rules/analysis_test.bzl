@@ -84,6 +84,7 @@ def _policy_info_test_impl(ctx):
     asserts.equals(env, ["permissive"], policy["allowCategories"])
     asserts.equals(env, ["GPL-3.0-or-later WITH GCC-exception-3.1", "LGPL-2.1-or-later", "LicenseRef-fnseal-BigScience-OpenRAIL-M"], policy["allow"])
     asserts.false(env, "categories" in policy)
+    asserts.false(env, info.allows_undeclared, "permissive only: a component without a license is denied")
     return analysistest.end(env)
 
 policy_info_test = analysistest.make(_policy_info_test_impl)
@@ -166,6 +167,15 @@ def _one_target_test_impl(ctx):
     return analysistest.end(env)
 
 one_target_test = analysistest.make(_one_target_test_impl)
+
+def _policy_judges_undeclared_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    argv = _bundle_argv(env).argv
+    asserts.equals(env, 1, len(_flag_values(argv, "--license-policy")), "the policy, not the analysis, judges NOASSERTION")
+    return analysistest.end(env)
+
+# A bundle with an undeclared license whose policy allows it: the analysis passes it to fnseal.
+policy_judges_undeclared_test = analysistest.make(_policy_judges_undeclared_test_impl)
 
 # --- failure messages ------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Unit tests of the Starlark helpers of fnseal's rules (bazel-skylib unittest)."""
 
 load("@bazel_skylib//lib:unittest.bzl", "asserts", "unittest")
-load("//plugins/private:checks.bzl", "check_license_expression", "check_sha256", "check_targets", "components_json", "policy_json", "runfiles_path", "stamp_enabled")
+load("//plugins/private:checks.bzl", "check_license_expression", "check_license_ids", "check_sha256", "check_targets", "components_json", "policy_allows_undeclared", "policy_json", "runfiles_path", "stamp_enabled", "suggest_exception_id", "suggest_license_id", "undeclared_license_message")
 load("//plugins/private:components.bzl", "is_exec_configuration")
 load("//plugins/private:paths.bzl", "artifact_path")
 
@@ -14,6 +14,38 @@ def _license_expression_test(ctx):
     asserts.equals(env, "has unbalanced parentheses", check_license_expression("(MIT"))
     asserts.equals(env, "has unbalanced parentheses", check_license_expression("MIT)("))
     asserts.equals(env, "has the character ',', which no SPDX expression has", check_license_expression("MIT, BSD"))
+    return unittest.end(env)
+
+def _license_ids_test(ctx):
+    env = unittest.begin(ctx)
+    for known in ["MIT", "mit", "GPL-2.0+ WITH Classpath-exception-2.0", "(Apache-2.0 or MIT) AND LicenseRef-acme",
+                  "LicenseRef-fnseal-Llama-3.1", "NOASSERTION", "MIT WITH AdditionRef-x", "DocumentRef-d:LicenseRef-x"]:
+        asserts.equals(env, "", check_license_ids(known), known)
+    asserts.equals(env, "unknown license id 'Apache2.0'; did you mean Apache-2.0?", check_license_ids("MIT OR Apache2.0"))
+    asserts.equals(env, "unknown license id 'Foo' (use LicenseRef-... for licenses not on the SPDX list)", check_license_ids("Foo"))
+    asserts.equals(env, "unknown exception id 'LLVM-exeption'; did you mean LLVM-exception?", check_license_ids("Apache-2.0 WITH LLVM-exeption"))
+    asserts.equals(env, "unknown license id 'LicenseRef-fnseal-Llama3.1'; did you mean LicenseRef-fnseal-Llama-3.1?", check_license_ids("LicenseRef-fnseal-Llama3.1"))
+    asserts.equals(env, "", check_license_ids("LicenseRef-fnseal-OpenRAIL-M"))  # another license, not a misspelling
+    asserts.equals(env, "has the operator 'And', which must be all upper or all lower case", check_license_ids("MIT And ISC"))
+
+    # The same suggestions as fnseal's (provenance/licenses/suggest_test.cc).
+    for typo, meant in [
+        ("Apache2.0", "Apache-2.0"),
+        ("apache_2.0", "Apache-2.0"),
+        ("BSD3-Clause", "BSD-3-Clause"),
+        ("MTI", "MIT"),
+        ("Apache-2.1", "Apache-2.0"),
+        ("LGPL-2.1-or-latr", "LGPL-2.1-or-later"),
+        ("GPL-2.0-onl", "GPL-2.0-only"),
+        ("Llama-3.1", "LicenseRef-fnseal-Llama-3.1"),
+        ("LicenseRef-fnseal-llama-3.1", "LicenseRef-fnseal-Llama-3.1"),
+        ("Foo", ""),
+        ("LicenseRef-acme-eula", ""),
+    ]:
+        asserts.equals(env, meant, suggest_license_id(typo), typo)
+    asserts.equals(env, "LLVM-exception", suggest_exception_id("LLVM-exeption"))
+    asserts.equals(env, "Classpath-exception-2.0", suggest_exception_id("classpath-exception2.0"))
+    asserts.equals(env, "", suggest_exception_id("Foo-exception"))
     return unittest.end(env)
 
 def _sha256_test(ctx):
@@ -77,6 +109,23 @@ def _policy_test(ctx):
     asserts.equals(env, "unknown category 'free': use one of permissive, weak-copyleft, strong-copyleft, non-commercial, proprietary, unknown", policy_json([], [], ["free"], [], [], {})[1])
     asserts.equals(env, "license 'MIT' is both allowed and denied", policy_json(["MIT"], ["MIT"], [], [], [], {})[1])
     asserts.equals(env, "category 'unknown' is both allowed and denied", policy_json([], [], ["unknown"], ["unknown"], [], {})[1])
+    asserts.equals(env, "allow[1] 'Apache2.0': unknown license id 'Apache2.0'; did you mean Apache-2.0?", policy_json(["MIT", "Apache2.0"], [], [], [], [], {})[1])
+    asserts.equals(
+        env,
+        "deny[0] 'LicenseRef-fnseal-Llama3.1': unknown license id 'LicenseRef-fnseal-Llama3.1'; did you mean LicenseRef-fnseal-Llama-3.1?",
+        policy_json(["MIT"], ["LicenseRef-fnseal-Llama3.1"], [], [], [], {})[1],
+    )
+    asserts.false(env, policy_allows_undeclared(["MIT"], [], ["permissive"], []))
+    asserts.true(env, policy_allows_undeclared(["MIT"], [], ["unknown"], []))
+    asserts.false(env, policy_allows_undeclared([], [], ["unknown"], ["unknown"]))
+    asserts.true(env, policy_allows_undeclared(["NOASSERTION"], [], [], ["unknown"]))
+    asserts.false(env, policy_allows_undeclared([], ["NOASSERTION"], ["unknown"], []))
+    asserts.equals(
+        env,
+        "no license declared for //a:x, //b:y; add fn_license or default_applicable_licenses",
+        undeclared_license_message(["//b:y", "//a:x"]),
+    )
+    asserts.equals(env, "accepted_exceptions[0]: unknown exception id 'LLVM-exeption'; did you mean LLVM-exception?", policy_json(["MIT"], [], [], [], ["LLVM-exeption"], {})[1])
     return unittest.end(env)
 
 def _components_test(ctx):
@@ -101,6 +150,7 @@ def _components_test(ctx):
     return unittest.end(env)
 
 license_expression_test = unittest.make(_license_expression_test)
+license_ids_test = unittest.make(_license_ids_test)
 sha256_test = unittest.make(_sha256_test)
 targets_test = unittest.make(_targets_test)
 stamp_test = unittest.make(_stamp_test)
@@ -113,6 +163,7 @@ def helpers_test_suite(name):
     unittest.suite(
         name,
         license_expression_test,
+        license_ids_test,
         sha256_test,
         targets_test,
         stamp_test,

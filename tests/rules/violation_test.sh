@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs `bazel build` where it must fail, outside `bazel test` (Bazel cannot run inside a test):
 # the bundle of tests/rules/violation ships a CC-BY-NC-4.0 model against a policy that denies
-# non-commercial licenses, a model whose bytes do not match its declared sha256, and a Lambda
-# deployable whose dynamically linked handler needs a library Lambda lacks; a closure handler that
-# needs a library neither built in the workspace nor the toolchain's, and one whose shipped
-# libstdc++.so.6 needs a newer glibc than Lambda's. Checks what the user sees. Uses the workspace's Bazel server (or FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
+# non-commercial licenses, a model whose bytes do not match its declared sha256, a Lambda
+# deployable whose dynamically linked handler needs a library Lambda lacks, a closure handler that
+# needs a library neither built in the workspace nor the toolchain's, one whose shipped
+# libstdc++.so.6 needs a newer glibc than Lambda's, a license id typo and a missing license under
+# require_license. Checks what the user sees. Uses the workspace's Bazel server (or
+# FNSEAL_BAZEL_OUTPUT_BASE), so fnseal is not rebuilt.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/cli_lib.sh
@@ -59,4 +61,20 @@ else
     "needs a newer glibc than Lambda's provided.al2023 runtime (GLIBC_2.34): GLIBC_2.36 (arc4random, for libstdc++.so.6)"
 fi
 
-finish "violation_test: the policy violation, the digest mismatch, unmet library needs and an unresolvable closure fail bazel build with their messages"
+if build //tests/rules/violation:typo_fn; then
+  fail "a declaration with the license id 'Apache2.0' built"
+else
+  expect_output "the typo failure" \
+    "//tests/rules/violation:typo_license: license 'Apache2.0': unknown license id 'Apache2.0'; did you mean Apache-2.0?"
+  grep -q "LicenseRef-" "$tmp/out.txt" && fail "the typo failure advises a LicenseRef-: $(cat "$tmp/out.txt")"
+fi
+
+if build //tests/rules/violation:license_required; then
+  fail "a bundle with require_license and an unlicensed function built"
+else
+  expect_output "the missing license failure" \
+    "//tests/rules/violation:license_required: no license declared for //tests/rules/violation:unlicensed_fn; add fn_license or default_applicable_licenses (require_license = True)"
+  grep -q "NOASSERTION" "$tmp/out.txt" && fail "the missing license failure speaks of NOASSERTION: $(cat "$tmp/out.txt")"
+fi
+
+finish "violation_test: the policy violation, the digest mismatch, unmet library needs, an unresolvable closure, a license id typo and a missing required license fail bazel build with their messages"

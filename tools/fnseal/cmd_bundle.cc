@@ -294,11 +294,12 @@ Outcome JudgeLicenses(const Options& o, const ComponentSet& set, BundleSpec* spe
 // Reads the components file: license texts ship under licenses/<component>/, and the three SBOMs
 // become attestations about what the function ships.
 Outcome AddComponents(const Options& o, BundleSpec* spec) {
+  // Its errors name the file already.
   Result<ComponentSet> loaded = LoadComponentsFile(o.components, ".");
   if (loaded.status().code() == StatusCode::kInvalidArgument) {
-    return Outcome::Usage("--components " + o.components + ": " + loaded.status().message());
+    return Outcome::Usage("--components: " + loaded.status().message());
   }
-  if (!loaded.ok()) return loaded.status().Annotate("--components " + o.components);
+  if (!loaded.ok()) return loaded.status().Annotate("--components");
   auto set = std::make_shared<const ComponentSet>(std::move(*loaded));
   // The SBOMs are written from this file: the provenance names it, so an auditor can match them.
   ResourceDescriptor byproduct;

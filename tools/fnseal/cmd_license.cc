@@ -1,7 +1,8 @@
 // fnseal license parse|check|explain|models|from-hf: SPDX license expressions, license policies,
 // the model-license catalogue and Hugging Face license ids (provenance/licenses,
 // docs/licensing.md). `check` and `explain` exit 3 when the policy denies; `from-hf` exits 2 for
-// an id it cannot convert. `check --sbom` judges every component of an SBOM; `parse --batch` and
+// an id it cannot convert. `check --sbom` judges every component of an SBOM, also one signed in
+// an attestation file (its signatures checked with --key, else only read); `parse --batch` and
 // `check --batch` read one JSON string per line from stdin and write one JSON object per line.
 #include <algorithm>
 #include <cstdio>
@@ -12,13 +13,18 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/strings.h"
 #include "provenance/licenses/expression.h"
 #include "provenance/licenses/huggingface_licenses.h"
 #include "provenance/licenses/license_list.h"
 #include "provenance/licenses/model_licenses.h"
 #include "provenance/licenses/policy.h"
+#include "provenance/sbom/sbom.h"
 #include "provenance/sbom/sbom_licenses.h"
+#include "provenance/statement/statement.h"
+#include "provenance/verification/attestation_verifier.h"
 #include "tools/fnseal/command.h"
+#include "tools/fnseal/key_loading.h"
 
 namespace fnseal::cli {
 namespace {
@@ -31,6 +37,7 @@ struct Options {
   std::string license_name;
   std::string license_link;
   std::string sbom;
+  std::vector<std::string> keys;  // check --sbom of an attestation: trusted public keys
   bool json = false;
   bool batch = false;
   std::vector<CLI::Option*> expression_options;  // to tell "" from no expression
@@ -99,9 +106,68 @@ void PrintDecision(const LicenseDecision& d, int depth) {
   for (const LicenseDecision& operand : d.operands) PrintDecision(operand, depth + 1);
 }
 
-// check --sbom: one line per component, or {allowed, format, inToto, components: [verdict + source]}.
+// Whether --sbom names a signed attestation file (as `fnseal sign` tells them, or a Sigstore
+// bundle from `fnseal export`) rather than an SBOM document or an unsigned statement.
+bool IsAttestationFile(const std::string& path) {
+  return EndsWith(path, ".dsse.json") || EndsWith(path, ".intoto.jsonl") || EndsWith(path, ".sigstore.json");
+}
+
+bool IsSbomPredicateType(const std::string& type) {
+  for (SbomFormat format : {SbomFormat::kSpdx23, SbomFormat::kSpdx301, SbomFormat::kCycloneDx16}) {
+    if (type == SbomPredicateType(format)) return true;
+  }
+  return false;
+}
+
+// The SBOM statement of the attestation file at o.sbom (within AttestationLimits, as `verify`
+// reads it): with --key, the payload whose signature verified (PermissionDenied otherwise);
+// without, the payload as written. The file must hold exactly one SBOM statement.
+Result<SbomLicenses> ReadSignedSbom(const Options& o) {
+  ASSIGN_OR_RETURN(AttestationFile file, ReadAttestationFile(o.sbom));
+  std::vector<std::string> payloads;
+  if (!o.keys.empty()) {
+    ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadPublicKeys(o.keys));
+    ASSIGN_OR_RETURN(AttestationVerification verified, VerifyAttestations(file, keys, 1, {}).Annotate(o.sbom));
+    payloads = std::move(verified.statements);
+  } else {
+    for (size_t i = 0; i < file.envelopes.size(); ++i) {
+      if (file.envelopes[i].payload_type != kInTotoPayloadType) {
+        return InvalidArgumentError(o.sbom + ": envelope #" + std::to_string(i + 1) + " has payload type " +
+                                    Quote(file.envelopes[i].payload_type) + ", not " + kInTotoPayloadType);
+      }
+      payloads.push_back(std::move(file.envelopes[i].payload));
+    }
+  }
+  std::vector<size_t> sboms;
+  std::string types;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    ASSIGN_OR_RETURN(Statement statement,
+                     ParseStatement(payloads[i]).Annotate(o.sbom + ": envelope #" + std::to_string(i + 1)));
+    if (IsSbomPredicateType(statement.predicate_type)) sboms.push_back(i);
+    types += (types.empty() ? "" : ", ") + Quote(statement.predicate_type);
+  }
+  if (sboms.size() != 1) {
+    return InvalidArgumentError(o.sbom + " holds " + std::to_string(sboms.size()) +
+                                " SBOM statements, not one (predicate types: " + types + ")");
+  }
+  return ParseSbomLicenses(payloads[sboms[0]])
+      .Annotate(o.sbom + ": envelope #" + std::to_string(sboms[0] + 1));
+}
+
+// check --sbom: one line per component, or {allowed, format, inToto, signature, components:
+// [verdict + source]}. `signature` is "none" (an unsigned document), "not checked" or "verified".
 Outcome RunCheckSbom(const Options& o, const LicensePolicy& policy) {
-  ASSIGN_OR_RETURN(SbomLicenses sbom, LoadSbomLicensesFile(o.sbom));
+  const bool signed_sbom = IsAttestationFile(o.sbom);
+  if (!o.keys.empty() && !signed_sbom) {
+    return Outcome::Usage("--key is for an SBOM in a signed attestation file (.dsse.json, .intoto.jsonl)");
+  }
+  Result<SbomLicenses> read = signed_sbom ? ReadSignedSbom(o) : LoadSbomLicensesFile(o.sbom);
+  if (read.status().code() == StatusCode::kPermissionDenied) {
+    return Outcome::VerificationFailed(read.status().Annotate("signature check failed"));
+  }
+  if (!read.ok()) return read.status();
+  const SbomLicenses& sbom = *read;
+  const std::string signature = !signed_sbom ? "none" : o.keys.empty() ? "not checked" : "verified";
   size_t denied = 0;
   Json components = Json::array();
   for (const SbomLicense& c : sbom.components) {
@@ -117,8 +183,12 @@ Outcome RunCheckSbom(const Options& o, const LicensePolicy& policy) {
                   c.source.c_str(), c.note.empty() ? "" : ": ", c.note.c_str());
     }
   }
+  if (!o.json && signed_sbom) {
+    std::printf("signature %s%s\n", signature.c_str(),
+                o.keys.empty() ? " (give --key to judge only an SBOM that a trusted key signed)" : "");
+  }
   if (o.json) {
-    Json report = {{"allowed", denied == 0}, {"format", sbom.format}, {"inToto", sbom.in_toto}};
+    Json report = {{"allowed", denied == 0}, {"format", sbom.format}, {"inToto", sbom.in_toto}, {"signature", signature}};
     report["components"] = std::move(components);
     std::fputs(PrettyJsonDump(report).c_str(), stdout);
   }
@@ -194,7 +264,11 @@ void AddPolicyOptions(CLI::App* app, Options* o, bool check) {
   if (check) {
     app->add_option("--sbom", o->sbom,
                     "Judge every component of this SBOM instead of an expression: a components file, SPDX 2.3 "
-                    "or CycloneDX JSON, or an in-toto statement of one");
+                    "or CycloneDX JSON, an in-toto statement of one, or a signed attestation of one (.dsse.json, "
+                    ".intoto.jsonl, .sigstore.json; its signature is not checked without --key)");
+    app->add_option("--key", o->keys,
+                    "--sbom of an attestation: judge it only if this trusted public key (SPKI PEM) signed it "
+                    "(repeatable; any one suffices)");
     app->add_flag("--batch", o->batch,
                   "Read one JSON string (an expression) per stdin line, write one verdict per line as JSON");
   }
@@ -223,6 +297,9 @@ Action SetupLicense(CLI::App* app) {
   check->footer(
       "Exits 0 if the policy allows the expression, 3 if it denies it (the message says which rule).\n"
       "With --sbom FILE, prints one line per component and exits 3 if the policy denies any of them.\n"
+      "A signed SBOM (a bundle's attestations/*.dsse.json) is read without checking its signature:\n"
+      "the verdict is about what the file says. With --key, only an SBOM a trusted key signed is\n"
+      "judged (exit 3 otherwise); to trust a whole bundle, run 'fnseal verify' with a trust policy.\n"
       "With --batch, reads JSON strings from stdin and writes one compact verdict per line; exits 0.");
   AddPolicyOptions(check, o.get(), /*check=*/true);
 

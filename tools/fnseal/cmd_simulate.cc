@@ -111,7 +111,7 @@ Action SetupSimulate(CLI::App* app) {
       "deployable does not start or answer, naming the cloud, the phase and the error.\n"
       "No signature is checked: run 'fnseal verify' first.");
   app->add_option("bundle", o->bundle, "Bundle (.fnb) to simulate")->required();
-  app->add_option("--target", o->targets, "Only these targets (comma list: aws_lambda,azure_functions,oci_image)")
+  app->add_option("--target", o->targets, "Only these targets (repeatable; each a comma list: aws_lambda,azure_functions,oci_image)")
       ->delimiter(',');
   app->add_option("--cold-starts", o->cold_starts, "Fresh starts per deployable")->capture_default_str();
   app->add_option("--warm", o->warm, "Warm requests to the last instance")->capture_default_str();
