@@ -118,4 +118,13 @@ expect_exit 1 "is larger than the limit of 4194304 bytes" -- \
   "$fnseal" sbom --components huge-components.json --format spdx-2.3 -o sbom.json
 [[ ! -e sbom.json ]] || fail "a refused sbom wrote its output"
 
+# license parse|check --batch: a stdin line over 1 MiB is reported and skipped, not buffered.
+{ head -c $((64 * MiB)) /dev/zero | tr '\0' a; printf '\n"MIT"\n'; } >long-line.txt
+batch_rss=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8 \
+  /usr/bin/time -f '%M' -o rss.txt "$fnseal" license parse --batch <long-line.txt >out.txt 2>err.txt && tail -n 1 rss.txt)
+((batch_rss < baseline + 4 * 1024)) || fail "license parse --batch of a 64 MiB line peaked at $batch_rss KiB"
+grep -q '"error":"batch line is longer than 1048576 bytes","line":1' out.txt || fail "no error for the long line: $(head -c 300 out.txt)"
+grep -q '"line":2' out.txt || grep -q '"MIT"' out.txt || fail "the line after the long one was not parsed: $(head -c 300 out.txt)"
+echo "license parse --batch, a 64 MiB line: $batch_rss KiB (baseline $baseline KiB)"
+
 finish "cli_bounds_test: every command refuses input over its limits in bounded memory"

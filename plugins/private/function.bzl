@@ -114,6 +114,7 @@ def _serverless_function_impl(ctx):
             id = base.id,
             components = base.components,
             inputs = depset(transitive = [base.inputs, closure_inputs]),
+            unlicensed = base.unlicensed,
         )
     # A closure handler's closure file is an output too, so that building the function resolves it.
     outputs = [artifact] + ([function.closure] if function.closure else [])

@@ -73,10 +73,40 @@ Json ParseReport(const std::string& expression, const Result<LicenseExpression>&
 // --batch: each stdin line is a JSON string (so an expression may contain any character); each
 // output line is `handle`'s compact JSON for it, or {"line", "error"} for a line that is not a
 // JSON string. Exits 0 once stdin ends: the verdicts are in the output.
+constexpr size_t kMaxBatchLine = 1 << 20;
+
+// Reads the next line of `in` into `line` (without the newline), keeping at most kMaxBatchLine
+// bytes: the rest of a longer line is skipped unread into memory and `*too_long` set. False at
+// the end of input.
+bool ReadBatchLine(std::istream& in, std::string* line, bool* too_long) {
+  line->clear();
+  *too_long = false;
+  bool any = false;
+  for (int c; (c = in.get()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') return true;
+    if (line->size() < kMaxBatchLine) {
+      line->push_back(static_cast<char>(c));
+    } else {
+      *too_long = true;
+    }
+  }
+  return any;
+}
+
 Outcome RunBatch(const std::function<Json(const std::string&)>& handle) {
   std::string line;
-  for (size_t number = 1; std::getline(std::cin, line); ++number) {
-    Result<Json> input = ParseJsonStrict(line, "batch line", JsonLimits{2, 1 << 20});
+  bool too_long = false;
+  for (size_t number = 1; ReadBatchLine(std::cin, &line, &too_long); ++number) {
+    if (too_long) {
+      std::fputs((CanonicalJsonDump({{"line", number},
+                                     {"error", "batch line is longer than " + std::to_string(kMaxBatchLine) + " bytes"}}) +
+                  "\n")
+                     .c_str(),
+                 stdout);
+      continue;
+    }
+    Result<Json> input = ParseJsonStrict(line, "batch line", JsonLimits{2, kMaxBatchLine});
     Json out;
     if (!input.ok() || !input->is_string()) {
       out = {{"line", number}, {"error", input.ok() ? "batch line is not a JSON string" : input.status().message()}};
