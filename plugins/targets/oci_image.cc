@@ -156,10 +156,10 @@ class OciImage : public CloudTarget {
     options->annotations = {{"org.opencontainers.image.created", OciTimestamp(options->mtime)},
                             {"org.opencontainers.image.title", spec.functions.front()},
                             {"org.opencontainers.image.version", version}};
-    if (spec.options.count("source") != 0) options->annotations["org.opencontainers.image.source"] = spec.options.at("source");
-    if (spec.options.count("revision") != 0) {
-      options->annotations["org.opencontainers.image.revision"] = spec.options.at("revision");
-    }
+    const std::string source = OptionOr(spec, "source", spec.source_url);
+    const std::string revision = OptionOr(spec, "revision", spec.source_revision);
+    if (!source.empty()) options->annotations["org.opencontainers.image.source"] = source;
+    if (!revision.empty()) options->annotations["org.opencontainers.image.revision"] = revision;
     const std::string compression = OptionOr(spec, "layer_compression", "gzip");
     if (compression != "gzip" && compression != "zstd") {
       return InvalidArgumentError("oci_image layer_compression must be gzip or zstd; got '" + compression + "'");

@@ -106,6 +106,25 @@ TEST(OciImage, NamesItselfFunctionColonVersionAndAnnotatesWhatTheBuildKnows) {
   EXPECT_EQ(annotations["org.opencontainers.image.created"], "2000-01-01T00:00:00Z");
 }
 
+TEST(OciImage, AnnotatesTheSourceCheckoutOfAStampedBuildUnlessOptionsOverrideIt) {
+  const std::string dir = FreshTestDir() + "/image";
+  DeployableSpec spec = HelloSpec();
+  spec.source_url = "https://example.com/monorepo";
+  spec.source_revision = "89abcdef";
+  ASSERT_TRUE(Oci().Write(spec, Oci().limits(), dir).ok());
+  Json annotations = Json::parse(ReadTestFile(dir + "/index.json"))["manifests"][0]["annotations"];
+  EXPECT_EQ(annotations["org.opencontainers.image.source"], "https://example.com/monorepo");
+  EXPECT_EQ(annotations["org.opencontainers.image.revision"], "89abcdef");
+
+  const std::string overridden = FreshTestDir() + "/overridden";
+  spec.options["revision"] = "0123abcd";
+  spec.source_url.clear();  // a checkout without a remote: no source annotation
+  ASSERT_TRUE(Oci().Write(spec, Oci().limits(), overridden).ok());
+  annotations = Json::parse(ReadTestFile(overridden + "/index.json"))["manifests"][0]["annotations"];
+  EXPECT_FALSE(annotations.contains("org.opencontainers.image.source"));
+  EXPECT_EQ(annotations["org.opencontainers.image.revision"], "0123abcd");
+}
+
 TEST(OciImage, RunsAsTheUserTheOptionNamesAndRefusesNames) {
   DeployableSpec spec = HelloSpec();
   spec.options["user"] = "0:0";

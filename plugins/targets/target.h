@@ -34,6 +34,11 @@ struct DeployableSpec {
   std::optional<uint32_t> timeout_seconds;
   // Target-specific settings (e.g. azure_functions' "auth_level"); unknown keys are refused.
   std::map<std::string, std::string> options;
+  // The source checkout the function was built from, as the provenance records it (a stamped
+  // build): the repository URL (may be empty) and the commit; empty when not known. Targets
+  // that label their output with it (oci_image) let the options "source"/"revision" override it.
+  std::string source_url;
+  std::string source_revision;
 };
 
 // A target's published limits. A zero maximum means "no limit" for sizes and "the target takes

@@ -4,7 +4,7 @@
 # --workspace-status`, the same bundle's provenance records the checkout's commit, the commit's
 # time as startedOn/finishedOn and --embed_label as invocationId; stamp = 0 wins over --stamp; and a
 # bundle action that runs uses fnseal's persistent worker. Uses the workspace's Bazel server (or
-# FNSEAL_BAZEL_OUTPUT_BASE).
+# FNSEAL_BAZEL_OUTPUT_BASE). A stamped bundle's OCI image is annotated with the commit too.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 source tests/cli_lib.sh
@@ -28,6 +28,12 @@ provenance() {
   rm -rf "$tmp/u" && "$tmp/fnseal" unpack --quiet "$bin/tests/rules/$1.fnb" "$tmp/u" && cat "$tmp/u"/attestations/*provenance*
 }
 
+# image_annotation NAME: org.opencontainers.image.NAME of the last unpacked bundle's OCI image, or empty.
+image_annotation() {
+  tar -xOf "$tmp/u/deployables/oci_image/oci_image.tar" index.json |
+    jq -r --arg key "org.opencontainers.image.$1" '.manifests[0].annotations[$key] // empty'
+}
+
 if bazel_ build //tests/rules:default_stamp_bundle; then
   provenance default_stamp_bundle | grep -q "$commit" && fail "the unstamped bundle names the commit $commit"
 else
@@ -46,6 +52,18 @@ if bazel_ build --stamp --workspace_status_command="$tmp/status.sh" --embed_labe
     fail "stamped metadata is $metadata, want $want"
   [[ $(provenance never_stamped_bundle | jq -c .predicate.runDetails.metadata) == "{}" ]] ||
     fail "the stamp = 0 bundle has metadata"
+  # The stamped image names the commit it was built from (org.opencontainers.image.revision), and
+  # the repository when the checkout has a remote; the unstamped one names neither.
+  revision=$(provenance default_stamp_bundle >/dev/null && image_annotation revision)
+  [[ $revision == "$commit" ]] || fail "the stamped image's revision annotation is '$revision', want $commit"
+  source=$(image_annotation source)
+  if git remote | grep -q .; then
+    [[ -n $source ]] || fail "the stamped image has no source annotation although the checkout has a remote"
+  else
+    [[ -z $source ]] || fail "the stamped image names source '$source' although the checkout has no remote"
+  fi
+  provenance never_stamped_bundle >/dev/null
+  [[ -z $(image_annotation revision)$(image_annotation source) ]] || fail "the stamp = 0 image names a source or revision"
 else
   fail "stamped build failed: $(cat "$tmp/err.txt")"
 fi

@@ -18,6 +18,7 @@
 #include "core/io.h"
 #include "core/json.h"
 #include "core/sha256.h"
+#include "core/strings.h"
 #include "plugins/targets/target.h"
 #include "provenance/licenses/policy.h"
 #include "provenance/sbom/components.h"
@@ -205,6 +206,22 @@ Status CheckDeployables(const Options& o, std::vector<PlannedDeployable>* planne
   return OkStatus();
 }
 
+// Gives every planned deployable the source checkout the provenance records (a stamped build),
+// for targets that label their output with it: the remote without the "git+" scheme prefix and
+// the "@refs/heads/..." suffix RecordSource adds, and the commit.
+void GiveSource(const ProvenanceFacts& facts, std::vector<PlannedDeployable>* planned) {
+  for (const ResourceDescriptor& dependency : facts.resolved_dependencies) {
+    if (dependency.name != "source") continue;
+    std::string url = StartsWith(dependency.uri, "git+") ? dependency.uri.substr(4) : "";
+    const size_t ref = url.rfind("@refs/");
+    if (ref != std::string::npos) url.resize(ref);
+    for (PlannedDeployable& p : *planned) {
+      p.spec.source_url = url;
+      p.spec.source_revision = dependency.git_commit;
+    }
+  }
+}
+
 // What shaped the deployables, for externalParameters: per target, the settings it was made
 // with (--deploy), or that it was made beforehand (--deployable).
 Json DeployablesParameters(const std::vector<BundleDeployable>& prebuilt,
@@ -363,8 +380,6 @@ Outcome RunBundle(const Options& o) {
   Result<Json> configuration = KeyValueParameters(o.configuration, "--configuration");
   if (!configuration.ok()) return Outcome::Usage(configuration.status().message());
   if (!configuration->empty()) facts.external_parameters["configuration"] = std::move(*configuration);
-  Json deployables = DeployablesParameters(spec.deployables, *planned);
-  if (!deployables.empty()) facts.external_parameters["deployables"] = std::move(deployables);
   facts.internal_parameters = {{"runtime", o.runtime}, {"entrypoint", o.entrypoint}};
   if (!o.license_policy.empty() && o.components.empty()) {
     return Outcome::Usage("--license-policy needs --components: the policy judges the components' licenses");
@@ -372,6 +387,9 @@ Outcome RunBundle(const Options& o) {
   Status filled = FillProvenanceFacts(o.provenance, &facts);
   if (filled.code() == StatusCode::kInvalidArgument) return Outcome::Usage(filled.message());
   RETURN_IF_ERROR(filled);
+  GiveSource(facts, &*planned);
+  Json deployables = DeployablesParameters(spec.deployables, *planned);
+  if (!deployables.empty()) facts.external_parameters["deployables"] = std::move(deployables);
   if (!o.components.empty()) {
     Outcome added = AddComponents(o, &spec);
     if (!added.status.ok()) return added;
