@@ -1,15 +1,11 @@
 """function_bundle: a function -> deployables for each cloud target and one unsigned .fnb bundle."""
 
 load("//plugins:providers.bzl", "FnComponentsInfo", "FunctionInfo", "LicensePolicyInfo")
-load(":checks.bzl", "KNOWN_TARGETS", "check_targets", "stamp_enabled", "undeclared_license_message")
+load(":checks.bzl", "CLOUD_TARGETS", "KNOWN_TARGETS", "check_targets", "stamp_enabled", "undeclared_license_message")
 load(":paths.bzl", "input_arg", "placement_arg")
 load(":stamp.bzl", "StampFlagInfo")
 load(":tool_digests.bzl", "ToolDigestsInfo")
 load(":worker.bzl", "FNSEAL_WORKER_REQUIREMENTS")
-
-# Targets with a memory / timeout setting: the function's values are passed when one of these is built.
-_MEMORY_TARGETS = ["aws_lambda"]
-_TIMEOUT_TARGETS = ["aws_lambda", "azure_functions"]
 
 def _function_bundle_impl(ctx):
     function = ctx.attr.function[FunctionInfo]
@@ -21,13 +17,12 @@ def _function_bundle_impl(ctx):
             fail("%s: target_options names '%s', which is not in targets %s" % (ctx.label, target, ctx.attr.targets))
     bundle = ctx.actions.declare_file(ctx.label.name + ".fnb")
 
-    # oci_image writes its image layout as one tar for an output ending in .tar.
     deployables = [
-        (t, ctx.actions.declare_file("%s.deployables/%s.%s" % (ctx.label.name, t, "tar" if t == "oci_image" else "zip")))
+        (t, ctx.actions.declare_file("%s.deployables/%s.%s" % (ctx.label.name, t, CLOUD_TARGETS[t].extension)))
         for t in ctx.attr.targets
     ]
 
-    components = ctx.attr.function[OutputGroupInfo].fnseal_components.to_list()[0]
+    components = ctx.attr.function[FunctionInfo].components_file
     component_inputs = ctx.attr.function[FnComponentsInfo].inputs
 
     args = ctx.actions.args()
@@ -70,9 +65,10 @@ def _function_bundle_impl(ctx):
     if deployables:
         args.add("--handler", function.handler)
         args.add_all(function.placements, before_each = "--file", map_each = placement_arg)
-        if function.memory_mb and [t for t in ctx.attr.targets if t in _MEMORY_TARGETS]:
+        # The function's memory and timeout go to the targets that take such a setting.
+        if function.memory_mb and [t for t in ctx.attr.targets if CLOUD_TARGETS[t].memory]:
             args.add("--memory", str(function.memory_mb))
-        if function.timeout_seconds and [t for t in ctx.attr.targets if t in _TIMEOUT_TARGETS]:
+        if function.timeout_seconds and [t for t in ctx.attr.targets if CLOUD_TARGETS[t].timeout]:
             args.add("--timeout", str(function.timeout_seconds))
     for target, f in deployables:
         args.add("--deploy", "%s=%s" % (target, f.path))

@@ -12,11 +12,30 @@ load(
     "SPDX_LICENSES",
 )
 
-# The cloud targets `fnseal pack --target` knows (plugins/targets/registry.cc), in bundle order.
-KNOWN_TARGETS = ["aws_lambda", "azure_functions", "oci_image"]
+# What the rules need to know of the cloud targets `fnseal pack --target` knows
+# (plugins/targets/registry.cc), in bundle order: the deployable's file ending (oci_image writes
+# its image layout as one tar), whether the target takes the function's memory and timeout, and
+# whether it runs the handler at /bootstrap and allows no other name.
+# //tests/rules:cloud_target_facts_test checks the names, their order, the extension, memory and
+# timeout against `fnseal targets --json` (output kind, max_memory_mb, max_timeout_seconds).
+CLOUD_TARGETS = {
+    "aws_lambda": struct(extension = "zip", memory = True, timeout = True, bootstrap = True),
+    "azure_functions": struct(extension = "zip", memory = False, timeout = True, bootstrap = False),
+    "oci_image": struct(extension = "tar", memory = False, timeout = False, bootstrap = True),
+}
 
-# Targets that run the handler at /bootstrap and allow no other name.
-BOOTSTRAP_TARGETS = ["aws_lambda", "oci_image"]
+KNOWN_TARGETS = list(CLOUD_TARGETS.keys())
+
+def cloud_target_facts_json():
+    """CLOUD_TARGETS as JSON, for the test that ties them to `fnseal targets --json`.
+
+    Returns:
+      A JSON array of {name, extension, memory, timeout}, in bundle order.
+    """
+    return json.encode([
+        {"name": name, "extension": f.extension, "memory": f.memory, "timeout": f.timeout}
+        for name, f in CLOUD_TARGETS.items()
+    ])
 
 # Policy categories of docs/licensing.md.
 LICENSE_CATEGORIES = ["permissive", "weak-copyleft", "strong-copyleft", "non-commercial", "proprietary", "unknown"]
@@ -207,7 +226,7 @@ def check_targets(targets, entrypoint):
         if t in seen:
             return "cloud target '%s' is listed twice: list each target once" % t
         seen[t] = True
-        if t in BOOTSTRAP_TARGETS and entrypoint != "bootstrap":
+        if CLOUD_TARGETS[t].bootstrap and entrypoint != "bootstrap":
             return ("cloud target '%s' runs the handler as 'bootstrap', but the function's entrypoint is '%s': " +
                     "set entrypoint = \"bootstrap\" on the serverless_function or drop the target") % (t, entrypoint)
     return ""
