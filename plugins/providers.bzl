@@ -47,6 +47,7 @@ FunctionInfo = provider(
         "permissions": "list of string: the permissions the function declares it needs, e.g. 's3:GetObject'.",
         "placements": "list of (string, File): every file of the artifact but the handler: (path inside the artifact, file), sorted by path.",
         "inputs": "depset of File: every file packed into the artifact, recorded in provenance.",
+        "components_file": "File: the components file (docs/sbom.md, v1) the bundle's SBOMs and license verdict are made from; also in the output group `fnseal_components`.",
     },
 )
 

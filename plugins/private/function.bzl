@@ -103,19 +103,21 @@ def _serverless_function_impl(ctx):
         placements = placements,
         inputs = depset(files),
     )
+    fields["components_file"] = None
     function = FunctionInfo(**fields)
     if ctx.attr.linkage != "closure":
         components, components_file = function_components(ctx, function)
     else:
         base, base_file = function_components(ctx, function, own_libraries, ctx.label.name + ".components.base.json")
         fields["closure"], components_file = resolve_closure(ctx, handler, own_libraries, ctx.files._toolchain_shared_libraries, base_file)
-        function = FunctionInfo(**fields)
         components = FnComponentsInfo(
             id = base.id,
             components = base.components,
             inputs = depset(transitive = [base.inputs, closure_inputs]),
             unlicensed = base.unlicensed,
         )
+    fields["components_file"] = components_file
+    function = FunctionInfo(**fields)
     # A closure handler's closure file is an output too, so that building the function resolves it.
     outputs = [artifact] + ([function.closure] if function.closure else [])
     return [
