@@ -84,15 +84,15 @@ std::string SerializeDsseEnvelope(const DsseEnvelope& envelope) {
   return CanonicalJsonDump(doc);
 }
 
-Status AddDsseSignature(DsseEnvelope* envelope, const PrivateKey& key) {
-  const PublicKey& public_key = key.public_key();
+Status AddDsseSignature(DsseEnvelope* envelope, const Signer& signer) {
+  const PublicKey& public_key = signer.public_key();
   const std::string pae = PreAuthEncoding(envelope->payload_type, envelope->payload);
   for (const DsseSignature& existing : envelope->signatures) {
     if (public_key.Verify(pae, existing.signature).ok()) {
       return FailedPreconditionError("the envelope is already signed by key " + public_key.key_id().substr(0, 16));
     }
   }
-  ASSIGN_OR_RETURN(std::string signature, key.Sign(pae));
+  ASSIGN_OR_RETURN(std::string signature, signer.Sign(pae));
   envelope->signatures.push_back({public_key.key_id(), std::move(signature)});
   return OkStatus();
 }

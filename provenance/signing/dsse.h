@@ -44,9 +44,10 @@ Result<DsseEnvelope> ParseDsseEnvelope(std::string_view json, const DsseLimits& 
 // Envelope JSON with padded standard base64, keys in a fixed order, no trailing newline.
 std::string SerializeDsseEnvelope(const DsseEnvelope& envelope);
 
-// Signs PAE(payload_type, payload) with `key` and appends the signature (keyid = key id).
-// FailedPrecondition if the envelope already carries a signature by the same key.
-Status AddDsseSignature(DsseEnvelope* envelope, const PrivateKey& key);
+// Signs PAE(payload_type, payload) with `signer` and appends the signature (keyid = its public
+// key's id). FailedPrecondition if the envelope already carries a signature by the same key;
+// the signer's own error, with the envelope unchanged, if it cannot sign.
+Status AddDsseSignature(DsseEnvelope* envelope, const Signer& signer);
 
 struct VerifiedPayload {
   std::string payload_type;

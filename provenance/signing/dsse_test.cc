@@ -111,6 +111,34 @@ class DsseTest : public testing::Test {
   PublicKey ec_pub_ = Public("ecdsa-p256.pub.pem");
 };
 
+// A signer whose key lives elsewhere, as a KMS's would: it signs through the key it wraps, or
+// fails as an unreachable service does.
+class RemoteSigner : public Signer {
+ public:
+  RemoteSigner(PrivateKey key, bool reachable) : key_(std::move(key)), reachable_(reachable) {}
+  const PublicKey& public_key() const override { return key_.public_key(); }
+  Result<std::string> Sign(std::string_view message) const override {
+    if (!reachable_) return UnavailableError("kms.example.com: connection refused");
+    return key_.Sign(message);
+  }
+
+ private:
+  PrivateKey key_;
+  bool reachable_;
+};
+
+TEST_F(DsseTest, SignsThroughAnySignerAndKeepsTheEnvelopeWhenTheSignerFails) {
+  DsseEnvelope envelope{kInTotoType, kPayload, {}};
+  ASSERT_TRUE(AddDsseSignature(&envelope, RemoteSigner(ed_b_, true)).ok());
+  Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_b_pub_}, 1);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_THAT(verified->key_ids, ElementsAre(ed_b_pub_.key_id()));
+
+  Status failed = AddDsseSignature(&envelope, RemoteSigner(ec_, false));
+  EXPECT_TRUE(HasError(failed, StatusCode::kUnavailable, "kms.example.com: connection refused"));
+  EXPECT_EQ(envelope.signatures.size(), 1u);
+}
+
 // --- Pre-authentication encoding ---------------------------------------------------------------
 
 TEST(Pae, MatchesTheDssePublishedTestVector) {

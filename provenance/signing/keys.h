@@ -43,7 +43,22 @@ class PublicKey {
   friend class PrivateKey;
 };
 
-class PrivateKey {
+// What signs: a private key held in this process (PrivateKey), or a key held elsewhere (a KMS,
+// an HSM) behind the same two calls. Implementations must be safe to call from several threads.
+class Signer {
+ public:
+  virtual ~Signer() = default;
+
+  // The public key that verifies this signer's signatures; its key_id() names them.
+  virtual const PublicKey& public_key() const = 0;
+
+  // Signs `message` as public_key().algorithm() says: pure Ed25519, or ECDSA P-256 over
+  // SHA-256 with a DER signature. An error (Unavailable for a signing service that cannot be
+  // reached) means no signature was made.
+  virtual Result<std::string> Sign(std::string_view message) const = 0;
+};
+
+class PrivateKey final : public Signer {
  public:
   // Parses a PKCS#8 PEM private key, decrypting it with `passphrase` if it is encrypted.
   // InvalidArgument for malformed PEM, another algorithm, an encrypted key without a
@@ -64,10 +79,8 @@ class PrivateKey {
   // 2048, which PEM_write_bio_PKCS8PrivateKey uses, is too few for a key at rest.)
   static constexpr int kPkcs8Pbkdf2Iterations = 600000;
 
-  const PublicKey& public_key() const;
-
-  // Signs `message`: pure Ed25519, or ECDSA P-256 over SHA-256 with a DER signature.
-  Result<std::string> Sign(std::string_view message) const;
+  const PublicKey& public_key() const override;
+  Result<std::string> Sign(std::string_view message) const override;
 
  private:
   struct Rep;
