@@ -1,5 +1,6 @@
 #include "core/json.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -140,6 +141,21 @@ const std::string* FindString(const Json& object, std::string_view key) {
 const Json* FindObject(const Json& object, std::string_view key) {
   const Json* member = FindMember(object, key);
   return member != nullptr && member->is_object() ? member : nullptr;
+}
+
+const std::string* FirstUnknownMember(const Json& object, std::initializer_list<std::string_view> allowed) {
+  if (!object.is_object()) return nullptr;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) return &it.key();
+  }
+  return nullptr;
+}
+
+Result<std::string> NonEmptyString(const Json& value) {
+  if (!value.is_string()) return InvalidArgumentError(std::string("must be a string, not ") + value.type_name());
+  const std::string& s = value.get_ref<const std::string&>();
+  if (s.empty()) return InvalidArgumentError("must not be empty");
+  return s;
 }
 
 }  // namespace fnseal

@@ -7,6 +7,7 @@
 #define FNSEAL_CORE_JSON_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,14 @@ std::string PrettyJsonDump(const Json& value);
 const Json* FindMember(const Json& object, std::string_view key);
 const std::string* FindString(const Json& object, std::string_view key);
 const Json* FindObject(const Json& object, std::string_view key);
+
+// For strict readers of a documented format, which refuse what they do not know and say where.
+// The name of the first member of `object` (in key order) that is not in `allowed`; nullptr when
+// every member is allowed or `object` is not an object.
+const std::string* FirstUnknownMember(const Json& object, std::initializer_list<std::string_view> allowed);
+// `value` as a non-empty string; otherwise InvalidArgument "must be a string, not <type>" or
+// "must not be empty", for the caller to prefix with the field's path.
+Result<std::string> NonEmptyString(const Json& value);
 
 }  // namespace fnseal
 

@@ -201,5 +201,23 @@ TEST(HostileJsonFiles, DeepNestingFileIsRejected) {
   ExpectRejected(text, StatusCode::kResourceExhausted, "statement nests deeper than the limit of 64");
 }
 
+TEST(StrictFields, FirstUnknownMemberNamesTheFirstFieldNotAllowed) {
+  const Json doc = Json::parse(R"({"allow": [], "deny": [], "zeta": 1, "alpha": 2})");
+  const std::string* unknown = FirstUnknownMember(doc, {"allow", "deny"});
+  ASSERT_NE(unknown, nullptr);
+  EXPECT_EQ(*unknown, "alpha");  // key order
+  EXPECT_EQ(FirstUnknownMember(doc, {"allow", "deny", "zeta", "alpha"}), nullptr);
+  EXPECT_EQ(FirstUnknownMember(Json::array({1}), {}), nullptr);
+}
+
+TEST(StrictFields, NonEmptyStringSaysWhatIsWrong) {
+  Result<std::string> ok = NonEmptyString(Json("x"));
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, "x");
+  EXPECT_EQ(NonEmptyString(Json(5)).status().message(), "must be a string, not number");
+  EXPECT_EQ(NonEmptyString(Json("")).status().message(), "must not be empty");
+  EXPECT_EQ(NonEmptyString(Json()).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace fnseal

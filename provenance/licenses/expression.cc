@@ -30,8 +30,6 @@ bool IsWordChar(char c) {
          c == ':';
 }
 
-bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
 std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

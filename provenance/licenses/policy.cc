@@ -274,18 +274,13 @@ Status FieldError(const std::string& path, const std::string& problem) {
 std::string Element(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 Status CheckFields(const Json& object, std::initializer_list<std::string_view> allowed) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-      return InvalidArgumentError("license policy: unknown field " + Quote(it.key()));
-    }
-  }
-  return OkStatus();
+  const std::string* unknown = FirstUnknownMember(object, allowed);
+  return unknown == nullptr ? OkStatus() : InvalidArgumentError("license policy: unknown field " + Quote(*unknown));
 }
 
 Result<std::string> RequireString(const Json& value, const std::string& path) {
-  if (!value.is_string()) return FieldError(path, std::string("must be a string, not ") + value.type_name());
-  const std::string& s = value.get_ref<const std::string&>();
-  if (s.empty()) return FieldError(path, "must not be empty");
+  Result<std::string> s = NonEmptyString(value);
+  if (!s.ok()) return FieldError(path, s.status().message());
   return s;
 }
 

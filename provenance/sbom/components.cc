@@ -35,16 +35,13 @@ Status Invalid(const Where& where, const std::string& what) {
   return InvalidArgumentError(where.Prefix() + " " + what);
 }
 
-Status CheckFields(const Json& object, const std::set<std::string>& allowed, const Where& where) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (allowed.count(it.key()) == 0) {
-      Where at = where;
-      at.field.clear();
-      return InvalidArgumentError(at.Prefix() + ": unknown field '" + it.key().substr(0, 64) +
-                                  (where.field.empty() ? "'" : "' in " + where.field));
-    }
-  }
-  return OkStatus();
+Status CheckFields(const Json& object, std::initializer_list<std::string_view> allowed, const Where& where) {
+  const std::string* unknown = FirstUnknownMember(object, allowed);
+  if (unknown == nullptr) return OkStatus();
+  Where at = where;
+  at.field.clear();
+  return InvalidArgumentError(at.Prefix() + ": unknown field '" + unknown->substr(0, 64) +
+                              (where.field.empty() ? "'" : "' in " + where.field));
 }
 
 // A string within the length limit, without control characters (tab and newline only when
