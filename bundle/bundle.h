@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "core/status.h"
-#include "core/tar.h"
-#include "core/zstd.h"
+#include "formats/tar/tar.h"
+#include "formats/zstd/zstd.h"
 #include "provenance/signing/keys.h"
 #include "provenance/statement/statement.h"
 

@@ -1,6 +1,7 @@
 #include "core/io.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -87,6 +88,67 @@ Status FdSink::Write(std::string_view bytes) {
 void UniqueFd::Reset(int fd) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
+}
+
+namespace {
+
+class FileRandomAccess : public RandomAccessSource {
+ public:
+  FileRandomAccess(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}
+  ~FileRandomAccess() override { ::close(fd_); }
+  uint64_t size() const override { return size_; }
+  Status ReadAt(uint64_t offset, size_t n, void* data) const override {
+    if (offset > size_ || n > size_ - offset) return DataLossError("read past the end of '" + path_ + "'");
+    auto* p = static_cast<char*>(data);
+    while (n > 0) {
+      ssize_t got = ::pread(fd_, p, n, static_cast<off_t>(offset));
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoError("cannot read", path_, errno);
+      }
+      if (got == 0) return DataLossError("unexpected end of '" + path_ + "'");
+      p += got;
+      offset += static_cast<uint64_t>(got);
+      n -= static_cast<size_t>(got);
+    }
+    return OkStatus();
+  }
+
+ private:
+  int fd_;
+  uint64_t size_;
+  std::string path_;
+};
+
+class StringRandomAccess : public RandomAccessSource {
+ public:
+  explicit StringRandomAccess(std::string_view data) : data_(data) {}
+  uint64_t size() const override { return data_.size(); }
+  Status ReadAt(uint64_t offset, size_t n, void* data) const override {
+    if (offset > data_.size() || n > data_.size() - offset) return DataLossError("read past the end of the archive");
+    std::memcpy(data, data_.data() + offset, n);
+    return OkStatus();
+  }
+
+ private:
+  std::string_view data_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RandomAccessSource>> OpenRandomAccessFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError("cannot open", path, errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return InvalidArgumentError("'" + path + "' is not a regular file");
+  }
+  return std::unique_ptr<RandomAccessSource>(new FileRandomAccess(fd, static_cast<uint64_t>(st.st_size), path));
+}
+
+std::unique_ptr<RandomAccessSource> RandomAccessString(std::string_view data) {
+  return std::make_unique<StringRandomAccess>(data);
 }
 
 }  // namespace fnseal

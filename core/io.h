@@ -5,6 +5,7 @@
 #define FNSEAL_CORE_IO_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,20 @@ class ByteSink {
   virtual ~ByteSink() = default;
   virtual Status Write(std::string_view bytes) = 0;
 };
+
+// Random access to bytes: an archive read by its directory, an executable read by its tables.
+class RandomAccessSource {
+ public:
+  virtual ~RandomAccessSource() = default;
+  virtual uint64_t size() const = 0;
+  // Reads exactly `n` bytes at `offset`; DataLoss if they are not all there.
+  virtual Status ReadAt(uint64_t offset, size_t n, void* data) const = 0;
+};
+
+// Opens a file for random access. NotFound etc. as FileSource::Open.
+Result<std::unique_ptr<RandomAccessSource>> OpenRandomAccessFile(const std::string& path);
+// Wraps a caller-owned buffer that must outlive the source.
+std::unique_ptr<RandomAccessSource> RandomAccessString(std::string_view data);
 
 // Reads from a caller-owned buffer that must outlive the source.
 class StringSource : public ByteSource {

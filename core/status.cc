@@ -1,5 +1,8 @@
 #include "core/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace fnseal {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -34,5 +37,16 @@ std::string Status::ToString() const {
   s += message_;
   return s;
 }
+
+namespace internal {
+
+void DieOfErrorResult(const Status& status) {
+  std::string message = "fnseal: value() of an error Result: " + status.ToString() + "\n";
+  std::fwrite(message.data(), 1, message.size(), stderr);
+  std::fflush(stderr);
+  std::abort();
+}
+
+}  // namespace internal
 
 }  // namespace fnseal

@@ -66,7 +66,14 @@ inline Status UnimplementedError(std::string m) { return {StatusCode::kUnimpleme
 inline Status UnavailableError(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
 
-// Either a T or a non-OK Status. Accessing the value of an error Result is a bug (asserts).
+namespace internal {
+// Prints "fnseal: value() of an error Result: <status>" to stderr and aborts. A bug in the
+// caller, so it stops the process in every build rather than read an empty value.
+[[noreturn]] void DieOfErrorResult(const Status& status);
+}  // namespace internal
+
+// Either a T or a non-OK Status. Accessing the value of an error Result is a bug: the process
+// aborts with the status on stderr (see value()).
 template <typename T>
 class [[nodiscard]] Result {
  public:
@@ -79,9 +86,10 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  // The value; on an error Result, prints the status to stderr and aborts, in every build.
+  T& value() & { CheckOk(); return *value_; }
+  const T& value() const& { CheckOk(); return *value_; }
+  T&& value() && { CheckOk(); return std::move(*value_); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -94,6 +102,10 @@ class [[nodiscard]] Result {
   }
 
  private:
+  void CheckOk() const {
+    if (!ok()) internal::DieOfErrorResult(status_);
+  }
+
   Status status_;
   std::optional<T> value_;
 };

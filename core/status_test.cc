@@ -114,6 +114,23 @@ TEST(Result, AnnotatePassesValuesThrough) {
   EXPECT_TRUE(r.status().ok());
 }
 
+// value() of an error Result stops the process with the status on stderr in every build:
+// status_ndebug_test compiles this file with NDEBUG, where assert() is gone.
+TEST(ResultDeathTest, ValueOfAnErrorAbortsWithTheStatus) {
+  Result<int> r = NotFoundError("missing key");
+  EXPECT_DEATH((void)r.value(), "value\\(\\) of an error Result: not found: missing key");
+}
+
+TEST(ResultDeathTest, EveryAccessorOfAnErrorAborts) {
+  const Result<std::string> c = DataLossError("truncated");
+  EXPECT_DEATH((void)c.value(), "data loss: truncated");
+  EXPECT_DEATH((void)*c, "data loss: truncated");
+  EXPECT_DEATH((void)c->size(), "data loss: truncated");
+  EXPECT_DEATH((void)Result<std::string>(DataLossError("moved")).value(), "data loss: moved");
+  Result<std::unique_ptr<int>> m = InternalError("no pointer");
+  EXPECT_DEATH((void)std::move(m).value(), "internal: no pointer");
+}
+
 // Helpers for the macro tests: `calls` counts how far a function got.
 Status Fails(int* calls) {
   ++*calls;

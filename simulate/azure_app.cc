@@ -8,9 +8,9 @@
 #include <ctime>
 #include <set>
 
-#include "core/archive_path.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "formats/entry/archive_path.h"
 
 namespace fnseal::simulate {
 namespace {

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "bundle/bundle.h"
-#include "core/archive.h"
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
+#include "formats/archive/archive.h"
 #include "simulate/azure_app.h"
 #include "simulate/http_client.h"
 #include "simulate/lambda_runtime_api.h"

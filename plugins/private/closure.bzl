@@ -1,7 +1,7 @@
 """The closure action of serverless_function(linkage = "closure").
 
 The handler's DT_NEEDED closure is resolved in a Bazel action (//tools/closure:resolve_closure,
-with core/elf) against declared inputs only: the shared libraries in the handler's runfiles
+with formats/elf) against declared inputs only: the shared libraries in the handler's runfiles
 (cc_import'ed or linkshared cc_binary libraries: the function's own) and the toolchain's shared
 objects that @fnseal_toolchain_libraries links in, never the host's directories. The action
 writes the closure file, which the cloud targets take as option `closure` (each ships what its

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/archive_path.h"
+#include "formats/entry/archive_path.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {

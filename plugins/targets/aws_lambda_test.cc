@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/file.h"
-#include "core/zip.h"
+#include "formats/zip/zip.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {

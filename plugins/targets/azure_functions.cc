@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/archive_path.h"
 #include "core/json.h"
+#include "formats/entry/archive_path.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {

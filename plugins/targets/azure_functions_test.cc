@@ -8,7 +8,7 @@
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
-#include "core/zip.h"
+#include "formats/zip/zip.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {

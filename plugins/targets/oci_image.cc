@@ -1,4 +1,4 @@
-// oci_image: a single-layer OCI image layout (core/oci_layout.h) for container platforms - Cloud
+// oci_image: a single-layer OCI image layout (formats/oci_layout/oci_layout.h) for container platforms - Cloud
 // Run, Lambda container images, Azure Container Apps. The image is built from scratch: the
 // handler becomes /bootstrap, the image's entrypoint, and nothing else is in it, so the handler
 // must be statically linked. It runs as the unprivileged user 65532:65532 unless the `user`
@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "core/archive_path.h"
 #include "core/file.h"
-#include "core/oci_layout.h"
 #include "core/strings.h"
+#include "formats/entry/archive_path.h"
+#include "formats/oci_layout/oci_layout.h"
 #include "plugins/targets/target.h"
 
 namespace fnseal {

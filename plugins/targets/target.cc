@@ -8,12 +8,12 @@
 #include <optional>
 #include <string>
 
-#include "core/archive_path.h"
-#include "core/elf/elf.h"
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
-#include "core/zip.h"
+#include "formats/elf/elf.h"
+#include "formats/entry/archive_path.h"
+#include "formats/zip/zip.h"
 
 namespace fnseal {
 namespace {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "core/tar.h"
+#include "formats/tar/tar.h"
 
 namespace fnseal {
 
@@ -96,7 +96,7 @@ const CloudTarget* FindCloudTarget(std::string_view name);
 std::string CloudTargetNames();
 
 // For zip targets' Write: plans `layout`, refuses it above limits.max_content_size, writes a
-// deterministic zip (core/zip.h) to `output_path` atomically and refuses it above
+// deterministic zip (formats/zip/zip.h) to `output_path` atomically and refuses it above
 // limits.max_archive_size. `target` names the target in messages.
 Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& layout, const TargetLimits& limits,
                                              std::string_view target, const std::string& output_path);

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/file.h"
-#include "core/zip.h"
+#include "formats/zip/zip.h"
 
 namespace fnseal {
 namespace {

@@ -9,7 +9,6 @@
 #include <set>
 #include <utility>
 
-#include "core/archive_path.h"
 #include "core/c_handles.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -17,6 +16,7 @@
 #include "core/json.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "formats/entry/archive_path.h"
 
 namespace fnseal {
 namespace {

@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "core/file.h"
-#include "core/zstd.h"
+#include "formats/zstd/zstd.h"
 #include "provenance/signing/dsse.h"
 
 namespace fnseal {

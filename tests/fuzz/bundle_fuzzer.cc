@@ -15,7 +15,7 @@
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
-#include "core/zstd.h"
+#include "formats/zstd/zstd.h"
 #include "provenance/signing/keys.h"
 #include "provenance/verification/bundle_verifier.h"
 

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/elf/elf.h"
+#include "formats/elf/elf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto source = fnseal::RandomAccessString(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/archive_path.h"
 #include "core/io.h"
-#include "core/tar.h"
+#include "formats/entry/archive_path.h"
+#include "formats/tar/tar.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fnseal::StringSource source(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "core/archive_path.h"
-#include "core/zip.h"
+#include "formats/entry/archive_path.h"
+#include "formats/zip/zip.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "core/io.h"
-#include "core/zstd.h"
+#include "formats/zstd/zstd.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fnseal::StringSource source(std::string_view(reinterpret_cast<const char*>(data), size));

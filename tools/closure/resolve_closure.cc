@@ -5,7 +5,7 @@
 // REQUEST (JSON, written by plugins/private/closure.bzl at analysis) names the handler, the
 // candidate shared objects (the handler's own, from its runfiles, and the toolchain's, each with
 // its Debian origin and license) and the function's components file. The handler's DT_NEEDED
-// closure is resolved against the candidates by file name (core/elf/closure.h) and written to
+// closure is resolved against the candidates by file name (formats/elf/closure.h) and written to
 // CLOSURE_OUT (the closure file the cloud targets take as option "closure"; docs/targets.md).
 // COMPONENTS_OUT is the components file with what the closure ships: each toolchain library as
 // a component "toolchain:<library>" with its files, each of the handler's own libraries in the
@@ -19,11 +19,11 @@
 #include <utility>
 #include <vector>
 
-#include "core/elf/closure.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "core/sha256.h"
 #include "core/status.h"
+#include "formats/elf/closure.h"
 
 namespace fnseal {
 namespace {

@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "bundle/bundle.h"
-#include "core/archive.h"
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "formats/archive/archive.h"
 #include "plugins/targets/target.h"
 #include "provenance/licenses/policy.h"
 #include "provenance/sbom/components.h"

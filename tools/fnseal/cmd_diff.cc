@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "core/archive.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "core/sha256.h"
+#include "formats/archive/archive.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {

@@ -5,10 +5,10 @@
 #include <string>
 
 #include "bundle/bundle.h"
-#include "core/archive.h"
 #include "core/json.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "formats/archive/archive.h"
 #include "provenance/signing/dsse.h"
 #include "tools/fnseal/command.h"
 

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string>
 
-#include "core/archive.h"
+#include "formats/archive/archive.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {

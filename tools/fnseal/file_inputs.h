@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "core/tar.h"
+#include "formats/entry/archive_input.h"
 
 namespace fnseal::cli {
 
