@@ -37,6 +37,19 @@ void AddParents(const std::string& path, std::set<std::string>* parents) {
   }
 }
 
+// Subject name -> sha256 of `statements`, each of which passed CheckStatement (so every subject
+// has a sha256 and no two disagree).
+std::map<std::string, std::string> SignedDigests(const std::vector<VerifiedStatement>& statements) {
+  std::map<std::string, std::string> digests;
+  for (const VerifiedStatement& statement : statements) {
+    for (const Subject& subject : statement.subjects) {
+      auto sha256 = subject.digest.find("sha256");
+      if (sha256 != subject.digest.end()) digests.emplace(subject.name, sha256->second);
+    }
+  }
+  return digests;
+}
+
 }  // namespace
 
 BundleEntity::BundleEntity(BundleContents contents) : contents_(std::move(contents)) {
@@ -57,15 +70,14 @@ Result<DsseEnvelope> BundleEntity::Envelope(size_t index) const {
   if (!EndsWith(path, kSignedEnvelopeSuffix)) {
     return PermissionDeniedError("bundle attestation '" + path + "' is not a DSSE envelope");
   }
-  return ParseDsseEnvelope(contents_.attestations.at(path)).Annotate(path);
+  auto bytes = contents_.attestations.find(path);  // names_ holds its keys: always found
+  if (bytes == contents_.attestations.end()) return InternalError("bundle attestation '" + path + "' vanished");
+  return ParseDsseEnvelope(bytes->second).Annotate(path);
 }
 
 Status BundleEntity::CheckStatement(const VerifiedStatement& statement,
                                     const std::vector<VerifiedStatement>& earlier) const {
-  std::map<std::string, std::string> signed_digests;  // subject name -> sha256, of `earlier`
-  for (const VerifiedStatement& before : earlier) {
-    for (const Subject& subject : before.subjects) signed_digests.emplace(subject.name, subject.digest.at("sha256"));
-  }
+  std::map<std::string, std::string> signed_digests = SignedDigests(earlier);
   for (const Subject& subject : statement.subjects) {
     auto sha256 = subject.digest.find("sha256");
     if (sha256 == subject.digest.end()) {
@@ -80,10 +92,7 @@ Status BundleEntity::CheckStatement(const VerifiedStatement& statement,
 }
 
 Status BundleEntity::CheckFiles(Verification* out) const {
-  std::map<std::string, std::string> signed_digests;  // subject name -> sha256
-  for (const VerifiedStatement& statement : out->statements) {
-    for (const Subject& subject : statement.subjects) signed_digests.emplace(subject.name, subject.digest.at("sha256"));
-  }
+  const std::map<std::string, std::string> signed_digests = SignedDigests(out->statements);
   std::set<std::string> seen;
   std::set<std::string> parents;
   for (const BundleFile& file : contents_.files) {
