@@ -1,8 +1,6 @@
 #include "provenance/verification/attestation_verifier.h"
 
 #include <algorithm>
-#include <iterator>
-#include <set>
 
 #include "core/file.h"
 #include "core/io.h"
@@ -12,21 +10,16 @@
 namespace fnseal {
 namespace {
 
-std::string EnvelopeLabel(const AttestationFile& file, size_t index) {
-  if (file.format == AttestationFormat::kSigstoreBundle) return "sigstore bundle";
-  return "envelope #" + std::to_string(index + 1);
-}
-
 std::string BaseName(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 // Hashes the file at `path` as a stream.
-Result<VerifiedArtifact> HashArtifact(const std::string& path) {
+Result<VerifiedFile> HashArtifact(const std::string& path) {
   ASSIGN_OR_RETURN(auto source, FileSource::Open(path));
   Sha256 hash;
-  VerifiedArtifact artifact;
+  VerifiedFile artifact;
   artifact.path = path;
   std::string buffer(1 << 20, '\0');
   for (;;) {
@@ -114,50 +107,39 @@ Result<AttestationFile> ReadAttestationFile(const std::string& path, const Attes
   return ParseAttestationFile(bytes, limits).Annotate(path);
 }
 
-Result<AttestationVerification> VerifyAttestations(const AttestationFile& file,
-                                                   const std::vector<PublicKey>& trusted_keys, int threshold,
-                                                   const std::vector<std::string>& artifact_paths) {
-  if (trusted_keys.empty()) return InvalidArgumentError("no trusted key given");
-  if (threshold < 1) return InvalidArgumentError("signature threshold must be at least 1");
-  if (file.envelopes.empty()) return PermissionDeniedError("attestation file holds no envelope");
+std::string AttestationEntity::Kind() const { return std::string(AttestationFormatName(file_.format)); }
 
-  AttestationVerification out;
-  out.format = file.format;
-  std::set<std::string> signers;  // the union: see AttestationVerification::key_ids
-  for (size_t i = 0; i < file.envelopes.size(); ++i) {
-    const std::string label = EnvelopeLabel(file, i);
-    ASSIGN_OR_RETURN(VerifiedPayload verified,
-                     VerifyDsseEnvelope(file.envelopes[i], trusted_keys, threshold).Annotate(label));
-    if (verified.payload_type != kInTotoPayloadType) {
-      return PermissionDeniedError(label + ": payload type '" + verified.payload_type + "' is not " +
-                                   kInTotoPayloadType);
-    }
-    ASSIGN_OR_RETURN(Statement statement, ParseStatement(verified.payload).Annotate(label));
-    std::set<std::string> keys(verified.key_ids.begin(), verified.key_ids.end());
-    signers.insert(keys.begin(), keys.end());
-    out.envelope_key_ids.emplace_back(keys.begin(), keys.end());
-    out.statements.push_back(std::move(verified.payload));
-    out.predicate_types.push_back(statement.predicate_type);
-    for (Subject& subject : statement.subjects) out.subjects.push_back(std::move(subject));
-  }
-  out.key_ids.assign(signers.begin(), signers.end());
+std::string AttestationEntity::EnvelopeName(size_t index) const {
+  if (file_.format == AttestationFormat::kSigstoreBundle) return "sigstore bundle";
+  return "envelope #" + std::to_string(index + 1);
+}
 
-  for (const std::string& path : artifact_paths) {
-    ASSIGN_OR_RETURN(VerifiedArtifact artifact, HashArtifact(path).Annotate("artifact"));
+Status AttestationEntity::CheckFiles(Verification* out) const {
+  for (const std::string& path : artifact_paths_) {
+    ASSIGN_OR_RETURN(VerifiedFile artifact, HashArtifact(path).Annotate("artifact"));
     const Subject* match = nullptr;
-    for (const Subject& subject : out.subjects) {
-      auto sha256 = subject.digest.find("sha256");
-      if (sha256 == subject.digest.end() || sha256->second != artifact.sha256) continue;
-      if (match == nullptr || subject.name == BaseName(path)) match = &subject;
+    for (const VerifiedStatement& statement : out->statements) {
+      for (const Subject& subject : statement.subjects) {
+        auto sha256 = subject.digest.find("sha256");
+        if (sha256 == subject.digest.end() || sha256->second != artifact.sha256) continue;
+        if (match == nullptr || subject.name == BaseName(path)) match = &subject;
+      }
     }
     if (match == nullptr) {
       return PermissionDeniedError("artifact '" + path + "' (sha256 " + artifact.sha256.substr(0, 16) +
                                    "...) is not a subject of any verified statement");
     }
     artifact.subject_name = match->name;
-    out.artifacts.push_back(std::move(artifact));
+    out->files.push_back(std::move(artifact));
   }
-  return out;
+  return OkStatus();
+}
+
+Result<Verification> VerifyAttestations(const AttestationFile& file, const std::vector<PublicKey>& trusted_keys,
+                                        int threshold, const std::vector<std::string>& artifact_paths) {
+  RETURN_IF_ERROR(CheckTrustedKeys(trusted_keys, threshold));
+  if (file.envelopes.empty()) return PermissionDeniedError("attestation file holds no envelope");
+  return Verify(AttestationEntity(file, artifact_paths), trusted_keys, threshold);
 }
 
 }  // namespace fnseal

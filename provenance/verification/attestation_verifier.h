@@ -1,12 +1,8 @@
-// Verifies standalone attestations - one DSSE envelope, JSON Lines of envelopes (*.intoto.jsonl),
-// or a Sigstore bundle v0.3 - against keys the caller trusts, and that given artifact files are
-// subjects of the verified statements.
-//
-// The order is the bundle verifier's: every envelope is signed by at least `threshold` distinct
-// trusted keys over its exact payload bytes, its payload type is in-toto, and only then is the
-// payload parsed as a Statement v1. Artifacts are hashed as a stream, so memory does not grow
-// with their size; an artifact is matched to a subject by its sha256, never by its name.
-// Thread-safe.
+// Standalone attestations - one DSSE envelope, JSON Lines of envelopes (*.intoto.jsonl), or a
+// Sigstore bundle v0.3 - read from their file formats, and verified (with verifier.h's Verify)
+// against keys the caller trusts, together with artifact files that must be subjects of the
+// verified statements. Artifacts are hashed as a stream, so memory does not grow with their size;
+// an artifact is matched to a subject by its sha256, never by its name. Thread-safe.
 #ifndef FNSEAL_PROVENANCE_VERIFICATION_ATTESTATION_VERIFIER_H_
 #define FNSEAL_PROVENANCE_VERIFICATION_ATTESTATION_VERIFIER_H_
 
@@ -20,6 +16,7 @@
 #include "provenance/signing/keys.h"
 #include "provenance/signing/sigstore_bundle.h"
 #include "provenance/statement/statement.h"
+#include "provenance/verification/verifier.h"
 
 namespace fnseal {
 
@@ -49,33 +46,33 @@ Result<AttestationFile> ParseAttestationFile(std::string_view bytes, const Attes
 // Reads and parses the file at `path`. NotFound if it does not exist.
 Result<AttestationFile> ReadAttestationFile(const std::string& path, const AttestationLimits& limits = {});
 
-// An artifact file and the signed subject it matched.
-struct VerifiedArtifact {
-  std::string path;
-  std::string sha256;
-  uint64_t size = 0;
-  std::string subject_name;
-};
+// A SignedEntity over a parsed attestation file and the artifact files that must be subjects
+// of its statements. Envelopes are named "envelope #N" (1-based), or "sigstore bundle". Each
+// artifact is hashed as a stream and matched by its sha256, preferring a subject named like the
+// file when several match; the matches come back as Verification::files, in the order given.
+// Holds references: `file` and `artifact_paths` must outlive it.
+class AttestationEntity : public SignedEntity {
+ public:
+  AttestationEntity(const AttestationFile& file, const std::vector<std::string>& artifact_paths)
+      : file_(file), artifact_paths_(artifact_paths) {}
 
-struct AttestationVerification {
-  AttestationFormat format = AttestationFormat::kDsseEnvelope;
-  std::vector<std::string> statements;       // per envelope: the exact payload bytes verified
-  std::vector<std::string> predicate_types;  // per envelope
-  std::vector<Subject> subjects;             // of every statement, in order
-  // Every trusted key whose signature verified on at least one envelope, sorted; each envelope
-  // met the threshold on its own, and envelope_key_ids says which keys signed which.
-  std::vector<std::string> key_ids;
-  std::vector<std::vector<std::string>> envelope_key_ids;  // per envelope, sorted
-  std::vector<VerifiedArtifact> artifacts;   // in the order given
+  std::string Kind() const override;
+  size_t EnvelopeCount() const override { return file_.envelopes.size(); }
+  std::string EnvelopeName(size_t index) const override;
+  Result<DsseEnvelope> Envelope(size_t index) const override { return file_.envelopes[index]; }
+  // PermissionDenied naming an artifact that is not a subject; NotFound if it does not exist.
+  Status CheckFiles(Verification* out) const override;
+
+ private:
+  const AttestationFile& file_;
+  const std::vector<std::string>& artifact_paths_;
 };
 
 // Verifies every envelope of `file`, then that each of `artifact_paths` has the sha256 of a
-// verified subject (preferring a subject named like the file when several match). Returns the
-// verified facts, or PermissionDenied naming the envelope (#N, 1-based) or artifact that
-// failed; NotFound if an artifact does not exist.
-Result<AttestationVerification> VerifyAttestations(const AttestationFile& file,
-                                                   const std::vector<PublicKey>& trusted_keys, int threshold,
-                                                   const std::vector<std::string>& artifact_paths);
+// verified subject (see AttestationEntity and Verify). PermissionDenied naming the envelope or
+// artifact that failed; NotFound if an artifact does not exist.
+Result<Verification> VerifyAttestations(const AttestationFile& file, const std::vector<PublicKey>& trusted_keys,
+                                        int threshold, const std::vector<std::string>& artifact_paths);
 
 }  // namespace fnseal
 

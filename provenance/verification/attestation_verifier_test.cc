@@ -68,15 +68,18 @@ TEST_F(AttestationVerifierTest, VerifiesASingleEnvelopeAndItsArtifact) {
   Result<AttestationFile> file = ParseAttestationFile(SerializeDsseEnvelope(envelope));
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->format, AttestationFormat::kDsseEnvelope);
-  Result<AttestationVerification> v = VerifyAttestations(*file, {key_a_}, 1, {artifact_});
+  Result<Verification> v = VerifyAttestations(*file, {key_a_}, 1, {artifact_});
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_THAT(v->key_ids, ElementsAre(key_a_.key_id()));
-  EXPECT_THAT(v->predicate_types, ElementsAre(kPredicate));
-  EXPECT_EQ(v->statements[0], envelope.payload);
-  ASSERT_EQ(v->artifacts.size(), 1u);
-  EXPECT_EQ(v->artifacts[0].subject_name, "app.bin");
-  EXPECT_EQ(v->artifacts[0].sha256, Sha256Hex("the artifact's bytes"));
-  EXPECT_EQ(v->artifacts[0].size, 20u);
+  EXPECT_EQ(v->kind, "dsse");
+  ASSERT_EQ(v->statements.size(), 1u);
+  EXPECT_EQ(v->statements[0].name, "envelope #1");
+  EXPECT_EQ(v->statements[0].predicate_type, kPredicate);
+  EXPECT_EQ(v->statements[0].payload, envelope.payload);
+  ASSERT_EQ(v->files.size(), 1u);
+  EXPECT_EQ(v->files[0].subject_name, "app.bin");
+  EXPECT_EQ(v->files[0].sha256, Sha256Hex("the artifact's bytes"));
+  EXPECT_EQ(v->files[0].size, 20u);
 }
 
 TEST_F(AttestationVerifierTest, VerifiesJsonLinesWithBlankLinesAndCrLf) {
@@ -87,11 +90,12 @@ TEST_F(AttestationVerifierTest, VerifiesJsonLinesWithBlankLinesAndCrLf) {
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->format, AttestationFormat::kJsonLines);
   ASSERT_EQ(file->envelopes.size(), 2u);
-  Result<AttestationVerification> v = VerifyAttestations(*file, {key_a_}, 1, {other_, artifact_});
+  Result<Verification> v = VerifyAttestations(*file, {key_a_}, 1, {other_, artifact_});
   ASSERT_TRUE(v.ok()) << v.status().ToString();
-  EXPECT_EQ(v->artifacts[0].subject_name, "other.bin");
-  EXPECT_EQ(v->artifacts[1].subject_name, "app.bin");
-  EXPECT_EQ(v->subjects.size(), 2u);
+  EXPECT_EQ(v->files[0].subject_name, "other.bin");
+  EXPECT_EQ(v->files[1].subject_name, "app.bin");
+  ASSERT_EQ(v->statements.size(), 2u);
+  EXPECT_EQ(v->statements[0].subjects.size() + v->statements[1].subjects.size(), 2u);
 }
 
 TEST_F(AttestationVerifierTest, VerifiesASigstoreBundleWithTheTrustedKeyOnly) {
@@ -102,7 +106,7 @@ TEST_F(AttestationVerifierTest, VerifiesASigstoreBundleWithTheTrustedKeyOnly) {
   ASSERT_TRUE(file.ok()) << file.status().ToString();
   EXPECT_EQ(file->format, AttestationFormat::kSigstoreBundle);
   EXPECT_TRUE(VerifyAttestations(*file, {key_a_}, 1, {artifact_}).ok());
-  Result<AttestationVerification> other_key = VerifyAttestations(*file, {key_b_}, 1, {artifact_});
+  Result<Verification> other_key = VerifyAttestations(*file, {key_b_}, 1, {artifact_});
   ASSERT_FALSE(other_key.ok());
   EXPECT_EQ(other_key.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(other_key.status().message(), HasSubstr("sigstore bundle"));
@@ -111,7 +115,7 @@ TEST_F(AttestationVerifierTest, VerifiesASigstoreBundleWithTheTrustedKeyOnly) {
 TEST_F(AttestationVerifierTest, RejectsAnArtifactThatIsNoSubject) {
   AttestationFile file{AttestationFormat::kDsseEnvelope,
                        {Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem"})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {other_});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {other_});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(v.status().message(), HasSubstr("artifact '" + other_ + "'"));
@@ -121,20 +125,20 @@ TEST_F(AttestationVerifierTest, RejectsAnArtifactThatIsNoSubject) {
 TEST_F(AttestationVerifierTest, MatchesArtifactsByDigestNotByName) {
   // A subject named like the file but with other bytes does not vouch for it.
   AttestationFile file{AttestationFormat::kDsseEnvelope, {Signed(StatementFor("app.bin", "old bytes"), {"ed25519.pem"})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {artifact_});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {artifact_});
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(v.status().message(), HasSubstr("is not a subject"));
   // A file with the signed bytes under another name is the signed artifact.
   std::string renamed = Write("renamed.bin", "old bytes");
-  Result<AttestationVerification> ok = VerifyAttestations(file, {key_a_}, 1, {renamed});
+  Result<Verification> ok = VerifyAttestations(file, {key_a_}, 1, {renamed});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
-  EXPECT_EQ(ok->artifacts[0].subject_name, "app.bin");
+  EXPECT_EQ(ok->files[0].subject_name, "app.bin");
 }
 
 TEST_F(AttestationVerifierTest, ReportsAMissingArtifactAsNotFound) {
   AttestationFile file{AttestationFormat::kDsseEnvelope,
                        {Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem"})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {dir_ + "/missing.bin"});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {dir_ + "/missing.bin"});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kNotFound);
 }
@@ -143,7 +147,7 @@ TEST_F(AttestationVerifierTest, NamesTheEnvelopeThatFailsAndStopsThere) {
   AttestationFile file{AttestationFormat::kJsonLines,
                        {Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem"}),
                         Signed(StatementFor("other.bin", "other bytes"), {"ed25519-b.pem"})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kPermissionDenied);
   EXPECT_THAT(v.status().message(), HasSubstr("envelope #2"));
@@ -155,15 +159,15 @@ TEST_F(AttestationVerifierTest, ReportsEveryKeyThatSignedAndWhichSignedWhich) {
   AttestationFile file{AttestationFormat::kJsonLines,
                        {Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem", "ecdsa-p256.pem"}),
                         Signed(StatementFor("other.bin", "other bytes"), {"ed25519.pem"})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_, key_b_}, 1, {});
+  Result<Verification> v = VerifyAttestations(file, {key_a_, key_b_}, 1, {});
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   std::vector<std::string> both = {key_a_.key_id(), key_b_.key_id()};
   std::sort(both.begin(), both.end());
   EXPECT_EQ(v->key_ids, both);
-  ASSERT_EQ(v->envelope_key_ids.size(), 2u);
-  EXPECT_EQ(v->envelope_key_ids[0], both);
-  EXPECT_THAT(v->envelope_key_ids[1], ElementsAre(key_a_.key_id()));
-  Result<AttestationVerification> two = VerifyAttestations(file, {key_a_, key_b_}, 2, {});
+  ASSERT_EQ(v->statements.size(), 2u);
+  EXPECT_EQ(v->statements[0].key_ids, both);
+  EXPECT_THAT(v->statements[1].key_ids, ElementsAre(key_a_.key_id()));
+  Result<Verification> two = VerifyAttestations(file, {key_a_, key_b_}, 2, {});
   ASSERT_FALSE(two.ok());
   EXPECT_THAT(two.status().message(), HasSubstr("envelope #2"));
 }
@@ -172,14 +176,14 @@ TEST_F(AttestationVerifierTest, RejectsAPayloadTypeOtherThanInToto) {
   AttestationFile file{AttestationFormat::kDsseEnvelope,
                        {Signed(StatementFor("app.bin", "x"), {"ed25519.pem"}), }};
   file.envelopes[0] = Signed(file.envelopes[0].payload, {"ed25519.pem"}, "application/json");
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {});
   ASSERT_FALSE(v.ok());
   EXPECT_THAT(v.status().message(), HasSubstr("payload type 'application/json' is not application/vnd.in-toto+json"));
 }
 
 TEST_F(AttestationVerifierTest, RejectsASignedPayloadThatIsNotAStatement) {
   AttestationFile file{AttestationFormat::kDsseEnvelope, {Signed("not json", {"ed25519.pem"})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(v.status().message(), HasSubstr("envelope #1"));
@@ -187,7 +191,7 @@ TEST_F(AttestationVerifierTest, RejectsASignedPayloadThatIsNotAStatement) {
 
 TEST_F(AttestationVerifierTest, RejectsAnEnvelopeWithoutSignatures) {
   AttestationFile file{AttestationFormat::kDsseEnvelope, {Signed(StatementFor("app.bin", "x"), {})}};
-  Result<AttestationVerification> v = VerifyAttestations(file, {key_a_}, 1, {});
+  Result<Verification> v = VerifyAttestations(file, {key_a_}, 1, {});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().code(), StatusCode::kPermissionDenied);
 }

@@ -1,7 +1,5 @@
 #include "provenance/verification/trust_policy.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <functional>
 #include <initializer_list>
@@ -412,10 +410,9 @@ Status VerifierFailure(const Status& status, const std::string& why_not_counted,
 
 // Rules on verified statements, parsed from the exact bytes the signatures cover: fills in the
 // policy names of the signing keys, the builders and the matched sources.
-Status CheckVerifiedStatements(const std::vector<std::string>& labels, const std::vector<std::string>& statements,
-                               const std::vector<std::string>& signer_key_ids, const TrustPolicy& policy,
-                               std::string_view input_kind, PolicyFacts* out) {
-  for (const std::string& id : signer_key_ids) {
+Status CheckVerifiedStatements(const Verification& verified, bool requires_provenance, const TrustPolicy& policy,
+                               PolicyFacts* out) {
+  for (const std::string& id : verified.key_ids) {
     for (const PolicyKey& key : policy.keys) {
       if (key.public_key.key_id() == id) out->key_names.push_back(key.name);
     }
@@ -425,9 +422,9 @@ Status CheckVerifiedStatements(const std::vector<std::string>& labels, const std
   const bool accepts_slsa = std::find(policy.predicate_types.begin(), policy.predicate_types.end(),
                                       kSlsaProvenanceV1) != policy.predicate_types.end();
   size_t provenance_count = 0;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const std::string& label = labels[i];
-    ASSIGN_OR_RETURN(Statement statement, ParseStatement(statements[i]).Annotate(label));
+  for (const VerifiedStatement& verified_statement : verified.statements) {
+    const std::string& label = verified_statement.name;
+    ASSIGN_OR_RETURN(Statement statement, ParseStatement(verified_statement.payload).Annotate(label));
     if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), statement.predicate_type) ==
         policy.predicate_types.end()) {
       return Rejected(StatusCode::kPermissionDenied, "predicateTypes",
@@ -459,73 +456,47 @@ Status CheckVerifiedStatements(const std::vector<std::string>& labels, const std
   }
   // A bundle is built by a builder: when the policy accepts provenance, it must be there. A
   // standalone attestation may carry any accepted predicate alone.
-  if (accepts_slsa && provenance_count == 0 && input_kind == "bundle") {
+  if (accepts_slsa && provenance_count == 0 && requires_provenance) {
     return Rejected(StatusCode::kPermissionDenied, "builders",
-                    std::string("bundle has no ") + kSlsaProvenanceV1 + " statement naming its builder");
+                    verified.kind + " has no " + kSlsaProvenanceV1 + " statement naming its builder");
   }
   return OkStatus();
 }
 
 }  // namespace
 
-Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
-                                                  int64_t now_unix_seconds) {
+Result<PolicyVerification> VerifyWithPolicy(const SignedEntityOpener& open, const TrustPolicy& policy,
+                                            int64_t now_unix_seconds) {
   std::string why_not_counted;
   ASSIGN_OR_RETURN(std::vector<PublicKey> valid, KeysValidAt(policy, now_unix_seconds, &why_not_counted));
 
-  // Rule 'limits': the file itself, then the decompressed contents and each attestation.
-  BundleLimits limits;
-  if (policy.max_bundle_bytes > 0) {
-    struct stat st {};
-    if (::stat(bundle_path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) > policy.max_bundle_bytes) {
-      return Rejected(StatusCode::kResourceExhausted, "limits",
-                      "bundle is " + std::to_string(st.st_size) + " bytes, more than maxBundleBytes " +
-                          std::to_string(policy.max_bundle_bytes));
-    }
-    limits.zstd.max_content_size = std::min(limits.zstd.max_content_size, policy.max_bundle_bytes);
-  }
-  if (policy.max_attestation_bytes > 0) {
-    limits.max_attestation_size = std::min(limits.max_attestation_size, policy.max_attestation_bytes);
-  }
-
-  // Rule 'signatures' (and 'archive', 'limits'): VerifyBundle's checks with the valid keys.
-  Result<BundleVerification> verified = VerifyBundle(bundle_path, valid, policy.threshold, limits);
+  // Rules 'archive' and 'limits' while reading, then 'signatures': Verify with the valid keys.
+  Result<std::unique_ptr<SignedEntity>> entity = open();
+  if (!entity.ok()) return VerifierFailure(entity.status(), why_not_counted, now_unix_seconds);
+  Result<Verification> verified = Verify(**entity, valid, policy.threshold);
   if (!verified.ok()) return VerifierFailure(verified.status(), why_not_counted, now_unix_seconds);
 
   PolicyVerification out;
   out.verified_at = now_unix_seconds;
-  RETURN_IF_ERROR(CheckVerifiedStatements(verified->attestations, verified->statements, verified->key_ids, policy,
-                                          "bundle", &out));
-  out.bundle = std::move(verified).value();
+  RETURN_IF_ERROR(CheckVerifiedStatements(*verified, (*entity)->RequiresProvenance(), policy, &out));
+  out.verified = std::move(verified).value();
   return out;
 }
 
-Result<AttestationPolicyVerification> VerifyAttestationsWithPolicy(const std::string& attestation_path,
-                                                                   const std::vector<std::string>& artifact_paths,
-                                                                   const TrustPolicy& policy,
-                                                                   int64_t now_unix_seconds) {
-  std::string why_not_counted;
-  ASSIGN_OR_RETURN(std::vector<PublicKey> valid, KeysValidAt(policy, now_unix_seconds, &why_not_counted));
+Result<PolicyVerification> VerifyAttestationsWithPolicy(const std::string& attestation_path,
+                                                        const std::vector<std::string>& artifact_paths,
+                                                        const TrustPolicy& policy, int64_t now_unix_seconds) {
   AttestationLimits limits;
   if (policy.max_attestation_bytes > 0) {
     limits.max_file_size = std::min<uint64_t>(limits.max_file_size, policy.max_attestation_bytes);
   }
-  Result<AttestationFile> file = ReadAttestationFile(attestation_path, limits);
-  if (!file.ok()) return VerifierFailure(file.status(), why_not_counted, now_unix_seconds);
-  Result<AttestationVerification> verified = VerifyAttestations(*file, valid, policy.threshold, artifact_paths);
-  if (!verified.ok()) return VerifierFailure(verified.status(), why_not_counted, now_unix_seconds);
-
-  AttestationPolicyVerification out;
-  out.verified_at = now_unix_seconds;
-  std::vector<std::string> labels;
-  for (size_t i = 0; i < verified->statements.size(); ++i) {
-    labels.push_back(file->format == AttestationFormat::kSigstoreBundle ? "sigstore bundle"
-                                                                         : "envelope #" + std::to_string(i + 1));
-  }
-  RETURN_IF_ERROR(
-      CheckVerifiedStatements(labels, verified->statements, verified->key_ids, policy, "attestation", &out));
-  out.attestations = std::move(verified).value();
-  return out;
+  // The entity refers to the file it verifies: both live as long as this call.
+  AttestationFile file;
+  SignedEntityOpener open = [&]() -> Result<std::unique_ptr<SignedEntity>> {
+    ASSIGN_OR_RETURN(file, ReadAttestationFile(attestation_path, limits));
+    return std::unique_ptr<SignedEntity>(std::make_unique<AttestationEntity>(file, artifact_paths));
+  };
+  return VerifyWithPolicy(open, policy, now_unix_seconds);
 }
 
 }  // namespace fnseal

@@ -1,17 +1,19 @@
-// A trust policy and its enforcement: which keys (with validity windows) and how many of them
-// must sign a bundle, which predicate types, builders and source repositories are accepted, and
-// how large a bundle may be. The format is documented in docs/trust-policy.md and
+// A trust policy and its enforcement over any SignedEntity (verifier.h): which keys (with
+// validity windows) and how many of them must sign, which predicate types, builders and source
+// repositories are accepted, and how large a bundle or an attestation may be. The format is documented in docs/trust-policy.md and
 // docs/trust-policy.schema.json.
 //
 // Trust comes only from the policy: key ids are computed from the policy's own public keys, and
-// nothing inside a bundle selects a key. Every rejection names the rule that failed, as
-// "policy rule '<rule>': ..." when a bundle is evaluated and "trust policy field '<path>': ..."
+// nothing inside the input selects a key. Every rejection names the rule that failed, as
+// "policy rule '<rule>': ..." when an input is evaluated and "trust policy field '<path>': ..."
 // when a policy is parsed. The clock is a parameter; nothing here reads the system time.
 // Functions are thread-safe; a TrustPolicy is immutable once parsed and may be shared.
 #ifndef FNSEAL_PROVENANCE_VERIFICATION_TRUST_POLICY_H_
 #define FNSEAL_PROVENANCE_VERIFICATION_TRUST_POLICY_H_
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,7 +22,7 @@
 #include "core/status.h"
 #include "provenance/signing/keys.h"
 #include "provenance/verification/attestation_verifier.h"
-#include "provenance/verification/bundle_verifier.h"
+#include "provenance/verification/verifier.h"
 
 namespace fnseal {
 
@@ -75,27 +77,28 @@ struct PolicyFacts {
 };
 
 struct PolicyVerification : PolicyFacts {
-  BundleVerification bundle;  // the cryptographic and coverage facts
+  Verification verified;  // the cryptographic and coverage facts
 };
 
-// Verifies the bundle at `bundle_path` with VerifyBundle, trusting only the policy keys valid at
-// `now_unix_seconds`, then checks every verified statement against the policy. PermissionDenied
-// "policy rule '<rule>': ..." when the bundle is rejected (ResourceExhausted for 'limits',
-// DataLoss / InvalidArgument for a corrupt 'archive'); NotFound if the bundle does not exist.
-Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
-                                                  int64_t now_unix_seconds);
+// Opens (reads) the entity to verify, or returns why it cannot: ResourceExhausted for a limit,
+// DataLoss / InvalidArgument for a corrupt input, NotFound if it does not exist.
+using SignedEntityOpener = std::function<Result<std::unique_ptr<SignedEntity>>()>;
 
-struct AttestationPolicyVerification : PolicyFacts {
-  AttestationVerification attestations;
-};
+// Checks the policy keys' validity windows at `now_unix_seconds`, then opens the entity, verifies
+// it with Verify trusting only the keys valid then, and checks every verified statement against
+// the policy. PermissionDenied "policy rule '<rule>': ..." when the entity is rejected
+// (ResourceExhausted for 'limits', DataLoss / InvalidArgument for a corrupt 'archive'); NotFound
+// passes through. `open` is called at most once, after the key windows were checked.
+Result<PolicyVerification> VerifyWithPolicy(const SignedEntityOpener& open, const TrustPolicy& policy,
+                                            int64_t now_unix_seconds);
 
-// The same for a standalone attestation file (see attestation_verifier.h) and the artifacts it
-// must cover. maxAttestationBytes bounds the whole file. Unlike a bundle, an attestation need not
-// carry SLSA provenance when the policy accepts it; when it does, the builder rules apply.
-Result<AttestationPolicyVerification> VerifyAttestationsWithPolicy(const std::string& attestation_path,
-                                                                   const std::vector<std::string>& artifact_paths,
-                                                                   const TrustPolicy& policy,
-                                                                   int64_t now_unix_seconds);
+// VerifyWithPolicy for a standalone attestation file (see attestation_verifier.h) and the
+// artifacts it must cover. maxAttestationBytes bounds the whole file. Unlike a bundle, an
+// attestation need not carry SLSA provenance when the policy accepts it; when it does, the
+// builder rules apply.
+Result<PolicyVerification> VerifyAttestationsWithPolicy(const std::string& attestation_path,
+                                                        const std::vector<std::string>& artifact_paths,
+                                                        const TrustPolicy& policy, int64_t now_unix_seconds);
 
 }  // namespace fnseal
 

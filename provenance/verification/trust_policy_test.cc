@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "bundle/bundle.h"
+#include "bundle/verify/bundle_verifier.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "core/sha256.h"
@@ -463,9 +464,10 @@ TEST_F(PolicyVerificationTest, AcceptsABundleThatMeetsThePolicy) {
   EXPECT_THAT(result->key_names, ElementsAre("release-2026"));
   EXPECT_THAT(result->builder_ids, ElementsAre(kBuilder));
   EXPECT_THAT(result->source_uris, ElementsAre(kSourceUri));
-  EXPECT_EQ(result->bundle.function_name, "hello");
-  ASSERT_EQ(result->bundle.statements.size(), 1u);
-  EXPECT_EQ(ParseStatement(result->bundle.statements[0])->predicate_type, kSlsaProvenanceV1);
+  ASSERT_TRUE(result->verified.function.has_value());
+  EXPECT_EQ(result->verified.function->name, "hello");
+  ASSERT_EQ(result->verified.statements.size(), 1u);
+  EXPECT_EQ(ParseStatement(result->verified.statements[0].payload)->predicate_type, kSlsaProvenanceV1);
 }
 
 TEST_F(PolicyVerificationTest, WindowStartIsInclusiveAndEndExclusive) {
@@ -635,11 +637,11 @@ class AttestationPolicyTest : public PolicyVerificationTest {
 };
 
 TEST_F(AttestationPolicyTest, AcceptsASignedFileWhosePredicateTypeIsAccepted) {
-  Result<AttestationPolicyVerification> v = VerifyAttestationsWithPolicy(
+  Result<PolicyVerification> v = VerifyAttestationsWithPolicy(
       Attestation({&key_a_}, kSignedFilePredicateType), {artifact_}, Policy(SignedFilePolicy()), k2026_06_01);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_THAT(v->key_names, ElementsAre("release-2026"));
-  EXPECT_EQ(v->attestations.artifacts[0].subject_name, "app.zip");
+  EXPECT_EQ(v->verified.files[0].subject_name, "app.zip");
   EXPECT_TRUE(v->builder_ids.empty());
 }
 
@@ -680,7 +682,7 @@ TEST_F(AttestationPolicyTest, RequiresTheThresholdOfDistinctKeys) {
   ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
                                             Policy(doc), k2026_06_01),
                StatusCode::kPermissionDenied, "policy rule 'signatures': envelope #1: signature threshold not met");
-  Result<AttestationPolicyVerification> both = VerifyAttestationsWithPolicy(
+  Result<PolicyVerification> both = VerifyAttestationsWithPolicy(
       Attestation({&key_a_, &key_b_}, kSignedFilePredicateType), {artifact_}, Policy(doc), k2026_06_01);
   ASSERT_TRUE(both.ok()) << both.status().ToString();
   EXPECT_THAT(both->key_names, ElementsAre("release-2026", "second"));

@@ -12,12 +12,12 @@
 #include <string_view>
 
 #include "bundle/bundle.h"
+#include "bundle/verify/bundle_verifier.h"
 #include "core/file.h"
 #include "core/io.h"
 #include "core/json.h"
 #include "formats/zstd/zstd.h"
 #include "provenance/signing/keys.h"
-#include "provenance/verification/bundle_verifier.h"
 
 namespace {
 
@@ -62,6 +62,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   auto verified = fnseal::VerifyBundle(path, {*key}, 1);
-  if (verified.ok() && verified->function_name.empty()) std::abort();
+  if (verified.ok() && (!verified->function || verified->function->name.empty())) std::abort();
   return 0;
 }

@@ -157,8 +157,8 @@ Result<SbomLicenses> ReadSignedSbom(const Options& o) {
   std::vector<std::string> payloads;
   if (!o.keys.empty()) {
     ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadPublicKeys(o.keys));
-    ASSIGN_OR_RETURN(AttestationVerification verified, VerifyAttestations(file, keys, 1, {}).Annotate(o.sbom));
-    payloads = std::move(verified.statements);
+    ASSIGN_OR_RETURN(Verification verified, VerifyAttestations(file, keys, 1, {}).Annotate(o.sbom));
+    for (VerifiedStatement& statement : verified.statements) payloads.push_back(std::move(statement.payload));
   } else {
     for (size_t i = 0; i < file.envelopes.size(); ++i) {
       if (file.envelopes[i].payload_type != kInTotoPayloadType) {

@@ -3,15 +3,13 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "bundle/verify/bundle_verifier.h"
 #include "core/json.h"
-#include "core/strings.h"
-#include "provenance/statement/statement.h"
 #include "provenance/verification/attestation_verifier.h"
-#include "provenance/verification/bundle_verifier.h"
+#include "provenance/verification/report.h"
 #include "provenance/verification/trust_policy.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/key_loading.h"
@@ -29,145 +27,30 @@ struct Options {
   bool json = false;
 };
 
-// The policy facts to report next to the bundle's, when verifying with --policy.
-struct PolicyReport {
-  std::string file;
-  std::string verified_at;
-  std::vector<std::string> key_names;
-  std::vector<std::string> builder_ids;
-  std::vector<std::string> source_uris;
-};
-
-Json PolicyJson(const PolicyReport& p, bool accepted) {
-  Json out = {{"file", p.file}, {"verifiedAt", p.verified_at}, {"accepted", accepted}};
-  if (accepted) {
-    out["keys"] = p.key_names;
-    out["builderIds"] = p.builder_ids;
-    out["sourceUris"] = p.source_uris;
-  }
-  return out;
+// Prints the report of an accepted input (readable or --json).
+Outcome Accepted(const Options& o, const Verification& v, const PolicyReport* policy) {
+  const std::string report =
+      o.json ? PrettyJsonDump(VerificationReportJson(o.bundle, v, policy)) : VerificationReportText(o.bundle, v, policy);
+  std::fputs(report.c_str(), stdout);
+  return OkStatus();
 }
 
-// The policy lines of a human-readable report.
-void PrintPolicy(const PolicyReport& policy) {
-  std::printf("  policy      %s, accepted at %s\n", policy.file.c_str(), policy.verified_at.c_str());
-  std::printf("  policy keys");
-  for (const std::string& name : policy.key_names) std::printf(" %s", name.c_str());
-  std::printf("\n");
-  for (const std::string& id : policy.builder_ids) std::printf("  builder     %s\n", id.c_str());
-  for (const std::string& uri : policy.source_uris) std::printf("  source      %s\n", uri.c_str());
-}
-
-// "signed by N trusted keys: ..." (every key that signed something), then, when the
-// attestations were not all signed by the same keys, which keys signed which.
-void PrintSigners(const std::vector<std::string>& key_ids, const std::vector<std::string>& labels,
-                  const std::vector<std::vector<std::string>>& per_label) {
-  std::printf("  signed by   %zu trusted key%s:", key_ids.size(), key_ids.size() == 1 ? "" : "s");
-  for (const std::string& id : key_ids) std::printf(" %s", id.substr(0, 16).c_str());
-  std::printf("\n");
-  bool all_same = true;
-  for (const std::vector<std::string>& ids : per_label) all_same = all_same && ids == key_ids;
-  if (all_same) return;
-  for (size_t i = 0; i < labels.size() && i < per_label.size(); ++i) {
-    std::printf("              %s:", EscapeForTerminal(labels[i]).c_str());
-    for (const std::string& id : per_label[i]) std::printf(" %s", id.substr(0, 16).c_str());
-    std::printf("\n");
-  }
-}
-
-Outcome Rejected(const Options& o, const Status& status, const std::optional<PolicyReport>& policy) {
+Outcome Rejected(const Options& o, const Status& status, const PolicyReport* policy) {
   if (status.code() == StatusCode::kNotFound) return status;
-  if (o.json) {
-    Json report = {{"input", o.bundle}, {"verified", false}, {"error", status.message()}};
-    if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/false);
-    std::fputs(PrettyJsonDump(report).c_str(), stdout);
-  }
+  if (o.json) std::fputs(PrettyJsonDump(RejectionReportJson(o.bundle, status, policy)).c_str(), stdout);
   return Outcome::VerificationFailed(status.Annotate("verification failed"));
-}
-
-Outcome Report(const Options& o, const BundleVerification& v, const std::optional<PolicyReport>& policy) {
-  if (o.json) {
-    Json files = Json::array();
-    for (const BundleFile& f : v.files) files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}});
-    Json report = {{"input", o.bundle},
-                   {"kind", "bundle"},
-                   {"verified", true},
-                   {"function", v.function_name},
-                   {"entrypoint", v.entrypoint},
-                   {"files", files},
-                   {"attestations", v.attestations},
-                   {"attestationKeyIds", v.attestation_key_ids},
-                   {"predicateTypes", v.predicate_types},
-                   {"keyIds", v.key_ids}};
-    if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/true);
-    std::fputs(PrettyJsonDump(report).c_str(), stdout);
-    return OkStatus();
-  }
-  std::printf("verified %s\n", o.bundle.c_str());
-  // Names from the signed bundle are still text a signer chose: escaped for the terminal.
-  std::printf("  function    %s (entrypoint %s)\n", EscapeForTerminal(v.function_name).c_str(),
-              EscapeForTerminal(v.entrypoint).c_str());
-  std::printf("  files       %zu, each matching its signed sha256\n", v.files.size());
-  for (const BundleFile& f : v.files)
-    std::printf("              %s  %s\n", f.sha256.substr(0, 16).c_str(), EscapeForTerminal(f.path).c_str());
-  PrintSigners(v.key_ids, v.attestations, v.attestation_key_ids);
-  if (policy) PrintPolicy(*policy);
-  return OkStatus();
-}
-
-Outcome ReportAttestations(const Options& o, const AttestationVerification& v,
-                           const std::optional<PolicyReport>& policy) {
-  if (o.json) {
-    Json statements = Json::array();
-    for (size_t i = 0; i < v.statements.size(); ++i) statements.push_back({{"predicateType", v.predicate_types[i]}});
-    Json subjects = Json::array();
-    for (const Subject& s : v.subjects) subjects.push_back({{"name", s.name}, {"digest", s.digest}});
-    Json artifacts = Json::array();
-    for (const VerifiedArtifact& a : v.artifacts) {
-      artifacts.push_back({{"path", a.path}, {"sha256", a.sha256}, {"size", a.size}, {"subject", a.subject_name}});
-    }
-    Json report = {{"input", o.bundle},
-                   {"kind", std::string(AttestationFormatName(v.format))},
-                   {"verified", true},
-                   {"statements", statements},
-                   {"subjects", subjects},
-                   {"artifacts", artifacts},
-                   {"envelopeKeyIds", v.envelope_key_ids},
-                   {"keyIds", v.key_ids}};
-    if (policy) report["policy"] = PolicyJson(*policy, /*accepted=*/true);
-    std::fputs(PrettyJsonDump(report).c_str(), stdout);
-    return OkStatus();
-  }
-  std::printf("verified %s (%s, %zu statement%s)\n", o.bundle.c_str(), std::string(AttestationFormatName(v.format)).c_str(),
-              v.statements.size(), v.statements.size() == 1 ? "" : "s");
-  for (const std::string& type : v.predicate_types) {
-    std::printf("  predicate   %s\n", EscapeForTerminal(type).c_str());
-  }
-  for (const VerifiedArtifact& a : v.artifacts) {
-    std::printf("  artifact    %s  %s (signed as %s)\n", a.sha256.substr(0, 16).c_str(), a.path.c_str(),
-                Quote(a.subject_name).c_str());
-  }
-  if (v.artifacts.empty()) std::printf("  artifacts   none checked (give --artifact FILE to check one)\n");
-  std::vector<std::string> labels;
-  for (size_t i = 0; i < v.envelope_key_ids.size(); ++i) labels.push_back("envelope #" + std::to_string(i + 1));
-  PrintSigners(v.key_ids, labels, v.envelope_key_ids);
-  if (policy) PrintPolicy(*policy);
-  return OkStatus();
 }
 
 Outcome RunWithKeys(const Options& o, bool bundle) {
   ASSIGN_OR_RETURN(std::vector<PublicKey> keys, LoadPublicKeys(o.keys));
   if (o.threshold < 1) return Outcome::Usage("--threshold must be at least 1");
-  if (!bundle) {
-    Result<AttestationFile> file = ReadAttestationFile(o.bundle);
-    if (!file.ok()) return Rejected(o, file.status(), std::nullopt);
-    Result<AttestationVerification> result = VerifyAttestations(*file, keys, o.threshold, o.artifacts);
-    if (!result.ok()) return Rejected(o, result.status(), std::nullopt);
-    return ReportAttestations(o, *result, std::nullopt);
-  }
-  Result<BundleVerification> result = VerifyBundle(o.bundle, keys, o.threshold);
-  if (!result.ok()) return Rejected(o, result.status(), std::nullopt);
-  return Report(o, *result, std::nullopt);
+  Result<Verification> result = [&]() -> Result<Verification> {
+    if (bundle) return VerifyBundle(o.bundle, keys, o.threshold);
+    ASSIGN_OR_RETURN(AttestationFile file, ReadAttestationFile(o.bundle));
+    return VerifyAttestations(file, keys, o.threshold, o.artifacts);
+  }();
+  if (!result.ok()) return Rejected(o, result.status(), nullptr);
+  return Accepted(o, *result, nullptr);
 }
 
 Outcome RunWithPolicy(const Options& o, bool bundle) {
@@ -178,21 +61,12 @@ Outcome RunWithPolicy(const Options& o, bool bundle) {
     now = *at;
   }
   ASSIGN_OR_RETURN(TrustPolicy policy, LoadTrustPolicyFile(o.policy));
-  PolicyReport report{o.policy, Rfc3339Utc(now), {}, {}, {}};
-  if (!bundle) {
-    Result<AttestationPolicyVerification> result = VerifyAttestationsWithPolicy(o.bundle, o.artifacts, policy, now);
-    if (!result.ok()) return Rejected(o, result.status(), report);
-    report.key_names = result->key_names;
-    report.builder_ids = result->builder_ids;
-    report.source_uris = result->source_uris;
-    return ReportAttestations(o, result->attestations, report);
-  }
-  Result<PolicyVerification> result = VerifyBundleWithPolicy(o.bundle, policy, now);
-  if (!result.ok()) return Rejected(o, result.status(), report);
-  report.key_names = result->key_names;
-  report.builder_ids = result->builder_ids;
-  report.source_uris = result->source_uris;
-  return Report(o, result->bundle, report);
+  PolicyReport report{o.policy, now, {}};
+  Result<PolicyVerification> result = bundle ? VerifyBundleWithPolicy(o.bundle, policy, now)
+                                             : VerifyAttestationsWithPolicy(o.bundle, o.artifacts, policy, now);
+  if (!result.ok()) return Rejected(o, result.status(), &report);
+  report.facts = *result;
+  return Accepted(o, result->verified, &report);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "provenance/verification/bundle_verifier.h"
+#include "bundle/verify/bundle_verifier.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -61,7 +61,7 @@ class BundleVerifierTest : public ::testing::Test {
     ASSERT_TRUE(signed_ok.ok()) << signed_ok.ToString();
   }
 
-  Result<BundleVerification> Verify(const std::string& path, int threshold = 1) {
+  Result<Verification> Verify(const std::string& path, int threshold = 1) {
     return VerifyBundle(path, {key_a_.public_key()}, threshold);
   }
 
@@ -118,28 +118,32 @@ class BundleVerifierTest : public ::testing::Test {
   std::string signed_;
 };
 
-void ExpectRejected(const Result<BundleVerification>& result, StatusCode code, const std::string& fragment) {
+void ExpectRejected(const Result<Verification>& result, StatusCode code, const std::string& fragment) {
   ASSERT_FALSE(result.ok()) << "the bundle verified";
   EXPECT_EQ(result.status().code(), code) << result.status().ToString();
   EXPECT_THAT(result.status().message(), HasSubstr(fragment));
 }
 
 TEST_F(BundleVerifierTest, AcceptsASignedBundleAndReportsWhatItHolds) {
-  Result<BundleVerification> result = Verify(signed_);
+  Result<Verification> result = Verify(signed_);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(result->function_name, "hello");
-  EXPECT_EQ(result->entrypoint, "bootstrap");
+  EXPECT_EQ(result->kind, "bundle");
+  ASSERT_TRUE(result->function.has_value());
+  EXPECT_EQ(result->function->name, "hello");
+  EXPECT_EQ(result->function->entrypoint, "bootstrap");
   ASSERT_EQ(result->files.size(), 2u);
   EXPECT_EQ(result->files[0].path, "artifacts/hello.tar");
   EXPECT_EQ(result->files[1].path, "manifest.json");
   EXPECT_EQ(result->key_ids, std::vector<std::string>{key_a_.public_key().key_id()});
-  EXPECT_EQ(result->predicate_types, std::vector<std::string>{kSlsaProvenanceV1});
+  ASSERT_EQ(result->statements.size(), 1u);
+  EXPECT_EQ(result->statements[0].name, "attestations/provenance.dsse.json");
+  EXPECT_EQ(result->statements[0].predicate_type, kSlsaProvenanceV1);
   // The verified statement is handed back as the exact signed payload bytes.
   Result<BundleContents> contents = ReadBundle(signed_, /*keep_contents=*/false);
   ASSERT_TRUE(contents.ok());
   Result<DsseEnvelope> envelope = ParseDsseEnvelope(contents->attestations.at("attestations/provenance.dsse.json"));
   ASSERT_TRUE(envelope.ok());
-  EXPECT_EQ(result->statements, std::vector<std::string>{envelope->payload});
+  EXPECT_EQ(result->statements[0].payload, envelope->payload);
 }
 
 TEST_F(BundleVerifierTest, SigningIsDeterministic) {
@@ -225,7 +229,7 @@ TEST_F(BundleVerifierTest, KeyIdInTheBundleDoesNotChooseTheKey) {
 TEST_F(BundleVerifierTest, ThresholdCountsDistinctKeys) {
   std::string both = dir_ + "/both.fnb";
   ASSERT_TRUE(SignBundle(signed_, {key_b_}, both).ok());
-  Result<BundleVerification> ok = VerifyBundle(both, {key_a_.public_key(), key_b_.public_key()}, 2);
+  Result<Verification> ok = VerifyBundle(both, {key_a_.public_key(), key_b_.public_key()}, 2);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->key_ids.size(), 2u);
   // The same signature twice does not make two signers.
@@ -245,7 +249,7 @@ TEST_F(BundleVerifierTest, RejectsATruncatedBundle) {
   for (size_t keep : {size_t{0}, size_t{3}, size_t{20}, bytes.size() / 2, bytes.size() - 1}) {
     std::string path = dir_ + "/truncated.fnb";
     ASSERT_TRUE(WriteFileAtomic(path, bytes.substr(0, keep)).ok());
-    Result<BundleVerification> result = Verify(path);
+    Result<Verification> result = Verify(path);
     ASSERT_FALSE(result.ok()) << "verified a bundle truncated to " << keep << " bytes";
     EXPECT_EQ(result.status().code(), StatusCode::kDataLoss) << keep << ": " << result.status().ToString();
   }
@@ -256,7 +260,7 @@ TEST_F(BundleVerifierTest, RejectsAFlippedBitInTheCompressedBundle) {
   bytes[bytes.size() / 2] ^= 0x10;
   std::string path = dir_ + "/flipped.fnb";
   ASSERT_TRUE(WriteFileAtomic(path, bytes).ok());
-  Result<BundleVerification> result = Verify(path);
+  Result<Verification> result = Verify(path);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kDataLoss) << result.status().ToString();
 }
