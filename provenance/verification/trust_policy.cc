@@ -47,12 +47,9 @@ bool HasParentComponent(std::string_view path) {
 
 // Rejects any member of `object` not in `allowed`; the error names the full path of the field.
 Status CheckFields(const Json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
-  for (auto it = object.begin(); it != object.end(); ++it) {
-    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) {
-      return InvalidArgumentError("trust policy: unknown field '" + Child(path, it.key()) + "'");
-    }
-  }
-  return OkStatus();
+  const std::string* unknown = FirstUnknownMember(object, allowed);
+  if (unknown == nullptr) return OkStatus();
+  return InvalidArgumentError("trust policy: unknown field '" + Child(path, *unknown) + "'");
 }
 
 Result<const Json*> RequireObject(const Json& parent, const std::string& path, const std::string& key) {
@@ -63,9 +60,8 @@ Result<const Json*> RequireObject(const Json& parent, const std::string& path, c
 }
 
 Result<std::string> RequireString(const Json& value, const std::string& path) {
-  if (!value.is_string()) return FieldError(path, "must be a string, not " + JsonTypeName(value));
-  const std::string& s = value.get_ref<const std::string&>();
-  if (s.empty()) return FieldError(path, "must not be empty");
+  Result<std::string> s = NonEmptyString(value);
+  if (!s.ok()) return FieldError(path, s.status().message());
   return s;
 }
 
