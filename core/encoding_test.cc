@@ -5,6 +5,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -31,19 +34,19 @@ TEST(Hex, EncodesLowercase) {
 
 TEST(Hex, DecodesEitherCase) {
   auto lower = HexDecode("deadbeef");
-  ASSERT_TRUE(lower.ok()) << lower.status().ToString();
+  ASSERT_THAT(lower, IsOk());
   EXPECT_EQ(*lower, "\xde\xad\xbe\xef");
   auto upper = HexDecode("DEADBEEF");
-  ASSERT_TRUE(upper.ok()) << upper.status().ToString();
+  ASSERT_THAT(upper, IsOk());
   EXPECT_EQ(*upper, "\xde\xad\xbe\xef");
   auto mixed = HexDecode("666F6f626172");
-  ASSERT_TRUE(mixed.ok()) << mixed.status().ToString();
+  ASSERT_THAT(mixed, IsOk());
   EXPECT_EQ(*mixed, "foobar");
 }
 
 TEST(Hex, DecodesEmptyInputToEmptyOutput) {
   auto r = HexDecode("");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, "");
 }
 
@@ -53,7 +56,7 @@ TEST(Hex, RoundTripsEveryByteValue) {
   EXPECT_EQ(hex.size(), 512u);
   EXPECT_TRUE(IsLowercaseHex(hex, 512));
   auto back = HexDecode(hex);
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_THAT(back, IsOk());
   EXPECT_EQ(*back, bytes);
 }
 
@@ -96,7 +99,7 @@ TEST(Base64, EncodesRfc4648Vectors) {
 TEST(Base64, DecodesRfc4648Vectors) {
   for (const auto& [plain, encoded] : kRfc4648Vectors) {
     auto r = Base64Decode(encoded);
-    ASSERT_TRUE(r.ok()) << encoded << ": " << r.status().ToString();
+    ASSERT_THAT(r, IsOk()) << encoded << ": " << r.status().ToString();
     EXPECT_EQ(*r, plain) << "input '" << encoded << "'";
   }
 }
@@ -105,7 +108,7 @@ TEST(Base64, DecodesUnpaddedInput) {
   for (const auto& [plain, encoded] : kRfc4648Vectors) {
     std::string unpadded = encoded.substr(0, encoded.find('='));
     auto r = Base64Decode(unpadded);
-    ASSERT_TRUE(r.ok()) << unpadded << ": " << r.status().ToString();
+    ASSERT_THAT(r, IsOk()) << unpadded << ": " << r.status().ToString();
     EXPECT_EQ(*r, plain) << "input '" << unpadded << "'";
   }
 }
@@ -118,22 +121,22 @@ TEST(Base64, EncodesWithTheStandardAlphabet) {
 
 TEST(Base64, DecodesStandardAlphabet) {
   auto r = Base64Decode("+/8=");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, "\xfb\xff");
 }
 
 TEST(Base64, DecodesUrlSafeAlphabet) {
   auto padded = Base64Decode("-_8=");
-  ASSERT_TRUE(padded.ok()) << padded.status().ToString();
+  ASSERT_THAT(padded, IsOk());
   EXPECT_EQ(*padded, "\xfb\xff");
   auto unpadded = Base64Decode("-_8");
-  ASSERT_TRUE(unpadded.ok()) << unpadded.status().ToString();
+  ASSERT_THAT(unpadded, IsOk());
   EXPECT_EQ(*unpadded, "\xfb\xff");
   auto dashes = Base64Decode("----");
-  ASSERT_TRUE(dashes.ok()) << dashes.status().ToString();
+  ASSERT_THAT(dashes, IsOk());
   EXPECT_EQ(*dashes, "\xfb\xef\xbe");
   auto underscores = Base64Decode("____");
-  ASSERT_TRUE(underscores.ok()) << underscores.status().ToString();
+  ASSERT_THAT(underscores, IsOk());
   EXPECT_EQ(*underscores, "\xff\xff\xff");
 }
 
@@ -144,7 +147,7 @@ TEST(Base64, RoundTripsEveryByteValueAndLength) {
     std::string encoded = Base64Encode(input);
     EXPECT_EQ(encoded.size(), (n + 2) / 3 * 4);
     auto decoded = Base64Decode(encoded);
-    ASSERT_TRUE(decoded.ok()) << encoded << ": " << decoded.status().ToString();
+    ASSERT_THAT(decoded, IsOk()) << encoded << ": " << decoded.status().ToString();
     EXPECT_EQ(*decoded, input);
   }
 }

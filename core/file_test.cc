@@ -16,6 +16,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -96,14 +99,14 @@ TEST_F(FileTest, ReadFileReturnsTheWholeFile) {
   data[12345] = '\0';
   WriteRaw(dir_ + "/f", data);
   auto r = ReadFile(dir_ + "/f");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, data);
 }
 
 TEST_F(FileTest, ReadFileAcceptsAFileExactlyAtTheLimit) {
   WriteRaw(dir_ + "/f", "0123456789");
   auto r = ReadFile(dir_ + "/f", 10);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, "0123456789");
 }
 
@@ -135,7 +138,7 @@ TEST_F(FileTest, ReadFileReportsAMissingFileAsNotFound) {
 TEST_F(FileTest, WriteFileAtomicSetsContentAndDefaultMode) {
   std::string path = dir_ + "/out";
   Status s = WriteFileAtomic(path, "hello");
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ReadRaw(path), "hello");
   EXPECT_EQ(ModeOf(path), 0644u);
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
@@ -144,7 +147,7 @@ TEST_F(FileTest, WriteFileAtomicSetsContentAndDefaultMode) {
 TEST_F(FileTest, WriteFileAtomicSetsAnExecutableMode) {
   std::string path = dir_ + "/tool";
   Status s = WriteFileAtomic(path, "#!/bin/sh\n", 0755);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ModeOf(path), 0755u);
 }
 
@@ -152,7 +155,7 @@ TEST_F(FileTest, WriteFileAtomicAppliesTheUmask) {
   ScopedUmask strict(077);
   std::string path = dir_ + "/private";
   Status s = WriteFileAtomic(path, "secret", 0644);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ModeOf(path), 0600u);
 }
 
@@ -160,7 +163,7 @@ TEST_F(FileTest, WriteFileAtomicReplacesAnExistingFile) {
   std::string path = dir_ + "/out";
   WriteRaw(path, "old content that is longer");
   Status s = WriteFileAtomic(path, "new");
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ReadRaw(path), "new");
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
 }
@@ -168,7 +171,7 @@ TEST_F(FileTest, WriteFileAtomicReplacesAnExistingFile) {
 TEST_F(FileTest, WriteFileAtomicWritesAnEmptyFile) {
   std::string path = dir_ + "/empty";
   Status s = WriteFileAtomic(path, "");
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_TRUE(PathExists(path));
   EXPECT_EQ(ReadRaw(path), "");
 }
@@ -230,13 +233,13 @@ TEST_F(FileTest, ConcurrentWritesKeepTheProcessUmaskAndModes) {
 TEST_F(FileTest, AtomicFileIsInvisibleUntilCommit) {
   std::string path = dir_ + "/out";
   auto file = AtomicFile::Create(path);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
-  ASSERT_TRUE((*file)->Write("part one, ").ok());
-  ASSERT_TRUE((*file)->Write("part two").ok());
+  ASSERT_THAT(file, IsOk());
+  ASSERT_THAT((*file)->Write("part one, "), IsOk());
+  ASSERT_THAT((*file)->Write("part two"), IsOk());
   EXPECT_FALSE(PathExists(path));
   EXPECT_TRUE(HasTempFile(dir_));
   Status s = (*file)->Commit();
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ReadRaw(path), "part one, part two");
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
 }
@@ -244,14 +247,14 @@ TEST_F(FileTest, AtomicFileIsInvisibleUntilCommit) {
 TEST_F(FileTest, AtomicFileSyncKeepsTheFileInvisibleUntilCommit) {
   std::string path = dir_ + "/out";
   auto file = AtomicFile::Create(path);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
-  ASSERT_TRUE((*file)->Write("synced, ").ok());
+  ASSERT_THAT(file, IsOk());
+  ASSERT_THAT((*file)->Write("synced, "), IsOk());
   Status synced = (*file)->Sync();
-  ASSERT_TRUE(synced.ok()) << synced.ToString();
+  ASSERT_THAT(synced, IsOk());
   EXPECT_FALSE(PathExists(path));
-  ASSERT_TRUE((*file)->Write("then more").ok());
+  ASSERT_THAT((*file)->Write("then more"), IsOk());
   Status s = (*file)->Commit();
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ReadRaw(path), "synced, then more");
   EXPECT_EQ((*file)->Sync().code(), StatusCode::kFailedPrecondition);
 }
@@ -262,17 +265,17 @@ TEST_F(FileTest, AtomicFileWithoutSyncIsStillAllOrNothing) {
   std::string path = dir_ + "/out";
   {
     auto abandoned = AtomicFile::Create(dir_ + "/abandoned");
-    ASSERT_TRUE(abandoned.ok()) << abandoned.status().ToString();
-    ASSERT_TRUE((*abandoned)->Write("never committed").ok());
+    ASSERT_THAT(abandoned, IsOk());
+    ASSERT_THAT((*abandoned)->Write("never committed"), IsOk());
   }
   auto file = AtomicFile::Create(path);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
-  ASSERT_TRUE((*file)->Write(std::string(5 << 20, 'x')).ok());
-  ASSERT_TRUE((*file)->Sync().ok());
+  ASSERT_THAT(file, IsOk());
+  ASSERT_THAT((*file)->Write(std::string(5 << 20, 'x')), IsOk());
+  ASSERT_THAT((*file)->Sync(), IsOk());
   EXPECT_FALSE(PathExists(path));
   Status s = (*file)->Commit();
   SetSyncWrites(true);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(ReadRaw(path), std::string(5 << 20, 'x'));
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
 }
@@ -281,15 +284,15 @@ TEST_F(FileTest, AtomicFileWithoutSyncIsStillAllOrNothing) {
 TEST_F(FileTest, AtomicFileWritesALargeFileInManyPieces) {
   std::string path = dir_ + "/big";
   auto file = AtomicFile::Create(path);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_THAT(file, IsOk());
   std::string want;
   for (int i = 0; i < 330; ++i) {
     std::string piece(40 * 1024 + i, static_cast<char>('a' + i % 26));
     want += piece;
-    ASSERT_TRUE((*file)->Write(piece).ok());
+    ASSERT_THAT((*file)->Write(piece), IsOk());
   }
   ASSERT_GT(want.size(), 3u * 4 * 1024 * 1024);
-  ASSERT_TRUE((*file)->Commit().ok());
+  ASSERT_THAT((*file)->Commit(), IsOk());
   EXPECT_EQ(ReadRaw(path), want);
 }
 
@@ -297,8 +300,8 @@ TEST_F(FileTest, AtomicFileDestroyedWithoutCommitLeavesNothing) {
   std::string path = dir_ + "/out";
   {
     auto file = AtomicFile::Create(path);
-    ASSERT_TRUE(file.ok()) << file.status().ToString();
-    ASSERT_TRUE((*file)->Write("abandoned").ok());
+    ASSERT_THAT(file, IsOk());
+    ASSERT_THAT((*file)->Write("abandoned"), IsOk());
   }
   EXPECT_FALSE(PathExists(path));
   EXPECT_TRUE(ListDir(dir_).empty());
@@ -309,8 +312,8 @@ TEST_F(FileTest, AtomicFileDestroyedWithoutCommitLeavesTheDestinationUntouched) 
   WriteRaw(path, "original");
   {
     auto file = AtomicFile::Create(path, 0755);
-    ASSERT_TRUE(file.ok()) << file.status().ToString();
-    ASSERT_TRUE((*file)->Write("replacement").ok());
+    ASSERT_THAT(file, IsOk());
+    ASSERT_THAT((*file)->Write("replacement"), IsOk());
   }
   EXPECT_EQ(ReadRaw(path), "original");
   EXPECT_EQ(ModeOf(path), 0644u);
@@ -320,8 +323,8 @@ TEST_F(FileTest, AtomicFileDestroyedWithoutCommitLeavesTheDestinationUntouched) 
 TEST_F(FileTest, AtomicFileRejectsWriteAfterCommit) {
   std::string path = dir_ + "/out";
   auto file = AtomicFile::Create(path);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
-  ASSERT_TRUE((*file)->Commit().ok());
+  ASSERT_THAT(file, IsOk());
+  ASSERT_THAT((*file)->Commit(), IsOk());
   Status s = (*file)->Write("late");
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Contains(s, "write to a closed file")) << s.ToString();
@@ -330,8 +333,8 @@ TEST_F(FileTest, AtomicFileRejectsWriteAfterCommit) {
 
 TEST_F(FileTest, AtomicFileRejectsASecondCommit) {
   auto file = AtomicFile::Create(dir_ + "/out");
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
-  ASSERT_TRUE((*file)->Commit().ok());
+  ASSERT_THAT(file, IsOk());
+  ASSERT_THAT((*file)->Commit(), IsOk());
   Status s = (*file)->Commit();
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Contains(s, "commit of a closed file")) << s.ToString();
@@ -342,8 +345,8 @@ TEST_F(FileTest, AtomicFileFailedCommitIsNotRetriedOrLeftBehind) {
   ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
   {
     auto file = AtomicFile::Create(path);
-    ASSERT_TRUE(file.ok()) << file.status().ToString();
-    ASSERT_TRUE((*file)->Write("data").ok());
+    ASSERT_THAT(file, IsOk());
+    ASSERT_THAT((*file)->Write("data"), IsOk());
     Status first = (*file)->Commit();
     EXPECT_TRUE(Contains(first, "cannot rename into")) << first.ToString();
     EXPECT_FALSE(HasTempFile(dir_));
@@ -411,7 +414,7 @@ TEST_F(FileTest, TheNextWriterRemovesWhatACrashedWriterLeft) {
   EXPECT_EQ(ListDir(dir_).size(), 2u);
 
   KillAndReap(writer);
-  ASSERT_TRUE(WriteFileAtomic(out, "complete").ok());
+  ASSERT_THAT(WriteFileAtomic(out, "complete"), IsOk());
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out.fnb"});
   EXPECT_EQ(ReadRaw(out), "complete");
 }
@@ -419,13 +422,13 @@ TEST_F(FileTest, TheNextWriterRemovesWhatACrashedWriterLeft) {
 TEST_F(FileTest, ALiveWritersTemporaryIsLeftAlone) {
   const std::string out = dir_ + "/out";
   auto first = AtomicFile::Create(out);
-  ASSERT_TRUE(first.ok());
-  ASSERT_TRUE((*first)->Write("first").ok());
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT((*first)->Write("first"), IsOk());
   auto scratch = TemporaryDirectory::CreateNextTo(out);
-  ASSERT_TRUE(scratch.ok());
-  ASSERT_TRUE(WriteFileAtomic(out, "second").ok());  // cleans stale temporaries of `out` first
+  ASSERT_THAT(scratch, IsOk());
+  ASSERT_THAT(WriteFileAtomic(out, "second"), IsOk());  // cleans stale temporaries of `out` first
   EXPECT_TRUE(PathExists(scratch->path()));
-  ASSERT_TRUE((*first)->Commit().ok());
+  ASSERT_THAT((*first)->Commit(), IsOk());
   EXPECT_EQ(ReadRaw(out), "first");
 }
 
@@ -453,7 +456,7 @@ TEST_F(FileTest, TemporaryDirectoryIsRemovedWithItsContents) {
   std::string path;
   {
     auto temp = TemporaryDirectory::CreateNextTo(dir_ + "/out", 0755);
-    ASSERT_TRUE(temp.ok()) << temp.status().ToString();
+    ASSERT_THAT(temp, IsOk());
     path = temp->path();
     EXPECT_EQ(path.rfind(dir_ + "/out.tmp-", 0), 0u);
     EXPECT_EQ(ModeOf(path), 0755u);
@@ -471,13 +474,13 @@ TEST_F(FileTest, TemporaryDirectoryMovesOnlyToANewPath) {
   const std::string fresh = dir_ + "/fresh";
   {
     auto temp = TemporaryDirectory::CreateNextTo(dest);
-    ASSERT_TRUE(temp.ok());
+    ASSERT_THAT(temp, IsOk());
     WriteRaw(temp->path() + "/new", "new");
     Status refused = temp->MoveTo(dest);
     EXPECT_EQ(refused.code(), StatusCode::kAlreadyExists) << refused.ToString();
     EXPECT_EQ(ListDir(dest), std::vector<std::string>{"old"});
 
-    ASSERT_TRUE(temp->MoveTo(fresh).ok());
+    ASSERT_THAT(temp->MoveTo(fresh), IsOk());
     EXPECT_EQ(temp->MoveTo(dir_ + "/again").code(), StatusCode::kFailedPrecondition);
   }  // destroying a moved one removes nothing
   EXPECT_EQ(ReadRaw(fresh + "/new"), "new");

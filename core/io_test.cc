@@ -3,6 +3,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -12,9 +15,9 @@ TEST(RandomAccessString, ReadsAnyRangeInside) {
   auto source = RandomAccessString(data);
   EXPECT_EQ(source->size(), 10u);
   char buffer[4] = {};
-  ASSERT_TRUE(source->ReadAt(3, 4, buffer).ok());
+  ASSERT_THAT(source->ReadAt(3, 4, buffer), IsOk());
   EXPECT_EQ(std::string(buffer, 4), "3456");
-  EXPECT_TRUE(source->ReadAt(10, 0, buffer).ok());
+  EXPECT_THAT(source->ReadAt(10, 0, buffer), IsOk());
 }
 
 TEST(RandomAccessString, RefusesReadsPastTheEnd) {

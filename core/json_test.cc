@@ -4,6 +4,9 @@
 
 #include <fstream>
 #include <string>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -36,7 +39,7 @@ TEST(JsonStrict, AcceptsAValidDocument) {
           "subject": [{"name": "handler", "digest": {"sha256": "abc"}}],
           "n": -1.5e3, "ok": true, "none": null, "text": "caf\u00e9 \ud83d\ude00"})",
       "statement");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["_type"], "https://in-toto.io/Statement/v1");
   EXPECT_EQ((*r)["subject"][0]["digest"]["sha256"], "abc");
   EXPECT_EQ((*r)["n"].get<double>(), -1500.0);
@@ -48,19 +51,19 @@ TEST(JsonStrict, AcceptsAValidDocument) {
 TEST(JsonStrict, AcceptsScalarsAtTheTopLevel) {
   for (const char* text : {"1", "\"s\"", "null", "[]", "{}", " \n\t{} \n"}) {
     auto r = ParseJsonStrict(text, "doc");
-    EXPECT_TRUE(r.ok()) << text << ": " << r.status().ToString();
+    EXPECT_THAT(r, IsOk()) << text << ": " << r.status().ToString();
   }
 }
 
 TEST(JsonStrict, AcceptsTheSameKeyInDifferentObjects) {
   auto r = ParseJsonStrict(R"({"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}], "c": {"b": 1}})", "doc");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["b"][1]["a"], 2);
 }
 
 TEST(JsonStrict, AcceptsAKeyAfterAClosedNestedObjectThatUsedIt) {
   auto r = ParseJsonStrict(R"({"x": {"k": 1}, "k": 2})", "doc");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ((*r)["k"], 2);
 }
 
@@ -93,16 +96,16 @@ TEST(JsonStrict, RejectsTenThousandNestedObjectsWithoutCrashing) {
 
 TEST(JsonStrict, AcceptsNestingExactlyAtTheDepthLimit) {
   auto arrays = ParseJsonStrict(NestedArrays(64), "doc");
-  EXPECT_TRUE(arrays.ok()) << arrays.status().ToString();
+  EXPECT_THAT(arrays, IsOk());
   auto objects = ParseJsonStrict(NestedObjects(64), "doc");
-  EXPECT_TRUE(objects.ok()) << objects.status().ToString();
+  EXPECT_THAT(objects, IsOk());
   ExpectRejected(NestedArrays(65), StatusCode::kResourceExhausted, "nests deeper than the limit of 64");
 }
 
 TEST(JsonStrict, HonoursACustomDepthLimit) {
   JsonLimits limits;
   limits.max_depth = 2;
-  EXPECT_TRUE(ParseJsonStrict(R"({"a": [1]})", "doc", limits).ok());
+  EXPECT_THAT(ParseJsonStrict(R"({"a": [1]})", "doc", limits), IsOk());
   ExpectRejected(R"({"a": [{}]})", StatusCode::kResourceExhausted, "nests deeper than the limit of 2", limits);
 }
 
@@ -111,7 +114,7 @@ TEST(JsonStrict, RejectsInputOverTheSizeLimit) {
   limits.max_size = 10;
   ExpectRejected(R"({"a": "bcd"})", StatusCode::kResourceExhausted, "statement is 12 bytes, more than the limit of 10",
                  limits);
-  EXPECT_TRUE(ParseJsonStrict(R"({"a": "b"})", "doc", limits).ok());
+  EXPECT_THAT(ParseJsonStrict(R"({"a": "b"})", "doc", limits), IsOk());
 }
 
 TEST(JsonStrict, RejectsInputOverTheDefaultSizeLimitBeforeParsing) {
@@ -150,7 +153,7 @@ TEST(JsonStrict, ParsesAHundredThousandObjectsInOneArray) {
   }
   text += "]";
   Result<Json> parsed = ParseJsonStrict(text, "subjects", {64, 64 << 20});
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   ASSERT_EQ(parsed->size(), 100000u);
   EXPECT_EQ((*parsed)[99999]["name"], "f99999");
   EXPECT_EQ((*parsed)[0]["digest"]["sha256"], "00");
@@ -158,26 +161,26 @@ TEST(JsonStrict, ParsesAHundredThousandObjectsInOneArray) {
 
 TEST(JsonStrict, KeepsMembersAndOrderOfNestedContainers) {
   Result<Json> parsed = ParseJsonStrict(R"({"a":[1,{"b":[true,null,2.5,-3]},"x"],"c":{}})", "doc");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->dump(), R"({"a":[1,{"b":[true,null,2.5,-3]},"x"],"c":{}})");
 }
 
 TEST(JsonDump, CanonicalFormIsCompactWithSortedKeys) {
   auto r = ParseJsonStrict(R"({"b": 1, "a": [1, 2, {"z": null, "y": "caf\u00e9"}]})", "doc");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(CanonicalJsonDump(*r), "{\"a\":[1,2,{\"y\":\"caf\xc3\xa9\",\"z\":null}],\"b\":1}");
 }
 
 TEST(JsonDump, CanonicalFormRoundTrips) {
   std::string canonical = R"({"a":{"b":[true,false,null,1,-2,"x"]},"c":""})";
   auto r = ParseJsonStrict(canonical, "doc");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(CanonicalJsonDump(*r), canonical);
 }
 
 TEST(JsonDump, PrettyFormIndentsTwoSpacesAndEndsInANewline) {
   auto r = ParseJsonStrict(R"({"b": 1, "a": [2]})", "doc");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(PrettyJsonDump(*r), "{\n  \"a\": [\n    2\n  ],\n  \"b\": 1\n}\n");
 }
 
@@ -212,7 +215,7 @@ TEST(StrictFields, FirstUnknownMemberNamesTheFirstFieldNotAllowed) {
 
 TEST(StrictFields, NonEmptyStringSaysWhatIsWrong) {
   Result<std::string> ok = NonEmptyString(Json("x"));
-  ASSERT_TRUE(ok.ok());
+  ASSERT_THAT(ok, IsOk());
   EXPECT_EQ(*ok, "x");
   EXPECT_EQ(NonEmptyString(Json(5)).status().message(), "must be a string, not number");
   EXPECT_EQ(NonEmptyString(Json("")).status().message(), "must not be empty");

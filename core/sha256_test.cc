@@ -12,6 +12,9 @@
 #include <vector>
 
 #include "core/encoding.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -199,7 +202,7 @@ TEST(Sha256File, HashesAFileInChunks) {
   std::string data = RandomBytes(3 * 65536 + 123, 2);
   WriteRaw(dir + "/blob", data);
   auto r = Sha256FileHex(dir + "/blob");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, Sha256Hex(data));
 }
 
@@ -208,7 +211,7 @@ TEST(Sha256File, HashesAnEmptyFile) {
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/empty", "");
   auto r = Sha256FileHex(dir + "/empty");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, kEmptyDigest);
 }
 

@@ -4,13 +4,16 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
 
 TEST(Status, DefaultIsOkWithEmptyMessage) {
   Status s;
-  EXPECT_TRUE(s.ok());
+  EXPECT_THAT(s, IsOk());
   EXPECT_EQ(s.code(), StatusCode::kOk);
   EXPECT_EQ(s.message(), "");
   EXPECT_EQ(s.ToString(), "ok");
@@ -60,7 +63,7 @@ TEST(Status, AnnotateNestsOutermostContextFirst) {
 
 TEST(Status, AnnotateLeavesOkStatusOkAndEmpty) {
   Status s = OkStatus().Annotate("context");
-  EXPECT_TRUE(s.ok());
+  EXPECT_THAT(s, IsOk());
   EXPECT_EQ(s.message(), "");
 }
 
@@ -73,8 +76,8 @@ TEST(Status, AnnotateDoesNotModifyTheOriginal) {
 
 TEST(Result, HoldsAValue) {
   Result<int> r = 42;
-  ASSERT_TRUE(r.ok());
-  EXPECT_TRUE(r.status().ok());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(r.status(), IsOk());
   EXPECT_EQ(r.value(), 42);
   EXPECT_EQ(*r, 42);
 }
@@ -88,13 +91,13 @@ TEST(Result, HoldsAnError) {
 
 TEST(Result, ArrowReachesTheValue) {
   Result<std::string> r = std::string("abc");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->size(), 3u);
 }
 
 TEST(Result, MovesOutMoveOnlyValues) {
   Result<std::unique_ptr<int>> r = std::make_unique<int>(7);
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   std::unique_ptr<int> p = std::move(r).value();
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(*p, 7);
@@ -109,9 +112,9 @@ TEST(Result, AnnotatePrependsContextToAnError) {
 
 TEST(Result, AnnotatePassesValuesThrough) {
   Result<int> r = Result<int>(5).Annotate("context");
-  ASSERT_TRUE(r.ok());
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, 5);
-  EXPECT_TRUE(r.status().ok());
+  EXPECT_THAT(r.status(), IsOk());
 }
 
 // value() of an error Result stops the process with the status on stderr in every build:
@@ -231,7 +234,7 @@ TEST(StatusMacros, ReturnIfErrorConvertsToAResult) {
 TEST(StatusMacros, AssignOrReturnUnwrapsValues) {
   int calls = 0;
   Result<int> r = AssignOrReturnSum(/*fail_second=*/false, &calls);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, 5);
   EXPECT_EQ(calls, 3);
 }

@@ -8,6 +8,9 @@
 
 #include "runtime/protocols.h"
 #include "runtime/test_client.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::runtime {
 namespace {
@@ -50,7 +53,7 @@ std::string BodyOf(const std::string& reply) {
 
 TEST(AzureInvocation, DecodesThePayloadAndAnswersWithOutputsRes) {
   auto server = HttpServer::Start("127.0.0.1", 0, AzureInvocationHandler(Describe), {});
-  ASSERT_TRUE(server.ok());
+  ASSERT_THAT(server, IsOk());
   std::string reply = Post((*server)->port(), "/hello", kInvocation);
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 200 OK\r\n"));
   Json out = Json::parse(BodyOf(reply));
@@ -63,7 +66,7 @@ TEST(AzureInvocation, DecodesThePayloadAndAnswersWithOutputsRes) {
 
 TEST(AzureInvocation, AnswersAPayloadItCannotDecodeWith400) {
   auto server = HttpServer::Start("127.0.0.1", 0, AzureInvocationHandler(Describe), {});
-  ASSERT_TRUE(server.ok());
+  ASSERT_THAT(server, IsOk());
   std::string reply = Post((*server)->port(), "/hello", R"({"Data":{}})");
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 400 Bad Request\r\n"));
   EXPECT_THAT(BodyOf(reply), HasSubstr("no Data.req http request"));
@@ -71,7 +74,7 @@ TEST(AzureInvocation, AnswersAPayloadItCannotDecodeWith400) {
 
 TEST(AzureForwarding, ServesTheForwardedRequestAsPlainHttp) {
   auto server = HttpServer::Start("127.0.0.1", 0, Describe, {});
-  ASSERT_TRUE(server.ok());
+  ASSERT_THAT(server, IsOk());
   std::string reply = test::Exchange((*server)->port(), {"GET /api/hello?name=Ada HTTP/1.1\r\nHost: h\r\nX-Many: z\r\n"
                                                          "Connection: close\r\n\r\n"});
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 201 Created\r\n"));
@@ -81,13 +84,13 @@ TEST(AzureForwarding, ServesTheForwardedRequestAsPlainHttp) {
 
 TEST(AzureForwardingEnabled, ReadsHostJson) {
   auto on = AzureForwardingEnabled(R"({"version":"2.0","customHandler":{"enableForwardingHttpRequest":true}})");
-  ASSERT_TRUE(on.ok());
+  ASSERT_THAT(on, IsOk());
   EXPECT_TRUE(*on);
   auto proxying = AzureForwardingEnabled(R"({"customHandler":{"enableProxyingHttpRequest":true}})");
-  ASSERT_TRUE(proxying.ok());
+  ASSERT_THAT(proxying, IsOk());
   EXPECT_TRUE(*proxying);
   auto off = AzureForwardingEnabled(R"({"version":"2.0","customHandler":{"description":{}}})");
-  ASSERT_TRUE(off.ok());
+  ASSERT_THAT(off, IsOk());
   EXPECT_FALSE(*off);
   auto bad = AzureForwardingEnabled("{not json");
   ASSERT_FALSE(bad.ok());
@@ -98,7 +101,7 @@ TEST(DecodeAzureInvocation, NamesWhatIsMissing) {
   EXPECT_THAT(DecodeAzureInvocation("[]").status().message(), HasSubstr("not a json object"));
   EXPECT_THAT(DecodeAzureInvocation("{}").status().message(), HasSubstr("no Data object"));
   auto json_body = DecodeAzureInvocation(R"({"Data":{"req":{"Method":"POST","Url":"http://h/api/f","Body":{"k":1}}}})");
-  ASSERT_TRUE(json_body.ok());
+  ASSERT_THAT(json_body, IsOk());
   EXPECT_EQ(json_body->body, R"({"k":1})");
   EXPECT_EQ(json_body->path, "/api/f");
 }

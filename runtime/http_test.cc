@@ -11,6 +11,9 @@
 
 #include "runtime/protocols.h"
 #include "runtime/test_client.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::runtime {
 namespace {
@@ -44,7 +47,7 @@ RuntimeLimits TestLimits() {
 
 std::unique_ptr<HttpServer> StartServer(Handler handler, const RuntimeLimits& limits = TestLimits()) {
   auto server = HttpServer::Start("127.0.0.1", 0, std::move(handler), limits);
-  EXPECT_TRUE(server.ok()) << server.status().message();
+  EXPECT_THAT(server, IsOk());
   return server.ok() ? std::move(*server) : nullptr;
 }
 

@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "runtime/protocols.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::runtime {
 namespace {
@@ -40,7 +43,7 @@ class RuntimeApiEmulator {
     limits.threads = 1;
     auto server = HttpServer::Start(
         "127.0.0.1", 0, [this](const Request& r) { return Serve(r); }, limits);
-    EXPECT_TRUE(server.ok());
+    EXPECT_THAT(server, IsOk());
     server_ = std::move(*server);
   }
   std::string address() const { return "127.0.0.1:" + std::to_string(server_->port()); }
@@ -209,14 +212,14 @@ TEST(LambdaResponsePayload, Base64EncodesABinaryBody) {
 
 TEST(ParseRuntimeApiAddress, AcceptsNumericAddressesAndLocalhostOnly) {
   auto v4 = ParseRuntimeApiAddress("127.0.0.1:9001");
-  ASSERT_TRUE(v4.ok());
+  ASSERT_THAT(v4, IsOk());
   EXPECT_EQ(v4->host, "127.0.0.1");
   EXPECT_EQ(v4->port, 9001);
   auto v6 = ParseRuntimeApiAddress("[::1]:9001");
-  ASSERT_TRUE(v6.ok());
+  ASSERT_THAT(v6, IsOk());
   EXPECT_EQ(v6->host, "::1");
   auto local = ParseRuntimeApiAddress("localhost:9001");
-  ASSERT_TRUE(local.ok());
+  ASSERT_THAT(local, IsOk());
   EXPECT_EQ(local->host, "127.0.0.1");
   auto name = ParseRuntimeApiAddress("runtime.example:9001");
   ASSERT_FALSE(name.ok());

@@ -5,6 +5,9 @@
 
 #include <string>
 #include <vector>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::runtime {
 namespace {
@@ -14,17 +17,17 @@ using ::testing::HasSubstr;
 
 TEST(ResolveHost, AnswersLiteralsInTheirNumericForm) {
   auto v4 = ResolveHost("10.1.2.3");
-  ASSERT_TRUE(v4.ok()) << v4.status().message();
+  ASSERT_THAT(v4, IsOk());
   EXPECT_THAT(*v4, ElementsAre("10.1.2.3"));
   auto v6 = ResolveHost("0:0:0:0:0:0:0:1");
-  ASSERT_TRUE(v6.ok()) << v6.status().message();
+  ASSERT_THAT(v6, IsOk());
   EXPECT_THAT(*v6, ElementsAre("::1"));
 }
 
 TEST(ResolveHost, AnswersLocalhostNamesWithTheLoopbackAddresses) {
   for (const char* name : {"localhost", "LOCALHOST", "localhost.", "api.localhost", "a.b.Localhost."}) {
     auto found = ResolveHost(name);
-    ASSERT_TRUE(found.ok()) << name << ": " << found.status().message();
+    ASSERT_THAT(found, IsOk()) << name << ": " << found.status().message();
     EXPECT_THAT(*found, ElementsAre("127.0.0.1", "::1")) << name;
   }
 }

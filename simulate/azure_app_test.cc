@@ -10,6 +10,9 @@
 
 #include "core/file.h"
 #include "core/json.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::simulate {
 namespace {
@@ -33,7 +36,7 @@ void ExpectInvalid(const Result<T>& result, const std::string& fragment) {
 
 TEST(HostJson, ReadsTheCustomHandler) {
   Result<AzureApp> app = ParseHostJson(kHost);
-  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  ASSERT_THAT(app, IsOk());
   EXPECT_EQ(app->executable, "handler");
   EXPECT_EQ(app->arguments, std::vector<std::string>{"-v"});
   EXPECT_TRUE(app->forward_http_request);
@@ -44,7 +47,7 @@ TEST(HostJson, WithoutForwardingTheHostSendsInvocationPayloads) {
   Result<AzureApp> app = ParseHostJson(
       R"({"version":"2.0","customHandler":{"description":{"defaultExecutablePath":"bin/h"}},)"
       R"json("extensionBundle":{"id":"Microsoft.Azure.Functions.ExtensionBundle","version":"[4.*, 5.0.0)"}})json");
-  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  ASSERT_THAT(app, IsOk());
   EXPECT_FALSE(app->forward_http_request);
   EXPECT_EQ(app->executable, "bin/h");
 }
@@ -85,7 +88,7 @@ TEST(HostJson, RefusesPathsThatEscapeTheApp) {
 
 TEST(FunctionJson, ReadsTheHttpBindings) {
   Result<AzureFunction> function = ParseFunctionJson("hello", kFunction);
-  ASSERT_TRUE(function.ok()) << function.status().ToString();
+  ASSERT_THAT(function, IsOk());
   EXPECT_EQ(function->trigger_name, "req");
   EXPECT_EQ(function->output_name, "res");
   EXPECT_EQ(function->methods, (std::vector<std::string>{"get", "post"}));
@@ -144,7 +147,7 @@ TEST(AzureHostRequest, OtherwiseSendsTheInvocationPayload) {
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.target, "/hello");
   Result<Json> payload = ParseJsonStrict(request.body, "payload");
-  ASSERT_TRUE(payload.ok()) << payload.status().ToString();
+  ASSERT_THAT(payload, IsOk());
   const Json& req = (*payload)["Data"]["req"];
   EXPECT_EQ(req["Url"], "http://localhost:7071/api/hello");
   EXPECT_EQ(req["Method"], "POST");
@@ -166,18 +169,18 @@ TEST(ReadAzureHandlerAnswer, ReadsTheOutputBinding) {
   AzureApp app;
   Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(
       app, HelloFunction(), Response(200, R"({"Outputs":{"res":{"statusCode":201,"body":"made"}},"Logs":[]})"));
-  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_THAT(answer, IsOk());
   EXPECT_EQ(answer->status, 201);
   EXPECT_EQ(answer->body, "made");
   answer = ReadAzureHandlerAnswer(app, HelloFunction(),
                                   Response(200, R"({"Outputs":{"res":{"statusCode":"404","body":{"x":1}}}})"));
-  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_THAT(answer, IsOk());
   EXPECT_EQ(answer->status, 404);
   EXPECT_EQ(answer->body, R"({"x":1})");
   AzureFunction returning = HelloFunction();
   returning.output_name = "$return";
   answer = ReadAzureHandlerAnswer(app, returning, Response(200, R"({"ReturnValue":{"body":"r"}})"));
-  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_THAT(answer, IsOk());
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(answer->body, "r");
 }
@@ -201,7 +204,7 @@ TEST(ReadAzureHandlerAnswer, PassesAForwardedAnswerThrough) {
   AzureApp app;
   app.forward_http_request = true;
   Result<AzureHttpAnswer> answer = ReadAzureHandlerAnswer(app, HelloFunction(), Response(503, "busy"));
-  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_THAT(answer, IsOk());
   EXPECT_EQ(answer->status, 503);
   EXPECT_EQ(answer->body, "busy");
 }
@@ -231,7 +234,7 @@ TEST_F(AzureAppDir, LoadsAnAppWithItsFunctionsSorted) {
   Write("alpha/function.json", kFunction);
   Write("static/readme.txt", "not a function");
   Result<AzureApp> app = LoadAzureApp(dir_);
-  ASSERT_TRUE(app.ok()) << app.status().ToString();
+  ASSERT_THAT(app, IsOk());
   ASSERT_EQ(app->functions.size(), 2u);
   EXPECT_EQ(app->functions[0].name, "alpha");
   EXPECT_EQ(app->functions[1].name, "zeta");

@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "simulate/http_client.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::simulate {
 namespace {
@@ -22,7 +25,7 @@ std::unique_ptr<LambdaRuntimeApi> StartApi() {
   LambdaFunctionInfo info;
   info.name = "hello";
   Result<std::unique_ptr<LambdaRuntimeApi>> api = LambdaRuntimeApi::Start(info);
-  EXPECT_TRUE(api.ok()) << api.status().ToString();
+  EXPECT_THAT(api, IsOk());
   return std::move(api).value();
 }
 
@@ -49,7 +52,7 @@ TEST(LambdaRuntimeApi, NextDeliversTheEventWithLambdasHeaders) {
   auto api = StartApi();
   std::string id = api->Invoke(R"({"key":"value"})");
   Result<HttpResponse> next = Call(*api, "GET", "invocation/next");
-  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  ASSERT_THAT(next, IsOk());
   EXPECT_EQ(next->status, 200);
   EXPECT_EQ(next->body, R"({"key":"value"})");
   EXPECT_EQ(HeaderOf(*next, "Lambda-Runtime-Aws-Request-Id"), id);
@@ -62,14 +65,14 @@ TEST(LambdaRuntimeApi, NextDeliversTheEventWithLambdasHeaders) {
           .count();
   EXPECT_GT(deadline, now);
   EXPECT_LT(deadline, now + 60000);
-  EXPECT_TRUE(api->WaitForNext(Soon(), nullptr).ok());
+  EXPECT_THAT(api->WaitForNext(Soon(), nullptr), IsOk());
   EXPECT_TRUE(api->first_next().has_value());
 
   Result<HttpResponse> posted = Call(*api, "POST", "invocation/" + id + "/response", "the answer");
-  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  ASSERT_THAT(posted, IsOk());
   EXPECT_EQ(posted->status, 202);
   Result<LambdaInvocationResult> result = api->WaitForResult(id, Soon(), nullptr);
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_THAT(result, IsOk());
   EXPECT_FALSE(result->is_error);
   EXPECT_EQ(result->body, "the answer");
 }
@@ -77,11 +80,11 @@ TEST(LambdaRuntimeApi, NextDeliversTheEventWithLambdasHeaders) {
 TEST(LambdaRuntimeApi, NextLongPollsUntilAnEventArrives) {
   auto api = StartApi();
   auto next = std::async(std::launch::async, [&] { return Call(*api, "GET", "invocation/next"); });
-  ASSERT_TRUE(api->WaitForNext(Soon(), nullptr).ok());
+  ASSERT_THAT(api->WaitForNext(Soon(), nullptr), IsOk());
   EXPECT_EQ(next.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout) << "next did not wait";
   std::string id = api->Invoke("late event");
   Result<HttpResponse> response = next.get();
-  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  ASSERT_THAT(response, IsOk());
   EXPECT_EQ(response->body, "late event");
   EXPECT_EQ(HeaderOf(*response, "Lambda-Runtime-Aws-Request-Id"), id);
 }
@@ -92,25 +95,25 @@ TEST(LambdaRuntimeApi, KeepAliveConnectionServesSeveralEventsInOrder) {
   std::string second = api->Invoke("two");
   EXPECT_NE(first, second);
   Result<HttpResponse> a = Call(*api, "GET", "invocation/next");
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_THAT(a, IsOk());
   EXPECT_EQ(a->body, "one");
-  ASSERT_TRUE(Call(*api, "POST", "invocation/" + first + "/response", "1").ok());
+  ASSERT_THAT(Call(*api, "POST", "invocation/" + first + "/response", "1"), IsOk());
   Result<HttpResponse> b = Call(*api, "GET", "invocation/next");
-  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_THAT(b, IsOk());
   EXPECT_EQ(b->body, "two");
 }
 
 TEST(LambdaRuntimeApi, AnErrorPostIsAnErrorResult) {
   auto api = StartApi();
   std::string id = api->Invoke("{}");
-  ASSERT_TRUE(Call(*api, "GET", "invocation/next").ok());
+  ASSERT_THAT(Call(*api, "GET", "invocation/next"), IsOk());
   Result<HttpResponse> posted =
       Call(*api, "POST", "invocation/" + id + "/error", R"({"errorMessage":"boom","errorType":"Runtime.Oops"})",
            {{"Lambda-Runtime-Function-Error-Type", "Runtime.Oops"}});
-  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  ASSERT_THAT(posted, IsOk());
   EXPECT_EQ(posted->status, 202);
   Result<LambdaInvocationResult> result = api->WaitForResult(id, Soon(), nullptr);
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_THAT(result, IsOk());
   EXPECT_TRUE(result->is_error);
   EXPECT_EQ(result->error_type, "Runtime.Oops");
   EXPECT_THAT(result->body, HasSubstr("boom"));
@@ -121,7 +124,7 @@ TEST(LambdaRuntimeApi, AnUnknownOrUndeliveredRequestIdIsRefused) {
   std::string id = api->Invoke("{}");  // queued, not yet handed out by next
   for (const std::string& bad : {std::string("no-such-id"), id}) {
     Result<HttpResponse> posted = Call(*api, "POST", "invocation/" + bad + "/response", "x");
-    ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+    ASSERT_THAT(posted, IsOk());
     EXPECT_EQ(posted->status, 400);
     EXPECT_THAT(posted->body, HasSubstr("InvalidRequestID"));
   }
@@ -130,7 +133,7 @@ TEST(LambdaRuntimeApi, AnUnknownOrUndeliveredRequestIdIsRefused) {
 TEST(LambdaRuntimeApi, AnswersTwiceOnlyOnce) {
   auto api = StartApi();
   std::string id = api->Invoke("{}");
-  ASSERT_TRUE(Call(*api, "GET", "invocation/next").ok());
+  ASSERT_THAT(Call(*api, "GET", "invocation/next"), IsOk());
   ASSERT_EQ(Call(*api, "POST", "invocation/" + id + "/response", "a")->status, 202);
   EXPECT_EQ(Call(*api, "POST", "invocation/" + id + "/response", "b")->status, 400);
 }
@@ -140,7 +143,7 @@ TEST(LambdaRuntimeApi, UnknownPathsAndMethodsAreRefused) {
   HttpRequest request;
   request.target = "/2015-03-31/functions/hello/invocations";
   Result<HttpResponse> other = SendHttpRequest(api->port(), request, kTimeout);
-  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_THAT(other, IsOk());
   EXPECT_EQ(other->status, 404);
   EXPECT_EQ(Call(*api, "POST", "invocation/next")->status, 405);
   EXPECT_EQ(Call(*api, "GET", "init/error")->status, 405);
@@ -149,7 +152,7 @@ TEST(LambdaRuntimeApi, UnknownPathsAndMethodsAreRefused) {
 TEST(LambdaRuntimeApi, AnInitErrorEndsTheWaitForNext) {
   auto api = StartApi();
   Result<HttpResponse> posted = Call(*api, "POST", "init/error", R"({"errorMessage":"no config"})");
-  ASSERT_TRUE(posted.ok()) << posted.status().ToString();
+  ASSERT_THAT(posted, IsOk());
   EXPECT_EQ(posted->status, 202);
   Status wait = api->WaitForNext(Soon(), nullptr);
   EXPECT_EQ(wait.code(), StatusCode::kFailedPrecondition);
@@ -186,7 +189,7 @@ TEST(LambdaRuntimeApi, StopsWithAPendingLongPoll) {
     request.target = "/2018-06-01/runtime/invocation/next";
     return SendHttpRequest(port, request, kTimeout);
   });
-  ASSERT_TRUE(api->WaitForNext(Soon(), nullptr).ok());
+  ASSERT_THAT(api->WaitForNext(Soon(), nullptr), IsOk());
   api.reset();  // must not hang on the connection that waits
   Result<HttpResponse> response = next.get();
   EXPECT_FALSE(response.ok());

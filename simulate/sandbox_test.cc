@@ -11,6 +11,9 @@
 #include <thread>
 
 #include "core/file.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::simulate {
 namespace {
@@ -33,7 +36,7 @@ class SandboxTest : public ::testing::Test {
     std::set<std::string> out;
     std::string full = root_ + (at.empty() ? "" : "/" + at);
     Result<CommandResult> listing = RunCommand({"find", full, "-mindepth", "1"}, std::chrono::seconds(10));
-    EXPECT_TRUE(listing.ok()) << listing.status().ToString();
+    EXPECT_THAT(listing, IsOk());
     std::string text = listing.ok() ? listing->output : "";
     size_t start = 0;
     while (start < text.size()) {
@@ -64,7 +67,7 @@ class SandboxTest : public ::testing::Test {
 
 TEST_F(SandboxTest, AmazonLinuxRootHoldsGlibcAndNothingElse) {
   Status built = BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux);
-  ASSERT_TRUE(built.ok()) << built.ToString();
+  ASSERT_THAT(built, IsOk());
   // proc/ is empty: the host's /proc is bound there when a process starts.
   std::set<std::string> want = {"proc/", "tmp/", "usr/", "usr/lib64/", "lib64 -> usr/lib64"};
   for (const std::string& name : RuntimeLibraryNames()) want.insert("usr/lib64/" + name);
@@ -81,7 +84,7 @@ TEST_F(SandboxTest, AmazonLinuxRootHoldsGlibcAndNothingElse) {
 
 TEST_F(SandboxTest, HostLayoutRootHasNoLibstdcxxNoEtcNoShell) {
   Status built = BuildRootFilesystem(root_, LibraryLayout::kHost);
-  ASSERT_TRUE(built.ok()) << built.ToString();
+  ASSERT_THAT(built, IsOk());
   for (const std::string& path : Tree()) {
     EXPECT_EQ(path.find("libstdc++"), std::string::npos) << path;
     EXPECT_EQ(path.find("libgcc_s"), std::string::npos) << path;
@@ -111,7 +114,7 @@ Status WaitForExit(SandboxedProcess* process) {
 }
 
 TEST_F(SandboxTest, RunsChrootedWithOnlyItsEnvironmentAndReportsItsExit) {
-  ASSERT_TRUE(BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux).ok());
+  ASSERT_THAT(BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux), IsOk());
   ASSERT_TRUE(InstallShell(root_));
   SandboxSpec spec;
   spec.root = root_;
@@ -124,7 +127,7 @@ TEST_F(SandboxTest, RunsChrootedWithOnlyItsEnvironmentAndReportsItsExit) {
   spec.uid = 993;
   spec.log_path = dir_ + "/output.log";
   Result<std::unique_ptr<SandboxedProcess>> process = SandboxedProcess::Start(spec);
-  ASSERT_TRUE(process.ok()) << process.status().ToString();
+  ASSERT_THAT(process, IsOk());
   Status exited = WaitForExit(process->get());
   if (exited.message().find("error while loading shared libraries") != std::string::npos) {
     GTEST_SKIP() << "this host's /bin/sh needs more than the C library: " << exited.message();
@@ -139,7 +142,7 @@ TEST_F(SandboxTest, RunsChrootedWithOnlyItsEnvironmentAndReportsItsExit) {
 }
 
 TEST_F(SandboxTest, AMissingExecutableFailsAtExec) {
-  ASSERT_TRUE(BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux).ok());
+  ASSERT_THAT(BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux), IsOk());
   SandboxSpec spec;
   spec.root = root_;
   spec.working_dir = "/";
@@ -152,7 +155,7 @@ TEST_F(SandboxTest, AMissingExecutableFailsAtExec) {
 }
 
 TEST_F(SandboxTest, DestroyingTheProcessKillsIt) {
-  ASSERT_TRUE(BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux).ok());
+  ASSERT_THAT(BuildRootFilesystem(root_, LibraryLayout::kAmazonLinux), IsOk());
   ASSERT_TRUE(InstallShell(root_));
   SandboxSpec spec;
   spec.root = root_;
@@ -161,16 +164,16 @@ TEST_F(SandboxTest, DestroyingTheProcessKillsIt) {
   spec.env = {"LD_LIBRARY_PATH=/lib64:/usr/lib64"};
   spec.log_path = dir_ + "/output.log";
   Result<std::unique_ptr<SandboxedProcess>> process = SandboxedProcess::Start(spec);
-  ASSERT_TRUE(process.ok()) << process.status().ToString();
+  ASSERT_THAT(process, IsOk());
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   Status running = (*process)->CheckRunning();
-  EXPECT_TRUE(running.ok()) << running.ToString();
+  EXPECT_THAT(running, IsOk());
   process->reset();  // must return: SIGKILL to the group, then reaped
 }
 
 TEST(RunCommand, ReportsOutputAndExitCode) {
   Result<CommandResult> result = RunCommand({"sh", "-c", "echo out; echo err >&2; exit 4"}, std::chrono::seconds(10));
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->exit_code, 4);
   EXPECT_THAT(result->output, HasSubstr("out"));
   EXPECT_THAT(result->output, HasSubstr("err"));

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "tests/support/test_support.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal::worker {
 namespace {
@@ -41,7 +44,7 @@ TEST(ParseWorkRequest, ReadsEveryFieldAndSkipsUnknownOnes) {
                               Number(4, 1) + Number(5, 10) + Bytes(6, "sandbox/7") + Number(99, 5) + Tag(98, 5) +
                               "abcd" + Tag(97, 1) + "abcdefgh" + Bytes(96, "later") + Input("c", "") + Bytes(1, "");
   Result<WorkRequest> r = ParseWorkRequest(message);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->arguments, (std::vector<std::string>{"pack", "--quiet", ""}));
   EXPECT_EQ(r->inputs, 2u);
   EXPECT_EQ(r->request_id, 7);
@@ -52,7 +55,7 @@ TEST(ParseWorkRequest, ReadsEveryFieldAndSkipsUnknownOnes) {
 
 TEST(ParseWorkRequest, AnEmptyMessageIsAnEmptyRequest) {
   Result<WorkRequest> r = ParseWorkRequest("");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->arguments.empty());
   EXPECT_EQ(r->request_id, 0);
   EXPECT_FALSE(r->cancel);
@@ -61,7 +64,7 @@ TEST(ParseWorkRequest, AnEmptyMessageIsAnEmptyRequest) {
 TEST(ParseWorkRequest, KeepsTheLow32BitsOfAnInt32AsProtobufDoes) {
   // -1 as protobuf writes an int32: sign-extended to a 10-byte varint.
   Result<WorkRequest> r = ParseWorkRequest(Number(3, ~uint64_t{0}));
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->request_id, -1);
 }
 
@@ -108,7 +111,7 @@ TEST(ParseWorkRequest, EnforcesItsLimits) {
   ExpectRejected(Input("a", "") + Input("b", ""), StatusCode::kResourceExhausted, "more than 1 inputs", limits);
   ExpectRejected(Bytes(6, "123456789"), StatusCode::kResourceExhausted, "sandbox_dir is longer than 8 bytes", limits);
   Result<WorkRequest> r = ParseWorkRequest(Bytes(1, "12345678") + Bytes(1, "b") + Input("a", ""), limits);
-  EXPECT_TRUE(r.ok()) << "limits are inclusive: " << r.status().ToString();
+  EXPECT_THAT(r, IsOk()) << "limits are inclusive: " << r.status().ToString();
 }
 
 TEST(SerializeWorkResponse, WritesProto3Fields) {
@@ -125,7 +128,7 @@ TEST(ReadDelimited, ReadsMessagesUntilACleanEnd) {
   std::vector<std::string> got;
   for (;;) {
     Result<std::optional<std::string>> m = ReadDelimited(&in, 1000);
-    ASSERT_TRUE(m.ok()) << m.status().ToString();
+    ASSERT_THAT(m, IsOk());
     if (!m->has_value()) break;
     got.push_back(**m);
   }

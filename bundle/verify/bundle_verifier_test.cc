@@ -9,6 +9,9 @@
 #include "core/file.h"
 #include "formats/zstd/zstd.h"
 #include "provenance/signing/dsse.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -22,9 +25,9 @@ std::string TempDir() {
 
 PrivateKey LoadKey(const std::string& name) {
   Result<std::string> pem = ReadFile("testdata/keys/" + name);
-  EXPECT_TRUE(pem.ok()) << pem.status().ToString();
+  EXPECT_THAT(pem, IsOk());
   Result<PrivateKey> key = PrivateKey::FromPem(*pem);
-  EXPECT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_THAT(key, IsOk());
   return std::move(key).value();
 }
 
@@ -41,10 +44,10 @@ class BundleVerifierTest : public ::testing::Test {
     inputs[1].path = "data/greeting.txt";
     inputs[1].content = "hello\n";
     Result<TarPlan> plan = PlanTar(inputs);
-    ASSERT_TRUE(plan.ok());
+    ASSERT_THAT(plan, IsOk());
     StringSink tar;
-    ASSERT_TRUE(WriteTar(*plan, &tar).ok());
-    ASSERT_TRUE(WriteFileAtomic(dir_ + "/artifact.tar", tar.data()).ok());
+    ASSERT_THAT(WriteTar(*plan, &tar), IsOk());
+    ASSERT_THAT(WriteFileAtomic(dir_ + "/artifact.tar", tar.data()), IsOk());
 
     BundleSpec spec;
     spec.function_name = "hello";
@@ -56,9 +59,9 @@ class BundleVerifierTest : public ::testing::Test {
     unsigned_ = dir_ + "/unsigned.fnb";
     signed_ = dir_ + "/signed.fnb";
     Status built = BuildBundle(spec, unsigned_);
-    ASSERT_TRUE(built.ok()) << built.ToString();
+    ASSERT_THAT(built, IsOk());
     Status signed_ok = SignBundle(unsigned_, {key_a_}, signed_);
-    ASSERT_TRUE(signed_ok.ok()) << signed_ok.ToString();
+    ASSERT_THAT(signed_ok, IsOk());
   }
 
   Result<Verification> Verify(const std::string& path, int threshold = 1) {
@@ -69,7 +72,7 @@ class BundleVerifierTest : public ::testing::Test {
   // well-formed bundle, so that only the verifier's checks can catch the change.
   std::string Tamper(const std::function<void(std::vector<ArchiveInput>*)>& edit) {
     Result<BundleContents> contents = ReadBundle(signed_, /*keep_contents=*/true);
-    EXPECT_TRUE(contents.ok()) << contents.status().ToString();
+    EXPECT_THAT(contents, IsOk());
     std::vector<ArchiveInput> files;
     for (BundleFile& f : contents->files) {
       ArchiveInput input;
@@ -86,7 +89,7 @@ class BundleVerifierTest : public ::testing::Test {
     edit(&files);
     std::string out = dir_ + "/tampered.fnb";
     Status written = WriteBundleArchive(files, out, ZstdOptions{});
-    EXPECT_TRUE(written.ok()) << written.ToString();
+    EXPECT_THAT(written, IsOk());
     return out;
   }
 
@@ -96,7 +99,7 @@ class BundleVerifierTest : public ::testing::Test {
       for (ArchiveInput& f : *files) {
         if (f.path != "attestations/provenance.dsse.json") continue;
         Result<DsseEnvelope> envelope = ParseDsseEnvelope(f.content);
-        ASSERT_TRUE(envelope.ok());
+        ASSERT_THAT(envelope, IsOk());
         edit(&*envelope);
         f.content = SerializeDsseEnvelope(*envelope);
       }
@@ -126,7 +129,7 @@ void ExpectRejected(const Result<Verification>& result, StatusCode code, const s
 
 TEST_F(BundleVerifierTest, AcceptsASignedBundleAndReportsWhatItHolds) {
   Result<Verification> result = Verify(signed_);
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->kind, "bundle");
   ASSERT_TRUE(result->function.has_value());
   EXPECT_EQ(result->function->name, "hello");
@@ -140,15 +143,15 @@ TEST_F(BundleVerifierTest, AcceptsASignedBundleAndReportsWhatItHolds) {
   EXPECT_EQ(result->statements[0].predicate_type, kSlsaProvenanceV1);
   // The verified statement is handed back as the exact signed payload bytes.
   Result<BundleContents> contents = ReadBundle(signed_, /*keep_contents=*/false);
-  ASSERT_TRUE(contents.ok());
+  ASSERT_THAT(contents, IsOk());
   Result<DsseEnvelope> envelope = ParseDsseEnvelope(contents->attestations.at("attestations/provenance.dsse.json"));
-  ASSERT_TRUE(envelope.ok());
+  ASSERT_THAT(envelope, IsOk());
   EXPECT_EQ(result->statements[0].payload, envelope->payload);
 }
 
 TEST_F(BundleVerifierTest, SigningIsDeterministic) {
   std::string again = dir_ + "/signed-again.fnb";
-  ASSERT_TRUE(SignBundle(unsigned_, {key_a_}, again).ok());
+  ASSERT_THAT(SignBundle(unsigned_, {key_a_}, again), IsOk());
   EXPECT_EQ(*ReadFile(again), *ReadFile(signed_));
 }
 
@@ -205,14 +208,14 @@ TEST_F(BundleVerifierTest, RejectsAWrongPayloadTypeEvenWhenValidlySigned) {
   std::string path = TamperEnvelope([&](DsseEnvelope* e) {
     e->payload_type = "application/json";
     e->signatures.clear();
-    ASSERT_TRUE(AddDsseSignature(e, key_a_).ok());
+    ASSERT_THAT(AddDsseSignature(e, key_a_), IsOk());
   });
   ExpectRejected(Verify(path), StatusCode::kPermissionDenied, "payload type 'application/json' is not");
 }
 
 TEST_F(BundleVerifierTest, RejectsASignatureByAnotherKey) {
   std::string other = dir_ + "/other.fnb";
-  ASSERT_TRUE(SignBundle(unsigned_, {key_b_}, other).ok());
+  ASSERT_THAT(SignBundle(unsigned_, {key_b_}, other), IsOk());
   ExpectRejected(Verify(other), StatusCode::kPermissionDenied, "no signature verifies with a trusted key");
 }
 
@@ -220,7 +223,7 @@ TEST_F(BundleVerifierTest, KeyIdInTheBundleDoesNotChooseTheKey) {
   // Re-sign with key B but claim key A's id: still rejected when only A is trusted.
   std::string path = TamperEnvelope([&](DsseEnvelope* e) {
     e->signatures.clear();
-    ASSERT_TRUE(AddDsseSignature(e, key_b_).ok());
+    ASSERT_THAT(AddDsseSignature(e, key_b_), IsOk());
     e->signatures[0].keyid = key_a_.public_key().key_id();
   });
   ExpectRejected(Verify(path), StatusCode::kPermissionDenied, "no signature verifies with a trusted key");
@@ -228,9 +231,9 @@ TEST_F(BundleVerifierTest, KeyIdInTheBundleDoesNotChooseTheKey) {
 
 TEST_F(BundleVerifierTest, ThresholdCountsDistinctKeys) {
   std::string both = dir_ + "/both.fnb";
-  ASSERT_TRUE(SignBundle(signed_, {key_b_}, both).ok());
+  ASSERT_THAT(SignBundle(signed_, {key_b_}, both), IsOk());
   Result<Verification> ok = VerifyBundle(both, {key_a_.public_key(), key_b_.public_key()}, 2);
-  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_THAT(ok, IsOk());
   EXPECT_EQ(ok->key_ids.size(), 2u);
   // The same signature twice does not make two signers.
   std::string doubled = TamperEnvelope([](DsseEnvelope* e) { e->signatures.push_back(e->signatures[0]); });
@@ -248,7 +251,7 @@ TEST_F(BundleVerifierTest, RejectsATruncatedBundle) {
   std::string bytes = *ReadFile(signed_);
   for (size_t keep : {size_t{0}, size_t{3}, size_t{20}, bytes.size() / 2, bytes.size() - 1}) {
     std::string path = dir_ + "/truncated.fnb";
-    ASSERT_TRUE(WriteFileAtomic(path, bytes.substr(0, keep)).ok());
+    ASSERT_THAT(WriteFileAtomic(path, bytes.substr(0, keep)), IsOk());
     Result<Verification> result = Verify(path);
     ASSERT_FALSE(result.ok()) << "verified a bundle truncated to " << keep << " bytes";
     EXPECT_EQ(result.status().code(), StatusCode::kDataLoss) << keep << ": " << result.status().ToString();
@@ -259,7 +262,7 @@ TEST_F(BundleVerifierTest, RejectsAFlippedBitInTheCompressedBundle) {
   std::string bytes = *ReadFile(signed_);
   bytes[bytes.size() / 2] ^= 0x10;
   std::string path = dir_ + "/flipped.fnb";
-  ASSERT_TRUE(WriteFileAtomic(path, bytes).ok());
+  ASSERT_THAT(WriteFileAtomic(path, bytes), IsOk());
   Result<Verification> result = Verify(path);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kDataLoss) << result.status().ToString();
@@ -267,7 +270,7 @@ TEST_F(BundleVerifierTest, RejectsAFlippedBitInTheCompressedBundle) {
 
 TEST_F(BundleVerifierTest, RejectsTrailingBytesAfterTheBundle) {
   std::string path = dir_ + "/trailing.fnb";
-  ASSERT_TRUE(WriteFileAtomic(path, *ReadFile(signed_) + "x").ok());
+  ASSERT_THAT(WriteFileAtomic(path, *ReadFile(signed_) + "x"), IsOk());
   ExpectRejected(Verify(path), StatusCode::kDataLoss, "trailing data");
 }
 

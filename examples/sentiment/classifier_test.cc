@@ -3,6 +3,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace sentiment {
 namespace {
@@ -11,7 +14,7 @@ using ::testing::HasSubstr;
 
 TEST(Classifier, LoadsTheShippedModelAndClassifiesTwoSentences) {
   auto model = LoadModel("examples/sentiment/model/tiny-sentiment.json");
-  ASSERT_TRUE(model.ok()) << model.status().message();
+  ASSERT_THAT(model, IsOk());
   EXPECT_EQ(model->weights.size(), 8u);
   Classification good = Classify(*model, "I LOVE this, it is great!");
   EXPECT_DOUBLE_EQ(good.score, 3.5);

@@ -8,6 +8,9 @@
 #include <map>
 
 #include "core/file.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -35,15 +38,15 @@ class ArchiveTest : public ::testing::Test {
     std::string path = dir_ + "/" + name;
     StringSink sink;
     if (format == ArchiveFormat::kZip) {
-      EXPECT_TRUE(WriteZip(inputs_, &sink).ok());
+      EXPECT_THAT(WriteZip(inputs_, &sink), IsOk());
     } else {
       auto plan = PlanTar(inputs_);
-      EXPECT_TRUE(plan.ok());
-      EXPECT_TRUE(WriteTar(*plan, &sink).ok());
+      EXPECT_THAT(plan, IsOk());
+      EXPECT_THAT(WriteTar(*plan, &sink), IsOk());
     }
     std::string bytes = sink.Release();
     if (format == ArchiveFormat::kTarZstd) bytes = *ZstdCompress(bytes);
-    EXPECT_TRUE(WriteFileAtomic(path, bytes).ok());
+    EXPECT_THAT(WriteFileAtomic(path, bytes), IsOk());
     return path;
   }
 
@@ -84,7 +87,7 @@ TEST_F(ArchiveTest, WalksTheSameEntriesInEveryFormat) {
                      std::to_string(sink.data().size()));
       return OkStatus();
     });
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_THAT(s, IsOk());
     if (reference.empty()) reference = seen;
     EXPECT_EQ(seen, reference) << name;
   }
@@ -96,7 +99,7 @@ TEST_F(ArchiveTest, ExtractsEveryFormatWithModes) {
                               std::pair{"x.zip", ArchiveFormat::kZip}}) {
     std::string dest = dir_ + "/out-" + std::to_string(static_cast<int>(format));
     Status s = ExtractArchive(WriteArchive(name, format), dest);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_THAT(s, IsOk());
     EXPECT_EQ(*ReadFile(dest + "/data/deeper/b.txt"), std::string(70000, 'b'));
     EXPECT_EQ(*ReadFile(dest + "/data/a.txt"), "alpha");
     struct stat st;
@@ -121,7 +124,7 @@ TEST_F(ArchiveTest, LeavesNothingBehindWhenAHostileEntryComesLate) {
   std::string bytes = *ReadFile(good);
   std::string hostile = *ReadFile("testdata/hostile/tar-path-traversal.tar");
   std::string combined = bytes.substr(0, bytes.size() - 1024) + hostile;
-  ASSERT_TRUE(WriteFileAtomic(dir_ + "/late.tar", combined).ok());
+  ASSERT_THAT(WriteFileAtomic(dir_ + "/late.tar", combined), IsOk());
   Status s = ExtractArchive(dir_ + "/late.tar", dir_ + "/dest");
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
   EXPECT_THAT(s.message(), HasSubstr("escapes the destination"));
@@ -131,7 +134,7 @@ TEST_F(ArchiveTest, LeavesNothingBehindWhenAHostileEntryComesLate) {
 
 TEST_F(ArchiveTest, LeavesNothingBehindOnATruncatedArchive) {
   std::string bytes = *ReadFile(WriteArchive("t.tar", ArchiveFormat::kTar));
-  ASSERT_TRUE(WriteFileAtomic(dir_ + "/cut.tar", bytes.substr(0, bytes.size() - 5000)).ok());
+  ASSERT_THAT(WriteFileAtomic(dir_ + "/cut.tar", bytes.substr(0, bytes.size() - 5000)), IsOk());
   Status s = ExtractArchive(dir_ + "/cut.tar", dir_ + "/dest");
   EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
   EXPECT_THAT(Leftovers(), ::testing::IsEmpty());

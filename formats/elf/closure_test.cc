@@ -10,6 +10,9 @@
 
 #include "core/io.h"
 #include "formats/elf/elf.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -51,7 +54,7 @@ std::string Loader() {
 
 TEST(ResolveClosure, FollowsNeededLibrariesBreadthFirstAndAddsTheLoader) {
   auto closure = ResolveClosure(Fixture("uses_mid.out"), Candidates({"libmid.so", "libleaf.so"}));
-  ASSERT_TRUE(closure.ok()) << closure.status().message();
+  ASSERT_THAT(closure, IsOk());
   EXPECT_THAT(Names(*closure), ElementsAre("libmid.so", "libc.so.6", Loader(), "libleaf.so"));
   const ClosureLibrary& leaf = closure->libraries[3];
   EXPECT_EQ(leaf.depth, 2u);
@@ -72,7 +75,7 @@ TEST(ResolveClosure, NamesAMissingLibraryAndWhatNeedsIt) {
 
 TEST(ResolveClosure, FollowsACycleOnce) {
   auto closure = ResolveClosure(Fixture("uses_cycle.out"), Candidates({"libcycle_a.so", "libcycle_b.so"}));
-  ASSERT_TRUE(closure.ok()) << closure.status().message();
+  ASSERT_THAT(closure, IsOk());
   EXPECT_THAT(Names(*closure), ElementsAre("libcycle_a.so", "libc.so.6", Loader(), "libcycle_b.so"));
   EXPECT_THAT(closure->executable.rpath, ElementsAre("$ORIGIN/lib"));
   EXPECT_TRUE(closure->executable.runpath.empty());
@@ -125,7 +128,7 @@ TEST(ResolveClosure, RefusesHostileCandidates) {
 
 TEST(ResolveClosure, GivesAStaticExecutableAnEmptyClosure) {
   auto closure = ResolveClosure(Fixture("static_hello.out"), {});
-  ASSERT_TRUE(closure.ok()) << closure.status().message();
+  ASSERT_THAT(closure, IsOk());
   EXPECT_TRUE(closure->libraries.empty());
 }
 

@@ -12,6 +12,9 @@
 
 #include "core/file.h"
 #include "core/io.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -71,7 +74,7 @@ std::set<std::pair<std::string, std::string>> OurVersionedImports(const ElfInfo&
 
 TEST(ElfInfo, ReadsTheExampleHandlerBuiltByTheToolchain) {
   Result<ElfInfo> info = ReadPath(kHello);
-  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  ASSERT_THAT(info, IsOk());
   EXPECT_EQ(info->machine, "x86_64");
   EXPECT_FALSE(info->statically_linked());
   EXPECT_NE(info->interpreter.find("ld-linux"), std::string::npos) << info->interpreter;
@@ -91,7 +94,7 @@ TEST(ElfInfo, ReadsTheExampleHandlerBuiltByTheToolchain) {
 
 TEST(ElfInfo, NamesTheSymbolThatNeedsGlibc236) {
   Result<ElfInfo> info = ReadPath(kArc4random);
-  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  ASSERT_THAT(info, IsOk());
   const ElfVersionNeed* need = FindNeed(*info, "GLIBC_2.36");
   ASSERT_NE(need, nullptr);
   EXPECT_EQ(need->file, "libc.so.6");
@@ -100,7 +103,7 @@ TEST(ElfInfo, NamesTheSymbolThatNeedsGlibc236) {
 
 TEST(ElfInfo, RecognizesAStaticExecutable) {
   Result<ElfInfo> info = ReadPath(kStatic);
-  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  ASSERT_THAT(info, IsOk());
   EXPECT_TRUE(info->statically_linked());
   EXPECT_TRUE(info->version_needs.empty());
 }
@@ -108,7 +111,7 @@ TEST(ElfInfo, RecognizesAStaticExecutable) {
 TEST(ElfInfo, AgreesWithObjdumpOnRealExecutables) {
   for (const char* path : {kHello, kArc4random}) {
     Result<ElfInfo> info = ReadPath(path);
-    ASSERT_TRUE(info.ok()) << path << ": " << info.status().ToString();
+    ASSERT_THAT(info, IsOk()) << path << ": " << info.status().ToString();
     auto want = ObjdumpVersionedImports(path);
     ASSERT_FALSE(want.empty()) << "objdump -T printed no versioned imports for " << path;
     EXPECT_EQ(OurVersionedImports(*info), want) << path;
@@ -117,9 +120,9 @@ TEST(ElfInfo, AgreesWithObjdumpOnRealExecutables) {
 
 TEST(ElfInfo, ReadsTheMinimalReference) {
   Result<std::string> bytes = ReadFile(kMinimal);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   Result<ElfInfo> info = ReadBytes(*bytes);
-  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  ASSERT_THAT(info, IsOk());
   EXPECT_EQ(info->interpreter, "/lib64/ld-linux-x86-64.so.2");
   EXPECT_EQ(info->needed, std::vector<std::string>{"libc.so.6"});
   ASSERT_EQ(info->version_needs.size(), 2u);
@@ -131,7 +134,7 @@ TEST(ElfInfo, ReadsTheMinimalReference) {
 
 TEST(ElfInfo, EveryTruncationIsAnErrorNeverACrash) {
   Result<std::string> bytes = ReadFile(kMinimal);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   for (size_t n = 0; n < bytes->size(); ++n) {
     Result<ElfInfo> info = ReadBytes(bytes->substr(0, n));
     ASSERT_FALSE(info.ok()) << "accepted the first " << n << " bytes";
@@ -142,7 +145,7 @@ TEST(ElfInfo, EveryTruncationIsAnErrorNeverACrash) {
 
 TEST(ElfInfo, EnforcesItsLimits) {
   Result<std::string> bytes = ReadFile(kMinimal);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   struct Case {
     ElfLimits limits;
     const char* fragment;
@@ -195,7 +198,7 @@ TEST(ElfInfo, RefusesFilesThatAreNotExecutables) {
   EXPECT_EQ(text.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(text.status().message(), "not an ELF file");
   Result<std::string> bytes = ReadFile(kMinimal);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   std::string relocatable = *bytes;
   relocatable[16] = 1;  // ET_REL
   Result<ElfInfo> object = ReadBytes(relocatable);
@@ -264,9 +267,9 @@ size_t SectionOffset(const std::string& bytes, uint32_t type, size_t* header = n
 
 TEST(ElfSharedObject, ReadsSonameDefinitionsAndNeeds) {
   auto source = OpenRandomAccessFile(kMid);
-  ASSERT_TRUE(source.ok());
+  ASSERT_THAT(source, IsOk());
   auto mid = ReadElfInfo(**source, {}, ElfFileKind::kSharedObject);
-  ASSERT_TRUE(mid.ok()) << mid.status().ToString();
+  ASSERT_THAT(mid, IsOk());
   EXPECT_EQ(mid->soname, "libmid.so");
   EXPECT_EQ(mid->needed, (std::vector<std::string>{"libleaf.so"}));
   const ElfVersionNeed* leaf_need = FindNeed(*mid, "LEAF_2.0");
@@ -275,9 +278,9 @@ TEST(ElfSharedObject, ReadsSonameDefinitionsAndNeeds) {
   EXPECT_EQ(leaf_need->symbols, std::vector<std::string>{"leaf"});
 
   auto leaf_source = OpenRandomAccessFile(kLeaf);
-  ASSERT_TRUE(leaf_source.ok());
+  ASSERT_THAT(leaf_source, IsOk());
   auto leaf = ReadElfInfo(**leaf_source, {}, ElfFileKind::kSharedObject);
-  ASSERT_TRUE(leaf.ok()) << leaf.status().ToString();
+  ASSERT_THAT(leaf, IsOk());
   EXPECT_EQ(leaf->version_definitions, (std::vector<std::string>{"LEAF_1.0", "LEAF_2.0"}));
   EXPECT_EQ(leaf->version_definitions, ObjdumpVersionDefinitions(kLeaf));
 }
@@ -286,9 +289,9 @@ TEST(ElfSharedObject, AgreesWithObjdumpOnTheToolchainsLibraries) {
   for (const char* name : {"libstdc++.so.6", "libgcc_s.so.1", "libc.so.6"}) {
     const std::string path = std::string("../fnseal_toolchain_libraries/shared/") + name;
     auto source = OpenRandomAccessFile(path);
-    ASSERT_TRUE(source.ok()) << path;
+    ASSERT_THAT(source, IsOk()) << path;
     auto info = ReadElfInfo(**source, {}, ElfFileKind::kSharedObject);
-    ASSERT_TRUE(info.ok()) << name << ": " << info.status().ToString();
+    ASSERT_THAT(info, IsOk()) << name << ": " << info.status().ToString();
     EXPECT_EQ(info->soname, name);
     std::vector<std::string> expected = ObjdumpVersionDefinitions(path);
     ASSERT_FALSE(expected.empty()) << name;
@@ -301,7 +304,7 @@ TEST(ElfSharedObject, EachKindRefusesTheOther) {
   ASSERT_FALSE(leaf.ok());
   EXPECT_THAT(leaf.status().message(), ::testing::HasSubstr("shared library, not an executable"));
   auto source = OpenRandomAccessFile(kStatic);
-  ASSERT_TRUE(source.ok());
+  ASSERT_THAT(source, IsOk());
   auto executable = ReadElfInfo(**source, {}, ElfFileKind::kSharedObject);
   ASSERT_FALSE(executable.ok());
   EXPECT_EQ(executable.status().code(), StatusCode::kInvalidArgument);
@@ -310,7 +313,7 @@ TEST(ElfSharedObject, EachKindRefusesTheOther) {
 
 TEST(ElfSharedObject, RefusesHostileVersionDefinitions) {
   Result<std::string> bytes = ReadFile(kLeaf);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   size_t header = 0;
   const size_t verdef = SectionOffset(*bytes, 0x6ffffffd, &header);
   ASSERT_NE(verdef, 0u);
@@ -345,7 +348,7 @@ TEST(ElfSharedObject, RefusesHostileVersionDefinitions) {
 
 TEST(ElfSharedObject, EveryTruncationIsAnErrorNeverACrash) {
   Result<std::string> bytes = ReadFile(kLeaf);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   for (size_t n = 0; n < bytes->size(); n += 7) {
     Result<ElfInfo> info = ReadSharedBytes(bytes->substr(0, n));
     ASSERT_FALSE(info.ok()) << "accepted the first " << n << " bytes";

@@ -3,6 +3,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -17,13 +20,13 @@ TEST(ArchivePath, AcceptsSimpleRelativePaths) {
   for (const char* path : {"a", "a/b", "bin/handler", "lib/python3.12/site-packages/x.py", ".hidden", "a/..b", "a/b..",
                            "...", "dir/.env", "with space/and-dash_underscore", "caf\xc3\xa9"}) {
     Status s = ValidateArchivePath(path);
-    EXPECT_TRUE(s.ok()) << "path '" << path << "': " << s.ToString();
+    EXPECT_THAT(s, IsOk()) << "path '" << path << "': " << s.ToString();
   }
 }
 
 TEST(ArchivePath, AcceptsATrailingSlashOnlyWhenAllowed) {
-  EXPECT_TRUE(ValidateArchivePath("dir/", /*allow_trailing_slash=*/true).ok());
-  EXPECT_TRUE(ValidateArchivePath("a/b/", /*allow_trailing_slash=*/true).ok());
+  EXPECT_THAT(ValidateArchivePath("dir/", /*allow_trailing_slash=*/true), IsOk());
+  EXPECT_THAT(ValidateArchivePath("a/b/", /*allow_trailing_slash=*/true), IsOk());
   ExpectRejected("dir/", "has an empty path component");
 }
 
@@ -74,7 +77,7 @@ TEST(ArchivePath, RejectsControlCharacters) {
 TEST(ArchivePath, AcceptsPathsUpToTheLengthLimit) {
   std::string path(kMaxArchivePathLength, 'a');
   for (size_t i = 100; i < path.size(); i += 100) path[i] = '/';
-  EXPECT_TRUE(ValidateArchivePath(path).ok());
+  EXPECT_THAT(ValidateArchivePath(path), IsOk());
 }
 
 TEST(ArchivePath, RejectsPathsOverTheLengthLimit) {
@@ -93,8 +96,8 @@ TEST(ArchivePath, RejectsInvalidUtf8) {
 }
 
 TEST(ArchivePath, AcceptsMultibyteUtf8) {
-  EXPECT_TRUE(ValidateArchivePath("données/été.txt").ok());
-  EXPECT_TRUE(ValidateArchivePath("emoji/\xf0\x9f\x98\x80").ok());
+  EXPECT_THAT(ValidateArchivePath("données/été.txt"), IsOk());
+  EXPECT_THAT(ValidateArchivePath("emoji/\xf0\x9f\x98\x80"), IsOk());
 }
 
 

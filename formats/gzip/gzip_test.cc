@@ -9,6 +9,9 @@
 #include <random>
 
 #include "core/file.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -61,7 +64,7 @@ std::string RunCommand(const std::string& command, int* exit_code) {
 TEST(Unit, GzipStreamsStartWithTheFixedHeaderAtEveryLevel) {
   for (int level = 1; level <= 9; ++level) {
     Result<std::string> gz = GzipCompress(RandomBytes(10000, 1), {level});
-    ASSERT_TRUE(gz.ok()) << gz.status().ToString();
+    ASSERT_THAT(gz, IsOk());
     EXPECT_EQ(gz->substr(0, 10), std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10)) << level;
   }
 }
@@ -69,7 +72,7 @@ TEST(Unit, GzipStreamsStartWithTheFixedHeaderAtEveryLevel) {
 TEST(Unit, GzipOutputDecodesWithZlibAndEndsWithCrcAndSize) {
   const std::string data = RandomBytes(200000, 2);
   Result<std::string> gz = GzipCompress(data);
-  ASSERT_TRUE(gz.ok()) << gz.status().ToString();
+  ASSERT_THAT(gz, IsOk());
   EXPECT_EQ(ZlibGunzip(*gz), data);
   EXPECT_LT(gz->size(), data.size() / 2);
   const unsigned char* t = reinterpret_cast<const unsigned char*>(gz->data()) + gz->size() - 8;
@@ -81,7 +84,7 @@ TEST(Unit, GzipOutputDecodesWithZlibAndEndsWithCrcAndSize) {
 
 TEST(Unit, GzipOfNothingIsAValidEmptyMember) {
   Result<std::string> gz = GzipCompress("");
-  ASSERT_TRUE(gz.ok()) << gz.status().ToString();
+  ASSERT_THAT(gz, IsOk());
   EXPECT_EQ(ZlibGunzip(*gz), "");
   EXPECT_EQ(gz->size(), 10u + 2u + 8u);  // header, an empty final block, trailer
 }
@@ -89,17 +92,17 @@ TEST(Unit, GzipOfNothingIsAValidEmptyMember) {
 TEST(Unit, GzipBytesDoNotDependOnHowTheInputIsChunked) {
   const std::string data = RandomBytes(300000, 3);
   Result<std::string> whole = GzipCompress(data);
-  ASSERT_TRUE(whole.ok());
+  ASSERT_THAT(whole, IsOk());
   StringSink sink;
   auto writer = GzipWriter::Create(&sink);
-  ASSERT_TRUE(writer.ok());
+  ASSERT_THAT(writer, IsOk());
   std::mt19937 rng(4);
   for (size_t i = 0; i < data.size();) {
     size_t n = std::min<size_t>(data.size() - i, rng() % 5000);
-    ASSERT_TRUE((*writer)->Write(std::string_view(data).substr(i, n)).ok());
+    ASSERT_THAT((*writer)->Write(std::string_view(data).substr(i, n)), IsOk());
     i += n;
   }
-  ASSERT_TRUE((*writer)->Finish().ok());
+  ASSERT_THAT((*writer)->Finish(), IsOk());
   EXPECT_EQ(sink.data(), *whole);
 }
 
@@ -117,8 +120,8 @@ TEST(Unit, GzipLevelOutsideOneToNineIsRejected) {
 TEST(Unit, GzipWriterRefusesWritesAfterFinish) {
   StringSink sink;
   auto writer = GzipWriter::Create(&sink);
-  ASSERT_TRUE(writer.ok());
-  ASSERT_TRUE((*writer)->Finish().ok());
+  ASSERT_THAT(writer, IsOk());
+  ASSERT_THAT((*writer)->Finish(), IsOk());
   Status s = (*writer)->Write("late");
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ((*writer)->Finish().code(), StatusCode::kFailedPrecondition);
@@ -127,14 +130,14 @@ TEST(Unit, GzipWriterRefusesWritesAfterFinish) {
 TEST(Unit, GzipCliAcceptsOurStreamAndRestoresTheInput) {
   const std::string data = RandomBytes(50000, 5);
   Result<std::string> gz = GzipCompress(data, {9});
-  ASSERT_TRUE(gz.ok());
+  ASSERT_THAT(gz, IsOk());
   const std::string path = TempPath("gzip_cli.gz");
-  ASSERT_TRUE(WriteFileAtomic(path, *gz).ok());
+  ASSERT_THAT(WriteFileAtomic(path, *gz), IsOk());
   int rc = -1;
   std::string out = RunCommand("gzip -t " + path, &rc);
   EXPECT_EQ(rc, 0) << out;
   const std::string raw = TempPath("gzip_cli.raw");
-  ASSERT_TRUE(WriteFileAtomic(raw, data).ok());
+  ASSERT_THAT(WriteFileAtomic(raw, data), IsOk());
   out = RunCommand("gzip -dc " + path + " | cmp - " + raw, &rc);
   EXPECT_EQ(rc, 0) << out;
   out = RunCommand("gzip -l " + path, &rc);

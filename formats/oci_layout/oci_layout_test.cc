@@ -14,6 +14,9 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "core/sha256.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -72,13 +75,13 @@ uint32_t ModeOf(const std::string& path) {
 
 std::string Read(const std::string& path) {
   Result<std::string> data = ReadFile(path);
-  EXPECT_TRUE(data.ok()) << data.status().ToString();
+  EXPECT_THAT(data, IsOk());
   return data.ok() ? *data : "";
 }
 
 Json ReadJson(const std::string& path) {
   Result<Json> j = ParseJsonStrict(Read(path), path);
-  EXPECT_TRUE(j.ok()) << j.status().ToString();
+  EXPECT_THAT(j, IsOk());
   return j.ok() ? *j : Json();
 }
 
@@ -122,14 +125,14 @@ OciImageSummary Write(const std::vector<ArchiveInput>& inputs, const OciImageCon
                       const OciWriteOptions& options, const std::string& output) {
   RemoveTree(output);
   Result<OciImageSummary> s = WriteOciLayout(inputs, config, options, output);
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_THAT(s, IsOk());
   return s.ok() ? *s : OciImageSummary();
 }
 
 std::string WriteTarFile(const std::vector<ArchiveInput>& inputs, const OciImageConfig& config,
                          const OciWriteOptions& options, const std::string& output) {
   Result<OciImageSummary> s = WriteOciLayoutTar(inputs, config, options, output);
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_THAT(s, IsOk());
   return Read(output);
 }
 
@@ -141,10 +144,10 @@ std::map<std::string, std::pair<uint32_t, std::string>> TarEntries(const std::st
   TarEntryInfo e;
   for (;;) {
     Result<bool> more = reader.Next(&e);
-    EXPECT_TRUE(more.ok()) << more.status().ToString();
+    EXPECT_THAT(more, IsOk());
     if (!more.ok() || !*more) break;
     Result<std::string> content = reader.ReadAll(1 << 30);
-    EXPECT_TRUE(content.ok());
+    EXPECT_THAT(content, IsOk());
     entries[e.is_directory ? e.path + "/" : e.path] = {e.mode, content.ok() ? *content : ""};
   }
   return entries;
@@ -178,7 +181,7 @@ TEST(Unit, EveryBlobIsNamedByItsSha256AndDescribedWithItsSize) {
   EXPECT_EQ(entry["size"], manifest_bytes.size());
 
   Result<Json> manifest = ParseJsonStrict(manifest_bytes, "manifest");
-  ASSERT_TRUE(manifest.ok());
+  ASSERT_THAT(manifest, IsOk());
   EXPECT_EQ((*manifest)["schemaVersion"], 2);
   EXPECT_EQ((*manifest)["mediaType"], kOciManifestMediaType);
   EXPECT_EQ((*manifest)["config"]["mediaType"], kOciConfigMediaType);
@@ -210,7 +213,7 @@ TEST(Unit, DiffIdIsTheSha256OfTheDecompressedZstdLayer) {
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), options, out);
   EXPECT_EQ(s.layer.media_type, kOciLayerZstdMediaType);
   Result<std::string> tar = ZstdDecompress(Blob(out, s.layer.digest));
-  ASSERT_TRUE(tar.ok()) << tar.status().ToString();
+  ASSERT_THAT(tar, IsOk());
   Json config = ReadJson(out + "/blobs/sha256/" + s.config.digest.substr(7));
   EXPECT_EQ(config["rootfs"]["diff_ids"], Json({"sha256:" + Sha256Hex(*tar)}));
   Json manifest = ReadJson(out + "/blobs/sha256/" + s.manifest.digest.substr(7));
@@ -233,7 +236,7 @@ TEST(Unit, LayerHoldsTheInputsWithNormalizedModesAndTheGivenMtime) {
   StringSource source(tar);
   TarReader reader(&source);
   TarEntryInfo e;
-  ASSERT_TRUE(reader.Next(&e).ok());
+  ASSERT_THAT(reader.Next(&e), IsOk());
   EXPECT_EQ(e.mtime, 1700000000);
 }
 
@@ -272,7 +275,7 @@ TEST(Unit, PlatformVariantAndRefNameReachTheIndexAndConfig) {
   const std::string out = TempPath("layout-platform");
   OciImageConfig config = SampleConfig();
   Result<OciPlatform> platform = ParseOciPlatform("linux/arm64/v8");
-  ASSERT_TRUE(platform.ok()) << platform.status().ToString();
+  ASSERT_THAT(platform, IsOk());
   config.platform = *platform;
   OciWriteOptions options;
   options.ref_name = "fn/hello:1.0-rc.1";
@@ -350,7 +353,7 @@ TEST(Unit, ExistingOutputIsRefusedAndLeftAlone) {
   const std::string out = TempPath("layout-exists");
   RemoveTree(out);
   ASSERT_EQ(::mkdir(out.c_str(), 0755), 0);
-  ASSERT_TRUE(WriteFileAtomic(out + "/keep", "mine").ok());
+  ASSERT_THAT(WriteFileAtomic(out + "/keep", "mine"), IsOk());
   Result<OciImageSummary> s = WriteOciLayout(SampleInputs(), SampleConfig(), {}, out + "/");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kAlreadyExists);
@@ -399,7 +402,7 @@ void ExpectInvalid(const OciImageConfig& config, const OciWriteOptions& options,
 }
 
 TEST(Unit, InvalidImageSettingsAreRejectedWithTheFieldNamed) {
-  EXPECT_TRUE(ValidateOciImage(SampleConfig(), {}).ok());
+  EXPECT_THAT(ValidateOciImage(SampleConfig(), {}), IsOk());
   OciImageConfig c = SampleConfig();
   c.entrypoint.clear();
   ExpectInvalid(c, {}, "entrypoint is empty");
@@ -439,7 +442,7 @@ TEST(Unit, InvalidImageSettingsAreRejectedWithTheFieldNamed) {
   ExpectInvalid(SampleConfig(), o, "longer than 255");
   for (const char* ref : {"latest", "v1.2.3", "fn/hello:1.0", "a--b", "x@y+z", "A_b"}) {
     o.ref_name = ref;
-    EXPECT_TRUE(ValidateOciImage(SampleConfig(), o).ok()) << ref;
+    EXPECT_THAT(ValidateOciImage(SampleConfig(), o), IsOk()) << ref;
   }
   o = OciWriteOptions();
   o.gzip.level = 10;
@@ -448,7 +451,7 @@ TEST(Unit, InvalidImageSettingsAreRejectedWithTheFieldNamed) {
 
 TEST(Unit, PlatformsParseAsOsArchAndOptionalVariant) {
   Result<OciPlatform> p = ParseOciPlatform("linux/amd64");
-  ASSERT_TRUE(p.ok());
+  ASSERT_THAT(p, IsOk());
   EXPECT_EQ(p->os, "linux");
   EXPECT_EQ(p->architecture, "amd64");
   EXPECT_EQ(p->variant, "");

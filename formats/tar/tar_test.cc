@@ -19,6 +19,9 @@
 
 #include "core/io.h"
 #include "core/sha256.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -229,12 +232,12 @@ std::vector<ArchiveInput> SampleInputs() {
 TEST(TarWriter, OutputIsIndependentOfInputOrder) {
   std::vector<ArchiveInput> inputs = SampleInputs();
   auto first = WriteToString(inputs);
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_THAT(first, IsOk());
   std::mt19937 rng(7);
   for (int round = 0; round < 10; ++round) {
     std::shuffle(inputs.begin(), inputs.end(), rng);
     auto again = WriteToString(inputs);
-    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    ASSERT_THAT(again, IsOk());
     EXPECT_TRUE(*again == *first) << "round " << round << " differs";
   }
 }
@@ -252,15 +255,15 @@ TEST(TarWriter, OutputIsIndependentOfWhereContentComesFrom) {
   }
   auto a = WriteToString(in_memory);
   auto b = WriteToString(on_disk);
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
-  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
   EXPECT_TRUE(*a == *b);
 }
 
 TEST(TarWriter, EmitsParentsAsDirectoriesInByteOrder) {
   std::vector<ArchiveInput> inputs = {Input("a/b/c.txt", "c"), Input("a/d", "d"), Input("a-z", "z")};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   std::vector<std::string> names;
   for (const TarEntryInfo& e : plan->entries) names.push_back(e.path + (e.is_directory ? "/" : ""));
   EXPECT_EQ(names, (std::vector<std::string>{"a-z", "a/", "a/b/", "a/b/c.txt", "a/d"}));
@@ -274,7 +277,7 @@ TEST(TarWriter, EmitsParentsAsDirectoriesInByteOrder) {
 TEST(TarWriter, UsesMode0755ForDirectoriesAndExecutablesAnd0644Otherwise) {
   std::vector<ArchiveInput> inputs = {Input("bin/run", "x", /*executable=*/true), Input("bin/data", "y")};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   ASSERT_EQ(plan->entries.size(), 3u);
   EXPECT_EQ(plan->entries[0].path, "bin");
   EXPECT_EQ(plan->entries[0].mode, 0755u);
@@ -286,7 +289,7 @@ TEST(TarWriter, UsesMode0755ForDirectoriesAndExecutablesAnd0644Otherwise) {
 
 TEST(TarWriter, WritesFixedUstarHeaderFields) {
   auto archive = WriteToString({Input("f", "hello")});
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   ASSERT_EQ(archive->size(), 512u + 512u + 1024u);
   const std::string& a = *archive;
   EXPECT_EQ(a.substr(0, 2), std::string("f\0", 2));
@@ -304,24 +307,24 @@ TEST(TarWriter, WritesFixedUstarHeaderFields) {
 
 TEST(TarWriter, WritesAnEmptyArchiveAsJustTheEndMarker) {
   auto archive = WriteToString({});
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   EXPECT_EQ(*archive, kEnd);
 }
 
 TEST(TarWriter, HonoursACallerChosenMtime) {
   auto archive = WriteToString({Input("f", "x")}, 0);
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   auto entries = ReadArchive(*archive);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].info.mtime, 0);
 }
 
 TEST(TarWriter, RoundTripsThroughTheReader) {
   auto archive = WriteToString(SampleInputs());
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   auto entries = ReadArchive(*archive);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   std::vector<std::string> names;
   for (const ReadEntry& e : *entries) {
     names.push_back(e.info.path);
@@ -354,13 +357,13 @@ std::string LongPath() {
 TEST(TarWriter, WritesLongNamesThroughPaxAndReadsThemBack) {
   std::string long_path = LongPath();
   auto archive = WriteToString({Input(long_path, "long"), Input("short", "s")});
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   // The first block is a pax header for the long directory.
   EXPECT_EQ((*archive)[156], 'x');
   EXPECT_NE(archive->find("path=" + std::string(120, 'd') + "/\n"), std::string::npos);
   EXPECT_NE(archive->find("path=" + long_path + "\n"), std::string::npos);
   auto entries = ReadArchive(*archive);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 3u);
   EXPECT_EQ((*entries)[0].info.path, std::string(120, 'd'));
   EXPECT_TRUE((*entries)[0].info.is_directory);
@@ -372,11 +375,11 @@ TEST(TarWriter, WritesLongNamesThroughPaxAndReadsThemBack) {
 TEST(TarWriter, WritesAPathOfExactly100BytesWithoutPax) {
   std::string path(100, 'p');
   auto archive = WriteToString({Input(path, "x")});
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   EXPECT_EQ((*archive)[156], '0');
   EXPECT_EQ(archive->size(), 512u + 512u + 1024u);
   auto entries = ReadArchive(*archive);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].info.path, path);
 }
@@ -396,7 +399,7 @@ TEST(TarWriter, WritesSizesOfEightGiBThroughPax) {
   input.source_path = path;
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   ASSERT_EQ(plan->entries.size(), 1u);
   EXPECT_EQ(plan->entries[0].size, size);
   EXPECT_EQ(plan->archive_size, 512u + 512u + 512u + size + 1024u);
@@ -421,7 +424,7 @@ TEST(TarWriter, WritesSizesOfEightGiBThroughPax) {
   TarReader reader(&source);
   TarEntryInfo entry;
   auto more = reader.Next(&entry);
-  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  ASSERT_THAT(more, IsOk());
   EXPECT_TRUE(*more);
   EXPECT_EQ(entry.path, "big");
   EXPECT_EQ(entry.size, size);
@@ -433,7 +436,7 @@ TEST(TarWriter, IsListedByGnuTarWithNamesAndModes) {
   std::vector<ArchiveInput> inputs = SampleInputs();
   inputs.push_back(Input(LongPath(), "long"));
   auto archive = WriteToString(inputs);
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   WriteRaw(dir + "/out.tar", *archive);
   int exit_code = 0;
   std::string listing = RunCommand("TZ=UTC /usr/bin/tar -tvf '" + dir + "/out.tar' 2>&1", &exit_code);
@@ -473,7 +476,7 @@ TEST(TarWriter, IsExtractedByGnuTarWithContentAndModes) {
   std::string dir = MakeTempDir();
   ASSERT_FALSE(dir.empty());
   auto archive = WriteToString(SampleInputs());
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   WriteRaw(dir + "/out.tar", *archive);
   ASSERT_EQ(::mkdir((dir + "/x").c_str(), 0755), 0);
   int exit_code = 0;
@@ -492,7 +495,7 @@ TEST(TarWriter, IsListedByBsdtar) {
   std::string dir = MakeTempDir();
   ASSERT_FALSE(dir.empty());
   auto archive = WriteToString({Input(LongPath(), "long"), Input("a/b", "b")});
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   WriteRaw(dir + "/out.tar", *archive);
   int exit_code = 0;
   std::string listing = RunCommand("/usr/bin/bsdtar -tf '" + dir + "/out.tar' 2>&1", &exit_code);
@@ -508,9 +511,9 @@ TEST(TarWriter, StreamsSourceFiles) {
   WriteRaw(dir + "/src", content);
   ArchiveInput input = FileInput("data.bin", dir + "/src");
   auto archive = WriteToString({input});
-  ASSERT_TRUE(archive.ok()) << archive.status().ToString();
+  ASSERT_THAT(archive, IsOk());
   auto entries = ReadArchive(*archive);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_TRUE((*entries)[0].content == content);
 }
@@ -522,7 +525,7 @@ TEST(TarWriter, RejectsASourceFileThatGrewAfterPlanning) {
   ArchiveInput input = FileInput("f", dir + "/src");
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   WriteRaw(dir + "/src", "much longer now");
   StringSink sink;
   Status s = WriteTar(*plan, &sink);
@@ -536,7 +539,7 @@ TEST(TarWriter, RejectsASourceFileThatShrankAfterPlanning) {
   ArchiveInput input = FileInput("f", dir + "/src");
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   WriteRaw(dir + "/src", "short");
   StringSink sink;
   Status s = WriteTar(*plan, &sink);
@@ -555,10 +558,10 @@ TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
   ArchiveInput empty_file = FileInput("a/empty", dir + "/empty");
   std::vector<ArchiveInput> inputs = {from_file, Input("c", "abc"), empty_file};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   StringSink sink;
   std::vector<std::string> sha256s;
-  ASSERT_TRUE(WriteTar(*plan, &sink, &sha256s).ok());
+  ASSERT_THAT(WriteTar(*plan, &sink, &sha256s), IsOk());
   // Archive order: a/, a/empty, b/, b/big, c.
   ASSERT_EQ(sha256s.size(), 5u);
   EXPECT_EQ(sha256s[0], "");
@@ -567,7 +570,7 @@ TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
   EXPECT_EQ(sha256s[3], Sha256Hex(big));
   EXPECT_EQ(sha256s[4], Sha256Hex("abc"));
   StringSink plain;
-  ASSERT_TRUE(WriteTar(*plan, &plain).ok());
+  ASSERT_THAT(WriteTar(*plan, &plain), IsOk());
   EXPECT_TRUE(plain.data() == sink.data()) << "asking for digests changed the archive";
 }
 
@@ -578,7 +581,7 @@ TEST(TarWriter, RejectsAGrownSourceFileWhileDigesting) {
   ArchiveInput input = FileInput("f", dir + "/src");
   std::vector<ArchiveInput> inputs = {Input("a", "first"), input, Input("z", "last")};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   WriteRaw(dir + "/src", std::string(600 * 1024, 'x'));
   StringSink sink;
   std::vector<std::string> sha256s;
@@ -594,12 +597,12 @@ TEST(TarPlan, TakesTheSourceSizeTheCallerStatted) {
   input.source_size = 5;
   std::vector<ArchiveInput> inputs = {input};
   auto plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   EXPECT_EQ(plan->entries[0].size, 5u);
   // A size that the file no longer has is caught while writing, as a change would be.
   inputs[0].source_size = 4;
   plan = PlanTar(inputs);
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_THAT(plan, IsOk());
   StringSink sink;
   Status s = WriteTar(*plan, &sink);
   ExpectChangedSize(s);
@@ -674,22 +677,22 @@ TEST(TarReader, ReadsContentInSmallPieces) {
   TarReader reader(&source);
   TarEntryInfo entry;
   auto more = reader.Next(&entry);
-  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  ASSERT_THAT(more, IsOk());
   ASSERT_TRUE(*more);
   std::string got;
   char buf[3];
   for (;;) {
     auto n = reader.Read(buf, sizeof(buf));
-    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    ASSERT_THAT(n, IsOk());
     if (*n == 0) break;
     got.append(buf, *n);
   }
   EXPECT_EQ(got, content);
   auto end = reader.Next(&entry);
-  ASSERT_TRUE(end.ok()) << end.status().ToString();
+  ASSERT_THAT(end, IsOk());
   EXPECT_FALSE(*end);
   auto after = reader.Next(&entry);
-  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_THAT(after, IsOk());
   EXPECT_FALSE(*after);
 }
 
@@ -703,11 +706,11 @@ TEST(TarReader, NextSkipsUnreadContent) {
   char buf[10];
   ASSERT_EQ(*reader.Read(buf, sizeof(buf)), 10u);
   auto more = reader.Next(&entry);
-  ASSERT_TRUE(more.ok()) << more.status().ToString();
+  ASSERT_THAT(more, IsOk());
   ASSERT_TRUE(*more);
   EXPECT_EQ(entry.path, "b");
   auto content = reader.ReadAll(100);
-  ASSERT_TRUE(content.ok()) << content.status().ToString();
+  ASSERT_THAT(content, IsOk());
   EXPECT_EQ(*content, "bee");
 }
 
@@ -727,7 +730,7 @@ TEST(TarReader, ReadAllRejectsContentOverItsLimit) {
 TEST(TarReader, AcceptsZeroPaddingAfterTheEndMarker) {
   // GNU tar pads archives to a multiple of 10240 bytes.
   auto entries = ReadArchive(FileEntry("f", "x") + kEnd + std::string(8704, '\0'));
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(entries->size(), 1u);
 }
 
@@ -736,14 +739,14 @@ TEST(TarReader, JoinsTheUstarPrefixAndName) {
   Put(&h, 345, "some/prefix");
   SetChecksum(&h);
   auto entries = ReadArchive(h + Pad("hi") + kEnd);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].info.path, "some/prefix/name.txt");
 }
 
 TEST(TarReader, AcceptsEntriesWithoutParentDirectories) {
   auto entries = ReadArchive(FileEntry("a/b/c", "c") + kEnd);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].info.path, "a/b/c");
 }
@@ -844,7 +847,7 @@ TEST(TarReader, RejectsAFileWhereAnEarlierDirectoryEntryLives) {
 
 TEST(TarReader, AcceptsAFileWhoseNameIsAPrefixOfAnotherName) {
   auto entries = ReadArchive(FileEntry("ab/c", "c") + FileEntry("a-b", "x") + FileEntry("a", "a") + kEnd);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(entries->size(), 3u);
 }
 
@@ -917,7 +920,7 @@ TEST(TarReader, AcceptsAnEntryExactlyAtTheSizeLimit) {
   TarLimits limits;
   limits.max_entry_size = 1000;
   auto entries = ReadArchive(FileEntry("ok", std::string(1000, 'o')) + kEnd, limits);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(entries->size(), 1u);
 }
 
@@ -955,7 +958,7 @@ TEST(TarReader, AcceptsEntriesUpToTheCountLimit) {
   std::string archive;
   for (int i = 0; i < 4; ++i) archive += FileEntry("f" + std::to_string(i));
   auto entries = ReadArchive(archive + kEnd, limits);
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(entries->size(), 4u);
 }
 
@@ -1129,7 +1132,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(HostileTarFiles, TooManyEntriesFileIsValidUnderTheDefaultLimit) {
   // So that the file above fails only because of the count limit.
   auto entries = ReadArchive(ReadRaw("testdata/hostile/tar-too-many-entries.tar"));
-  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(entries->size(), 5u);
 }
 

@@ -9,6 +9,9 @@
 #include <random>
 
 #include "core/file.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -37,7 +40,7 @@ std::vector<ArchiveInput> SampleInputs() {
 std::string Zip(const std::vector<ArchiveInput>& inputs, ZipOptions options = {}) {
   StringSink sink;
   Status s = WriteZip(inputs, &sink, options);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_THAT(s, IsOk());
   return sink.Release();
 }
 
@@ -84,7 +87,7 @@ size_t CentralOffset(const std::string& zip) {
 TEST(ZipWriter, RoundTripsThroughTheStrictReader) {
   std::string zip = Zip(SampleInputs());
   auto reader = Open(zip);
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_THAT(reader, IsOk());
   std::vector<std::string> names;
   for (const ZipEntryInfo& e : (*reader)->entries()) names.push_back(e.path + (e.is_directory ? "/" : ""));
   EXPECT_THAT(names, ::testing::ElementsAre("bootstrap", "data/", "data/empty", "data/greeting.txt", "lib/",
@@ -96,10 +99,10 @@ TEST(ZipWriter, RoundTripsThroughTheStrictReader) {
   EXPECT_TRUE(entries[3].deflated);
   EXPECT_FALSE(entries[2].deflated);  // empty files are stored
   StringSink content;
-  ASSERT_TRUE((*reader)->Extract(3, &content).ok());
+  ASSERT_THAT((*reader)->Extract(3, &content), IsOk());
   EXPECT_EQ(content.data(), std::string(5000, 'h'));
   StringSink random;
-  ASSERT_TRUE((*reader)->Extract(7, &random).ok());
+  ASSERT_THAT((*reader)->Extract(7, &random), IsOk());
   EXPECT_EQ(random.data(), SampleInputs()[3].content);
 }
 
@@ -116,7 +119,7 @@ TEST(ZipWriter, OutputDoesNotDependOnInputOrder) {
 TEST(ZipWriter, StreamsFilesFromDiskWithTheSameBytes) {
   std::vector<ArchiveInput> inputs = SampleInputs();
   std::string path = TempPath("random.bin");
-  ASSERT_TRUE(WriteFileAtomic(path, inputs[3].content).ok());
+  ASSERT_THAT(WriteFileAtomic(path, inputs[3].content), IsOk());
   std::vector<ArchiveInput> from_disk = inputs;
   from_disk[3].content.clear();
   from_disk[3].source_path = path;
@@ -125,7 +128,7 @@ TEST(ZipWriter, StreamsFilesFromDiskWithTheSameBytes) {
 
 TEST(ZipWriter, StoredOptionStoresEverything) {
   auto reader = Open(Zip(SampleInputs(), ZipOptions{/*deflate=*/false, 6}));
-  ASSERT_TRUE(reader.ok());
+  ASSERT_THAT(reader, IsOk());
   for (const ZipEntryInfo& e : (*reader)->entries()) EXPECT_FALSE(e.deflated) << e.path;
 }
 
@@ -138,7 +141,7 @@ TEST(ZipWriter, RefusesABadLevel) {
 
 TEST(ZipWriter, UnzipAndZipinfoAcceptTheOutputWithTheIntendedModes) {
   std::string path = TempPath("sample.zip");
-  ASSERT_TRUE(WriteFileAtomic(path, Zip(SampleInputs())).ok());
+  ASSERT_THAT(WriteFileAtomic(path, Zip(SampleInputs())), IsOk());
   int rc = 0;
   std::string test = RunCommand("unzip -t '" + path + "'", &rc);
   EXPECT_EQ(rc, 0) << test;
@@ -161,10 +164,10 @@ TEST(ZipWriter, UsesZip64WhenTheEntryCountNeedsIt) {
   for (size_t i = 0; i < inputs.size(); ++i) inputs[i].path = "f/" + std::to_string(i);
   std::string zip = Zip(inputs);
   auto reader = Open(zip);
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_THAT(reader, IsOk());
   EXPECT_EQ((*reader)->entries().size(), 70001u);
   std::string path = TempPath("many.zip");
-  ASSERT_TRUE(WriteFileAtomic(path, zip).ok());
+  ASSERT_THAT(WriteFileAtomic(path, zip), IsOk());
   int rc = 0;
   std::string out = RunCommand("unzip -tqq '" + path + "'", &rc);
   EXPECT_EQ(rc, 0) << out.substr(0, 500);
@@ -249,7 +252,7 @@ TEST(ZipReader, RejectsACorruptedContentByItsCrc) {
   ASSERT_NE(content, std::string::npos);
   zip[content + 50] = 'i';
   auto reader = Open(zip);
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_THAT(reader, IsOk());
   StringSink sink;
   Status s = (*reader)->Extract(3, &sink);
   EXPECT_EQ(s.code(), StatusCode::kDataLoss);

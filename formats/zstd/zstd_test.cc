@@ -15,6 +15,9 @@
 #include <vector>
 
 #include "core/io.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -142,7 +145,7 @@ void ExpectRejected(const std::string& frame, StatusCode code, const std::string
 
 std::string Compress(const std::string& data, ZstdOptions options = {}) {
   auto r = ZstdCompress(data, options);
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_THAT(r, IsOk());
   return r.ok() ? *r : std::string();
 }
 
@@ -154,7 +157,7 @@ TEST(Zstd, RoundTripsInputsOfManySizes) {
     std::string data = Text(n / 2) + RandomBytes(n - n / 2, static_cast<unsigned>(n));
     std::string frame = Compress(data);
     auto back = ZstdDecompress(frame);
-    ASSERT_TRUE(back.ok()) << n << ": " << back.status().ToString();
+    ASSERT_THAT(back, IsOk()) << n << ": " << back.status().ToString();
     EXPECT_TRUE(*back == data) << "size " << n;
   }
 }
@@ -166,7 +169,7 @@ TEST(Zstd, RoundTripsWithTheLongWindowAtTheHighestLevel) {
   options.long_window = true;
   std::string frame = Compress(data, options);
   auto back = ZstdDecompress(frame);
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_THAT(back, IsOk());
   EXPECT_TRUE(*back == data);
 }
 
@@ -186,7 +189,7 @@ TEST(Zstd, OutputIsIdenticalForOneTwoAndFourWorkers) {
                                << one.size();
     }
     auto back = ZstdDecompress(one);
-    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    ASSERT_THAT(back, IsOk());
     EXPECT_TRUE(*back == data);
   }
 }
@@ -226,7 +229,7 @@ TEST(Zstd, LongWindowStaysWithinTheReaderLimit) {
   ASSERT_EQ(ZSTD_getFrameHeader(&header, frame.data(), frame.size()), 0u);
   EXPECT_EQ(header.windowSize, uint64_t{1} << 27);
   auto back = ZstdDecompress(frame);
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_THAT(back, IsOk());
   EXPECT_TRUE(*back == data);
 }
 
@@ -253,13 +256,13 @@ TEST(ZstdWriter, StreamsManySmallWrites) {
   std::string data = Text(200000);
   StringSink sink;
   auto writer = ZstdWriter::Create(&sink, data.size());
-  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_THAT(writer, IsOk());
   for (size_t i = 0; i < data.size(); i += 777) {
     Status s = (*writer)->Write(std::string_view(data).substr(i, 777));
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_THAT(s, IsOk());
   }
   Status s = (*writer)->Finish();
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_TRUE(sink.data() == Compress(data));
 }
 
@@ -307,7 +310,7 @@ TEST(ZstdWriter, RejectsAWorkerCountOutOfRange) {
 TEST(ZstdWriter, RejectsMoreInputThanDeclared) {
   StringSink sink;
   auto writer = ZstdWriter::Create(&sink, 5);
-  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ASSERT_THAT(writer, IsOk());
   Status s = (*writer)->Write("123456");
   EXPECT_EQ(s.code(), StatusCode::kInternal);
   EXPECT_NE(s.message().find("zstd input exceeds the declared content size of 5"), std::string::npos) << s.ToString();
@@ -316,8 +319,8 @@ TEST(ZstdWriter, RejectsMoreInputThanDeclared) {
 TEST(ZstdWriter, RejectsLessInputThanDeclared) {
   StringSink sink;
   auto writer = ZstdWriter::Create(&sink, 5);
-  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  ASSERT_TRUE((*writer)->Write("1234").ok());
+  ASSERT_THAT(writer, IsOk());
+  ASSERT_THAT((*writer)->Write("1234"), IsOk());
   Status s = (*writer)->Finish();
   EXPECT_EQ(s.code(), StatusCode::kInternal);
   EXPECT_NE(s.message().find("zstd input is 4 bytes, not the declared 5"), std::string::npos) << s.ToString();
@@ -326,8 +329,8 @@ TEST(ZstdWriter, RejectsLessInputThanDeclared) {
 TEST(ZstdWriter, RejectsUseAfterFinish) {
   StringSink sink;
   auto writer = ZstdWriter::Create(&sink, 0);
-  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  ASSERT_TRUE((*writer)->Finish().ok());
+  ASSERT_THAT(writer, IsOk());
+  ASSERT_THAT((*writer)->Finish(), IsOk());
   Status write = (*writer)->Write("x");
   EXPECT_EQ(write.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(write.message().find("zstd write after finish"), std::string::npos) << write.ToString();
@@ -348,7 +351,7 @@ TEST(ZstdReader, ReadsOneByteAtATimeFromATrickle) {
   char buf[7];
   for (;;) {
     auto n = reader.Read(buf, sizeof(buf));
-    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    ASSERT_THAT(n, IsOk());
     if (*n == 0) break;
     out.append(buf, *n);
   }
@@ -362,14 +365,14 @@ TEST(ZstdReader, ReportsTheContentSizeAfterTheFirstRead) {
   ZstdReader reader(&source);
   char buf[16];
   auto n = reader.Read(buf, sizeof(buf));
-  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  ASSERT_THAT(n, IsOk());
   EXPECT_EQ(*n, 16u);
   EXPECT_EQ(reader.content_size(), 12345u);
 }
 
 TEST(ZstdReader, ReadsAnEmptyFrame) {
   auto r = ZstdDecompress(Compress(""));
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(*r, "");
 }
 
@@ -444,7 +447,7 @@ TEST(ZstdReader, RejectsAWindowLargerThanTheLimit) {
   ZstdLimits generous;
   generous.max_window_log = 30;
   auto r = ZstdDecompress(frame, generous);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(*r == data);
 }
 
@@ -558,7 +561,7 @@ TEST(HostileZstdFiles, WindowFileIsValidUnderAGenerousLimit) {
   ZstdLimits generous;
   generous.max_window_log = 30;
   auto r = ZstdDecompress(ReadRaw("testdata/hostile/zstd-window-too-large.zst"), generous);
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_THAT(r, IsOk());
   EXPECT_GT(r->size(), 10000u);
 }
 

@@ -8,6 +8,9 @@
 #include "core/file.h"
 #include "formats/zip/zip.h"
 #include "plugins/targets/target.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -55,21 +58,21 @@ TEST(AwsLambda, PublishesLambdasQuotas) {
 TEST(AwsLambda, PutsTheHandlerAtBootstrapWithModes) {
   std::string out = TempPath("hello-lambda.zip");
   Result<WrittenDeployable> written = Lambda().Write(HelloSpec(), Lambda().limits(), out);
-  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->facts.at("machine"), "x86_64");
   EXPECT_EQ(written->facts.at("linking"), "dynamic");
   EXPECT_EQ(written->facts.at("needed"), "libc.so.6");
   EXPECT_EQ(written->facts.at("max_glibc"), "GLIBC_2.34");
 
   auto source = OpenRandomAccessFile(out);
-  ASSERT_TRUE(source.ok());
+  ASSERT_THAT(source, IsOk());
   auto reader = ZipReader::Open(source->get());
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_THAT(reader, IsOk());
   std::map<std::string, uint32_t> modes;
   for (const ZipEntryInfo& e : (*reader)->entries()) modes[e.path] = e.mode;
   EXPECT_EQ(modes, (std::map<std::string, uint32_t>{{"bootstrap", 0755}, {"greeting.txt", 0644}}));
   Result<std::string> handler = ReadFile(kHello);
-  ASSERT_TRUE(handler.ok());
+  ASSERT_THAT(handler, IsOk());
   EXPECT_EQ(written->content_size, handler->size() + 6);
 }
 
@@ -81,8 +84,8 @@ TEST(AwsLambda, SameInputsInAnotherOrderGiveTheSameBytes) {
   a.files.push_back(lib);
   DeployableSpec b = a;
   std::swap(b.files[0], b.files[1]);
-  ASSERT_TRUE(Lambda().Write(a, Lambda().limits(), TempPath("order-a.zip")).ok());
-  ASSERT_TRUE(Lambda().Write(b, Lambda().limits(), TempPath("order-b.zip")).ok());
+  ASSERT_THAT(Lambda().Write(a, Lambda().limits(), TempPath("order-a.zip")), IsOk());
+  ASSERT_THAT(Lambda().Write(b, Lambda().limits(), TempPath("order-b.zip")), IsOk());
   EXPECT_EQ(ReadFile(TempPath("order-a.zip")).value(), ReadFile(TempPath("order-b.zip")).value());
 }
 
@@ -91,7 +94,7 @@ TEST(AwsLambda, AcceptsAStaticHandler) {
   spec.handler = kStatic;
   std::map<std::string, std::string> facts;
   Status s = Lambda().Check(spec, &facts);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(facts.at("linking"), "static");
   EXPECT_EQ(facts.count("max_glibc"), 0u);
 }
@@ -125,7 +128,7 @@ TEST(AwsLambda, RefusesAHandlerNeedingALibraryTheRuntimeLacksAndSaysHowToFixIt) 
 TEST(AwsLambda, RefusesHandlersThatAreNotLinuxExecutables) {
   DeployableSpec spec = HelloSpec();
   std::string script = TempPath("script.sh");
-  ASSERT_TRUE(WriteFileAtomic(script, "#!/bin/sh\necho hi\n", 0755).ok());
+  ASSERT_THAT(WriteFileAtomic(script, "#!/bin/sh\necho hi\n", 0755), IsOk());
   spec.handler = script;
   ExpectInvalid(spec, "is not an executable aws_lambda can run: not an ELF file");
   spec.handler = "testdata/hostile/elf-32bit.elf";
@@ -167,7 +170,7 @@ TEST(AwsLambda, RefusesBadNamesSettingsAndCollisions) {
 
 TEST(AwsLambda, SizeLimitsNameTheLimitAndTheSizeAndLeaveNothing) {
   Result<std::string> handler = ReadFile(kHello);
-  ASSERT_TRUE(handler.ok());
+  ASSERT_THAT(handler, IsOk());
   std::string out = TempPath("limited.zip");
   TargetLimits unzipped = Lambda().limits();
   unzipped.max_content_size = handler->size();  // the greeting tips it over

@@ -10,6 +10,9 @@
 #include "core/json.h"
 #include "formats/zip/zip.h"
 #include "plugins/targets/target.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -48,7 +51,7 @@ void ExpectInvalid(const DeployableSpec& spec, const std::string& fragment) {
 
 TEST(AzureFunctions, WritesTheCustomHandlerHostJson) {
   Result<std::vector<ArchiveInput>> layout = Azure().Layout(HelloSpec());
-  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  ASSERT_THAT(layout, IsOk());
   // Byte-exact: sorted keys, two-space indent, trailing newline.
   EXPECT_EQ(Content(*layout, "host.json"),
             "{\n"
@@ -69,10 +72,10 @@ TEST(AzureFunctions, WritesOneHttpFunctionJsonPerFunction) {
   spec.functions = {"hello", "Orders_v2"};
   spec.options = {{"auth_level", "anonymous"}, {"methods", "post,get"}};
   Result<std::vector<ArchiveInput>> layout = Azure().Layout(spec);
-  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  ASSERT_THAT(layout, IsOk());
   for (const char* name : {"hello", "Orders_v2"}) {
     Result<Json> json = ParseJsonStrict(Content(*layout, std::string(name) + "/function.json"), "function.json");
-    ASSERT_TRUE(json.ok()) << json.status().ToString();
+    ASSERT_THAT(json, IsOk());
     Json want = {{"bindings", Json::array({Json{{"type", "httpTrigger"},
                                                 {"authLevel", "anonymous"},
                                                 {"direction", "in"},
@@ -85,9 +88,9 @@ TEST(AzureFunctions, WritesOneHttpFunctionJsonPerFunction) {
 
 TEST(AzureFunctions, DefaultsToFunctionAuthAndGetPost) {
   Result<std::vector<ArchiveInput>> layout = Azure().Layout(HelloSpec());
-  ASSERT_TRUE(layout.ok());
+  ASSERT_THAT(layout, IsOk());
   Result<Json> json = ParseJsonStrict(Content(*layout, "hello/function.json"), "function.json");
-  ASSERT_TRUE(json.ok());
+  ASSERT_THAT(json, IsOk());
   EXPECT_EQ((*json)["bindings"][0]["authLevel"], "function");
   EXPECT_EQ((*json)["bindings"][0]["methods"], Json({"get", "post"}));
 }
@@ -97,9 +100,9 @@ TEST(AzureFunctions, AddsTheExtensionBundleAndTimeoutWhenAsked) {
   spec.options["extension_bundle"] = "[4.*, 5.0.0)";
   spec.timeout_seconds = 330;
   Result<std::vector<ArchiveInput>> layout = Azure().Layout(spec);
-  ASSERT_TRUE(layout.ok());
+  ASSERT_THAT(layout, IsOk());
   Result<Json> host = ParseJsonStrict(Content(*layout, "host.json"), "host.json");
-  ASSERT_TRUE(host.ok());
+  ASSERT_THAT(host, IsOk());
   EXPECT_EQ((*host)["extensionBundle"],
             Json({{"id", "Microsoft.Azure.Functions.ExtensionBundle"}, {"version", "[4.*, 5.0.0)"}}));
   EXPECT_EQ((*host)["functionTimeout"], "00:05:30");
@@ -113,11 +116,11 @@ TEST(AzureFunctions, WritesAZipWithModes) {
   spec.files.push_back(data);
   std::string out = TempPath("azure.zip");
   Result<WrittenDeployable> written = Azure().Write(spec, Azure().limits(), out);
-  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_THAT(written, IsOk());
   auto source = OpenRandomAccessFile(out);
-  ASSERT_TRUE(source.ok());
+  ASSERT_THAT(source, IsOk());
   auto reader = ZipReader::Open(source->get());
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_THAT(reader, IsOk());
   std::map<std::string, uint32_t> modes;
   for (const ZipEntryInfo& e : (*reader)->entries()) {
     if (!e.is_directory) modes[e.path] = e.mode;
@@ -131,10 +134,10 @@ TEST(AzureFunctions, FollowsTheHostsFunctionNameRules) {
   DeployableSpec spec = HelloSpec();
   for (const char* good : {"a", "Hello", "x-1_y", "Z9"}) {
     spec.functions = {good};
-    EXPECT_TRUE(Azure().Check(spec, nullptr).ok()) << good;
+    EXPECT_THAT(Azure().Check(spec, nullptr), IsOk()) << good;
   }
   spec.functions = {std::string(128, 'f')};
-  EXPECT_TRUE(Azure().Check(spec, nullptr).ok());
+  EXPECT_THAT(Azure().Check(spec, nullptr), IsOk());
   spec.functions = {std::string(129, 'f')};
   ExpectInvalid(spec, "1 to 128 characters");
   spec.functions = {"1st"};
@@ -189,7 +192,7 @@ TEST(AzureFunctions, RefusesBadOptionsSettingsAndCollisions) {
 TEST(AzureFunctions, AcceptsAStaticHandlerAndRefusesNewGlibcAndACxxRuntime) {
   DeployableSpec spec = HelloSpec();
   std::map<std::string, std::string> facts;
-  ASSERT_TRUE(Azure().Check(spec, &facts).ok());
+  ASSERT_THAT(Azure().Check(spec, &facts), IsOk());
   EXPECT_EQ(facts["linking"], "static");
   // Debian 12's toolchain binds __libc_start_main to GLIBC_2.34; the Functions 4.x images are
   // Debian 11 (glibc 2.31).
@@ -204,9 +207,9 @@ TEST(AzureFunctions, CustomHandlerNameIsTheDefaultExecutablePath) {
   DeployableSpec spec = HelloSpec();
   spec.handler_name = "bin/server";
   Result<std::vector<ArchiveInput>> layout = Azure().Layout(spec);
-  ASSERT_TRUE(layout.ok());
+  ASSERT_THAT(layout, IsOk());
   Result<Json> host = ParseJsonStrict(Content(*layout, "host.json"), "host.json");
-  ASSERT_TRUE(host.ok());
+  ASSERT_THAT(host, IsOk());
   EXPECT_EQ((*host)["customHandler"]["description"]["defaultExecutablePath"], "bin/server");
   bool found = false;
   for (const ArchiveInput& input : *layout) {

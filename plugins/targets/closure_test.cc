@@ -12,6 +12,9 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "plugins/targets/target.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -35,7 +38,7 @@ std::string ClosureFile(const std::string& file_name, const std::vector<std::pai
   for (const auto& [name, path] : libs) libraries.push_back({{"name", name}, {"path", path}});
   const char* dir = std::getenv("TEST_TMPDIR");
   const std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + file_name;
-  EXPECT_TRUE(WriteFileAtomic(path, PrettyJsonDump({{"libraries", libraries}})).ok());
+  EXPECT_THAT(WriteFileAtomic(path, PrettyJsonDump({{"libraries", libraries}})), IsOk());
   return path;
 }
 
@@ -64,14 +67,14 @@ std::map<std::string, bool> Paths(const std::vector<ArchiveInput>& files) {
 TEST(ClosureLayout, ShipsWhatTheBaseLacksNextToTheHandler) {
   DeployableSpec spec = Spec("uses_cycle.out", CycleClosure());
   auto lambda = ClosureLayout(spec, "bootstrap", kLambda);
-  ASSERT_TRUE(lambda.ok()) << lambda.status().ToString();
+  ASSERT_THAT(lambda, IsOk());
   EXPECT_THAT(Paths(*lambda), UnorderedElementsAre(Pair("lib/libcycle_a.so", false), Pair("lib/libcycle_b.so", false)));
   auto nested = ClosureLayout(spec, "bin/handler", kLambda);
-  ASSERT_TRUE(nested.ok());
+  ASSERT_THAT(nested, IsOk());
   EXPECT_THAT(Paths(*nested), UnorderedElementsAre(Pair("bin/lib/libcycle_a.so", false),
                                                    Pair("bin/lib/libcycle_b.so", false)));
   std::map<std::string, std::string> facts;
-  ASSERT_TRUE(CheckHandlerLinkage(spec.handler, kLambda, &facts, *lambda).ok());
+  ASSERT_THAT(CheckHandlerLinkage(spec.handler, kLambda, &facts, *lambda), IsOk());
   EXPECT_EQ(facts["shipped"], "lib/libcycle_a.so, lib/libcycle_b.so");
   EXPECT_EQ(facts["linking"], "dynamic");
 }
@@ -79,25 +82,25 @@ TEST(ClosureLayout, ShipsWhatTheBaseLacksNextToTheHandler) {
 TEST(ClosureLayout, ShipsLibcAndTheLoaderIntoAnImageFromScratch) {
   DeployableSpec spec = Spec("uses_cycle.out", CycleClosure());
   auto scratch = ClosureLayout(spec, "bootstrap", kScratch);
-  ASSERT_TRUE(scratch.ok()) << scratch.status().ToString();
+  ASSERT_THAT(scratch, IsOk());
   EXPECT_THAT(Paths(*scratch),
               UnorderedElementsAre(Pair("lib/libcycle_a.so", false), Pair("lib/libcycle_b.so", false),
                                    Pair("lib/libc.so.6", false), Pair(std::string("lib64/") + kLoader, true)));
   std::map<std::string, std::string> facts;
   Status status = CheckHandlerLinkage(spec.handler, kScratch, &facts, *scratch);
-  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_THAT(status, IsOk());
 }
 
 TEST(ClosureLayout, NothingWithoutTheOptionAndRefusesMalformedFiles) {
   DeployableSpec spec = Spec("uses_cycle.out", "");
   spec.options.clear();
   auto none = ClosureLayout(spec, "bootstrap", kScratch);
-  ASSERT_TRUE(none.ok());
+  ASSERT_THAT(none, IsOk());
   EXPECT_TRUE(none->empty());
   const char* dir = std::getenv("TEST_TMPDIR");
   const std::string bad = std::string(dir != nullptr ? dir : "/tmp") + "/bad.json";
   for (const char* text : {"{}", R"({"libraries": [{"name": "../x", "path": "p"}]})", "not json"}) {
-    ASSERT_TRUE(WriteFileAtomic(bad, text).ok());
+    ASSERT_THAT(WriteFileAtomic(bad, text), IsOk());
     auto layout = ClosureLayout(Spec("uses_cycle.out", bad), "bootstrap", kScratch);
     ASSERT_FALSE(layout.ok()) << text;
     EXPECT_EQ(layout.status().code(), StatusCode::kInvalidArgument) << text;
@@ -107,7 +110,7 @@ TEST(ClosureLayout, NothingWithoutTheOptionAndRefusesMalformedFiles) {
 TEST(CheckHandlerLinkage, RefusesAClosureThatLacksALibrary) {
   DeployableSpec spec = Spec("uses_cycle.out", ClosureFile("no_b.json", {{"libcycle_a.so", std::string(kElf) + "libcycle_a.so"}}));
   auto shipped = ClosureLayout(spec, "bootstrap", kLambda);
-  ASSERT_TRUE(shipped.ok());
+  ASSERT_THAT(shipped, IsOk());
   Status status = CheckHandlerLinkage(spec.handler, kLambda, nullptr, *shipped);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("needs libcycle_b.so (for libcycle_a.so), which Lambda's provided.al2023 "
@@ -122,7 +125,7 @@ TEST(CheckHandlerLinkage, RefusesAnImageWithoutTheLoader) {
                                                                  {"libc.so.6", std::string(kToolchain) + "libc.so.6"},
                                                              }));
   auto shipped = ClosureLayout(spec, "bootstrap", kScratch);
-  ASSERT_TRUE(shipped.ok());
+  ASSERT_THAT(shipped, IsOk());
   Status status = CheckHandlerLinkage(spec.handler, kScratch, nullptr, *shipped);
   EXPECT_THAT(status.message(), HasSubstr("needs the loader '/lib64/ld-linux-x86-64.so.2', which an image from "
                                           "scratch does not provide and its closure does not ship"));
@@ -134,7 +137,7 @@ TEST(CheckHandlerLinkage, RefusesAHandlerThatDoesNotSearchTheShippedLibraries) {
                                                                  {kLoader, std::string(kToolchain) + kLoader},
                                                              }));
   auto shipped = ClosureLayout(spec, "bootstrap", kScratch);
-  ASSERT_TRUE(shipped.ok());
+  ASSERT_THAT(shipped, IsOk());
   Status status = CheckHandlerLinkage(spec.handler, kScratch, nullptr, *shipped);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("does not search $ORIGIN/lib (DT_RPATH)"));
@@ -150,7 +153,7 @@ TEST(CheckHandlerLinkage, RefusesAShippedLibraryThatLacksANeededVersion) {
                                                                {"libcycle_b.so", std::string(kElf) + "libcycle_b.so"},
                                                            }));
   auto shipped = ClosureLayout(spec, "bootstrap", kLambda);
-  ASSERT_TRUE(shipped.ok());
+  ASSERT_THAT(shipped, IsOk());
   Status status = CheckHandlerLinkage(spec.handler, kLambda, nullptr, *shipped);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("versions its shipped libraries do not define: LEAF_2.0 of libleaf.so "
@@ -165,7 +168,7 @@ TEST(CheckHandlerLinkage, JudgesTheGlibcNeedsOfShippedLibrariesAgainstTheBase) {
                                                            {"libgcc_s.so.1", std::string(kToolchain) + "libgcc_s.so.1"},
                                                        }));
   auto shipped = ClosureLayout(spec, "bootstrap", kLambda);
-  ASSERT_TRUE(shipped.ok());
+  ASSERT_THAT(shipped, IsOk());
   Status status = CheckHandlerLinkage(spec.handler, kLambda, nullptr, *shipped);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("GLIBC_2.36 (arc4random, for libstdc++.so.6)"));

@@ -8,6 +8,9 @@
 #include "core/json.h"
 #include "plugins/targets/target.h"
 #include "tests/support/test_support.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -55,7 +58,7 @@ TEST(OciImage, IsRegisteredAsALayoutTarget) {
 
 TEST(OciImage, PutsTheHandlerAtBootstrapAndTheFilesAsGiven) {
   Result<std::vector<ArchiveInput>> layout = Oci().Layout(HelloSpec());
-  ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+  ASSERT_THAT(layout, IsOk());
   ASSERT_EQ(layout->size(), 2u);
   bool handler = false;
   for (const ArchiveInput& input : *layout) {
@@ -73,7 +76,7 @@ TEST(OciImage, WritesAnImageThatRunsBootstrapOnPort) {
   DeployableSpec spec = HelloSpec();
   spec.options["port"] = "9000";
   Result<WrittenDeployable> written = Oci().Write(spec, Oci().limits(), dir);
-  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->facts["platform"], "linux/amd64");
   EXPECT_EQ(written->facts["port"], "9000/tcp");
   EXPECT_THAT(written->facts["manifest"], HasSubstr("sha256:"));
@@ -94,7 +97,7 @@ TEST(OciImage, NamesItselfFunctionColonVersionAndAnnotatesWhatTheBuildKnows) {
   spec.options["source"] = "https://example.com/monorepo";
   spec.options["revision"] = "0123abcd";
   Result<WrittenDeployable> written = Oci().Write(spec, Oci().limits(), dir);
-  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->facts["ref"], "hello:1.2.3");
   Json index = Json::parse(ReadTestFile(dir + "/index.json"));
   const Json& annotations = index["manifests"][0]["annotations"];
@@ -111,7 +114,7 @@ TEST(OciImage, AnnotatesTheSourceCheckoutOfAStampedBuildUnlessOptionsOverrideIt)
   DeployableSpec spec = HelloSpec();
   spec.source_url = "https://example.com/monorepo";
   spec.source_revision = "89abcdef";
-  ASSERT_TRUE(Oci().Write(spec, Oci().limits(), dir).ok());
+  ASSERT_THAT(Oci().Write(spec, Oci().limits(), dir), IsOk());
   Json annotations = Json::parse(ReadTestFile(dir + "/index.json"))["manifests"][0]["annotations"];
   EXPECT_EQ(annotations["org.opencontainers.image.source"], "https://example.com/monorepo");
   EXPECT_EQ(annotations["org.opencontainers.image.revision"], "89abcdef");
@@ -119,7 +122,7 @@ TEST(OciImage, AnnotatesTheSourceCheckoutOfAStampedBuildUnlessOptionsOverrideIt)
   const std::string overridden = FreshTestDir() + "/overridden";
   spec.options["revision"] = "0123abcd";
   spec.source_url.clear();  // a checkout without a remote: no source annotation
-  ASSERT_TRUE(Oci().Write(spec, Oci().limits(), overridden).ok());
+  ASSERT_THAT(Oci().Write(spec, Oci().limits(), overridden), IsOk());
   annotations = Json::parse(ReadTestFile(overridden + "/index.json"))["manifests"][0]["annotations"];
   EXPECT_FALSE(annotations.contains("org.opencontainers.image.source"));
   EXPECT_EQ(annotations["org.opencontainers.image.revision"], "0123abcd");
@@ -130,7 +133,7 @@ TEST(OciImage, RunsAsTheUserTheOptionNamesAndRefusesNames) {
   spec.options["user"] = "0:0";
   std::map<std::string, std::string> facts;
   Status s = Oci().Check(spec, &facts);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_THAT(s, IsOk());
   EXPECT_EQ(facts["user"], "0:0");
   spec.options["user"] = "nobody";
   ExpectInvalid(spec, "user 'nobody' is not UID or UID:GID in digits");
@@ -145,14 +148,14 @@ TEST(OciImage, RefusesADynamicallyLinkedHandlerForAnImageFromScratch) {
 
 TEST(OciImage, GivesTheSameBytesForTheSameSpec) {
   const std::string base = FreshTestDir();
-  ASSERT_TRUE(Oci().Write(HelloSpec(), Oci().limits(), base + "/a").ok());
-  ASSERT_TRUE(Oci().Write(HelloSpec(), Oci().limits(), base + "/b").ok());
+  ASSERT_THAT(Oci().Write(HelloSpec(), Oci().limits(), base + "/a"), IsOk());
+  ASSERT_THAT(Oci().Write(HelloSpec(), Oci().limits(), base + "/b"), IsOk());
   EXPECT_EQ(ReadTestFile(base + "/a/index.json"), ReadTestFile(base + "/b/index.json"));
 }
 
 TEST(OciImage, RefusesAnExistingOutputAndLeavesItAlone) {
   const std::string dir = FreshTestDir() + "/image";
-  ASSERT_TRUE(Oci().Write(HelloSpec(), Oci().limits(), dir).ok());
+  ASSERT_THAT(Oci().Write(HelloSpec(), Oci().limits(), dir), IsOk());
   const std::string index = ReadTestFile(dir + "/index.json");
   Result<WrittenDeployable> again = Oci().Write(HelloSpec(), Oci().limits(), dir);
   ASSERT_FALSE(again.ok());

@@ -9,6 +9,9 @@
 
 #include "core/file.h"
 #include "formats/zip/zip.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -43,10 +46,10 @@ TEST(WriteZipDeployable, WritesADeterministicZipAndReportsItsSizes) {
   layout[1].executable = true;
   std::string out = TempPath("plain.zip");
   Result<WrittenDeployable> written = WriteZipDeployable(layout, TargetLimits{}, "test", out);
-  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->content_size, 1010u);
   Result<std::string> bytes = ReadFile(out);
-  ASSERT_TRUE(bytes.ok());
+  ASSERT_THAT(bytes, IsOk());
   EXPECT_EQ(written->archive_size, bytes->size());
   ASSERT_EQ(written->entries.size(), 3u);  // a, b/, b/data.txt
   EXPECT_EQ(written->entries[0].path, "a");
@@ -55,7 +58,7 @@ TEST(WriteZipDeployable, WritesADeterministicZipAndReportsItsSizes) {
 
   std::swap(layout[0], layout[1]);
   std::string again = TempPath("plain-again.zip");
-  ASSERT_TRUE(WriteZipDeployable(layout, TargetLimits{}, "test", again).ok());
+  ASSERT_THAT(WriteZipDeployable(layout, TargetLimits{}, "test", again), IsOk());
   EXPECT_EQ(ReadFile(again).value(), *bytes);
 }
 

@@ -5,13 +5,16 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
 
 std::string Normalized(const std::string& text) {
   Result<LicenseExpression> e = ParseLicenseExpression(text);
-  EXPECT_TRUE(e.ok()) << text << ": " << e.status().ToString();
+  EXPECT_THAT(e, IsOk()) << text << ": " << e.status().ToString();
   return e.ok() ? ToString(*e) : "";
 }
 
@@ -31,7 +34,7 @@ TEST(LicenseExpression, ParsesSimpleIdsInCanonicalCase) {
   EXPECT_EQ(Normalized("aPaChE-2.0"), "Apache-2.0");
   EXPECT_EQ(Normalized("gpl-2.0-OR-LATER"), "GPL-2.0-or-later");
   Result<LicenseExpression> e = ParseLicenseExpression("  mit\t");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->kind, LicenseExpression::Kind::kLicense);
   EXPECT_EQ(e->license, "MIT");
   EXPECT_EQ(e->column, 3u);
@@ -40,7 +43,7 @@ TEST(LicenseExpression, ParsesSimpleIdsInCanonicalCase) {
 TEST(LicenseExpression, WithBindsTighterThanAndWhichBindsTighterThanOr) {
   Result<LicenseExpression> e =
       ParseLicenseExpression("MIT OR Apache-2.0 AND GPL-2.0-only WITH Classpath-exception-2.0 OR ISC");
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  ASSERT_THAT(e, IsOk());
   ASSERT_EQ(e->kind, LicenseExpression::Kind::kOr);
   ASSERT_EQ(e->operands.size(), 3u);
   EXPECT_EQ(e->operands[0].license, "MIT");
@@ -54,7 +57,7 @@ TEST(LicenseExpression, WithBindsTighterThanAndWhichBindsTighterThanOr) {
 
 TEST(LicenseExpression, ParenthesesOverridePrecedence) {
   Result<LicenseExpression> e = ParseLicenseExpression("(MIT OR Apache-2.0) AND ISC");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   ASSERT_EQ(e->kind, LicenseExpression::Kind::kAnd);
   EXPECT_EQ(e->operands[0].kind, LicenseExpression::Kind::kOr);
   EXPECT_EQ(ToString(*e), "(MIT OR Apache-2.0) AND ISC");
@@ -77,7 +80,7 @@ TEST(LicenseExpression, NormalizedTextParsesToTheSameTree) {
     Result<LicenseExpression> first = ParseLicenseExpression(text);
     if (!first.ok()) continue;  // "a OR b": unknown ids, checked elsewhere
     Result<LicenseExpression> second = ParseLicenseExpression(ToString(*first));
-    ASSERT_TRUE(second.ok()) << ToString(*first);
+    ASSERT_THAT(second, IsOk()) << ToString(*first);
     EXPECT_EQ(ToJson(*first), ToJson(*second)) << text;
   }
 }
@@ -93,7 +96,7 @@ TEST(LicenseExpression, OperatorsAreAllUpperOrAllLowerCase) {
 
 TEST(LicenseExpression, PlusAndOrLater) {
   Result<LicenseExpression> e = ParseLicenseExpression("GPL-2.0+");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->license, "GPL-2.0");
   EXPECT_TRUE(e->or_later);
   EXPECT_TRUE(e->deprecated);
@@ -108,11 +111,11 @@ TEST(LicenseExpression, PlusAndOrLater) {
 
 TEST(LicenseExpression, References) {
   Result<LicenseExpression> e = ParseLicenseExpression("DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->kind, LicenseExpression::Kind::kLicenseRef);
   EXPECT_EQ(e->license, "DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2");
   e = ParseLicenseExpression("LicenseRef-Acme.EULA WITH DocumentRef-d:AdditionRef-x");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->exception, "DocumentRef-d:AdditionRef-x");
   EXPECT_TRUE(e->addition_ref);
   EXPECT_EQ(Error("licenseref-foo"),
@@ -148,7 +151,7 @@ TEST(LicenseExpression, ExceptionsOnlyAfterWith) {
   EXPECT_EQ(Error("MIT WITH Classpath-exception-2.0 WITH LLVM-exception"),
             "column 34: a license takes at most one WITH exception");
   Result<LicenseExpression> e = ParseLicenseExpression("GPL-2.0-only WITH nokia-qt-exception-1.1");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->exception, "Nokia-Qt-exception-1.1");
   EXPECT_TRUE(e->exception_deprecated);
 }
@@ -199,15 +202,15 @@ TEST(LicenseExpression, LimitsAreEnforced) {
             "license expression is 24 bytes, more than the limit of 20");
   limits = {};
   limits.max_depth = 2;
-  EXPECT_TRUE(ParseLicenseExpression("((MIT))", limits).ok());
+  EXPECT_THAT(ParseLicenseExpression("((MIT))", limits), IsOk());
   EXPECT_EQ(Error("(((MIT)))", StatusCode::kResourceExhausted, limits), "column 3: parentheses nest deeper than 2");
   limits = {};
   limits.max_terms = 3;
-  EXPECT_TRUE(ParseLicenseExpression("MIT AND ISC AND Zlib", limits).ok());
+  EXPECT_THAT(ParseLicenseExpression("MIT AND ISC AND Zlib", limits), IsOk());
   EXPECT_EQ(Error("MIT AND ISC AND Zlib AND X11", StatusCode::kResourceExhausted, limits),
             "column 26: more than 3 licenses in one expression");
   // The defaults: 32 levels of parentheses are fine, 33 are not.
-  EXPECT_TRUE(ParseLicenseExpression(std::string(32, '(') + "MIT" + std::string(32, ')')).ok());
+  EXPECT_THAT(ParseLicenseExpression(std::string(32, '(') + "MIT" + std::string(32, ')')), IsOk());
   EXPECT_EQ(Error(std::string(33, '(') + "MIT" + std::string(33, ')'), StatusCode::kResourceExhausted),
             "column 33: parentheses nest deeper than 32");
   EXPECT_EQ(Error(std::string(100000, '('), StatusCode::kResourceExhausted),
@@ -217,7 +220,7 @@ TEST(LicenseExpression, LimitsAreEnforced) {
 TEST(LicenseExpression, JsonTree) {
   Result<LicenseExpression> e =
       ParseLicenseExpression("GPL-2.0+ WITH Classpath-exception-2.0 OR (LicenseRef-a AND MIT WITH AdditionRef-b)");
-  ASSERT_TRUE(e.ok());
+  ASSERT_THAT(e, IsOk());
   Json want = Json::parse(R"({"type": "or", "operands": [
       {"type": "license", "license": "GPL-2.0", "plus": true, "deprecated": true,
        "exception": "Classpath-exception-2.0", "exceptionType": "exception"},

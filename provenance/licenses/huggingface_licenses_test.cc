@@ -8,13 +8,16 @@
 
 #include "provenance/licenses/expression.h"
 #include "provenance/licenses/model_licenses.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
 
 HfLicenseMapping Map(const std::string& id, const std::string& name = "", const std::string& link = "") {
   Result<HfLicenseMapping> m = MapHuggingFaceLicense(id, name, link);
-  EXPECT_TRUE(m.ok()) << id << ": " << m.status().ToString();
+  EXPECT_THAT(m, IsOk()) << id << ": " << m.status().ToString();
   return m.ok() ? *m : HfLicenseMapping{};
 }
 
@@ -39,7 +42,7 @@ TEST(HuggingFaceLicenses, EveryTargetParsesAndNamesACataloguedRef) {
     SCOPED_TRACE(id);
     for (char c : id) EXPECT_FALSE(c >= 'A' && c <= 'Z') << "hub ids are lower case";
     Result<LicenseExpression> parsed = ParseLicenseExpression(expression);
-    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    ASSERT_THAT(parsed, IsOk());
     EXPECT_EQ(ToString(*parsed), expression) << "targets are written normalized";
     EXPECT_FALSE(parsed->deprecated) << "targets use current SPDX ids";
     std::vector<std::string> refs;
@@ -98,7 +101,7 @@ TEST(HuggingFaceLicenses, OtherBecomesALicenseRefFromTheName) {
   for (const std::string& name : std::vector<std::string>{"x", "a b", "1.0", "--x--", std::string(500, 'n') + "!"}) {
     HfLicenseMapping other = Map("other", name);
     Result<LicenseExpression> parsed = ParseLicenseExpression(other.expression);
-    ASSERT_TRUE(parsed.ok()) << other.expression;
+    ASSERT_THAT(parsed, IsOk()) << other.expression;
     EXPECT_LE(other.expression.size(), std::string("LicenseRef-").size() + 120);
   }
 }

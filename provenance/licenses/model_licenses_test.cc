@@ -10,6 +10,9 @@
 #include <gtest/gtest.h>
 
 #include "provenance/licenses/expression.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -33,7 +36,7 @@ TEST(ModelLicenses, CatalogueIdsAreUniqueValidAndNotOnTheSpdxList) {
     ASSERT_EQ(license.id.rfind(kModelLicenseRefPrefix, 0), 0u);
     EXPECT_TRUE(IsIdString(license.id.substr(std::string("LicenseRef-").size())));
     Result<LicenseExpression> parsed = ParseLicenseExpression(license.id);
-    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    ASSERT_THAT(parsed, IsOk());
     EXPECT_EQ(parsed->kind, LicenseExpression::Kind::kLicenseRef);
     EXPECT_EQ(ToString(*parsed), license.id);
     // Unique even ignoring case, so no two ids differ only in case.

@@ -5,13 +5,16 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
 
 LicensePolicy Policy(const std::string& json) {
   Result<LicensePolicy> policy = ParseLicensePolicy(json);
-  EXPECT_TRUE(policy.ok()) << policy.status().ToString();
+  EXPECT_THAT(policy, IsOk());
   return policy.ok() ? std::move(policy).value() : LicensePolicy{};
 }
 
@@ -25,7 +28,7 @@ std::string PolicyError(const std::string& json, StatusCode code = StatusCode::k
 
 LicenseVerdict Check(const LicensePolicy& policy, const std::string& expression, const std::string& component = "") {
   Result<LicenseExpression> e = ParseLicenseExpression(expression);
-  EXPECT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_THAT(e, IsOk());
   return EvaluateLicense(policy, e.ok() ? *e : LicenseExpression{}, component);
 }
 

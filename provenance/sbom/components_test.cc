@@ -9,6 +9,9 @@
 
 #include "core/file.h"
 #include "core/sha256.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -39,7 +42,7 @@ std::string Error(const std::string& json, StatusCode code = StatusCode::kInvali
 
 TEST(ComponentsFile, ParsesEveryFieldOfTheExample) {
   Result<ComponentSet> set = ParseComponentsFile(ReadText(std::string(kExampleDir) + "/components.json"));
-  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_THAT(set, IsOk());
   EXPECT_EQ(set->function, "hello");
   EXPECT_EQ(set->root, "//examples/hello:hello");
   ASSERT_EQ(set->components.size(), 5u);
@@ -67,7 +70,7 @@ TEST(ComponentsFile, ParsesEveryFieldOfTheExample) {
 
 TEST(ComponentsFile, LoadHashesFilesAndReadsLicenseTexts) {
   Result<ComponentSet> set = LoadComponentsFile(std::string(kExampleDir) + "/components.json", kExampleDir);
-  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_THAT(set, IsOk());
   const Component* hello = set->Find("//examples/hello:hello");
   const std::string bootstrap = ReadText(std::string(kExampleDir) + "/hello/bootstrap");
   EXPECT_EQ(hello->files[0].sha256, Sha256Hex(bootstrap));
@@ -83,9 +86,8 @@ TEST(ComponentsFile, LoadNamesTheComponentOfAMissingFile) {
   const std::string dir = ::testing::TempDir() + "/components-missing";
   RemoveTree(dir);
   ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/c.json", WithComponent(R"("id": "//g", "kind": "code", "name": "g",
-      "license": "MIT", "files": [{"name": "g", "path": "missing/g.bin"}])"))
-                  .ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/c.json", WithComponent(R"("id": "//g", "kind": "code", "name": "g",
+      "license": "MIT", "files": [{"name": "g", "path": "missing/g.bin"}])")), IsOk());
   Result<ComponentSet> set = LoadComponentsFile(dir + "/c.json", dir);
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.status().code(), StatusCode::kNotFound);
@@ -98,10 +100,10 @@ TEST(ComponentsFile, LoadRefusesOversizedLicenseTextsAndDirectories) {
   RemoveTree(dir);
   ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
   ASSERT_EQ(::mkdir((dir + "/sub").c_str(), 0755), 0);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/LICENSE", std::string(2000, 'x')).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/LICENSE", std::string(2000, 'x')), IsOk());
   Result<ComponentSet> set = ParseComponentsFile(WithComponent(R"("id": "//g", "kind": "code", "name": "g",
       "license": "MIT", "licenseTexts": [{"name": "LICENSE", "path": "LICENSE"}])"));
-  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_THAT(set, IsOk());
   ComponentsLimits limits;
   limits.max_license_text_size = 1000;
   Status loaded = LoadComponentFiles(dir, &*set, limits);
@@ -110,7 +112,7 @@ TEST(ComponentsFile, LoadRefusesOversizedLicenseTextsAndDirectories) {
 
   Result<ComponentSet> dir_set = ParseComponentsFile(WithComponent(R"("id": "//g", "kind": "code", "name": "g",
       "license": "MIT", "files": [{"name": "sub", "path": "sub"}])"));
-  ASSERT_TRUE(dir_set.ok());
+  ASSERT_THAT(dir_set, IsOk());
   Status dir_loaded = LoadComponentFiles(dir, &*dir_set);
   EXPECT_EQ(dir_loaded.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(dir_loaded.message().find("is not a regular file"), std::string::npos) << dir_loaded.message();
@@ -191,7 +193,7 @@ TEST(ComponentsFile, EveryIdMustResolve) {
   // Free-text names are fine.
   Result<ComponentSet> set = ParseComponentsFile(WithComponent(R"("id": "//g", "kind": "model", "name": "g",
       "license": "MIT", "baseModel": "bert-base", "datasets": ["imdb"])"));
-  EXPECT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_THAT(set, IsOk());
 }
 
 TEST(ComponentsFile, InvalidLicenseNamesTheComponentAndColumn) {
@@ -225,7 +227,7 @@ TEST(ComponentsFile, RefusesUnsafeNamesAndPaths) {
             std::string::npos);
   Result<ComponentSet> wrapped = ParseComponentsFile(WithComponent(R"("id": "//g", "kind": "code", "name": "g",
       "license": "MIT", "copyright": "Copyright 2025 A\nCopyright 2026 B")"));
-  EXPECT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+  EXPECT_THAT(wrapped, IsOk());
 }
 
 TEST(ComponentsFile, EnforcesEveryLimit) {

@@ -9,6 +9,9 @@
 #include "provenance/licenses/policy.h"
 #include "provenance/sbom/components.h"
 #include "provenance/sbom/sbom.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -26,13 +29,13 @@ std::string Error(const std::string& json, StatusCode code = StatusCode::kInvali
 
 std::string Hostile(const std::string& name) {
   Result<std::string> text = ReadFile("testdata/hostile/" + name);
-  EXPECT_TRUE(text.ok()) << name;
+  EXPECT_THAT(text, IsOk()) << name;
   return text.ok() ? *text : "";
 }
 
 LicensePolicy Policy(const std::string& json) {
   Result<LicensePolicy> policy = ParseLicensePolicy(json);
-  EXPECT_TRUE(policy.ok()) << policy.status().ToString();
+  EXPECT_THAT(policy, IsOk());
   return policy.ok() ? *policy : LicensePolicy{};
 }
 
@@ -53,7 +56,7 @@ TEST(SbomLicenses, ReadsSpdxConcludedElseDeclared) {
     {"name": "a", "licenseConcluded": "MIT", "licenseDeclared": "GPL-3.0-only"},
     {"name": "b", "licenseConcluded": "NOASSERTION", "licenseDeclared": "apache-2.0"},
     {"name": "c"}]})");
-  ASSERT_TRUE(sbom.ok()) << sbom.status().ToString();
+  ASSERT_THAT(sbom, IsOk());
   EXPECT_EQ(sbom->format, "spdx-2.3");
   ASSERT_EQ(sbom->components.size(), 3u);
   EXPECT_EQ(sbom->components[0].source, "packages[0].licenseConcluded");
@@ -72,7 +75,7 @@ TEST(SbomLicenses, AndsCycloneDxEntriesAndTreatsNamesAsUnknown) {
        "components": [{"name": "nested", "licenses": [{"license": {"name": "Acme EULA"}}]},
                       {"type": "file", "name": "lib.a"}]},
       {"name": "none"}]})");
-  ASSERT_TRUE(sbom.ok()) << sbom.status().ToString();
+  ASSERT_THAT(sbom, IsOk());
   EXPECT_EQ(sbom->format, "cyclonedx-1.6");
   ASSERT_EQ(sbom->components.size(), 4u);
   EXPECT_EQ(sbom->components[0].component, "root");
@@ -97,7 +100,7 @@ TEST(SbomLicenses, ReadsTheSbomInsideAnInTotoStatement) {
   Result<SbomLicenses> sbom = ParseSbomLicenses(R"({"_type": "https://in-toto.io/Statement/v1", "subject": [],
     "predicateType": "https://spdx.dev/Document/v2.3",
     "predicate": {"spdxVersion": "SPDX-2.3", "packages": [{"name": "p", "licenseDeclared": "BSD-3-Clause"}]}})");
-  ASSERT_TRUE(sbom.ok()) << sbom.status().ToString();
+  ASSERT_THAT(sbom, IsOk());
   EXPECT_TRUE(sbom->in_toto);
   EXPECT_EQ(ToString(sbom->components[0].license), "BSD-3-Clause");
 }
@@ -156,9 +159,9 @@ TEST(SbomLicenses, EnforcesStringAndSizeLimits) {
 // The SBOMs fnseal writes from the example give each component the verdict its components file does.
 TEST(SbomLicenses, WrittenSbomsGiveTheComponentsFileVerdicts) {
   Result<ComponentSet> set = LoadComponentsFile(kExample, "testdata/sbom/example");
-  ASSERT_TRUE(set.ok()) << set.status().ToString();
+  ASSERT_THAT(set, IsOk());
   Result<SbomLicenses> from_file = LoadSbomLicensesFile(kExample);
-  ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+  ASSERT_THAT(from_file, IsOk());
   EXPECT_EQ(from_file->format, "fnsealComponents");
   ASSERT_EQ(from_file->components.size(), 5u);
   std::map<std::string, std::string> id_to_name;
@@ -172,16 +175,16 @@ TEST(SbomLicenses, WrittenSbomsGiveTheComponentsFileVerdicts) {
 
   for (SbomFormat format : {SbomFormat::kSpdx23, SbomFormat::kCycloneDx16}) {
     Result<std::string> document = WriteSbom(format, *set);
-    ASSERT_TRUE(document.ok()) << document.status().ToString();
+    ASSERT_THAT(document, IsOk());
     Result<SbomLicenses> sbom = ParseSbomLicenses(*document);
-    ASSERT_TRUE(sbom.ok()) << sbom.status().ToString();
+    ASSERT_THAT(sbom, IsOk());
     EXPECT_EQ(Verdicts(policy, *sbom, id_to_name), expected) << SbomFormatName(format);
 
     Result<SbomStatement> statement =
         SbomAsStatement(format, *set, {Subject{"hello.fnb", {{"sha256", std::string(64, 'a')}}}});
-    ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+    ASSERT_THAT(statement, IsOk());
     sbom = ParseSbomLicenses(statement->bytes);
-    ASSERT_TRUE(sbom.ok()) << sbom.status().ToString();
+    ASSERT_THAT(sbom, IsOk());
     EXPECT_TRUE(sbom->in_toto);
     EXPECT_EQ(Verdicts(policy, *sbom, id_to_name), expected) << SbomFormatName(format) << " statement";
   }
@@ -189,10 +192,10 @@ TEST(SbomLicenses, WrittenSbomsGiveTheComponentsFileVerdicts) {
   // The goldens: the CycloneDX one as written; the SPDX one was written with tinyjson concluded
   // "MIT" (sbom_test.cc), which the reader prefers over the declared license.
   Result<SbomLicenses> cyclonedx = LoadSbomLicensesFile("testdata/sbom/golden.cyclonedx-1.6.json");
-  ASSERT_TRUE(cyclonedx.ok()) << cyclonedx.status().ToString();
+  ASSERT_THAT(cyclonedx, IsOk());
   EXPECT_EQ(Verdicts(policy, *cyclonedx, id_to_name), expected);
   Result<SbomLicenses> spdx = LoadSbomLicensesFile("testdata/sbom/golden.spdx-2.3.json");
-  ASSERT_TRUE(spdx.ok()) << spdx.status().ToString();
+  ASSERT_THAT(spdx, IsOk());
   std::map<std::string, std::string> concluded = expected;
   concluded["tinyjson"] = "denied MIT";
   EXPECT_EQ(Verdicts(policy, *spdx), concluded);

@@ -11,6 +11,9 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "provenance/statement/statement.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -24,7 +27,7 @@ std::string ReadText(const std::string& path) {
 
 ComponentSet Example() {
   Result<ComponentSet> set = LoadComponentsFile(std::string(kExampleDir) + "/components.json", kExampleDir);
-  EXPECT_TRUE(set.ok()) << set.status().ToString();
+  EXPECT_THAT(set, IsOk());
   return set.ok() ? std::move(set).value() : ComponentSet{};
 }
 
@@ -66,13 +69,13 @@ bool IsV5ShapedUrnUuid(const std::string& s) {
 
 Json Parsed(const std::string& text) {
   Result<Json> json = ParseJsonStrict(text, "sbom");
-  EXPECT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_THAT(json, IsOk());
   return json.ok() ? *json : Json();
 }
 
 std::string Write(SbomFormat format, const ComponentSet& set, const SbomOptions& options) {
   Result<std::string> out = WriteSbom(format, set, options);
-  EXPECT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_THAT(out, IsOk());
   return out.ok() ? *out : "";
 }
 
@@ -88,7 +91,7 @@ TEST(SbomWriters, MatchTheGoldenFiles) {
     const std::string actual = PrettyJsonDump(Parsed(Write(format, set, GoldenOptions())));
     if (update != nullptr && std::string(update) == "1") {
       ASSERT_NE(workspace, nullptr) << "run it with 'bazel run' to rewrite the goldens";
-      ASSERT_TRUE(WriteFileAtomic(std::string(workspace) + "/" + name, actual).ok());
+      ASSERT_THAT(WriteFileAtomic(std::string(workspace) + "/" + name, actual), IsOk());
       continue;
     }
     EXPECT_EQ(actual, ReadText(name)) << name << " differs; see the comment above to rewrite it on purpose";
@@ -252,7 +255,7 @@ TEST(SbomWriters, CycloneDxWritesModelCardsAndTheDependencyGraph) {
 
 TEST(SbomWriters, RefusesUnloadedFilesBadTimesAndUnknownConcludedIds) {
   Result<ComponentSet> parsed = ParseComponentsFile(ReadText(std::string(kExampleDir) + "/components.json"));
-  ASSERT_TRUE(parsed.ok());
+  ASSERT_THAT(parsed, IsOk());
   Result<std::string> unloaded = WriteSbom(SbomFormat::kSpdx23, *parsed);
   ASSERT_FALSE(unloaded.ok());
   EXPECT_EQ(unloaded.status().code(), StatusCode::kInvalidArgument);
@@ -277,10 +280,10 @@ TEST(SbomStatement, WrapsTheDocumentWithItsPredicateType) {
   Subject subject{"hello.fnb", {{"sha256", std::string(64, 'a')}}};
   for (SbomFormat format : {SbomFormat::kSpdx23, SbomFormat::kSpdx301, SbomFormat::kCycloneDx16}) {
     Result<SbomStatement> wrapped = SbomAsStatement(format, set, {subject}, GoldenOptions());
-    ASSERT_TRUE(wrapped.ok()) << wrapped.status().ToString();
+    ASSERT_THAT(wrapped, IsOk());
     EXPECT_EQ(wrapped->predicate_type, SbomPredicateType(format));
     Result<Statement> statement = ParseStatement(wrapped->bytes);
-    ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+    ASSERT_THAT(statement, IsOk());
     EXPECT_EQ(statement->predicate_type, SbomPredicateType(format));
     EXPECT_EQ(statement->subjects[0].name, "hello.fnb");
     EXPECT_EQ(CanonicalJsonDump(statement->predicate), Write(format, set, GoldenOptions()));
@@ -299,7 +302,7 @@ TEST(SbomStatement, WrapsTheDocumentWithItsPredicateType) {
 TEST(SbomFormat, ParsesTheThreeNames) {
   for (SbomFormat format : {SbomFormat::kSpdx23, SbomFormat::kSpdx301, SbomFormat::kCycloneDx16}) {
     Result<SbomFormat> parsed = ParseSbomFormat(SbomFormatName(format));
-    ASSERT_TRUE(parsed.ok());
+    ASSERT_THAT(parsed, IsOk());
     EXPECT_EQ(*parsed, format);
   }
   Result<SbomFormat> bad = ParseSbomFormat("spdx");

@@ -13,6 +13,9 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "provenance/signing/keys.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -38,7 +41,7 @@ testing::AssertionResult HasError(const Result<T>& result, StatusCode code, std:
 
 std::string ReadKeyFile(const std::string& name) {
   Result<std::string> data = ReadFile("testdata/keys/" + name);
-  EXPECT_TRUE(data.ok()) << data.status().ToString();
+  EXPECT_THAT(data, IsOk());
   return data.ok() ? *data : std::string();
 }
 
@@ -99,7 +102,7 @@ class DsseTest : public testing::Test {
   static DsseEnvelope Signed(const PrivateKey& key) {
     DsseEnvelope envelope{kInTotoType, kPayload, {}};
     Status status = AddDsseSignature(&envelope, key);
-    EXPECT_TRUE(status.ok()) << status.ToString();
+    EXPECT_THAT(status, IsOk());
     return envelope;
   }
 
@@ -129,9 +132,9 @@ class RemoteSigner : public Signer {
 
 TEST_F(DsseTest, SignsThroughAnySignerAndKeepsTheEnvelopeWhenTheSignerFails) {
   DsseEnvelope envelope{kInTotoType, kPayload, {}};
-  ASSERT_TRUE(AddDsseSignature(&envelope, RemoteSigner(ed_b_, true)).ok());
+  ASSERT_THAT(AddDsseSignature(&envelope, RemoteSigner(ed_b_, true)), IsOk());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_b_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_THAT(verified->key_ids, ElementsAre(ed_b_pub_.key_id()));
 
   Status failed = AddDsseSignature(&envelope, RemoteSigner(ec_, false));
@@ -153,12 +156,12 @@ TEST(DsseProtocolTestVector, VerifiesTheEnvelopePrintedInTheSpec) {
   Result<std::string> pem = ReadFile("testdata/dsse-spec/ecdsa-p256.pub.pem");
   ASSERT_TRUE(json.ok() && pem.ok());
   Result<PublicKey> key = PublicKey::FromPem(*pem);
-  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  ASSERT_THAT(key, IsOk());
   Result<DsseEnvelope> envelope = ParseDsseEnvelope(*json);
-  ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
+  ASSERT_THAT(envelope, IsOk());
   EXPECT_EQ(envelope->signatures[0].signature.size(), 64u);  // raw r||s, not DER
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(*envelope, {*key}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->payload, "hello world");
   EXPECT_EQ(verified->payload_type, "http://example.com/HelloWorld");
 
@@ -208,7 +211,7 @@ TEST(DsseEnvelopeJson, RoundTripsThroughParse) {
                         std::string("\x00\x01\xfe\xff payload", 12),
                         {{"k1", "sig-one"}, {"", std::string("\x00\xff", 2)}}};
   Result<DsseEnvelope> parsed = ParseDsseEnvelope(SerializeDsseEnvelope(envelope));
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->payload_type, envelope.payload_type);
   EXPECT_EQ(parsed->payload, envelope.payload);
   ASSERT_EQ(parsed->signatures.size(), 2u);
@@ -222,14 +225,14 @@ TEST(DsseEnvelopeJson, RoundTripsThroughParse) {
 TEST(DsseEnvelopeJson, AcceptsUrlSafeUnpaddedBase64) {
   Result<DsseEnvelope> parsed =
       ParseDsseEnvelope(R"({"payload":"-_8","payloadType":"t","signatures":[{"keyid":"k","sig":"_-8"}]})");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->payload, std::string("\xfb\xff", 2));
   EXPECT_EQ(parsed->signatures[0].signature, std::string("\xff\xef", 2));
 }
 
 TEST(DsseEnvelopeJson, AcceptsASignatureWithoutKeyid) {
   Result<DsseEnvelope> parsed = ParseDsseEnvelope(R"({"payload":"","payloadType":"t","signatures":[{"sig":"AA=="}]})");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->signatures[0].keyid, "");
   EXPECT_EQ(parsed->signatures[0].signature, std::string(1, '\0'));
 }
@@ -238,7 +241,7 @@ TEST(DsseEnvelopeJson, AcceptsFieldsInAnyOrderWithWhitespace) {
   Result<DsseEnvelope> parsed = ParseDsseEnvelope(
       "{ \"signatures\" : [ { \"sig\" : \"AA==\" , \"keyid\" : \"k\" } ] ,\n \"payloadType\":\"t\", "
       "\"payload\":\"aGk=\" }\n");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->payload, "hi");
   EXPECT_EQ(parsed->signatures[0].keyid, "k");
 }
@@ -271,7 +274,7 @@ TEST(DsseEnvelopeJson, RejectsMoreSignaturesThanTheLimit) {
   const std::string sig = R"({"keyid":"k","sig":"AA=="})";
   const std::string two = R"({"payload":"","payloadType":"t","signatures":[)" + sig + "," + sig + "]}";
   const std::string three = R"({"payload":"","payloadType":"t","signatures":[)" + sig + "," + sig + "," + sig + "]}";
-  EXPECT_TRUE(ParseDsseEnvelope(two, limits).ok());
+  EXPECT_THAT(ParseDsseEnvelope(two, limits), IsOk());
   EXPECT_TRUE(HasError(ParseDsseEnvelope(three, limits), StatusCode::kResourceExhausted,
                        "envelope has 3 signatures, more than the limit of 2"));
 }
@@ -365,7 +368,7 @@ TEST_F(DsseTest, SignsAndVerifiesWithEd25519) {
   ASSERT_EQ(envelope.signatures.size(), 1u);
   EXPECT_EQ(envelope.signatures[0].keyid, ed_a_pub_.key_id());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_a_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->payload_type, kInTotoType);
   EXPECT_EQ(verified->payload, kPayload);
   EXPECT_THAT(verified->key_ids, ElementsAre(ed_a_pub_.key_id()));
@@ -375,16 +378,16 @@ TEST_F(DsseTest, SignsAndVerifiesWithEcdsaP256) {
   DsseEnvelope envelope = Signed(ec_);
   ASSERT_EQ(envelope.signatures.size(), 1u);
   EXPECT_EQ(envelope.signatures[0].keyid, ec_pub_.key_id());
-  EXPECT_TRUE(ec_pub_.Verify(PreAuthEncoding(kInTotoType, kPayload), envelope.signatures[0].signature).ok());
+  EXPECT_THAT(ec_pub_.Verify(PreAuthEncoding(kInTotoType, kPayload), envelope.signatures[0].signature), IsOk());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ec_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->payload, kPayload);
   EXPECT_THAT(verified->key_ids, ElementsAre(ec_pub_.key_id()));
 }
 
 TEST_F(DsseTest, SignsThePreAuthEncodingNotThePayload) {
   DsseEnvelope envelope = Signed(ed_a_);
-  EXPECT_TRUE(ed_a_pub_.Verify(PreAuthEncoding(kInTotoType, kPayload), envelope.signatures[0].signature).ok());
+  EXPECT_THAT(ed_a_pub_.Verify(PreAuthEncoding(kInTotoType, kPayload), envelope.signatures[0].signature), IsOk());
   EXPECT_FALSE(ed_a_pub_.Verify(kPayload, envelope.signatures[0].signature).ok());
 }
 
@@ -393,7 +396,7 @@ TEST_F(DsseTest, VerifiesAnEcdsaSignatureInRawRsForm) {
   envelope.signatures[0].signature = DerToRawEcdsa(envelope.signatures[0].signature);
   ASSERT_EQ(envelope.signatures[0].signature.size(), 64u);
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ec_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_THAT(verified->key_ids, ElementsAre(ec_pub_.key_id()));
 }
 
@@ -403,30 +406,30 @@ TEST_F(DsseTest, VerifiesAnEnvelopeWrittenInUrlSafeBase64) {
                            kInTotoType + R"(","signatures":[{"keyid":"","sig":")" +
                            ToUrlSafeBase64(envelope.signatures[0].signature) + R"("}]})";
   Result<DsseEnvelope> parsed = ParseDsseEnvelope(json);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(*parsed, {ed_a_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->payload, kPayload);
 }
 
 TEST_F(DsseTest, VerifiesASignedEnvelopeAfterAJsonRoundTrip) {
   DsseEnvelope envelope = Signed(ed_a_);
-  ASSERT_TRUE(AddDsseSignature(&envelope, ec_).ok());
+  ASSERT_THAT(AddDsseSignature(&envelope, ec_), IsOk());
   Result<DsseEnvelope> parsed = ParseDsseEnvelope(SerializeDsseEnvelope(envelope));
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(*parsed, {ed_a_pub_, ec_pub_}, 2);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->key_ids.size(), 2u);
 }
 
 TEST_F(DsseTest, ReturnsTheExactSignedPayloadBytes) {
   const std::string payload = "{ \"b\":1,\n  \"a\":2 }";  // not canonical: must come back unchanged
   DsseEnvelope envelope{kInTotoType, payload, {}};
-  ASSERT_TRUE(AddDsseSignature(&envelope, ed_a_).ok());
+  ASSERT_THAT(AddDsseSignature(&envelope, ed_a_), IsOk());
   Result<DsseEnvelope> parsed = ParseDsseEnvelope(SerializeDsseEnvelope(envelope));
-  ASSERT_TRUE(parsed.ok());
+  ASSERT_THAT(parsed, IsOk());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(*parsed, {ed_a_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->payload, payload);
 }
 
@@ -478,7 +481,7 @@ TEST_F(DsseTest, TriesEveryTrustedKeyWhenTheKeyidNamesAnother) {
   DsseEnvelope envelope = Signed(ed_a_);
   envelope.signatures[0].keyid = ed_b_pub_.key_id();  // a hint that points at the wrong trusted key
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_b_pub_, ed_a_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_THAT(verified->key_ids, ElementsAre(ed_a_pub_.key_id()));
 }
 
@@ -515,10 +518,10 @@ TEST_F(DsseTest, RejectsThresholdTwoWithOneSigningKey) {
 
 TEST_F(DsseTest, MeetsThresholdTwoWithTwoDistinctKeysAndSortsTheirIds) {
   DsseEnvelope envelope = Signed(ed_a_);
-  ASSERT_TRUE(AddDsseSignature(&envelope, ed_b_).ok());
-  ASSERT_TRUE(AddDsseSignature(&envelope, ec_).ok());
+  ASSERT_THAT(AddDsseSignature(&envelope, ed_b_), IsOk());
+  ASSERT_THAT(AddDsseSignature(&envelope, ec_), IsOk());
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_a_pub_, ed_b_pub_}, 2);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   // ad6d... < db8a...: sorted, not in signing order.
   EXPECT_THAT(verified->key_ids, ElementsAre(ed_b_pub_.key_id(), ed_a_pub_.key_id()));
 }
@@ -534,7 +537,7 @@ TEST_F(DsseTest, CountsTheSameKeyOnceTowardTheThreshold) {
   // ECDSA signatures are randomized: two different valid signatures by one key.
   DsseEnvelope envelope = Signed(ec_);
   Result<std::string> second = ec_.Sign(PreAuthEncoding(envelope.payload_type, envelope.payload));
-  ASSERT_TRUE(second.ok());
+  ASSERT_THAT(second, IsOk());
   ASSERT_NE(*second, envelope.signatures[0].signature);
   envelope.signatures.push_back({"another-hint", *second});
   EXPECT_TRUE(HasError(VerifyDsseEnvelope(envelope, {ec_pub_, ed_a_pub_}, 2), StatusCode::kPermissionDenied,
@@ -549,9 +552,9 @@ TEST_F(DsseTest, CountsAKeyTrustedTwiceOnlyOnce) {
 
 TEST_F(DsseTest, CountsOneEcKeyWrittenTwoWaysOnlyOnce) {
   Result<std::string> pem = ReadFile("testdata/keys/ecdsa-p256-compressed.pub.pem");
-  ASSERT_TRUE(pem.ok());
+  ASSERT_THAT(pem, IsOk());
   Result<PublicKey> compressed = PublicKey::FromPem(*pem);
-  ASSERT_TRUE(compressed.ok()) << compressed.status().ToString();
+  ASSERT_THAT(compressed, IsOk());
   DsseEnvelope envelope = Signed(ec_);
   EXPECT_TRUE(HasError(VerifyDsseEnvelope(envelope, {ec_pub_, *compressed}, 2), StatusCode::kPermissionDenied,
                        "signature threshold not met: 1 of 2 trusted keys signed"));
@@ -568,7 +571,7 @@ TEST_F(DsseTest, IgnoresInvalidSignaturesNextToAValidOne) {
   DsseEnvelope envelope = Signed(ed_a_);
   envelope.signatures.insert(envelope.signatures.begin(), DsseSignature{ed_a_pub_.key_id(), std::string(64, '\0')});
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_a_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_THAT(verified->key_ids, ElementsAre(ed_a_pub_.key_id()));
 }
 
@@ -602,7 +605,7 @@ TEST_F(DsseTest, RefusesToSignTwiceWithTheSameEcdsaKey) {
 
 TEST_F(DsseTest, AddsASecondSignatureByAnotherKey) {
   DsseEnvelope envelope = Signed(ed_a_);
-  ASSERT_TRUE(AddDsseSignature(&envelope, ed_b_).ok());
+  ASSERT_THAT(AddDsseSignature(&envelope, ed_b_), IsOk());
   ASSERT_EQ(envelope.signatures.size(), 2u);
   EXPECT_EQ(envelope.signatures[1].keyid, ed_b_pub_.key_id());
 }
@@ -613,13 +616,13 @@ TEST_F(DsseTest, OpenSslCliVerifiesOurEd25519SignatureOverThePae) {
   DsseEnvelope envelope = Signed(ed_a_);
   const std::string pae_path = TempPath("our-pae");
   const std::string sig_path = TempPath("our-sig");
-  ASSERT_TRUE(WriteFileAtomic(pae_path, PreAuthEncoding(envelope.payload_type, envelope.payload)).ok());
-  ASSERT_TRUE(WriteFileAtomic(sig_path, envelope.signatures[0].signature).ok());
+  ASSERT_THAT(WriteFileAtomic(pae_path, PreAuthEncoding(envelope.payload_type, envelope.payload)), IsOk());
+  ASSERT_THAT(WriteFileAtomic(sig_path, envelope.signatures[0].signature), IsOk());
   const std::string verify = "openssl pkeyutl -verify -rawin -pubin -inkey testdata/keys/ed25519.pub.pem -in '" +
                              pae_path + "' -sigfile '" + sig_path + "' >/dev/null";
   EXPECT_EQ(std::system(verify.c_str()), 0) << verify;
   // The CLI must also reject it over other bytes, or the check above proves nothing.
-  ASSERT_TRUE(WriteFileAtomic(pae_path, envelope.payload).ok());
+  ASSERT_THAT(WriteFileAtomic(pae_path, envelope.payload), IsOk());
   EXPECT_NE(std::system((verify + " 2>/dev/null").c_str()), 0) << verify;
 }
 
@@ -627,16 +630,16 @@ TEST_F(DsseTest, VerifiesAnEd25519SignatureMadeByTheOpenSslCli) {
   const std::string pae = PreAuthEncoding(kInTotoType, kPayload);
   const std::string pae_path = TempPath("cli-pae");
   const std::string sig_path = TempPath("cli-sig");
-  ASSERT_TRUE(WriteFileAtomic(pae_path, pae).ok());
+  ASSERT_THAT(WriteFileAtomic(pae_path, pae), IsOk());
   const std::string sign =
       "openssl pkeyutl -sign -rawin -inkey testdata/keys/ed25519.pem -in '" + pae_path + "' -out '" + sig_path + "'";
   ASSERT_EQ(std::system(sign.c_str()), 0) << sign;
   Result<std::string> signature = ReadFile(sig_path);
-  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
-  EXPECT_TRUE(ed_a_pub_.Verify(pae, *signature).ok());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_THAT(ed_a_pub_.Verify(pae, *signature), IsOk());
   DsseEnvelope envelope{kInTotoType, kPayload, {{"", *signature}}};
   Result<VerifiedPayload> verified = VerifyDsseEnvelope(envelope, {ed_a_pub_}, 1);
-  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_THAT(verified->key_ids, ElementsAre(ed_a_pub_.key_id()));
   envelope.payload_type = "application/json";
   EXPECT_TRUE(HasError(VerifyDsseEnvelope(envelope, {ed_a_pub_}, 1), StatusCode::kPermissionDenied,

@@ -17,6 +17,9 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/sha256.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -49,7 +52,7 @@ testing::AssertionResult HasError(const Result<T>& result, StatusCode code, std:
 
 std::string ReadKeyFile(const std::string& name) {
   Result<std::string> data = ReadFile("testdata/keys/" + name);
-  EXPECT_TRUE(data.ok()) << data.status().ToString();
+  EXPECT_THAT(data, IsOk());
   return data.ok() ? *data : std::string();
 }
 
@@ -80,7 +83,7 @@ std::string PemBody(const std::string& pem) {
     if (pem[i] != '\n') b64.push_back(pem[i]);
   }
   Result<std::string> der = Base64Decode(b64);
-  EXPECT_TRUE(der.ok()) << der.status().ToString();
+  EXPECT_THAT(der, IsOk());
   return der.ok() ? *der : std::string();
 }
 
@@ -133,8 +136,8 @@ TEST(PublicKey, ACompressedEcPointGetsTheSameKeyIdAndDer) {
   EXPECT_EQ(compressed.spki_der(), uncompressed.spki_der());
   EXPECT_EQ(compressed.ToPem(), ReadKeyFile("ecdsa-p256.pub.pem"));
   Result<std::string> signature = LoadPrivate("ecdsa-p256.pem").Sign("m");
-  ASSERT_TRUE(signature.ok());
-  EXPECT_TRUE(compressed.Verify("m", *signature).ok());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_THAT(compressed.Verify("m", *signature), IsOk());
 }
 
 // The same P-256 key written with explicit curve parameters (with and without the curve's seed)
@@ -152,11 +155,11 @@ TEST(PublicKey, SigstoreHintIsTheBase64OfTheSameDigest) {
   PublicKey key = LoadPublic("ed25519.pub.pem");
   EXPECT_EQ(key.sigstore_hint(), kEd25519SigstoreHint);
   Result<std::string> digest = HexDecode(key.key_id());
-  ASSERT_TRUE(digest.ok());
+  ASSERT_THAT(digest, IsOk());
   EXPECT_EQ(key.sigstore_hint(), Base64Encode(*digest));
   PublicKey ecdsa = LoadPublic("ecdsa-p256.pub.pem");
   Result<std::string> ecdsa_digest = HexDecode(kEcdsaP256KeyId);
-  ASSERT_TRUE(ecdsa_digest.ok());
+  ASSERT_THAT(ecdsa_digest, IsOk());
   EXPECT_EQ(ecdsa.sigstore_hint(), Base64Encode(*ecdsa_digest));
 }
 
@@ -174,7 +177,7 @@ TEST(PublicKey, ToPemReproducesTheOpenSslPemByteForByte) {
 TEST(PublicKey, ToPemRoundTripsThroughFromPem) {
   PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
   Result<PublicKey> again = PublicKey::FromPem(key.ToPem());
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->key_id(), key.key_id());
   EXPECT_EQ(again->spki_der(), key.spki_der());
 }
@@ -229,8 +232,8 @@ TEST(PrivateKey, LoadsAnEncryptedKeyWithItsPassphrase) {
   EXPECT_EQ(key.public_key().key_id(), kEncryptedKeyId);
   EXPECT_EQ(key.public_key().key_id(), LoadPublic("ed25519-encrypted.pub.pem").key_id());
   Result<std::string> signature = key.Sign("message");
-  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
-  EXPECT_TRUE(LoadPublic("ed25519-encrypted.pub.pem").Verify("message", *signature).ok());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_THAT(LoadPublic("ed25519-encrypted.pub.pem").Verify("message", *signature), IsOk());
 }
 
 TEST(PrivateKey, RejectsAnEncryptedKeyWithoutAPassphrase) {
@@ -250,7 +253,7 @@ TEST(PrivateKey, RejectsAnEncryptedKeyWithAPassphraseThatOnlyStartsRight) {
 
 TEST(PrivateKey, IgnoresAPassphraseForAnUnencryptedKey) {
   Result<PrivateKey> key = PrivateKey::FromPem(ReadKeyFile("ed25519.pem"), "unused");
-  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  ASSERT_THAT(key, IsOk());
   EXPECT_EQ(key->public_key().key_id(), kEd25519KeyId);
 }
 
@@ -265,7 +268,7 @@ TEST(PrivateKey, NeverPromptsForAPassphrase) {
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   const std::string pkcs8 = ReadKeyFile("ed25519-encrypted.pem");
   Result<std::string> legacy = ReadFile(legacy_path);
-  ASSERT_TRUE(legacy.ok()) << legacy.status().ToString();
+  ASSERT_THAT(legacy, IsOk());
   ASSERT_THAT(*legacy, HasSubstr("Proc-Type: 4,ENCRYPTED"));
 
   int fds[2];
@@ -313,9 +316,9 @@ TEST(PrivateKey, RejectsEmptyInput) {
 TEST(Ed25519, SignsAndVerifies) {
   PrivateKey key = LoadPrivate("ed25519.pem");
   Result<std::string> signature = key.Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+  ASSERT_THAT(signature, IsOk());
   EXPECT_EQ(signature->size(), 64u);
-  EXPECT_TRUE(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", *signature).ok());
+  EXPECT_THAT(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", *signature), IsOk());
 }
 
 TEST(Ed25519, SignaturesAreDeterministic) {
@@ -328,7 +331,7 @@ TEST(Ed25519, SignaturesAreDeterministic) {
 
 TEST(Ed25519, RejectsASignatureOverAnotherMessage) {
   Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   Status status = LoadPublic("ed25519.pub.pem").Verify("attack at dusk", *signature);
   EXPECT_TRUE(HasError(status, StatusCode::kPermissionDenied,
                        std::string("signature does not verify with key ") + std::string(kEd25519KeyId, 16)));
@@ -336,14 +339,14 @@ TEST(Ed25519, RejectsASignatureOverAnotherMessage) {
 
 TEST(Ed25519, RejectsASignatureByAnotherKey) {
   Result<std::string> signature = LoadPrivate("ed25519-b.pem").Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   EXPECT_TRUE(HasError(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", *signature),
                        StatusCode::kPermissionDenied, "signature does not verify"));
 }
 
 TEST(Ed25519, RejectsAFlippedSignatureBit) {
   Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   std::string bad = *signature;
   bad[10] = static_cast<char>(bad[10] ^ 0x01);
   EXPECT_TRUE(HasError(LoadPublic("ed25519.pub.pem").Verify("attack at dawn", bad), StatusCode::kPermissionDenied,
@@ -353,7 +356,7 @@ TEST(Ed25519, RejectsAFlippedSignatureBit) {
 TEST(Ed25519, RejectsSignaturesOfTheWrongLength) {
   PublicKey key = LoadPublic("ed25519.pub.pem");
   Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("m");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   EXPECT_TRUE(HasError(key.Verify("m", ""), StatusCode::kPermissionDenied, "signature does not verify"));
   EXPECT_TRUE(
       HasError(key.Verify("m", signature->substr(0, 63)), StatusCode::kPermissionDenied, "signature does not verify"));
@@ -363,19 +366,19 @@ TEST(Ed25519, RejectsSignaturesOfTheWrongLength) {
 TEST(EcdsaP256, SignsWithDerAndVerifies) {
   PrivateKey key = LoadPrivate("ecdsa-p256.pem");
   Result<std::string> signature = key.Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+  ASSERT_THAT(signature, IsOk());
   ASSERT_GE(signature->size(), 8u);
   EXPECT_EQ(static_cast<unsigned char>((*signature)[0]), 0x30) << "not a DER SEQUENCE";
-  EXPECT_TRUE(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dawn", *signature).ok());
+  EXPECT_THAT(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dawn", *signature), IsOk());
 }
 
 TEST(EcdsaP256, VerifiesARawRConcatenatedWithSSignature) {
   Result<std::string> der = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
-  ASSERT_TRUE(der.ok());
+  ASSERT_THAT(der, IsOk());
   const std::string raw = DerToRawEcdsa(*der);
   ASSERT_EQ(raw.size(), 64u);
   PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
-  EXPECT_TRUE(key.Verify("attack at dawn", raw).ok());
+  EXPECT_THAT(key.Verify("attack at dawn", raw), IsOk());
   EXPECT_TRUE(HasError(key.Verify("attack at dusk", raw), StatusCode::kPermissionDenied, "signature does not verify"));
   std::string bad = raw;
   bad[40] = static_cast<char>(bad[40] ^ 0x80);  // inside s
@@ -384,7 +387,7 @@ TEST(EcdsaP256, VerifiesARawRConcatenatedWithSSignature) {
 
 TEST(EcdsaP256, RejectsARawSignatureWithTheHalvesSwapped) {
   Result<std::string> der = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
-  ASSERT_TRUE(der.ok());
+  ASSERT_THAT(der, IsOk());
   const std::string raw = DerToRawEcdsa(*der);
   ASSERT_EQ(raw.size(), 64u);
   EXPECT_TRUE(HasError(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dawn", raw.substr(32) + raw.substr(0, 32)),
@@ -393,7 +396,7 @@ TEST(EcdsaP256, RejectsARawSignatureWithTheHalvesSwapped) {
 
 TEST(EcdsaP256, RejectsASignatureOverAnotherMessage) {
   Result<std::string> signature = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   EXPECT_TRUE(HasError(LoadPublic("ecdsa-p256.pub.pem").Verify("attack at dusk", *signature),
                        StatusCode::kPermissionDenied,
                        std::string("signature does not verify with key ") + std::string(kEcdsaP256KeyId, 16)));
@@ -401,9 +404,9 @@ TEST(EcdsaP256, RejectsASignatureOverAnotherMessage) {
 
 TEST(EcdsaP256, RejectsADerSignatureWithTrailingBytes) {
   Result<std::string> signature = LoadPrivate("ecdsa-p256.pem").Sign("attack at dawn");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
-  ASSERT_TRUE(key.Verify("attack at dawn", *signature).ok());
+  ASSERT_THAT(key.Verify("attack at dawn", *signature), IsOk());
   EXPECT_TRUE(HasError(key.Verify("attack at dawn", *signature + std::string(1, '\0')), StatusCode::kPermissionDenied,
                        "signature does not verify"));
 }
@@ -419,7 +422,7 @@ TEST(EcdsaP256, RejectsGarbageOfEveryLength) {
 
 TEST(EcdsaP256, RejectsAnEd25519Signature) {
   Result<std::string> signature = LoadPrivate("ed25519.pem").Sign("m");
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   EXPECT_TRUE(HasError(LoadPublic("ecdsa-p256.pub.pem").Verify("m", *signature), StatusCode::kPermissionDenied,
                        "signature does not verify"));
 }
@@ -427,14 +430,14 @@ TEST(EcdsaP256, RejectsAnEd25519Signature) {
 TEST(EcdsaP256, VerifiesASignatureMadeByTheOpenSslCli) {
   const std::string message_path = TempPath("ecdsa-message");
   const std::string signature_path = TempPath("ecdsa-signature");
-  ASSERT_TRUE(WriteFileAtomic(message_path, "signed by the openssl CLI").ok());
+  ASSERT_THAT(WriteFileAtomic(message_path, "signed by the openssl CLI"), IsOk());
   const std::string command = "openssl pkeyutl -sign -rawin -digest sha256 -inkey testdata/keys/ecdsa-p256.pem -in '" +
                               message_path + "' -out '" + signature_path + "'";
   ASSERT_EQ(std::system(command.c_str()), 0) << command;
   Result<std::string> signature = ReadFile(signature_path);
-  ASSERT_TRUE(signature.ok());
+  ASSERT_THAT(signature, IsOk());
   PublicKey key = LoadPublic("ecdsa-p256.pub.pem");
-  EXPECT_TRUE(key.Verify("signed by the openssl CLI", *signature).ok());
+  EXPECT_THAT(key.Verify("signed by the openssl CLI", *signature), IsOk());
   EXPECT_TRUE(HasError(key.Verify("signed by someone else", *signature), StatusCode::kPermissionDenied,
                        "signature does not verify"));
 }
@@ -443,12 +446,12 @@ class GeneratedKey : public testing::TestWithParam<KeyAlgorithm> {};
 
 TEST_P(GeneratedKey, HasTheRequestedAlgorithmAndSignsVerifiably) {
   Result<PrivateKey> key = PrivateKey::Generate(GetParam());
-  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  ASSERT_THAT(key, IsOk());
   EXPECT_EQ(key->public_key().algorithm(), GetParam());
   EXPECT_TRUE(IsLowercaseHex(key->public_key().key_id(), 64));
   Result<std::string> signature = key->Sign("generated");
-  ASSERT_TRUE(signature.ok()) << signature.status().ToString();
-  EXPECT_TRUE(key->public_key().Verify("generated", *signature).ok());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_THAT(key->public_key().Verify("generated", *signature), IsOk());
 }
 
 TEST_P(GeneratedKey, TwoGeneratedKeysDiffer) {
@@ -460,37 +463,37 @@ TEST_P(GeneratedKey, TwoGeneratedKeysDiffer) {
 
 TEST_P(GeneratedKey, RoundTripsThroughUnencryptedPkcs8Pem) {
   Result<PrivateKey> key = PrivateKey::Generate(GetParam());
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   Result<std::string> pem = key->ToPkcs8Pem("");
-  ASSERT_TRUE(pem.ok()) << pem.status().ToString();
+  ASSERT_THAT(pem, IsOk());
   EXPECT_EQ(pem->rfind("-----BEGIN PRIVATE KEY-----\n", 0), 0u) << *pem;
   Result<PrivateKey> again = PrivateKey::FromPem(*pem);
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->public_key().key_id(), key->public_key().key_id());
   Result<std::string> signature = again->Sign("round trip");
-  ASSERT_TRUE(signature.ok());
-  EXPECT_TRUE(key->public_key().Verify("round trip", *signature).ok());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_THAT(key->public_key().Verify("round trip", *signature), IsOk());
 }
 
 TEST_P(GeneratedKey, RoundTripsThroughEncryptedPkcs8Pem) {
   Result<PrivateKey> key = PrivateKey::Generate(GetParam());
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
-  ASSERT_TRUE(pem.ok()) << pem.status().ToString();
+  ASSERT_THAT(pem, IsOk());
   EXPECT_EQ(pem->rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 0), 0u) << *pem;
   Result<PrivateKey> again = PrivateKey::FromPem(*pem, kPassphrase);
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->public_key().key_id(), key->public_key().key_id());
   Result<std::string> signature = again->Sign("round trip");
-  ASSERT_TRUE(signature.ok());
-  EXPECT_TRUE(key->public_key().Verify("round trip", *signature).ok());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_THAT(key->public_key().Verify("round trip", *signature), IsOk());
 }
 
 TEST_P(GeneratedKey, EncryptedPemRejectsAWrongOrMissingPassphrase) {
   Result<PrivateKey> key = PrivateKey::Generate(GetParam());
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
-  ASSERT_TRUE(pem.ok());
+  ASSERT_THAT(pem, IsOk());
   EXPECT_TRUE(HasError(PrivateKey::FromPem(*pem, "incorrect horse battery staple"), StatusCode::kInvalidArgument,
                        "cannot decrypt the private key (wrong passphrase?)"));
   EXPECT_TRUE(HasError(PrivateKey::FromPem(*pem), StatusCode::kInvalidArgument,
@@ -499,9 +502,9 @@ TEST_P(GeneratedKey, EncryptedPemRejectsAWrongOrMissingPassphrase) {
 
 TEST_P(GeneratedKey, PublicPemRoundTrips) {
   Result<PrivateKey> key = PrivateKey::Generate(GetParam());
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   Result<PublicKey> pub = PublicKey::FromPem(key->public_key().ToPem());
-  ASSERT_TRUE(pub.ok()) << pub.status().ToString();
+  ASSERT_THAT(pub, IsOk());
   EXPECT_EQ(pub->key_id(), key->public_key().key_id());
   EXPECT_EQ(pub->algorithm(), GetParam());
 }
@@ -516,18 +519,18 @@ INSTANTIATE_TEST_SUITE_P(BothAlgorithms, GeneratedKey,
 // The encryption is standard PKCS#8 that the openssl CLI reads, with the parameters we promise.
 TEST(ToPkcs8Pem, EncryptsWithPbkdf2Sha256AndAes256CbcThatOpenSslReads) {
   Result<PrivateKey> key = PrivateKey::Generate(KeyAlgorithm::kEcdsaP256Sha256);
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
-  ASSERT_TRUE(pem.ok());
+  ASSERT_THAT(pem, IsOk());
   const std::string key_path = TempPath("generated-encrypted.pem");
   const std::string pass_path = TempPath("generated.passphrase");
   const std::string out_path = TempPath("generated-asn1.txt");
-  ASSERT_TRUE(WriteFileAtomic(key_path, *pem, 0600).ok());
-  ASSERT_TRUE(WriteFileAtomic(pass_path, kPassphrase, 0600).ok());
+  ASSERT_THAT(WriteFileAtomic(key_path, *pem, 0600), IsOk());
+  ASSERT_THAT(WriteFileAtomic(pass_path, kPassphrase, 0600), IsOk());
   const std::string asn1 = "openssl asn1parse -in '" + key_path + "' > '" + out_path + "'";
   ASSERT_EQ(std::system(asn1.c_str()), 0) << asn1;
   Result<std::string> parsed = ReadFile(out_path);
-  ASSERT_TRUE(parsed.ok());
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_THAT(*parsed, HasSubstr("PBES2"));
   EXPECT_THAT(*parsed, HasSubstr("PBKDF2"));
   EXPECT_THAT(*parsed, HasSubstr("hmacWithSHA256"));
@@ -537,27 +540,27 @@ TEST(ToPkcs8Pem, EncryptsWithPbkdf2Sha256AndAes256CbcThatOpenSslReads) {
                               "' -pubout -outform DER 2>/dev/null | sha256sum > '" + out_path + "'";
   ASSERT_EQ(std::system(decrypt.c_str()), 0) << decrypt;
   Result<std::string> digest = ReadFile(out_path);
-  ASSERT_TRUE(digest.ok());
+  ASSERT_THAT(digest, IsOk());
   EXPECT_EQ(digest->substr(0, 64), key->public_key().key_id());
 }
 
 TEST(ToPkcs8Pem, ReEncodesAnUnencryptedTestKeyByteForByte) {
   PrivateKey key = LoadPrivate("ed25519.pem");
   Result<std::string> pem = key.ToPkcs8Pem("");
-  ASSERT_TRUE(pem.ok());
+  ASSERT_THAT(pem, IsOk());
   EXPECT_EQ(*pem, ReadKeyFile("ed25519.pem"));  // Ed25519 PKCS#8 has one encoding
 }
 
 TEST(ToPkcs8Pem, RefusesAPassphraseThatCouldNotBeReadBack) {
   Result<PrivateKey> key = PrivateKey::Generate(KeyAlgorithm::kEd25519);
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   EXPECT_TRUE(HasError(key->ToPkcs8Pem(std::string(1025, 'p')), StatusCode::kInvalidArgument,
                        "the passphrase is longer than 1024 bytes"));
   const std::string longest(1024, 'p');
   Result<std::string> pem = key->ToPkcs8Pem(longest);
-  ASSERT_TRUE(pem.ok()) << pem.status().ToString();
+  ASSERT_THAT(pem, IsOk());
   Result<PrivateKey> again = PrivateKey::FromPem(*pem, longest);
-  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->public_key().key_id(), key->public_key().key_id());
 }
 

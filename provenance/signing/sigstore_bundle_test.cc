@@ -11,6 +11,9 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -60,16 +63,16 @@ DsseEnvelope SignedBy(const std::vector<std::string>& names) {
   DsseEnvelope envelope{kPayloadType, kPayload, {}};
   for (const std::string& name : names) {
     Status s = AddDsseSignature(&envelope, Private(name));
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_THAT(s, IsOk());
   }
   return envelope;
 }
 
 Json Exported(const DsseEnvelope& envelope, const PublicKey& key) {
   Result<std::string> json = ExportSigstoreBundle(envelope, key);
-  EXPECT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_THAT(json, IsOk());
   Result<Json> doc = ParseJsonStrict(json.ok() ? *json : "{}", "test");
-  EXPECT_TRUE(doc.ok());
+  EXPECT_THAT(doc, IsOk());
   return doc.ok() ? *doc : Json::object();
 }
 
@@ -97,7 +100,7 @@ TEST(ExportSigstoreBundle, WritesTheV03LayoutWithTheKeyHint) {
 
 TEST(ExportSigstoreBundle, IsCompactSortedJsonWithoutATrailingNewline) {
   Result<std::string> json = ExportSigstoreBundle(SignedBy({"ed25519"}), Public("ed25519"));
-  ASSERT_TRUE(json.ok());
+  ASSERT_THAT(json, IsOk());
   EXPECT_EQ(json->rfind("{\"dsseEnvelope\":{\"payload\":\"", 0), 0u) << *json;
   EXPECT_NE(json->back(), '\n');
   EXPECT_EQ(json->find(' '), std::string::npos);
@@ -135,16 +138,16 @@ TEST(ImportSigstoreBundle, RoundTripsAnExportAndVerifiesWithTheTrustedKey) {
   for (const char* name : {"ed25519", "ecdsa-p256"}) {
     DsseEnvelope original = SignedBy({name});
     Result<std::string> json = ExportSigstoreBundle(original, Public(name));
-    ASSERT_TRUE(json.ok());
+    ASSERT_THAT(json, IsOk());
     Result<DsseEnvelope> envelope = ImportSigstoreBundle(*json);
-    ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
+    ASSERT_THAT(envelope, IsOk());
     EXPECT_EQ(envelope->payload_type, kPayloadType);
     EXPECT_EQ(envelope->payload, kPayload);
     ASSERT_EQ(envelope->signatures.size(), 1u);
     EXPECT_EQ(envelope->signatures[0].keyid, Public(name).sigstore_hint());
     EXPECT_EQ(envelope->signatures[0].signature, original.signatures[0].signature);
     Result<VerifiedPayload> verified = VerifyDsseEnvelope(*envelope, {Public(name)}, 1);
-    ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+    ASSERT_THAT(verified, IsOk());
     EXPECT_EQ(verified->payload, kPayload);
   }
 }
@@ -156,10 +159,10 @@ TEST(ImportSigstoreBundle, TheHintNeverSelectsTheKey) {
   doc["verificationMaterial"]["publicKey"]["hint"] = other_hint;
   doc["dsseEnvelope"]["signatures"][0]["keyid"] = other_hint;
   Result<DsseEnvelope> envelope = Import(doc);
-  ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
+  ASSERT_THAT(envelope, IsOk());
   EXPECT_TRUE(HasError(VerifyDsseEnvelope(*envelope, {Public("ed25519-b")}, 1), StatusCode::kPermissionDenied,
                        "no signature verifies with a trusted key"));
-  EXPECT_TRUE(VerifyDsseEnvelope(*envelope, {Public("ed25519")}, 1).ok());
+  EXPECT_THAT(VerifyDsseEnvelope(*envelope, {Public("ed25519")}, 1), IsOk());
 }
 
 TEST(ImportSigstoreBundle, ATamperedPayloadImportsButDoesNotVerify) {
@@ -168,7 +171,7 @@ TEST(ImportSigstoreBundle, ATamperedPayloadImportsButDoesNotVerify) {
   payload[2] = '-';
   doc["dsseEnvelope"]["payload"] = Base64Encode(payload);
   Result<DsseEnvelope> envelope = Import(doc);
-  ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
+  ASSERT_THAT(envelope, IsOk());
   EXPECT_TRUE(HasError(VerifyDsseEnvelope(*envelope, {Public("ed25519")}, 1), StatusCode::kPermissionDenied,
                        "no signature verifies with a trusted key"));
 }
@@ -179,7 +182,7 @@ TEST(ImportSigstoreBundle, AcceptsTheEarlierMediaTypesTheSpecRequires) {
                                  "application/vnd.dev.sigstore.bundle+json;version=0.1"}) {
     Json doc = GoodBundle();
     doc["mediaType"] = media_type;
-    EXPECT_TRUE(Import(doc).ok()) << media_type;
+    EXPECT_THAT(Import(doc), IsOk()) << media_type;
   }
 }
 
@@ -215,15 +218,15 @@ TEST(ImportSigstoreBundle, AcceptsProtoFieldNamesNullsAndUrlSafeBase64AsProto3Js
       {"message_signature", nullptr},
   };
   Result<DsseEnvelope> envelope = Import(doc);
-  ASSERT_TRUE(envelope.ok()) << envelope.status().ToString();
-  EXPECT_TRUE(VerifyDsseEnvelope(*envelope, {Public("ed25519")}, 1).ok());
+  ASSERT_THAT(envelope, IsOk());
+  EXPECT_THAT(VerifyDsseEnvelope(*envelope, {Public("ed25519")}, 1), IsOk());
 }
 
 TEST(ImportSigstoreBundle, AcceptsLogEntriesAndTimestampsAsOpaqueUnverifiedData) {
   Json doc = GoodBundle();
   doc["verificationMaterial"]["tlogEntries"] = Json::array({Json{{"logIndex", "7"}}});
   doc["verificationMaterial"]["timestampVerificationData"] = {{"rfc3161Timestamps", Json::array()}};
-  EXPECT_TRUE(Import(doc).ok());
+  EXPECT_THAT(Import(doc), IsOk());
   doc["verificationMaterial"]["tlogEntries"] = Json::array({1});
   EXPECT_TRUE(HasError(Import(doc), StatusCode::kInvalidArgument, "tlog entry is not a JSON object"));
   doc["verificationMaterial"]["tlogEntries"] = Json::object();
@@ -260,7 +263,7 @@ TEST(ImportSigstoreBundle, RejectsAFieldGivenUnderBothNames) {
 
 TEST(ImportSigstoreBundle, RejectsDuplicateKeys) {
   Result<std::string> json = ExportSigstoreBundle(SignedBy({"ed25519"}), Public("ed25519"));
-  ASSERT_TRUE(json.ok());
+  ASSERT_THAT(json, IsOk());
   std::string doubled = *json;
   doubled.insert(1, "\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",");
   EXPECT_TRUE(HasError(ImportSigstoreBundle(doubled), StatusCode::kInvalidArgument, "has the key 'mediaType' twice"));
@@ -283,7 +286,7 @@ TEST(ImportSigstoreBundle, RequiresTheKeyidToEqualTheHint) {
   EXPECT_TRUE(HasError(Import(doc), StatusCode::kInvalidArgument,
                        "keyid does not equal verificationMaterial.publicKey.hint"));
   doc["verificationMaterial"]["publicKey"].erase("hint");  // no hint: nothing to compare
-  EXPECT_TRUE(Import(doc).ok());
+  EXPECT_THAT(Import(doc), IsOk());
 }
 
 TEST(ImportSigstoreBundle, RejectsCertificatesAndMessageSignaturesAsUnimplemented) {
@@ -339,7 +342,7 @@ TEST(ImportSigstoreBundle, RejectsMissingOrMalformedParts) {
 
 TEST(ImportSigstoreBundle, EnforcesItsLimits) {
   Result<std::string> json = ExportSigstoreBundle(SignedBy({"ed25519"}), Public("ed25519"));
-  ASSERT_TRUE(json.ok());
+  ASSERT_THAT(json, IsOk());
   SigstoreBundleLimits small;
   small.max_bundle_size = json->size() - 1;
   EXPECT_TRUE(HasError(ImportSigstoreBundle(*json, small), StatusCode::kResourceExhausted, ""));

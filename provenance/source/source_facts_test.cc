@@ -8,6 +8,9 @@
 
 #include "core/file.h"
 #include "tests/support/test_support.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -54,12 +57,12 @@ class SourceFactsTest : public ::testing::Test {
   void Write(const std::string& path, const std::string& content) {
     const std::string full = repo_ + "/" + path;
     ASSERT_EQ(std::system(("mkdir -p \"$(dirname '" + full + "')\"").c_str()), 0);
-    ASSERT_TRUE(WriteFileAtomic(full, content).ok());
+    ASSERT_THAT(WriteFileAtomic(full, content), IsOk());
   }
 
   SourceFacts Read(const std::string& path) {
     Result<SourceFacts> facts = ReadSourceFacts(path);
-    EXPECT_TRUE(facts.ok()) << facts.status().ToString();
+    EXPECT_THAT(facts, IsOk());
     return facts.ok() ? *facts : SourceFacts();
   }
 
@@ -109,7 +112,7 @@ TEST_F(SourceFactsTest, CapsTheListOfDirtyPathsButCountsThemAll) {
   SourceOptions options;
   options.max_dirty_paths = 2;
   Result<SourceFacts> facts = ReadSourceFacts(repo_, options);
-  ASSERT_TRUE(facts.ok());
+  ASSERT_THAT(facts, IsOk());
   EXPECT_EQ(facts->dirty_paths.size(), 2u);
   EXPECT_EQ(facts->dirty_path_count, 5u);
 }
@@ -249,7 +252,7 @@ TEST(ParseWorkspaceStatus, ReadsBackWhatWorkspaceStatusLinesWrote) {
   // Bazel's stable-status.txt also holds keys of its own; they are ignored.
   Result<SourceFacts> parsed = ParseWorkspaceStatus("BUILD_EMBED_LABEL \nBUILD_HOST buildhost\n" +
                                                     WorkspaceStatusLines(facts) + "BUILD_USER u\n");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->commit, facts.commit);
   EXPECT_EQ(parsed->commit_time, 1700000000);
   EXPECT_TRUE(parsed->dirty);
@@ -265,7 +268,7 @@ TEST(ParseWorkspaceStatus, TakesTheEmbedLabelAsTheInvocation) {
   facts.commit = std::string(40, 'b');
   Result<SourceFacts> parsed =
       ParseWorkspaceStatus("BUILD_EMBED_LABEL https://ci.example.com/runs/7 a b\n" + WorkspaceStatusLines(facts));
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->embed_label, "https://ci.example.com/runs/7 a b");
 }
 

@@ -11,6 +11,9 @@
 
 #include "core/file.h"
 #include "core/json.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -72,7 +75,7 @@ TEST(Statement, RoundTripsThroughParse) {
   const Statement statement = ExampleStatement();
   const std::string json = SerializeStatement(statement);
   Result<Statement> parsed = ParseStatement(json);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   ASSERT_EQ(parsed->subjects.size(), 2u);
   EXPECT_EQ(parsed->subjects[0].name, "function.fnb");
   EXPECT_EQ(parsed->subjects[0].digest, statement.subjects[0].digest);
@@ -91,7 +94,7 @@ TEST(Statement, AcceptsEveryKnownDigestAlgorithm) {
                                  {"sha1", std::string(40, '3')},
                                  {"gitCommit", std::string(40, 'a')}};
   Result<Statement> parsed = ParseDocument(doc);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->subjects[0].digest.size(), 5u);
 }
 
@@ -99,7 +102,7 @@ TEST(Statement, AcceptsAnEmptyPredicateObject) {
   Json doc = ValidDocument();
   doc["predicate"] = Json::object();
   Result<Statement> parsed = ParseDocument(doc);
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->predicate, Json::object());
 }
 
@@ -269,7 +272,7 @@ TEST(Statement, RejectsMoreSubjectsThanTheLimit) {
   EXPECT_TRUE(HasError(ParseStatement(doc.dump(), limits), StatusCode::kResourceExhausted,
                        "statement has 3 subjects, more than the limit of 2"));
   limits.max_subjects = 3;
-  EXPECT_TRUE(ParseStatement(doc.dump(), limits).ok());
+  EXPECT_THAT(ParseStatement(doc.dump(), limits), IsOk());
 }
 
 TEST(Statement, RejectsAStatementLargerThanTheLimit) {
@@ -405,7 +408,7 @@ TEST(SlsaProvenance, MakesAStatementThatParses) {
   statement.predicate_type = kSlsaProvenanceV1;
   statement.predicate = BuildSlsaProvenance(ExampleFacts());
   Result<Statement> parsed = ParseStatement(SerializeStatement(statement));
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->predicate, statement.predicate);
 }
 
@@ -458,20 +461,20 @@ TEST(SlsaProvenance, MatchesTheGoldenStatementOfAFixedBundleBuild) {
   statement.subjects = {{"artifacts/hello.tar", {{"sha256", std::string(64, '1')}}},
                         {"manifest.json", {{"sha256", std::string(64, '2')}}}};
   const std::string serialized = SerializeStatement(statement);
-  ASSERT_TRUE(ParseStatement(serialized).ok());
+  ASSERT_THAT(ParseStatement(serialized), IsOk());
   Result<Json> parsed = ParseJsonStrict(serialized, "statement");
-  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_THAT(parsed, IsOk());
   const std::string actual = PrettyJsonDump(*parsed);
   const std::string name = "testdata/provenance/golden.statement.json";
   const char* update = std::getenv("FNSEAL_UPDATE_GOLDENS");
   if (update != nullptr && std::string(update) == "1") {
     const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
     ASSERT_NE(workspace, nullptr) << "run it with 'bazel run' to rewrite the golden";
-    ASSERT_TRUE(WriteFileAtomic(std::string(workspace) + "/" + name, actual).ok());
+    ASSERT_THAT(WriteFileAtomic(std::string(workspace) + "/" + name, actual), IsOk());
     return;
   }
   Result<std::string> golden = ReadFile(name);
-  ASSERT_TRUE(golden.ok()) << golden.status().ToString();
+  ASSERT_THAT(golden, IsOk());
   EXPECT_EQ(actual, *golden) << name << " differs; see the comment above to rewrite it on purpose";
 }
 

@@ -10,6 +10,9 @@
 #include "core/file.h"
 #include "core/sha256.h"
 #include "tests/support/test_support.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -35,7 +38,7 @@ DsseEnvelope Signed(const std::string& payload, const std::vector<std::string>& 
   DsseEnvelope envelope{payload_type, payload, {}};
   for (const std::string& file : key_files) {
     Status status = AddDsseSignature(&envelope, TestPrivateKey(file));
-    EXPECT_TRUE(status.ok()) << status.ToString();
+    EXPECT_THAT(status, IsOk());
   }
   return envelope;
 }
@@ -45,14 +48,14 @@ class AttestationVerifierTest : public ::testing::Test {
   void SetUp() override {
     dir_ = FreshTestDir();
     artifact_ = dir_ + "/app.bin";
-    ASSERT_TRUE(WriteFileAtomic(artifact_, "the artifact's bytes").ok());
+    ASSERT_THAT(WriteFileAtomic(artifact_, "the artifact's bytes"), IsOk());
     other_ = dir_ + "/other.bin";
-    ASSERT_TRUE(WriteFileAtomic(other_, "other bytes").ok());
+    ASSERT_THAT(WriteFileAtomic(other_, "other bytes"), IsOk());
   }
 
   std::string Write(const std::string& name, const std::string& bytes) {
     std::string path = dir_ + "/" + name;
-    EXPECT_TRUE(WriteFileAtomic(path, bytes).ok());
+    EXPECT_THAT(WriteFileAtomic(path, bytes), IsOk());
     return path;
   }
 
@@ -66,10 +69,10 @@ class AttestationVerifierTest : public ::testing::Test {
 TEST_F(AttestationVerifierTest, VerifiesASingleEnvelopeAndItsArtifact) {
   DsseEnvelope envelope = Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem"});
   Result<AttestationFile> file = ParseAttestationFile(SerializeDsseEnvelope(envelope));
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_THAT(file, IsOk());
   EXPECT_EQ(file->format, AttestationFormat::kDsseEnvelope);
   Result<Verification> v = VerifyAttestations(*file, {key_a_}, 1, {artifact_});
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_THAT(v, IsOk());
   EXPECT_THAT(v->key_ids, ElementsAre(key_a_.key_id()));
   EXPECT_EQ(v->kind, "dsse");
   ASSERT_EQ(v->statements.size(), 1u);
@@ -87,11 +90,11 @@ TEST_F(AttestationVerifierTest, VerifiesJsonLinesWithBlankLinesAndCrLf) {
                       "\r\n\n" +
                       SerializeDsseEnvelope(Signed(StatementFor("other.bin", "other bytes"), {"ed25519.pem"})) + "\n";
   Result<AttestationFile> file = ParseAttestationFile(lines);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_THAT(file, IsOk());
   EXPECT_EQ(file->format, AttestationFormat::kJsonLines);
   ASSERT_EQ(file->envelopes.size(), 2u);
   Result<Verification> v = VerifyAttestations(*file, {key_a_}, 1, {other_, artifact_});
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_THAT(v, IsOk());
   EXPECT_EQ(v->files[0].subject_name, "other.bin");
   EXPECT_EQ(v->files[1].subject_name, "app.bin");
   ASSERT_EQ(v->statements.size(), 2u);
@@ -101,11 +104,11 @@ TEST_F(AttestationVerifierTest, VerifiesJsonLinesWithBlankLinesAndCrLf) {
 TEST_F(AttestationVerifierTest, VerifiesASigstoreBundleWithTheTrustedKeyOnly) {
   DsseEnvelope envelope = Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem"});
   Result<std::string> bundle = ExportSigstoreBundle(envelope, key_a_);
-  ASSERT_TRUE(bundle.ok()) << bundle.status().ToString();
+  ASSERT_THAT(bundle, IsOk());
   Result<AttestationFile> file = ParseAttestationFile(*bundle);
-  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  ASSERT_THAT(file, IsOk());
   EXPECT_EQ(file->format, AttestationFormat::kSigstoreBundle);
-  EXPECT_TRUE(VerifyAttestations(*file, {key_a_}, 1, {artifact_}).ok());
+  EXPECT_THAT(VerifyAttestations(*file, {key_a_}, 1, {artifact_}), IsOk());
   Result<Verification> other_key = VerifyAttestations(*file, {key_b_}, 1, {artifact_});
   ASSERT_FALSE(other_key.ok());
   EXPECT_EQ(other_key.status().code(), StatusCode::kPermissionDenied);
@@ -131,7 +134,7 @@ TEST_F(AttestationVerifierTest, MatchesArtifactsByDigestNotByName) {
   // A file with the signed bytes under another name is the signed artifact.
   std::string renamed = Write("renamed.bin", "old bytes");
   Result<Verification> ok = VerifyAttestations(file, {key_a_}, 1, {renamed});
-  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  ASSERT_THAT(ok, IsOk());
   EXPECT_EQ(ok->files[0].subject_name, "app.bin");
 }
 
@@ -160,7 +163,7 @@ TEST_F(AttestationVerifierTest, ReportsEveryKeyThatSignedAndWhichSignedWhich) {
                        {Signed(StatementFor("app.bin", "the artifact's bytes"), {"ed25519.pem", "ecdsa-p256.pem"}),
                         Signed(StatementFor("other.bin", "other bytes"), {"ed25519.pem"})}};
   Result<Verification> v = VerifyAttestations(file, {key_a_, key_b_}, 1, {});
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_THAT(v, IsOk());
   std::vector<std::string> both = {key_a_.key_id(), key_b_.key_id()};
   std::sort(both.begin(), both.end());
   EXPECT_EQ(v->key_ids, both);
@@ -234,7 +237,7 @@ TEST(ParseAttestationFile, EnforcesTheFileSizeAndEnvelopeCountLimits) {
   limits = AttestationLimits();
   limits.max_envelopes = 2;
   std::string line = SerializeDsseEnvelope({kInTotoPayloadType, "{}", {}}) + "\n";
-  EXPECT_TRUE(ParseAttestationFile(line + line, limits).ok());
+  EXPECT_THAT(ParseAttestationFile(line + line, limits), IsOk());
   Result<AttestationFile> many = ParseAttestationFile(line + line + line, limits);
   ASSERT_FALSE(many.ok());
   EXPECT_EQ(many.status().code(), StatusCode::kResourceExhausted);

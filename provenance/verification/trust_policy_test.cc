@@ -12,6 +12,9 @@
 #include "core/sha256.h"
 #include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -32,13 +35,13 @@ std::string TempDir() {
 
 std::string ReadTestFile(const std::string& path) {
   Result<std::string> bytes = ReadFile(path);
-  EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_THAT(bytes, IsOk());
   return bytes.ok() ? *bytes : std::string();
 }
 
 PrivateKey LoadKey(const std::string& name) {
   Result<PrivateKey> key = PrivateKey::FromPem(ReadTestFile("testdata/keys/" + name));
-  EXPECT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_THAT(key, IsOk());
   return std::move(key).value();
 }
 
@@ -99,8 +102,8 @@ TEST(ParseRfc3339Utc, RejectsOtherShapesAndImpossibleDates) {
     EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(t.status().message(), HasSubstr("is not an RFC 3339 UTC time"));
   }
-  EXPECT_TRUE(ParseRfc3339Utc("2024-02-29T00:00:00Z").ok());
-  EXPECT_TRUE(ParseRfc3339Utc("2000-02-29T00:00:00Z").ok());
+  EXPECT_THAT(ParseRfc3339Utc("2024-02-29T00:00:00Z"), IsOk());
+  EXPECT_THAT(ParseRfc3339Utc("2000-02-29T00:00:00Z"), IsOk());
 }
 
 // --- ParseTrustPolicy ---------------------------------------------------------------------------
@@ -114,7 +117,7 @@ TEST(ParseTrustPolicy, ParsesEveryField) {
   doc["sourceRepositories"] = {{{"uri", kSourceUri}}, {{"uriPrefix", "git+https://github.com/example/"}}};
   doc["limits"] = {{"maxBundleBytes", 1 << 20}, {"maxAttestationBytes", 4096}};
   Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
-  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  ASSERT_THAT(policy, IsOk());
   ASSERT_EQ(policy->keys.size(), 2u);
   EXPECT_EQ(policy->keys[0].name, "release-2026");
   EXPECT_EQ(policy->keys[0].public_key.key_id(), LoadKey("ed25519.pem").public_key().key_id());
@@ -336,17 +339,17 @@ TEST(ParseTrustPolicy, NeverThrowsOnWrongTypes) {
 TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
   const std::string dir = TempDir() + "/policy-files";
   ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/keys'").c_str()), 0);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/keys/a.pub.pem", ReadTestFile("testdata/keys/ed25519.pub.pem")).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/keys/a.pub.pem", ReadTestFile("testdata/keys/ed25519.pub.pem")), IsOk());
   Json doc = BasePolicy();
   doc["keys"][0].erase("publicKey");
   doc["keys"][0]["publicKeyFile"] = "keys/a.pub.pem";
-  ASSERT_TRUE(WriteFileAtomic(dir + "/policy.json", doc.dump(2)).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/policy.json", doc.dump(2)), IsOk());
   Result<TrustPolicy> policy = LoadTrustPolicyFile(dir + "/policy.json");
-  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  ASSERT_THAT(policy, IsOk());
   EXPECT_EQ(policy->keys[0].public_key.key_id(), LoadKey("ed25519.pem").public_key().key_id());
 
   doc["keys"][0]["publicKeyFile"] = "keys/missing.pem";
-  ASSERT_TRUE(WriteFileAtomic(dir + "/policy.json", doc.dump(2)).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/policy.json", doc.dump(2)), IsOk());
   Result<TrustPolicy> missing = LoadTrustPolicyFile(dir + "/policy.json");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
@@ -354,7 +357,7 @@ TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
   EXPECT_THAT(missing.status().message(), HasSubstr("keys/missing.pem"));
 
   doc["keys"][0]["publicKeyFile"] = "/etc/key.pem";
-  ASSERT_TRUE(WriteFileAtomic(dir + "/policy.json", doc.dump(2)).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/policy.json", doc.dump(2)), IsOk());
   EXPECT_THAT(LoadTrustPolicyFile(dir + "/policy.json").status().message(),
               HasSubstr("'/etc/key.pem' must be relative to the policy file's directory"));
   EXPECT_EQ(LoadTrustPolicyFile(dir + "/nope.json").status().code(), StatusCode::kNotFound);
@@ -364,25 +367,25 @@ TEST(LoadTrustPolicyFile, RefusesKeyFilesOutsideThePolicysDirectory) {
   const std::string dir = TempDir() + "/policy-parent";
   ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/policies/keys'").c_str()), 0);
   const std::string pem = ReadTestFile("testdata/keys/ed25519.pub.pem");
-  ASSERT_TRUE(WriteFileAtomic(dir + "/outside.pub.pem", pem).ok());
-  ASSERT_TRUE(WriteFileAtomic(dir + "/policies/keys/a.pub.pem", pem).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/outside.pub.pem", pem), IsOk());
+  ASSERT_THAT(WriteFileAtomic(dir + "/policies/keys/a.pub.pem", pem), IsOk());
   Json doc = BasePolicy();
   doc["keys"][0].erase("publicKey");
   for (const char* escaping : {"../outside.pub.pem", "keys/../../outside.pub.pem", "keys/..", ".."}) {
     doc["keys"][0]["publicKeyFile"] = escaping;
-    ASSERT_TRUE(WriteFileAtomic(dir + "/policies/policy.json", doc.dump(2)).ok());
+    ASSERT_THAT(WriteFileAtomic(dir + "/policies/policy.json", doc.dump(2)), IsOk());
     Result<TrustPolicy> policy = LoadTrustPolicyFile(dir + "/policies/policy.json");
     ASSERT_FALSE(policy.ok()) << escaping;
     EXPECT_EQ(policy.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(policy.status().message(), HasSubstr("must stay inside the policy file's directory (no '..')"));
   }
   // ".." inside a name is not a parent directory.
-  ASSERT_TRUE(WriteFileAtomic(dir + "/policies/keys/a..b.pem", pem).ok());
+  ASSERT_THAT(WriteFileAtomic(dir + "/policies/keys/a..b.pem", pem), IsOk());
   for (const char* inside : {"keys/a.pub.pem", "./keys/a.pub.pem", "keys/a..b.pem"}) {
     doc["keys"][0]["publicKeyFile"] = inside;
-    ASSERT_TRUE(WriteFileAtomic(dir + "/policies/policy.json", doc.dump(2)).ok());
+    ASSERT_THAT(WriteFileAtomic(dir + "/policies/policy.json", doc.dump(2)), IsOk());
     Result<TrustPolicy> policy = LoadTrustPolicyFile(dir + "/policies/policy.json");
-    EXPECT_TRUE(policy.ok()) << inside << ": " << policy.status().ToString();
+    EXPECT_THAT(policy, IsOk()) << inside << ": " << policy.status().ToString();
   }
 }
 
@@ -398,10 +401,10 @@ class PolicyVerificationTest : public ::testing::Test {
     inputs[0].content = "#!/bin/sh\necho hello\n";
     inputs[0].executable = true;
     Result<TarPlan> plan = PlanTar(inputs);
-    ASSERT_TRUE(plan.ok());
+    ASSERT_THAT(plan, IsOk());
     StringSink tar;
-    ASSERT_TRUE(WriteTar(*plan, &tar).ok());
-    ASSERT_TRUE(WriteFileAtomic(dir_ + "/artifact.tar", tar.data()).ok());
+    ASSERT_THAT(WriteTar(*plan, &tar), IsOk());
+    ASSERT_THAT(WriteFileAtomic(dir_ + "/artifact.tar", tar.data()), IsOk());
 
     BundleSpec spec;
     spec.function_name = "hello";
@@ -413,18 +416,18 @@ class PolicyVerificationTest : public ::testing::Test {
     spec.provenance.resolved_dependencies.push_back({"source", kSourceUri, std::string(64, 'b'), ""});
     unsigned_ = dir_ + "/unsigned.fnb";
     Status built = BuildBundle(spec, unsigned_);
-    ASSERT_TRUE(built.ok()) << built.ToString();
+    ASSERT_THAT(built, IsOk());
     signed_a_ = dir_ + "/a.fnb";
     signed_b_ = dir_ + "/b.fnb";
     signed_ab_ = dir_ + "/ab.fnb";
-    ASSERT_TRUE(SignBundle(unsigned_, {key_a_}, signed_a_).ok());
-    ASSERT_TRUE(SignBundle(unsigned_, {key_b_}, signed_b_).ok());
-    ASSERT_TRUE(SignBundle(unsigned_, {key_a_, key_b_}, signed_ab_).ok());
+    ASSERT_THAT(SignBundle(unsigned_, {key_a_}, signed_a_), IsOk());
+    ASSERT_THAT(SignBundle(unsigned_, {key_b_}, signed_b_), IsOk());
+    ASSERT_THAT(SignBundle(unsigned_, {key_a_, key_b_}, signed_ab_), IsOk());
   }
 
   static TrustPolicy Policy(const Json& doc) {
     Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
-    EXPECT_TRUE(policy.ok()) << policy.status().ToString();
+    EXPECT_THAT(policy, IsOk());
     return std::move(policy).value();
   }
 
@@ -459,7 +462,7 @@ TEST_F(PolicyVerificationTest, AcceptsABundleThatMeetsThePolicy) {
   Json doc = BasePolicy();
   doc["sourceRepositories"] = {{{"uriPrefix", "git+https://github.com/example/"}}};
   Result<PolicyVerification> result = VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01);
-  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->verified_at, k2026_06_01);
   EXPECT_THAT(result->key_names, ElementsAre("release-2026"));
   EXPECT_THAT(result->builder_ids, ElementsAre(kBuilder));
@@ -472,8 +475,8 @@ TEST_F(PolicyVerificationTest, AcceptsABundleThatMeetsThePolicy) {
 
 TEST_F(PolicyVerificationTest, WindowStartIsInclusiveAndEndExclusive) {
   TrustPolicy policy = Policy(BasePolicy());
-  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01).ok());
-  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01 - 1).ok());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01), IsOk());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01 - 1), IsOk());
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01), "expired at 2027-01-01T00:00:00Z");
 }
 
@@ -500,14 +503,14 @@ TEST_F(PolicyVerificationTest, RejectsAnExpiredKey) {
 TEST_F(PolicyVerificationTest, RotationAcceptsTheKeyOfTheDay) {
   TrustPolicy policy = Policy(RotationPolicy());
   Result<PolicyVerification> old_key = VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01 - 1);
-  ASSERT_TRUE(old_key.ok()) << old_key.status().ToString();
+  ASSERT_THAT(old_key, IsOk());
   EXPECT_THAT(old_key->key_names, ElementsAre("release-2025"));
   Result<PolicyVerification> new_key = VerifyBundleWithPolicy(signed_b_, policy, k2026_06_01);
-  ASSERT_TRUE(new_key.ok()) << new_key.status().ToString();
+  ASSERT_THAT(new_key, IsOk());
   EXPECT_THAT(new_key->key_names, ElementsAre("release-2026"));
   // Signed by both: only the key valid now is reported.
   Result<PolicyVerification> both = VerifyBundleWithPolicy(signed_ab_, policy, k2026_06_01);
-  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  ASSERT_THAT(both, IsOk());
   EXPECT_THAT(both->key_names, ElementsAre("release-2026"));
 }
 
@@ -520,7 +523,7 @@ TEST_F(PolicyVerificationTest, RequiresTwoSignaturesWhenTheThresholdIsTwo) {
                  "policy rule 'signatures': attestations/provenance.dsse.json: ");
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2026_06_01), "1 of 2 trusted keys signed");
   Result<PolicyVerification> both = VerifyBundleWithPolicy(signed_ab_, policy, k2026_06_01);
-  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  ASSERT_THAT(both, IsOk());
   EXPECT_THAT(both->key_names, ElementsAre("release-2026", "release-2026-b"));
   // With key A out of its window only one key can count, so the threshold cannot be met.
   ExpectRejected(VerifyBundleWithPolicy(signed_ab_, policy, k2027_01_01),
@@ -548,7 +551,7 @@ TEST_F(PolicyVerificationTest, RejectsABuilderNotAcceptedExactly) {
 TEST_F(PolicyVerificationTest, MatchesBuilderPrefixes) {
   Json accepted = BasePolicy();
   accepted["builders"] = {{{"idPrefix", "https://fnseal.dev/builders/"}}};
-  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, Policy(accepted), k2026_06_01).ok());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(accepted), k2026_06_01), IsOk());
   Json rejected = BasePolicy();
   rejected["builders"] = {{{"idPrefix", "https://ci.example.com/"}},
                           {{"idPrefix", "https://fnseal.dev/builders/test/"}}};
@@ -566,7 +569,7 @@ TEST_F(PolicyVerificationTest, RejectsASourceRepositoryMismatch) {
                  "from an accepted source repository (uris: 'git+https://github.com/example/hello@refs/heads/main')");
   Json exact = BasePolicy();
   exact["sourceRepositories"] = {{{"uri", kSourceUri}}};
-  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, Policy(exact), k2026_06_01).ok());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(exact), k2026_06_01), IsOk());
 }
 
 TEST_F(PolicyVerificationTest, AppliesThePolicyLimits) {
@@ -580,14 +583,14 @@ TEST_F(PolicyVerificationTest, AppliesThePolicyLimits) {
                  "policy rule 'limits': ");
   Json roomy = BasePolicy();
   roomy["limits"] = {{"maxBundleBytes", 1 << 20}, {"maxAttestationBytes", 1 << 20}};
-  EXPECT_TRUE(VerifyBundleWithPolicy(signed_a_, Policy(roomy), k2026_06_01).ok());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(roomy), k2026_06_01), IsOk());
 }
 
 TEST_F(PolicyVerificationTest, NamesTheRuleForIntegrityFailures) {
   ExpectRejected(VerifyBundleWithPolicy(unsigned_, Policy(BasePolicy()), k2026_06_01),
                  "policy rule 'signatures': bundle is not signed");
   const std::string truncated = dir_ + "/truncated.fnb";
-  ASSERT_TRUE(WriteFileAtomic(truncated, ReadTestFile(signed_a_).substr(0, 40)).ok());
+  ASSERT_THAT(WriteFileAtomic(truncated, ReadTestFile(signed_a_).substr(0, 40)), IsOk());
   ExpectRejected(VerifyBundleWithPolicy(truncated, Policy(BasePolicy()), k2026_06_01), StatusCode::kDataLoss,
                  "policy rule 'archive': ");
   ExpectRejected(VerifyBundleWithPolicy(dir_ + "/nope.fnb", Policy(BasePolicy()), k2026_06_01), StatusCode::kNotFound,
@@ -608,7 +611,7 @@ class AttestationPolicyTest : public PolicyVerificationTest {
   void SetUp() override {
     PolicyVerificationTest::SetUp();
     artifact_ = dir_ + "/app.zip";
-    ASSERT_TRUE(WriteFileAtomic(artifact_, "zip bytes").ok());
+    ASSERT_THAT(WriteFileAtomic(artifact_, "zip bytes"), IsOk());
   }
 
   // A signed-file statement over the artifact, signed by `keys`, written as JSON Lines.
@@ -619,9 +622,9 @@ class AttestationPolicyTest : public PolicyVerificationTest {
     statement.predicate_type = predicate_type;
     statement.predicate = predicate;
     DsseEnvelope envelope{kInTotoPayloadType, SerializeStatement(statement), {}};
-    for (const PrivateKey* key : keys) EXPECT_TRUE(AddDsseSignature(&envelope, *key).ok());
+    for (const PrivateKey* key : keys) EXPECT_THAT(AddDsseSignature(&envelope, *key), IsOk());
     std::string path = dir_ + "/attestation-" + std::to_string(count_++) + ".intoto.jsonl";
-    EXPECT_TRUE(WriteFileAtomic(path, SerializeDsseEnvelope(envelope) + "\n").ok());
+    EXPECT_THAT(WriteFileAtomic(path, SerializeDsseEnvelope(envelope) + "\n"), IsOk());
     return path;
   }
 
@@ -639,7 +642,7 @@ class AttestationPolicyTest : public PolicyVerificationTest {
 TEST_F(AttestationPolicyTest, AcceptsASignedFileWhosePredicateTypeIsAccepted) {
   Result<PolicyVerification> v = VerifyAttestationsWithPolicy(
       Attestation({&key_a_}, kSignedFilePredicateType), {artifact_}, Policy(SignedFilePolicy()), k2026_06_01);
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_THAT(v, IsOk());
   EXPECT_THAT(v->key_names, ElementsAre("release-2026"));
   EXPECT_EQ(v->verified.files[0].subject_name, "app.zip");
   EXPECT_TRUE(v->builder_ids.empty());
@@ -670,9 +673,8 @@ TEST_F(AttestationPolicyTest, AppliesTheBuilderRulesToProvenance) {
                                             {artifact_}, Policy(BasePolicy()), k2026_06_01),
                StatusCode::kPermissionDenied, "policy rule 'builders': envelope #1: builder id");
   facts.builder_id = kBuilder;
-  EXPECT_TRUE(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSlsaProvenanceV1, BuildSlsaProvenance(facts)),
-                                           {artifact_}, Policy(BasePolicy()), k2026_06_01)
-                  .ok());
+  EXPECT_THAT(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSlsaProvenanceV1, BuildSlsaProvenance(facts)),
+                                           {artifact_}, Policy(BasePolicy()), k2026_06_01), IsOk());
 }
 
 TEST_F(AttestationPolicyTest, RequiresTheThresholdOfDistinctKeys) {
@@ -684,7 +686,7 @@ TEST_F(AttestationPolicyTest, RequiresTheThresholdOfDistinctKeys) {
                StatusCode::kPermissionDenied, "policy rule 'signatures': envelope #1: signature threshold not met");
   Result<PolicyVerification> both = VerifyAttestationsWithPolicy(
       Attestation({&key_a_, &key_b_}, kSignedFilePredicateType), {artifact_}, Policy(doc), k2026_06_01);
-  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  ASSERT_THAT(both, IsOk());
   EXPECT_THAT(both->key_names, ElementsAre("release-2026", "second"));
 }
 
@@ -697,7 +699,7 @@ TEST_F(AttestationPolicyTest, AppliesMaxAttestationBytesToTheWholeFile) {
 }
 
 TEST_F(AttestationPolicyTest, RejectsAnArtifactThatIsNotASubject) {
-  ASSERT_TRUE(WriteFileAtomic(artifact_, "other bytes").ok());
+  ASSERT_THAT(WriteFileAtomic(artifact_, "other bytes"), IsOk());
   ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
                                             Policy(SignedFilePolicy()), k2026_06_01),
                StatusCode::kPermissionDenied, "policy rule 'signatures': artifact");

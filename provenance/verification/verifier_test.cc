@@ -8,6 +8,9 @@
 
 #include "core/sha256.h"
 #include "tests/support/test_support.h"
+#include "tests/support/status_matchers.h"
+
+using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
@@ -27,7 +30,7 @@ DsseEnvelope Signed(const std::string& subject, const std::vector<std::string>& 
   DsseEnvelope envelope{payload_type, SerializeStatement(statement), {}};
   for (const std::string& file : key_files) {
     Status status = AddDsseSignature(&envelope, TestPrivateKey(file));
-    EXPECT_TRUE(status.ok()) << status.ToString();
+    EXPECT_THAT(status, IsOk());
   }
   return envelope;
 }
@@ -72,7 +75,7 @@ class VerifierTest : public ::testing::Test {
 TEST_F(VerifierTest, VerifiesEveryEnvelopeInOrderThenTheFiles) {
   FakeEntity entity({Signed("a", {"ed25519.pem", "ecdsa-p256.pem"}), Signed("b", {"ed25519.pem"})});
   Result<Verification> v = Verify(entity, {key_a_, key_b_}, 1);
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_THAT(v, IsOk());
   EXPECT_EQ(v->kind, "fake");
   ASSERT_EQ(v->statements.size(), 2u);
   EXPECT_EQ(v->statements[0].name, "fake #1");
@@ -92,7 +95,7 @@ TEST_F(VerifierTest, HandsBackTheExactSignedPayloadBytes) {
   DsseEnvelope envelope = Signed("a", {"ed25519.pem"});
   FakeEntity entity({envelope});
   Result<Verification> v = Verify(entity, {key_a_}, 1);
-  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  ASSERT_THAT(v, IsOk());
   EXPECT_EQ(v->statements[0].payload, envelope.payload);
 }
 
