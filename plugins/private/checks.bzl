@@ -13,7 +13,7 @@ load(
 )
 
 # What the rules need to know of the cloud targets `fnseal pack --target` knows
-# (plugins/targets/registry.cc), in bundle order: the deployable's file ending (oci_image writes
+# (plugins/clouds/registry.cc), in bundle order: the deployable's file ending (oci_image writes
 # its image layout as one tar), whether the target takes the function's memory and timeout, and
 # whether it runs the handler at /bootstrap and allows no other name.
 # //tests/rules:cloud_target_facts_test checks the names, their order, the extension, memory and

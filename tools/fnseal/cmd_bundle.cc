@@ -19,7 +19,7 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "formats/archive/archive.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 #include "provenance/licenses/policy.h"
 #include "provenance/sbom/components.h"
 #include "provenance/sbom/sbom.h"

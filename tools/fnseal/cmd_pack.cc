@@ -1,6 +1,6 @@
 // fnseal pack: files or a directory tree -> a deterministic tar (optionally zstd-compressed), zip,
 // or single-layer OCI image layout (a directory or a tar of it); with --target, a cloud
-// deployable laid out and checked by a target plugin (plugins/targets).
+// deployable laid out and checked by a target plugin (plugins/clouds).
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,7 +22,7 @@
 #include "formats/tar/tar.h"
 #include "formats/zip/zip.h"
 #include "formats/zstd/zstd.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/file_inputs.h"
 #include "tools/fnseal/progress.h"

@@ -1,10 +1,10 @@
-// fnseal targets: the registered cloud targets (plugins/targets) with their limits.
+// fnseal targets: the registered cloud targets (plugins/clouds) with their limits.
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "core/json.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 #include "tools/fnseal/command.h"
 
 namespace fnseal::cli {

@@ -12,7 +12,7 @@
 
 #include "core/json.h"
 #include "core/status.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 
 namespace fnseal::cli {
 

@@ -1,4 +1,4 @@
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 
 #include <sys/stat.h>
 

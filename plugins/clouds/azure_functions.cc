@@ -12,7 +12,7 @@
 
 #include "core/json.h"
 #include "formats/entry/archive_path.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 
 namespace fnseal {
 namespace {

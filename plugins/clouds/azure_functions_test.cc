@@ -9,7 +9,7 @@
 #include "core/io.h"
 #include "core/json.h"
 #include "formats/zip/zip.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 #include "tests/support/status_matchers.h"
 
 using ::fnseal::test::IsOk;

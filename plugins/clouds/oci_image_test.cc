@@ -6,7 +6,7 @@
 
 #include "core/file.h"
 #include "core/json.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 #include "tests/support/test_support.h"
 #include "tests/support/status_matchers.h"
 

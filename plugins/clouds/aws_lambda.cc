@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "formats/entry/archive_path.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 
 namespace fnseal {
 namespace {

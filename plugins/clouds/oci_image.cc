@@ -18,7 +18,7 @@
 #include "core/strings.h"
 #include "formats/entry/archive_path.h"
 #include "formats/oci_layout/oci_layout.h"
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 
 namespace fnseal {
 namespace {

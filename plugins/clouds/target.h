@@ -7,8 +7,8 @@
 // Targets are stateless singletons: every method is const and thread-safe. Deployables are
 // deterministic: their bytes depend only on the spec's names, the files' contents and their
 // executable bits — not on input order, mtimes, owners or the umask.
-#ifndef FNSEAL_PLUGINS_TARGETS_TARGET_H_
-#define FNSEAL_PLUGINS_TARGETS_TARGET_H_
+#ifndef FNSEAL_PLUGINS_CLOUDS_TARGET_H_
+#define FNSEAL_PLUGINS_CLOUDS_TARGET_H_
 
 #include <cstdint>
 #include <map>
@@ -145,4 +145,4 @@ Status CheckRegularFile(const std::string& path, std::string_view what);
 
 }  // namespace fnseal
 
-#endif  // FNSEAL_PLUGINS_TARGETS_TARGET_H_
+#endif  // FNSEAL_PLUGINS_CLOUDS_TARGET_H_

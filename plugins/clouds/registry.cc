@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugins/targets/target.h"
+#include "plugins/clouds/target.h"
 
 namespace fnseal {
 
