@@ -291,6 +291,14 @@ std::string OciTimestamp(int64_t seconds) {
   return text;
 }
 
+Result<unsigned> ParseOciPort(std::string_view text) {
+  const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string_view::npos;
+  unsigned port = 0;
+  for (char c : digits ? text : std::string_view()) port = port * 10 + static_cast<unsigned>(c - '0');
+  if (!digits || port > 65535) return InvalidArgumentError("port '" + std::string(text) + "' is not a number in 0..65535");
+  return port;
+}
+
 Result<OciPlatform> ParseOciPlatform(std::string_view text) {
   std::vector<std::string> parts;
   size_t start = 0;

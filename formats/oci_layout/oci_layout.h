@@ -45,6 +45,11 @@ struct OciPlatform {
 // lowercase letters and digits. InvalidArgument otherwise.
 Result<OciPlatform> ParseOciPlatform(std::string_view text);
 
+// Parses a TCP port for ExposedPorts and $PORT: one to five decimal digits, at most 65535. Zero
+// is accepted ("no port"); a caller that needs a listening port refuses it. InvalidArgument,
+// "port '<text>' is not a number in 0..65535", otherwise.
+Result<unsigned> ParseOciPort(std::string_view text);
+
 // What goes into the image config. Strings must be valid UTF-8.
 struct OciImageConfig {
   OciPlatform platform;

@@ -10,6 +10,9 @@
 #include <cstdlib>
 #include <map>
 #include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/file.h"
 #include "core/json.h"
@@ -460,6 +463,20 @@ TEST(Unit, PlatformsParseAsOsArchAndOptionalVariant) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(r.status().message(), HasSubstr("platform")) << bad;
+  }
+}
+
+TEST(Unit, PortsAreOneToFiveDigitsUpTo65535) {
+  for (const auto& [text, port] : std::vector<std::pair<const char*, unsigned>>{
+           {"0", 0}, {"8080", 8080}, {"65535", 65535}, {"00080", 80}}) {
+    Result<unsigned> p = ParseOciPort(text);
+    ASSERT_THAT(p, IsOk()) << text;
+    EXPECT_EQ(*p, port) << text;
+  }
+  for (const char* bad : {"", "65536", "99999", "123456", "-1", "+80", " 80", "8080/tcp", "0x50"}) {
+    Result<unsigned> p = ParseOciPort(bad);
+    ASSERT_FALSE(p.ok()) << bad;
+    EXPECT_EQ(p.status().message(), "port '" + std::string(bad) + "' is not a number in 0..65535");
   }
 }
 

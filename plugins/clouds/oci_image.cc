@@ -38,11 +38,12 @@ std::string OptionOr(const DeployableSpec& spec, const std::string& key, const s
 }
 
 // "1".."65535" as a number; InvalidArgument otherwise.
+// The port the function listens on: ParseOciPort's, but not 0 (the image must name one).
 Result<unsigned> ParsePort(const std::string& text) {
-  const bool digits = !text.empty() && text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
-  const unsigned port = digits ? static_cast<unsigned>(std::stoul(text)) : 0;
-  if (port < 1 || port > 65535)
+  Result<unsigned> port = ParseOciPort(text);
+  if (!port.ok() || *port == 0) {
     return InvalidArgumentError("oci_image port '" + text + "' is not a number in 1..65535");
+  }
   return port;
 }
 

@@ -184,16 +184,15 @@ Outcome OciSettings(const Options& o, const std::vector<ArchiveInput>& inputs, i
   }
   config->cmd = o.cmd;
   config->env = o.env;
-  const std::string port = o.port.empty() ? "8080" : o.port;
-  const bool digits = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
-  if (!digits || std::stoi(port) > 65535) return Outcome::Usage("--port '" + port + "' is not a number in 0..65535");
-  if (std::stoi(port) != 0) {
+  Result<unsigned> port = ParseOciPort(o.port.empty() ? "8080" : o.port);
+  if (!port.ok()) return Outcome::Usage("--" + port.status().message());
+  if (*port != 0) {
     for (const std::string& e : o.env) {
       if (e.compare(0, 5, "PORT=") == 0) {
         return Outcome::Usage("--env PORT=... conflicts with --port; give the port with --port (or --port 0)");
       }
     }
-    const std::string number = std::to_string(std::stoi(port));
+    const std::string number = std::to_string(*port);
     config->env.push_back("PORT=" + number);
     config->exposed_ports.push_back(number + "/tcp");
   }
