@@ -69,6 +69,21 @@ class StringSink : public ByteSink {
   std::string data_;
 };
 
+// Counts the bytes written, passing them on to `next` (or dropping them when it is null).
+class CountingSink : public ByteSink {
+ public:
+  explicit CountingSink(ByteSink* next = nullptr) : next_(next) {}
+  Status Write(std::string_view bytes) override {
+    count_ += bytes.size();
+    return next_ != nullptr ? next_->Write(bytes) : OkStatus();
+  }
+  uint64_t count() const { return count_; }
+
+ private:
+  ByteSink* next_;
+  uint64_t count_ = 0;
+};
+
 // Reads a file sequentially.
 class FileSource : public ByteSource {
  public:

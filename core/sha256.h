@@ -2,11 +2,13 @@
 #ifndef FNSEAL_CORE_SHA256_H_
 #define FNSEAL_CORE_SHA256_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/io.h"
 #include "core/status.h"
 
 namespace fnseal {
@@ -59,6 +61,31 @@ class Sha256Pipeline {
  private:
   struct Rep;
   std::unique_ptr<Rep> rep_;
+};
+
+// Hashes and counts the bytes written, passing them on to `next` (or dropping them when it is
+// null), and keeps the first `keep` of them (none by default) for callers that also look at the
+// start of what they hash.
+class HashingSink : public ByteSink {
+ public:
+  explicit HashingSink(ByteSink* next = nullptr, size_t keep = 0) : next_(next), keep_(keep) {}
+  Status Write(std::string_view bytes) override {
+    hash_.Update(bytes);
+    size_ += bytes.size();
+    if (kept_.size() < keep_) kept_.append(bytes.substr(0, keep_ - kept_.size()));
+    return next_ != nullptr ? next_->Write(bytes) : OkStatus();
+  }
+  // Lowercase hex sha256 of everything written; call once, after the last Write.
+  std::string FinishHex() { return hash_.FinishHex(); }
+  uint64_t size() const { return size_; }
+  const std::string& kept() const { return kept_; }
+
+ private:
+  ByteSink* next_;
+  size_t keep_;
+  Sha256 hash_;
+  uint64_t size_ = 0;
+  std::string kept_;
 };
 
 // Lowercase hex sha256 of `bytes`.

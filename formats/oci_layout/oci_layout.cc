@@ -18,25 +18,6 @@
 namespace fnseal {
 namespace {
 
-// Forwards bytes to `next` while hashing and counting them.
-class HashingSink : public ByteSink {
- public:
-  explicit HashingSink(ByteSink* next) : next_(next) {}
-  Status Write(std::string_view bytes) override {
-    hash_.Update(bytes);
-    size_ += bytes.size();
-    return next_->Write(bytes);
-  }
-  // "sha256:<hex>" of everything written; call once.
-  std::string Digest() { return "sha256:" + hash_.FinishHex(); }
-  uint64_t size() const { return size_; }
-
- private:
-  ByteSink* next_;
-  Sha256 hash_;
-  uint64_t size_ = 0;
-};
-
 bool IsAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 // The image-spec grammar: component ("/" component)*, component = alphanum (separator
@@ -201,18 +182,18 @@ Status WriteLayer(const TarPlan& plan, const OciWriteOptions& options, const std
     HashingSink tar(gzip.get());
     RETURN_IF_ERROR(WriteTar(plan, &tar));
     RETURN_IF_ERROR(gzip->Finish());
-    diff_id = tar.Digest();
+    diff_id = "sha256:" + tar.FinishHex();
   } else {
     ASSIGN_OR_RETURN(auto zstd, ZstdWriter::Create(&compressed, plan.archive_size, options.zstd));
     HashingSink tar(zstd.get());
     RETURN_IF_ERROR(WriteTar(plan, &tar));
     RETURN_IF_ERROR(zstd->Finish());
-    diff_id = tar.Digest();
+    diff_id = "sha256:" + tar.FinishHex();
   }
   RETURN_IF_ERROR(file->Commit());
   summary->layer.media_type =
       options.compression == OciLayerCompression::kGzip ? kOciLayerGzipMediaType : kOciLayerZstdMediaType;
-  summary->layer.digest = compressed.Digest();
+  summary->layer.digest = "sha256:" + compressed.FinishHex();
   summary->layer.size = compressed.size();
   summary->diff_id = diff_id;
   summary->layer_tar_size = plan.archive_size;

@@ -18,21 +18,6 @@
 namespace fnseal {
 namespace {
 
-// Forwards to another sink and counts the bytes.
-class CountingSink : public ByteSink {
- public:
-  explicit CountingSink(ByteSink* out) : out_(out) {}
-  Status Write(std::string_view bytes) override {
-    count_ += bytes.size();
-    return out_->Write(bytes);
-  }
-  uint64_t count() const { return count_; }
-
- private:
-  ByteSink* out_;
-  uint64_t count_ = 0;
-};
-
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string joined;
   for (const std::string& name : names) joined += (joined.empty() ? "" : ", ") + name;

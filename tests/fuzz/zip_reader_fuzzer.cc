@@ -5,22 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "core/io.h"
 #include "formats/entry/archive_path.h"
 #include "formats/zip/zip.h"
-
-namespace {
-
-// Counts bytes without keeping them.
-class CountingSink : public fnseal::ByteSink {
- public:
-  fnseal::Status Write(std::string_view bytes) override {
-    count += bytes.size();
-    return fnseal::OkStatus();
-  }
-  uint64_t count = 0;
-};
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto source = fnseal::RandomAccessString(std::string_view(reinterpret_cast<const char*>(data), size));
@@ -32,9 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& entries = (*reader)->entries();
   for (size_t i = 0; i < entries.size(); ++i) {
     if (!fnseal::ValidateArchivePath(entries[i].path).ok()) std::abort();
-    CountingSink sink;
+    fnseal::CountingSink sink;
     fnseal::Status s = (*reader)->Extract(i, &sink);
-    if (s.ok() && sink.count != entries[i].size) std::abort();
+    if (s.ok() && sink.count() != entries[i].size) std::abort();
   }
   return 0;
 }

@@ -50,21 +50,6 @@ bool LooksLikeArchive(const std::string& path) {
   return false;
 }
 
-// A file sink that hashes what it writes.
-class HashingSink : public ByteSink {
- public:
-  explicit HashingSink(ByteSink* also = nullptr) : also_(also) {}
-  Status Write(std::string_view bytes) override {
-    hash_.Update(bytes);
-    return also_ != nullptr ? also_->Write(bytes) : OkStatus();
-  }
-  std::string Hex() { return hash_.FinishHex(); }
-
- private:
-  Sha256 hash_;
-  ByteSink* also_;
-};
-
 Result<std::map<std::string, Listed>> List(const std::string& path) {
   std::map<std::string, Listed> out;
   size_t index = 0;
@@ -75,7 +60,7 @@ Result<std::map<std::string, Listed>> List(const std::string& path) {
     if (!e.is_directory) {
       HashingSink sink;
       RETURN_IF_ERROR(read(&sink));
-      listed.sha256 = sink.Hex();
+      listed.sha256 = sink.FinishHex();
     }
     out.emplace(e.path, std::move(listed));
     return OkStatus();

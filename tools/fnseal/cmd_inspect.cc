@@ -36,25 +36,6 @@ Json DescribeAttestation(const std::string& path, const std::string& bytes) {
   return out;
 }
 
-// Keeps up to `limit` bytes of what it is given, and hashes all of it.
-class KeepingSink : public ByteSink {
- public:
-  KeepingSink(bool keep, size_t limit) : keep_(keep), limit_(limit) {}
-  Status Write(std::string_view bytes) override {
-    hash_.Update(bytes);
-    if (keep_ && kept_.size() < limit_) kept_.append(bytes.substr(0, limit_ - kept_.size()));
-    return OkStatus();
-  }
-  std::string Hex() { return hash_.FinishHex(); }
-  const std::string& kept() const { return kept_; }
-
- private:
-  bool keep_;
-  size_t limit_;
-  Sha256 hash_;
-  std::string kept_;
-};
-
 Outcome RunInspect(const Options& o) {
   ASSIGN_OR_RETURN(ArchiveFormat format, DetectArchiveFormat(o.path));
   const bool maybe_bundle = format == ArchiveFormat::kTarZstd;
@@ -70,9 +51,9 @@ Outcome RunInspect(const Options& o) {
     if (!entry.is_directory) {
       const bool is_manifest = maybe_bundle && entry.path == kBundleManifestPath;
       const bool is_attestation = maybe_bundle && entry.path.rfind(kBundleAttestationsDir, 0) == 0;
-      KeepingSink sink(is_manifest || is_attestation, 32u << 20);
+      HashingSink sink(nullptr, is_manifest || is_attestation ? 32u << 20 : 0);  // keeps what it parses
       RETURN_IF_ERROR(read(&sink));
-      e["sha256"] = sink.Hex();
+      e["sha256"] = sink.FinishHex();
       if (is_manifest) {
         Result<Json> parsed = ParseJsonStrict(sink.kept(), "manifest");
         if (parsed.ok()) manifest = *parsed;
