@@ -40,9 +40,11 @@ std::string_view ReasonFor(int status) { return View(http::obsolete_reason(stati
 
 struct HttpRequestReader::Rep {
   http::request_parser<http::string_body> parser;
+  size_t max_line = 0;  // the longest unconsumed stretch a body may leave: a chunk line, trailers
 };
 
 HttpRequestReader::HttpRequestReader(const RuntimeLimits& limits) : rep_(std::make_unique<Rep>()) {
+  rep_->max_line = limits.max_header_bytes;
   rep_->parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(limits.max_header_bytes, UINT32_MAX)));
   rep_->parser.body_limit(static_cast<std::uint64_t>(limits.max_body_bytes));
   rep_->parser.eager(true);
@@ -66,8 +68,11 @@ size_t HttpRequestReader::Feed(std::string_view bytes) {
     used += n;
     if (ec == http::error::need_more) {
       ec = {};
-      if (n == 0) break;
-      continue;
+      if (n != 0) continue;
+      // Beast waits for a whole chunk-size line (with its extensions) or the trailers, with no
+      // limit of its own: a line longer than the header limit is refused, not buffered on.
+      if (rep_->parser.is_header_done() && bytes.size() - used > rep_->max_line) ec = http::error::bad_chunk;
+      break;
     }
     if (ec) break;
   }

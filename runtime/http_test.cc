@@ -101,6 +101,15 @@ TEST(HttpServer, RefusesAnOversizedChunkedBodyWith413) {
   EXPECT_THAT(reply, StartsWith("HTTP/1.1 413 Payload Too Large\r\n"));
 }
 
+TEST(HttpServer, RefusesAnEndlessChunkLineWith400InsteadOfBufferingIt) {
+  auto server = StartServer(Echo);
+  // A chunk-size line whose extension never ends: Beast would wait for its CRLF forever.
+  std::string reply = Exchange(server->port(), {"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                "5;ext=" +
+                                                std::string(4096, 'x')});
+  EXPECT_THAT(reply, StartsWith("HTTP/1.1 400 Bad Request\r\n"));
+}
+
 TEST(HttpServer, RefusesOversizedHeadersWith431) {
   auto server = StartServer(Echo);
   std::string reply =
@@ -258,6 +267,31 @@ TEST(ParseHttpRequest, ReadsMethodPathQueryHeadersAndBody) {
 TEST(ParseHttpRequest, SaysNeedMoreForATruncatedRequest) {
   auto parsed = ParseHttpRequest("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", TestLimits());
   EXPECT_EQ(parsed.state, HttpRequestReader::State::kNeedMore);
+}
+
+TEST(HttpRequestReader, RefusesAChunkLineLongerThanTheHeaderLimitAsItArrives) {
+  const RuntimeLimits limits = TestLimits();  // 1 KiB of headers
+  HttpRequestReader reader(limits);
+  std::string pending = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=";
+  while (reader.state() == HttpRequestReader::State::kNeedMore) {
+    pending.erase(0, reader.Feed(pending));
+    ASSERT_LE(pending.size(), limits.max_header_bytes + 64) << "the reader lets unconsumed bytes pile up";
+    pending.append(64, 'x');
+  }
+  EXPECT_EQ(reader.state(), HttpRequestReader::State::kError);
+  EXPECT_EQ(reader.error_status(), 400);
+
+  // A chunk line within the limit, split anywhere, still reads.
+  HttpRequestReader ok(limits);
+  const std::string request = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;name=" +
+                              std::string(900, 'v') + "\r\nabc\r\n0\r\n\r\n";
+  pending.clear();
+  for (char c : request) {
+    pending.push_back(c);
+    pending.erase(0, ok.Feed(pending));
+  }
+  ASSERT_EQ(ok.state(), HttpRequestReader::State::kDone);
+  EXPECT_EQ(ok.TakeRequest().body, "abc");
 }
 
 TEST(HttpRequestReader, TurnsEofMidBodyInto400) {
