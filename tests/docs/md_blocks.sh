@@ -24,7 +24,11 @@ blocks() {
 
 # each FILE FN: calls FN LINE LANG MARK BODY for every block of FILE (MARK: run, file=..., illustrative or "").
 each() {
-  local file=$1 fn=$2 record line info body lang mark word words
+  local file=$1 fn=$2 record line info body lang mark word words records status=0
+  # Into a file first, so that an unterminated block (awk's exit status) is seen for certain;
+  # `wait $!` on a process substitution may find it already reaped and fail without a word.
+  records=$(mktemp)
+  blocks "$file" >"$records" || { rm -f "$records"; return 1; }
   while IFS= read -r -d '' record; do
     line=${record%%$'\t'*}
     record=${record#*$'\t'}
@@ -36,15 +40,16 @@ each() {
     for word in "${words[@]:1}"; do
       case $word in
         run | illustrative | file=?*)
-          [[ -z $mark ]] || { echo "$file:$line: more than one of run, file=, illustrative" >&2; return 1; }
+          [[ -z $mark ]] || { echo "$file:$line: more than one of run, file=, illustrative" >&2; status=1; break 2; }
           mark=$word
           ;;
-        *) echo "$file:$line: unknown code block attribute '$word'" >&2; return 1 ;;
+        *) echo "$file:$line: unknown code block attribute '$word'" >&2; status=1; break 2 ;;
       esac
     done
-    "$fn" "$line" "$lang" "$mark" "$body" || return 1
-  done < <(blocks "$file")
-  wait $! # an unterminated block fails here
+    "$fn" "$line" "$lang" "$mark" "$body" || { status=1; break; }
+  done <"$records"
+  rm -f "$records"
+  return $status
 }
 
 tested=()
