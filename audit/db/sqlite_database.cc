@@ -1,0 +1,172 @@
+// The SQLite backend: one file in WAL mode, foreign keys on, writers wait for each other.
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+
+#include "audit/db/backends.h"
+#include "core/strings.h"
+
+namespace fnseal {
+namespace {
+
+class SqliteDatabase : public Database {
+ public:
+  SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+
+  SqlDialect Dialect() const override { return SqlDialect::kSqlite; }
+  std::string Location() const override { return path_; }
+
+  Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params) override {
+    ASSIGN_OR_RETURN(Rows rows, Run(sql, params, false));
+    (void)rows;
+    return static_cast<int64_t>(sqlite3_changes64(db_));
+  }
+
+  Result<Rows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
+    return Run(sql, params, false);
+  }
+
+  Status ExecuteScript(std::string_view sql) override {
+    char* message = nullptr;
+    const std::string text(sql);
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+      Status status = Error(message != nullptr ? message : sqlite3_errmsg(db_));
+      sqlite3_free(message);
+      return status;
+    }
+    return OkStatus();
+  }
+
+  Result<Rows> QueryReadOnly(std::string_view sql) override { return Run(sql, {}, true); }
+
+  Status BeginWrite() override { return ExecuteScript("BEGIN IMMEDIATE"); }
+  Status Commit() override { return ExecuteScript("COMMIT"); }
+  Status Rollback() override { return ExecuteScript("ROLLBACK"); }
+
+ private:
+  Status Error(const std::string& what) const {
+    const int code = sqlite3_extended_errcode(db_) & 0xff;
+    std::string message = path_ + ": " + what;
+    switch (code) {
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return UnavailableError(message + " (another process holds the store's write lock)");
+      case SQLITE_NOTADB:
+      case SQLITE_CORRUPT:
+        return DataLossError(message);
+      case SQLITE_READONLY:
+      case SQLITE_AUTH:
+        return PermissionDeniedError(message);
+      case SQLITE_CONSTRAINT:
+        return FailedPreconditionError(message);
+      case SQLITE_FULL:
+      case SQLITE_NOMEM:
+        return ResourceExhaustedError(message);
+      case SQLITE_IOERR:
+      case SQLITE_CANTOPEN:
+        return UnavailableError(message);
+      default:
+        return InvalidArgumentError(message);
+    }
+  }
+
+  Result<Rows> Run(std::string_view sql, const std::vector<SqlValue>& params, bool read_only) {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
+      return Error(sqlite3_errmsg(db_));
+    }
+    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
+    if (stmt == nullptr) return InvalidArgumentError("empty SQL statement");
+    const std::string_view rest = sql.substr(static_cast<size_t>(tail - sql.data()));
+    if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+      return InvalidArgumentError("one SQL statement at a time");
+    }
+    if (read_only && !sqlite3_stmt_readonly(stmt.get())) {
+      return PermissionDeniedError("the statement would write to the store; only reading statements run here");
+    }
+    const int count = sqlite3_bind_parameter_count(stmt.get());
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt.get(), i);
+      if (name == nullptr || name[0] != '$') return InvalidArgumentError("parameters are written $1, $2...");
+      const long index = std::strtol(name + 1, nullptr, 10);
+      if (index < 1 || static_cast<size_t>(index) > params.size()) {
+        return InvalidArgumentError(std::string("no value for parameter ") + name);
+      }
+      const SqlValue& value = params[static_cast<size_t>(index - 1)];
+      int rc = SQLITE_OK;
+      if (const auto* n = std::get_if<int64_t>(&value)) {
+        rc = sqlite3_bind_int64(stmt.get(), i, *n);
+      } else if (const auto* s = std::get_if<std::string>(&value)) {
+        rc = sqlite3_bind_text64(stmt.get(), i, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else {
+        rc = sqlite3_bind_null(stmt.get(), i);
+      }
+      if (rc != SQLITE_OK) return Error(sqlite3_errmsg(db_));
+    }
+    Rows rows;
+    const int columns = sqlite3_column_count(stmt.get());
+    for (int c = 0; c < columns; ++c) rows.columns.emplace_back(sqlite3_column_name(stmt.get(), c));
+    for (;;) {
+      const int rc = sqlite3_step(stmt.get());
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return Error(sqlite3_errmsg(db_));
+      auto& row = rows.rows.emplace_back();
+      row.reserve(static_cast<size_t>(columns));
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
+          row.emplace_back(std::nullopt);
+        } else {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
+          row.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt.get(), c))));
+        }
+      }
+    }
+    return rows;
+  }
+
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, const DatabaseOptions& options) {
+  int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  if (options.read_only) {
+    flags |= SQLITE_OPEN_READONLY;
+  } else {
+    flags |= SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0);
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = raw != nullptr ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close_v2(raw);
+    if ((rc & 0xff) == SQLITE_CANTOPEN) return NotFoundError(path + ": cannot open the store: " + message);
+    return UnavailableError(path + ": " + message);
+  }
+  auto db = std::make_unique<SqliteDatabase>(raw, path);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  sqlite3_extended_result_codes(raw, 1);
+  // Reading the schema is the first access to the file: a foreign or corrupt file fails here.
+  Database& base = *db;
+  Result<Rows> probe = base.Query("PRAGMA schema_version");
+  if (!probe.ok()) {
+    if (probe.status().code() == StatusCode::kDataLoss) {
+      return DataLossError(path + ": not an SQLite database, or a corrupt one: " + probe.status().message());
+    }
+    return probe.status();
+  }
+  RETURN_IF_ERROR(db->ExecuteScript(options.read_only ? "PRAGMA query_only = ON; PRAGMA foreign_keys = ON"
+                                                      : "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL"));
+  if (!options.read_only) {
+    ASSIGN_OR_RETURN(Rows mode, base.Query("PRAGMA journal_mode = WAL"));
+    (void)mode;
+  }
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace fnseal
