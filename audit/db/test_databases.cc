@@ -7,16 +7,25 @@
 #include <memory>
 
 #include "audit/db/database.h"
-#include "tests/support/test_support.h"
+#include "core/file.h"
 
 namespace fnseal::test {
 
 std::vector<TestDatabase> FreshTestDatabases(const std::string& suffix) {
   std::vector<TestDatabase> out;
-  out.push_back({"sqlite", FreshTestDir() + "/store" + suffix + ".db"});
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  // Beside the test's FreshTestDir, not in it: a test may have filled that directory already.
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const std::string dir = std::string(tmp != nullptr ? tmp : "/tmp") + "/" + info->test_suite_name() + "." +
+                          info->name() + ".stores";
+  RemoveTree(dir);
+  if (std::system(("mkdir -p '" + dir + "'").c_str()) != 0) {
+    ADD_FAILURE() << "cannot create " << dir;
+    std::abort();
+  }
+  out.push_back({"sqlite", dir + "/store" + suffix + ".db"});
   const char* server = std::getenv("FNSEAL_TEST_POSTGRES");
   if (server == nullptr || *server == '\0') return out;
-  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = "t_";
   for (char c : std::string(info->test_suite_name()) + "_" + info->name() + suffix) {
     name += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '_';

@@ -52,13 +52,17 @@ std::map<std::string, std::string> SignedDigests(const std::vector<VerifiedState
 
 }  // namespace
 
-BundleEntity::BundleEntity(BundleContents contents) : contents_(std::move(contents)) {
-  for (const auto& [path, bytes] : contents_.attestations) names_.push_back(path);
+BundleEntity::BundleEntity(std::shared_ptr<const BundleContents> contents) : contents_(std::move(contents)) {
+  for (const auto& [path, bytes] : contents_->attestations) names_.push_back(path);
 }
 
 Result<std::unique_ptr<BundleEntity>> BundleEntity::Read(const std::string& path, const BundleLimits& limits) {
   ASSIGN_OR_RETURN(BundleContents contents, ReadBundle(path, /*keep_contents=*/false, limits));
-  if (contents.attestations.empty()) return PermissionDeniedError("bundle has no attestations");
+  return FromContents(std::make_shared<const BundleContents>(std::move(contents)));
+}
+
+Result<std::unique_ptr<BundleEntity>> BundleEntity::FromContents(std::shared_ptr<const BundleContents> contents) {
+  if (contents->attestations.empty()) return PermissionDeniedError("bundle has no attestations");
   return std::unique_ptr<BundleEntity>(new BundleEntity(std::move(contents)));
 }
 
@@ -70,8 +74,8 @@ Result<DsseEnvelope> BundleEntity::Envelope(size_t index) const {
   if (!EndsWith(path, kSignedEnvelopeSuffix)) {
     return PermissionDeniedError("bundle attestation '" + path + "' is not a DSSE envelope");
   }
-  auto bytes = contents_.attestations.find(path);  // names_ holds its keys: always found
-  if (bytes == contents_.attestations.end()) return InternalError("bundle attestation '" + path + "' vanished");
+  auto bytes = contents_->attestations.find(path);  // names_ holds its keys: always found
+  if (bytes == contents_->attestations.end()) return InternalError("bundle attestation '" + path + "' vanished");
   return ParseDsseEnvelope(bytes->second).Annotate(path);
 }
 
@@ -95,7 +99,7 @@ Status BundleEntity::CheckFiles(Verification* out) const {
   const std::map<std::string, std::string> signed_digests = SignedDigests(out->statements);
   std::set<std::string> seen;
   std::set<std::string> parents;
-  for (const BundleFile& file : contents_.files) {
+  for (const BundleFile& file : contents_->files) {
     auto it = signed_digests.find(file.path);
     if (it == signed_digests.end()) {
       return PermissionDeniedError("bundle file '" + file.path + "' is not named by any signed statement");
@@ -113,19 +117,19 @@ Status BundleEntity::CheckFiles(Verification* out) const {
       return PermissionDeniedError("bundle is missing '" + name + "', which a signed statement names");
     }
   }
-  for (const std::string& dir : contents_.directories) {
+  for (const std::string& dir : contents_->directories) {
     if (!parents.count(dir)) {
       return PermissionDeniedError("bundle directory '" + dir + "' holds no signed file");
     }
   }
   if (!seen.count(kBundleManifestPath)) return PermissionDeniedError("bundle has no manifest.json");
   // The manifest's digest is verified above; now it may be parsed.
-  for (const BundleFile& file : contents_.files) {
+  for (const BundleFile& file : contents_->files) {
     if (file.path == kBundleManifestPath) {
       ASSIGN_OR_RETURN(out->function, ReadManifest(file.content));
     }
   }
-  for (const BundleFile& file : contents_.files) out->files.push_back({file.path, file.sha256, file.size, file.path});
+  for (const BundleFile& file : contents_->files) out->files.push_back({file.path, file.sha256, file.size, file.path});
   return OkStatus();
 }
 
@@ -136,9 +140,7 @@ Result<Verification> VerifyBundle(const std::string& bundle_path, const std::vec
   return Verify(*entity, trusted_keys, threshold);
 }
 
-Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
-                                                  int64_t now_unix_seconds) {
-  // Rule 'limits': the file itself, then the decompressed contents and each attestation.
+BundleLimits BundleLimitsFor(const TrustPolicy& policy) {
   BundleLimits limits;
   if (policy.max_bundle_bytes > 0) {
     limits.zstd.max_content_size = std::min(limits.zstd.max_content_size, policy.max_bundle_bytes);
@@ -146,14 +148,34 @@ Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path
   if (policy.max_attestation_bytes > 0) {
     limits.max_attestation_size = std::min(limits.max_attestation_size, policy.max_attestation_bytes);
   }
+  return limits;
+}
+
+Status CheckBundleFileSize(const std::string& bundle_path, const TrustPolicy& policy) {
+  struct stat st {};
+  if (policy.max_bundle_bytes > 0 && ::stat(bundle_path.c_str(), &st) == 0 &&
+      static_cast<uint64_t>(st.st_size) > policy.max_bundle_bytes) {
+    return ResourceExhaustedError("bundle is " + std::to_string(st.st_size) + " bytes, more than maxBundleBytes " +
+                                  std::to_string(policy.max_bundle_bytes));
+  }
+  return OkStatus();
+}
+
+Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
+                                                  int64_t now_unix_seconds) {
+  // Rule 'limits': the file itself, then the decompressed contents and each attestation.
   SignedEntityOpener open = [&]() -> Result<std::unique_ptr<SignedEntity>> {
-    struct stat st {};
-    if (policy.max_bundle_bytes > 0 && ::stat(bundle_path.c_str(), &st) == 0 &&
-        static_cast<uint64_t>(st.st_size) > policy.max_bundle_bytes) {
-      return ResourceExhaustedError("bundle is " + std::to_string(st.st_size) + " bytes, more than maxBundleBytes " +
-                                    std::to_string(policy.max_bundle_bytes));
-    }
-    ASSIGN_OR_RETURN(std::unique_ptr<BundleEntity> entity, BundleEntity::Read(bundle_path, limits));
+    RETURN_IF_ERROR(CheckBundleFileSize(bundle_path, policy));
+    ASSIGN_OR_RETURN(std::unique_ptr<BundleEntity> entity, BundleEntity::Read(bundle_path, BundleLimitsFor(policy)));
+    return std::unique_ptr<SignedEntity>(std::move(entity));
+  };
+  return VerifyWithPolicy(open, policy, now_unix_seconds);
+}
+
+Result<PolicyVerification> VerifyBundleContentsWithPolicy(std::shared_ptr<const BundleContents> contents,
+                                                          const TrustPolicy& policy, int64_t now_unix_seconds) {
+  SignedEntityOpener open = [&]() -> Result<std::unique_ptr<SignedEntity>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<BundleEntity> entity, BundleEntity::FromContents(contents));
     return std::unique_ptr<SignedEntity>(std::move(entity));
   };
   return VerifyWithPolicy(open, policy, now_unix_seconds);

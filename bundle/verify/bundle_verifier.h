@@ -32,6 +32,9 @@ class BundleEntity : public SignedEntity {
   // DataLoss / InvalidArgument / ResourceExhausted for a corrupt or hostile archive; NotFound if
   // it does not exist.
   static Result<std::unique_ptr<BundleEntity>> Read(const std::string& path, const BundleLimits& limits = {});
+  // A bundle already read (ReadBundle), or rebuilt from stored facts (the audit store replays
+  // verification from its stored envelopes and digests). PermissionDenied without attestations.
+  static Result<std::unique_ptr<BundleEntity>> FromContents(std::shared_ptr<const BundleContents> contents);
 
   std::string Kind() const override { return "bundle"; }
   size_t EnvelopeCount() const override { return names_.size(); }
@@ -47,9 +50,9 @@ class BundleEntity : public SignedEntity {
   bool RequiresProvenance() const override { return true; }
 
  private:
-  explicit BundleEntity(BundleContents contents);
+  explicit BundleEntity(std::shared_ptr<const BundleContents> contents);
 
-  BundleContents contents_;
+  std::shared_ptr<const BundleContents> contents_;
   std::vector<std::string> names_;  // attestation paths, sorted
 };
 
@@ -66,6 +69,18 @@ Result<Verification> VerifyBundle(const std::string& bundle_path, const std::vec
 // policy that accepts SLSA provenance requires the bundle to carry it.
 Result<PolicyVerification> VerifyBundleWithPolicy(const std::string& bundle_path, const TrustPolicy& policy,
                                                   int64_t now_unix_seconds);
+
+// The read limits under `policy`: its maxBundleBytes bounds the decompressed contents and its
+// maxAttestationBytes each attestation.
+BundleLimits BundleLimitsFor(const TrustPolicy& policy);
+// ResourceExhausted when the file at `bundle_path` is larger than the policy's maxBundleBytes.
+Status CheckBundleFileSize(const std::string& bundle_path, const TrustPolicy& policy);
+
+// VerifyBundleWithPolicy for a bundle already read with BundleLimitsFor(policy) (after
+// CheckBundleFileSize), for callers that keep what they read: the audit store stores the
+// envelopes and digests that verified.
+Result<PolicyVerification> VerifyBundleContentsWithPolicy(std::shared_ptr<const BundleContents> contents,
+                                                          const TrustPolicy& policy, int64_t now_unix_seconds);
 
 }  // namespace fnseal
 

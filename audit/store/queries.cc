@@ -1,0 +1,524 @@
+#include "audit/store/queries.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "bundle/verify/bundle_verifier.h"
+#include "core/file.h"
+#include "core/strings.h"
+#include "provenance/licenses/expression.h"
+#include "provenance/licenses/license_list.h"
+#include "provenance/signing/keys.h"
+#include "provenance/statement/statement.h"
+
+namespace fnseal {
+namespace {
+
+bool IsLowerHex(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+std::string Cell(const std::optional<std::string>& value) { return value.value_or(""); }
+
+// Per-bundle facts that several rows of an answer share, read once per bundle.
+class BundleCache {
+ public:
+  explicit BundleCache(Database* db) : db_(db) {}
+
+  // The depends-on path from the bundle's root component to `ref` ("//app:fn > //lib:a > ref"),
+  // or "" when the SBOM records none.
+  Result<std::string> PathTo(const std::string& bundle, const std::string& ref) {
+    ASSIGN_OR_RETURN(const Graph* graph, Load(bundle));
+    if (graph->root.empty()) return std::string();
+    if (ref == graph->root) return ref;
+    // Breadth-first from the root: the shortest path, ties broken by ref order.
+    std::map<std::string, std::string> parent = {{graph->root, ""}};
+    std::deque<std::string> queue = {graph->root};
+    while (!queue.empty()) {
+      const std::string at = queue.front();
+      queue.pop_front();
+      auto next = graph->edges.find(at);
+      if (next == graph->edges.end()) continue;
+      for (const std::string& to : next->second) {
+        if (!parent.emplace(to, at).second) continue;
+        if (to == ref) {
+          std::vector<std::string> path = {ref};
+          for (std::string p = at; !p.empty(); p = parent[p]) path.push_back(p);
+          std::string out;
+          for (auto it = path.rbegin(); it != path.rend(); ++it) out += (out.empty() ? "" : " > ") + *it;
+          return out;
+        }
+        queue.push_back(to);
+      }
+    }
+    return std::string();
+  }
+
+  // The deployables' targets, comma-separated ("aws_lambda,oci_image").
+  Result<std::string> Targets(const std::string& bundle) {
+    ASSIGN_OR_RETURN(const Graph* graph, Load(bundle));
+    return graph->targets;
+  }
+
+ private:
+  struct Graph {
+    std::string root;
+    std::map<std::string, std::vector<std::string>> edges;
+    std::string targets;
+  };
+
+  Result<const Graph*> Load(const std::string& bundle) {
+    auto found = graphs_.find(bundle);
+    if (found != graphs_.end()) return &found->second;
+    Graph g;
+    ASSIGN_OR_RETURN(Rows root, db_->Query("SELECT ref FROM components WHERE bundle_sha256 = $1 AND is_root = 1",
+                                           {bundle}));
+    if (!root.rows.empty()) g.root = Cell(root.rows[0][0]);
+    ASSIGN_OR_RETURN(Rows edges, db_->Query("SELECT from_ref, to_ref FROM component_edges WHERE bundle_sha256 = $1 AND "
+                                            "relation = 'depends-on' ORDER BY from_ref, to_ref",
+                                            {bundle}));
+    for (const auto& row : edges.rows) g.edges[Cell(row[0])].push_back(Cell(row[1]));
+    ASSIGN_OR_RETURN(Rows targets, db_->Query("SELECT target FROM audit_deployables WHERE bundle_sha256 = $1 "
+                                              "ORDER BY target",
+                                              {bundle}));
+    for (const auto& row : targets.rows) g.targets += (g.targets.empty() ? "" : ",") + Cell(row[0]);
+    return &graphs_.emplace(bundle, std::move(g)).first->second;
+  }
+
+  Database* db_;
+  std::map<std::string, Graph> graphs_;
+};
+
+Table MakeTable(std::string name, std::vector<std::string> columns) {
+  Table t;
+  t.name = std::move(name);
+  t.columns = std::move(columns);
+  return t;
+}
+
+// Rows of `rows` as strings, in order.
+void Append(const Rows& rows, Table* table) {
+  for (const auto& row : rows.rows) {
+    std::vector<std::string> cells;
+    for (const auto& cell : row) cells.push_back(Cell(cell));
+    table->rows.push_back(std::move(cells));
+  }
+}
+
+constexpr char kComponentColumns[] =
+    "c.bundle_sha256, b.function_name, c.ref, c.kind, c.name, c.version, c.license, c.purl";
+
+}  // namespace
+
+Result<Answer> QueryContains(AuditStore* store, const std::string& term) {
+  Database* db = store->db();
+  Answer answer;
+  answer.query = "contains";
+  answer.parameters = {{"term", term}};
+  if (term.empty()) return InvalidArgumentError("contains needs something to look for");
+  std::string digest = StartsWith(term, "sha256:") ? term.substr(7) : term;
+  Rows matches;
+  const std::string from =
+      std::string("SELECT ") + kComponentColumns +
+      ", $2 AS matched FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256 ";
+  if (digest.size() == 64 && IsLowerHex(digest)) {
+    ASSIGN_OR_RETURN(
+        matches,
+        db->Query(std::string("SELECT ") + kComponentColumns +
+                      ", 'file ' || f.name AS matched FROM component_files f JOIN components c ON "
+                      "c.bundle_sha256 = f.bundle_sha256 AND c.ref = f.ref JOIN bundles b ON b.bundle_sha256 = "
+                      "f.bundle_sha256 WHERE f.sha256 = $1 "
+                      "UNION ALL SELECT f.bundle_sha256, b.function_name, '', '', '', '', '', '', 'bundle file ' || "
+                      "f.path FROM bundle_files f JOIN bundles b ON b.bundle_sha256 = f.bundle_sha256 WHERE f.sha256 = "
+                      "$1 UNION ALL SELECT d.bundle_sha256, b.function_name, '', '', '', '', '', '', 'build input ' || "
+                      "d.name FROM dependencies d JOIN bundles b ON b.bundle_sha256 = d.bundle_sha256 WHERE d.sha256 = "
+                      "$1 UNION ALL SELECT bundle_sha256, function_name, '', '', '', '', '', '', 'the bundle itself' "
+                      "FROM bundles WHERE bundle_sha256 = $1 ORDER BY 2, 1, 3, 9",
+                  {digest}));
+  } else if (StartsWith(term, "pkg:")) {
+    ASSIGN_OR_RETURN(matches, db->Query(from + "WHERE c.purl = $1 OR c.purl_base = $1 ORDER BY 2, 1, 3",
+                                        {term, std::string("purl")}));
+  } else {
+    ASSIGN_OR_RETURN(matches, db->Query(from + "WHERE c.ref = $1 UNION ALL SELECT " + kComponentColumns +
+                                            ", 'name' AS matched FROM components c JOIN bundles b ON b.bundle_sha256 = "
+                                            "c.bundle_sha256 WHERE c.name = $1 AND c.ref <> $1 ORDER BY 2, 1, 3",
+                                        {term, std::string("ref")}));
+  }
+  Table t = MakeTable("matches", {"bundle", "function", "deployables", "component", "kind", "name", "version", "license",
+                                  "purl", "matched", "path"});
+  BundleCache cache(db);
+  for (const auto& row : matches.rows) {
+    const std::string bundle = Cell(row[0]);
+    ASSIGN_OR_RETURN(std::string targets, cache.Targets(bundle));
+    std::string path;
+    if (!Cell(row[2]).empty()) {
+      ASSIGN_OR_RETURN(path, cache.PathTo(bundle, Cell(row[2])));
+    }
+    t.rows.push_back({bundle, Cell(row[1]), targets, Cell(row[2]), Cell(row[3]), Cell(row[4]), Cell(row[5]),
+                      Cell(row[6]), Cell(row[7]), Cell(row[8]), path});
+  }
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QueryLicenses(AuditStore* store, const LicenseQuery& query) {
+  Database* db = store->db();
+  Answer answer;
+  answer.query = "licenses";
+  const int given = !query.category.empty() + !query.expression.empty() + (query.policy != nullptr);
+  if (given != 1) return InvalidArgumentError("licenses needs exactly one of a category, an expression or a policy");
+  Table t = MakeTable("components", {"bundle", "function", "component", "kind", "name", "version", "license",
+                                     "matched", "category", "path"});
+  const std::string select =
+      std::string("SELECT ") + kComponentColumns +
+      ", l.license_id, l.category FROM component_licenses l JOIN components c ON c.bundle_sha256 = l.bundle_sha256 "
+      "AND c.ref = l.ref JOIN bundles b ON b.bundle_sha256 = l.bundle_sha256 ";
+  Rows rows;
+  if (!query.category.empty()) {
+    answer.parameters = {{"category", query.category}};
+    if (query.category == "model") {
+      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.is_model_license = 1 ORDER BY 2, 1, 3, 9"));
+    } else if (query.category == "copyleft") {
+      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.category IN ($1, $2) ORDER BY 2, 1, 3, 9",
+                                       {std::string(LicenseCategoryName(LicenseCategory::kWeakCopyleft)),
+                                        std::string(LicenseCategoryName(LicenseCategory::kStrongCopyleft))}));
+    } else {
+      if (!ParseLicenseCategory(query.category)) {
+        return InvalidArgumentError("unknown license category '" + query.category +
+                                    "'; use permissive, weak-copyleft, strong-copyleft, copyleft, non-commercial, "
+                                    "proprietary, unknown or model");
+      }
+      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.category = $1 ORDER BY 2, 1, 3, 9", {query.category}));
+    }
+  } else if (!query.expression.empty()) {
+    answer.parameters = {{"expression", query.expression}};
+    ASSIGN_OR_RETURN(LicenseExpression parsed, ParseLicenseExpression(query.expression));
+    std::vector<const LicenseExpression*> stack = {&parsed};
+    std::set<std::string> leaves;
+    while (!stack.empty()) {
+      const LicenseExpression* e = stack.back();
+      stack.pop_back();
+      if (e->is_leaf()) {
+        leaves.insert(ToString(*e));
+      } else {
+        for (const auto& operand : e->operands) stack.push_back(&operand);
+      }
+    }
+    for (const std::string& leaf : leaves) {
+      ASSIGN_OR_RETURN(Rows some, db->Query(select + "WHERE l.license_id = $1 ORDER BY 2, 1, 3", {leaf}));
+      rows.rows.insert(rows.rows.end(), some.rows.begin(), some.rows.end());
+    }
+  } else {
+    answer.parameters = {{"policy", "given"}};
+    ASSIGN_OR_RETURN(Rows all, db->Query(std::string("SELECT ") + kComponentColumns +
+                                         " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256 "
+                                         "ORDER BY 2, 1, 3"));
+    for (auto& row : all.rows) {
+      const std::string license = Cell(row[6]).empty() ? "NOASSERTION" : Cell(row[6]);
+      Result<LicenseExpression> parsed = ParseLicenseExpression(license);
+      std::string reason;
+      if (!parsed.ok()) {
+        reason = "not a valid SPDX expression: " + parsed.status().message();
+      } else {
+        LicenseVerdict verdict = EvaluateLicense(*query.policy, *parsed, Cell(row[2]));
+        if (verdict.allowed) continue;
+        reason = verdict.root.reason.empty() ? verdict.explanation : verdict.root.reason;
+      }
+      row.push_back(reason);
+      row.push_back(std::string("denied"));
+      rows.rows.push_back(std::move(row));
+    }
+  }
+  BundleCache cache(db);
+  for (const auto& row : rows.rows) {
+    ASSIGN_OR_RETURN(std::string path, cache.PathTo(Cell(row[0]), Cell(row[2])));
+    t.rows.push_back({Cell(row[0]), Cell(row[1]), Cell(row[2]), Cell(row[3]), Cell(row[4]), Cell(row[5]),
+                      Cell(row[6]), Cell(row[8]), Cell(row[9]), path});
+  }
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QueryModels(AuditStore* store, const ModelQuery& query) {
+  Database* db = store->db();
+  Answer answer;
+  answer.query = "models";
+  answer.parameters = Json::object();
+  std::string where = "c.kind = 'model'";
+  std::vector<SqlValue> params;
+  if (!query.model.empty()) {
+    answer.parameters["model"] = query.model;
+    params.push_back(query.model);
+    where += " AND (c.ref = $1 OR c.name = $1 OR c.purl = $1 OR c.purl_base = $1)";
+  }
+  if (!query.base.empty()) {
+    answer.parameters["base"] = query.base;
+    params.push_back(query.base);
+    where += " AND EXISTS (SELECT 1 FROM component_edges e WHERE e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = "
+             "c.ref AND e.relation = 'derived-from' AND e.to_ref = $" +
+             std::to_string(params.size()) + ")";
+  }
+  if (!query.dataset.empty()) {
+    answer.parameters["dataset"] = query.dataset;
+    params.push_back(query.dataset);
+    const std::string p = "$" + std::to_string(params.size());
+    where += " AND EXISTS (SELECT 1 FROM component_edges e LEFT JOIN components d ON d.bundle_sha256 = "
+             "e.bundle_sha256 AND d.ref = e.to_ref WHERE e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = c.ref AND "
+             "e.relation = 'trained-on' AND (e.to_ref = " + p + " OR d.name = " + p + " OR d.purl = " + p + "))";
+  }
+  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns +
+                                            " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256 "
+                                            "WHERE " + where + " ORDER BY 2, 1, 3",
+                                        params));
+  Table t = MakeTable("models", {"bundle", "function", "component", "name", "version", "license", "purl",
+                                 "derived_from", "trained_on", "path"});
+  BundleCache cache(db);
+  for (const auto& row : rows.rows) {
+    ASSIGN_OR_RETURN(Rows edges, db->Query("SELECT e.relation, e.to_ref, d.name FROM component_edges e LEFT JOIN "
+                                           "components d ON d.bundle_sha256 = e.bundle_sha256 AND d.ref = e.to_ref "
+                                           "WHERE e.bundle_sha256 = $1 AND e.from_ref = $2 AND e.relation IN "
+                                           "('derived-from', 'trained-on') ORDER BY 1, 2",
+                                           {Cell(row[0]), Cell(row[2])}));
+    std::string base, datasets;
+    for (const auto& e : edges.rows) {
+      const std::string shown = Cell(e[2]).empty() ? Cell(e[1]) : Cell(e[2]) + " (" + Cell(e[1]) + ")";
+      std::string& into = Cell(e[0]) == "derived-from" ? base : datasets;
+      into += (into.empty() ? "" : ", ") + shown;
+    }
+    ASSIGN_OR_RETURN(std::string path, cache.PathTo(Cell(row[0]), Cell(row[2])));
+    t.rows.push_back({Cell(row[0]), Cell(row[1]), Cell(row[2]), Cell(row[4]), Cell(row[5]), Cell(row[6]), Cell(row[7]),
+                      base, datasets, path});
+  }
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QuerySignedBy(AuditStore* store, const std::string& key) {
+  Database* db = store->db();
+  Answer answer;
+  answer.query = "signed-by";
+  answer.parameters = {{"key", key}};
+  if (key.empty()) return InvalidArgumentError("signed-by needs a key id, key name or public key file");
+  std::string where;
+  std::vector<SqlValue> params;
+  if (IsLowerHex(key) && key.size() == 64) {
+    where = "s.key_id = $1";
+    params = {key};
+  } else if (IsLowerHex(key) && key.size() >= 8) {
+    where = "(s.key_id >= $1 AND s.key_id < $2) OR s.key_name = $1";
+    params = {key, key + "g"};
+  } else if (PathExists(key)) {
+    ASSIGN_OR_RETURN(std::string pem, ReadFile(key, 64 << 10));
+    ASSIGN_OR_RETURN(PublicKey parsed, PublicKey::FromPem(pem));
+    where = "s.key_id = $1";
+    params = {parsed.key_id()};
+    answer.parameters["key_id"] = parsed.key_id();
+  } else {
+    where = "s.key_name = $1";
+    params = {key};
+  }
+  ASSIGN_OR_RETURN(Rows rows, db->Query("SELECT s.bundle_sha256, b.function_name, s.attestation, a.predicate_type, "
+                                        "s.key_id, s.key_name, b.verified_at FROM signatures s JOIN bundles b ON "
+                                        "b.bundle_sha256 = s.bundle_sha256 JOIN attestations a ON a.bundle_sha256 = "
+                                        "s.bundle_sha256 AND a.name = s.attestation WHERE " +
+                                            where + " ORDER BY 2, 1, 3",
+                                        params));
+  Table t = MakeTable("signatures", {"bundle", "function", "attestation", "predicate_type", "key_id", "key_name",
+                                     "verified_at"});
+  Append(rows, &t);
+  for (auto& row : t.rows) row[6] = Rfc3339Utc(std::strtoll(row[6].c_str(), nullptr, 10));
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QueryBuiltFrom(AuditStore* store, const std::string& repository, const std::string& commit) {
+  Database* db = store->db();
+  Answer answer;
+  answer.query = "built-from";
+  answer.parameters = {{"repository", repository}};
+  if (repository.empty()) return InvalidArgumentError("built-from needs a repository");
+  const std::string uri = StartsWith(repository, "git+") ? repository : "git+" + repository;
+  // The repository alone ("git+https://host/r") or with a ref ("...@refs/heads/main"): the
+  // stored URI equals it, or extends it by "@<ref>" - a range on the index, no LIKE patterns.
+  std::string where = "(b.source_uri = $1 OR (b.source_uri >= $2 AND b.source_uri < $3))";
+  std::vector<SqlValue> params = {uri, uri + "@", uri + "A"};  // 'A' follows '@'
+  if (!commit.empty()) {
+    answer.parameters["commit"] = commit;
+    if (!IsLowerHex(commit) || commit.size() < 7) return InvalidArgumentError("a commit is at least 7 hex digits");
+    where += commit.size() == 40 ? " AND b.source_commit = $4" : " AND b.source_commit >= $4 AND b.source_commit < $5";
+    params.push_back(commit);
+    if (commit.size() != 40) params.push_back(commit + "g");
+  }
+  ASSIGN_OR_RETURN(Rows rows, db->Query("SELECT b.bundle_sha256, b.function_name, b.source_uri, b.source_commit, "
+                                        "b.tree_state, b.builder_id, b.fnseal_version, b.bazel_target FROM bundles b "
+                                        "WHERE " + where + " ORDER BY 2, 4, 1",
+                                        params));
+  Table t = MakeTable("bundles", {"bundle", "function", "source_uri", "commit", "tree_state", "builder_id",
+                                  "fnseal_version", "bazel_target"});
+  Append(rows, &t);
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QueryTrace(AuditStore* store, const std::string& reference) {
+  Database* db = store->db();
+  ASSIGN_OR_RETURN(std::string bundle, store->ResolveBundle(reference));
+  Answer answer;
+  answer.query = "trace";
+  answer.parameters = {{"reference", reference}, {"bundle", bundle}};
+  const std::vector<SqlValue> id = {bundle};
+  auto section = [&](std::string name, std::vector<std::string> columns, const std::string& sql) -> Status {
+    ASSIGN_OR_RETURN(Rows rows, db->Query(sql, id));
+    Table t = MakeTable(std::move(name), std::move(columns));
+    Append(rows, &t);
+    answer.tables.push_back(std::move(t));
+    return OkStatus();
+  };
+  RETURN_IF_ERROR(section("bundle", {"bundle", "function", "entrypoint", "runtime", "size", "bazel_target"},
+                          "SELECT bundle_sha256, function_name, entrypoint, runtime, size, bazel_target FROM bundles "
+                          "WHERE bundle_sha256 = $1"));
+  RETURN_IF_ERROR(section("source", {"source_uri", "commit", "tree_state"},
+                          "SELECT source_uri, source_commit, tree_state FROM bundles WHERE bundle_sha256 = $1 AND "
+                          "source_uri IS NOT NULL"));
+  RETURN_IF_ERROR(section("builder", {"builder_id", "fnseal_version", "build_type"},
+                          "SELECT builder_id, fnseal_version, build_type FROM bundles WHERE bundle_sha256 = $1"));
+  RETURN_IF_ERROR(section("artifacts", {"path", "sha256", "size"},
+                          "SELECT path, sha256, size FROM bundle_files WHERE bundle_sha256 = $1 AND path LIKE "
+                          "'artifacts/%' ORDER BY path"));
+  RETURN_IF_ERROR(section("deployables", {"target", "path", "sha256", "size"},
+                          "SELECT target, path, sha256, size FROM audit_deployables WHERE bundle_sha256 = $1 ORDER BY "
+                          "target, path"));
+  RETURN_IF_ERROR(section("components", {"component", "kind", "name", "version", "license", "purl"},
+                          "SELECT ref, kind, name, version, license, purl FROM components WHERE bundle_sha256 = $1 "
+                          "ORDER BY is_root DESC, ref"));
+  RETURN_IF_ERROR(section("licenses", {"component", "license", "category"},
+                          "SELECT ref, license_id, category FROM component_licenses WHERE bundle_sha256 = $1 ORDER BY "
+                          "ref, license_id"));
+  RETURN_IF_ERROR(section("signatures", {"attestation", "predicate_type", "key_id", "key_name", "envelope_sha256"},
+                          "SELECT s.attestation, a.predicate_type, s.key_id, s.key_name, a.envelope_sha256 FROM "
+                          "signatures s JOIN attestations a ON a.bundle_sha256 = s.bundle_sha256 AND a.name = "
+                          "s.attestation WHERE s.bundle_sha256 = $1 ORDER BY 1, 4"));
+  RETURN_IF_ERROR(section("policy", {"policy_sha256", "verified_at", "ingested_at", "offered_as"},
+                          "SELECT policy_sha256, verified_at, ingested_at, offered_as FROM bundles WHERE "
+                          "bundle_sha256 = $1"));
+  for (auto& row : answer.tables.back().rows) {
+    for (size_t c : {size_t{1}, size_t{2}}) row[c] = Rfc3339Utc(std::strtoll(row[c].c_str(), nullptr, 10));
+  }
+  return answer;
+}
+
+Result<Answer> QueryAcceptableAt(AuditStore* store, const std::string& reference, const IngestPolicy* policy,
+                                 int64_t at) {
+  ASSIGN_OR_RETURN(std::string bundle, store->ResolveBundle(reference));
+  IngestPolicy stored;
+  if (policy == nullptr) {
+    ASSIGN_OR_RETURN(Rows rows, store->db()->Query("SELECT p.body FROM bundles b JOIN policies p ON p.policy_sha256 = "
+                                                   "b.policy_sha256 WHERE b.bundle_sha256 = $1",
+                                                   {bundle}));
+    if (rows.rows.empty()) return DataLossError("bundle " + bundle + " has no stored policy");
+    ASSIGN_OR_RETURN(stored, ParseIngestPolicy(Cell(rows.rows[0][0])));
+    policy = &stored;
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const BundleContents> contents, store->StoredContents(bundle));
+  Result<PolicyVerification> verdict = VerifyBundleContentsWithPolicy(contents, policy->policy, at);
+  if (!verdict.ok() && verdict.status().code() != StatusCode::kPermissionDenied &&
+      verdict.status().code() != StatusCode::kResourceExhausted) {
+    return verdict.status().Annotate("replaying bundle " + bundle);
+  }
+  Answer answer;
+  answer.query = "acceptable-at";
+  answer.parameters = {{"bundle", bundle}, {"at", Rfc3339Utc(at)}, {"policy_sha256", policy->sha256}};
+  answer.yes = verdict.ok();
+  Table t = MakeTable("verdict", {"bundle", "at", "policy_sha256", "acceptable", "reason", "keys"});
+  std::string keys;
+  if (verdict.ok()) {
+    for (const std::string& k : verdict->key_names) keys += (keys.empty() ? "" : ",") + k;
+  }
+  t.rows.push_back({bundle, Rfc3339Utc(at), policy->sha256, verdict.ok() ? "yes" : "no",
+                    verdict.ok() ? "" : verdict.status().message(), keys});
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QueryDiff(AuditStore* store, const std::string& before_ref, const std::string& after_ref) {
+  Database* db = store->db();
+  ASSIGN_OR_RETURN(std::string before, store->ResolveBundle(before_ref));
+  ASSIGN_OR_RETURN(std::string after, store->ResolveBundle(after_ref));
+  Answer answer;
+  answer.query = "diff";
+  answer.parameters = {{"before", before}, {"after", after}};
+  // aspect -> item -> value, for each side.
+  using Facts = std::map<std::string, std::map<std::string, std::string>>;
+  auto load = [&](const std::string& bundle) -> Result<Facts> {
+    Facts f;
+    ASSIGN_OR_RETURN(Rows components, db->Query("SELECT ref, kind, version, license, purl FROM components WHERE "
+                                                "bundle_sha256 = $1",
+                                                {bundle}));
+    for (const auto& r : components.rows) {
+      const std::string aspect = Cell(r[1]) == "model" ? "model" : "component";
+      f[aspect][Cell(r[0])] = Cell(r[2]).empty() ? "(no version)" : Cell(r[2]);
+      f["license"][Cell(r[0])] = Cell(r[3]).empty() ? "(none)" : Cell(r[3]);
+      if (!Cell(r[4]).empty()) f["purl"][Cell(r[0])] = Cell(r[4]);
+    }
+    ASSIGN_OR_RETURN(Rows signers, db->Query("SELECT attestation, key_id, key_name FROM signatures WHERE "
+                                             "bundle_sha256 = $1 ORDER BY attestation",
+                                             {bundle}));
+    for (const auto& r : signers.rows) {
+      std::string& attestations = f["signer"][Cell(r[2]).empty() ? Cell(r[1]) : Cell(r[2])];
+      attestations += (attestations.empty() ? "" : ",") + Cell(r[0]);
+    }
+    ASSIGN_OR_RETURN(Rows bundle_row, db->Query("SELECT function_name, source_commit, builder_id, fnseal_version FROM "
+                                                "bundles WHERE bundle_sha256 = $1",
+                                                {bundle}));
+    if (!bundle_row.rows.empty()) {
+      const auto& r = bundle_row.rows[0];
+      f["build"]["function"] = Cell(r[0]);
+      f["build"]["source_commit"] = Cell(r[1]);
+      f["build"]["builder_id"] = Cell(r[2]);
+      f["build"]["fnseal_version"] = Cell(r[3]);
+    }
+    return f;
+  };
+  ASSIGN_OR_RETURN(Facts a, load(before));
+  ASSIGN_OR_RETURN(Facts b, load(after));
+  Table t = MakeTable("changes", {"aspect", "item", "change", "before", "after"});
+  std::set<std::string> aspects;
+  for (const auto& [k, v] : a) aspects.insert(k);
+  for (const auto& [k, v] : b) aspects.insert(k);
+  for (const std::string& aspect : aspects) {
+    const auto& left = a[aspect];
+    const auto& right = b[aspect];
+    std::set<std::string> items;
+    for (const auto& [k, v] : left) items.insert(k);
+    for (const auto& [k, v] : right) items.insert(k);
+    for (const std::string& item : items) {
+      auto l = left.find(item);
+      auto r = right.find(item);
+      if (l != left.end() && r != right.end() && l->second == r->second) continue;
+      const char* change = l == left.end() ? "added" : r == right.end() ? "removed" : "changed";
+      t.rows.push_back({aspect, item, change, l == left.end() ? "" : l->second, r == right.end() ? "" : r->second});
+    }
+  }
+  answer.yes = t.rows.empty();
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+Result<Answer> QueryAttempts(AuditStore* store, bool refused_only) {
+  Answer answer;
+  answer.query = "attempts";
+  answer.parameters = {{"refused_only", refused_only}};
+  ASSIGN_OR_RETURN(Rows rows, store->db()->Query(std::string("SELECT offered_at, offered_as, bundle_sha256, outcome, "
+                                                             "reason, policy_sha256 FROM ingest_attempts ") +
+                                                 (refused_only ? "WHERE outcome = 'refused' " : "") +
+                                                 "ORDER BY attempt_id DESC"));
+  Table t = MakeTable("attempts", {"offered_at", "offered_as", "bundle", "outcome", "reason", "policy_sha256"});
+  Append(rows, &t);
+  for (auto& row : t.rows) row[0] = Rfc3339Utc(std::strtoll(row[0].c_str(), nullptr, 10));
+  answer.tables.push_back(std::move(t));
+  return answer;
+}
+
+}  // namespace fnseal

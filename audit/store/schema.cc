@@ -1,0 +1,261 @@
+#include "audit/store/schema.h"
+
+#include <string>
+
+namespace fnseal {
+namespace {
+
+constexpr char kFormat[] = "fnseal-audit-store";
+
+// Version 1. Digests are lowercase hex sha256; times are seconds since the Unix epoch; bundles
+// are named by the sha256 of their file. Every fact row belongs to a bundle and goes with it.
+// "@ID@" is the dialect's auto-numbered key; "@C@" marks columns compared by byte ranges (digest
+// prefixes, URI prefixes), which must sort bytewise whatever the server's locale.
+constexpr char kSchemaV1[] = R"SQL(
+CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE envelopes (envelope_sha256 TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE policies (policy_sha256 TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE signing_keys (key_id TEXT PRIMARY KEY, public_key_pem TEXT NOT NULL);
+CREATE TABLE bundles (
+  bundle_sha256 TEXT @C@ PRIMARY KEY,
+  function_name TEXT NOT NULL,
+  entrypoint TEXT NOT NULL,
+  runtime TEXT,
+  size BIGINT NOT NULL,
+  manifest TEXT NOT NULL,
+  bazel_target TEXT,
+  build_type TEXT,
+  builder_id TEXT,
+  fnseal_version TEXT,
+  source_uri TEXT @C@,
+  source_commit TEXT @C@,
+  tree_state TEXT,
+  policy_sha256 TEXT NOT NULL REFERENCES policies (policy_sha256),
+  verified_at BIGINT NOT NULL,
+  ingested_at BIGINT NOT NULL,
+  offered_as TEXT NOT NULL
+);
+CREATE INDEX bundles_function ON bundles (function_name);
+CREATE INDEX bundles_source ON bundles (source_uri, source_commit);
+CREATE INDEX bundles_commit ON bundles (source_commit);
+CREATE TABLE bundle_files (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  PRIMARY KEY (bundle_sha256, path)
+);
+CREATE INDEX bundle_files_sha256 ON bundle_files (sha256);
+CREATE TABLE bundle_directories (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  path TEXT NOT NULL,
+  PRIMARY KEY (bundle_sha256, path)
+);
+CREATE TABLE attestations (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  name TEXT NOT NULL,
+  predicate_type TEXT NOT NULL,
+  envelope_sha256 TEXT NOT NULL REFERENCES envelopes (envelope_sha256),
+  PRIMARY KEY (bundle_sha256, name)
+);
+CREATE TABLE signatures (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  attestation TEXT NOT NULL,
+  key_id TEXT @C@ NOT NULL REFERENCES signing_keys (key_id),
+  key_name TEXT NOT NULL,
+  PRIMARY KEY (bundle_sha256, attestation, key_id)
+);
+CREATE INDEX signatures_key ON signatures (key_id);
+CREATE INDEX signatures_key_name ON signatures (key_name);
+CREATE TABLE dependencies (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  name TEXT NOT NULL,
+  uri TEXT,
+  sha256 TEXT,
+  git_commit TEXT,
+  PRIMARY KEY (bundle_sha256, name)
+);
+CREATE INDEX dependencies_sha256 ON dependencies (sha256);
+CREATE TABLE components (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  ref TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  version TEXT,
+  license TEXT,
+  purl TEXT,
+  purl_base TEXT,
+  url TEXT,
+  supplier TEXT,
+  is_root BIGINT NOT NULL,
+  PRIMARY KEY (bundle_sha256, ref)
+);
+CREATE INDEX components_ref ON components (ref);
+CREATE INDEX components_name ON components (name);
+CREATE INDEX components_purl ON components (purl);
+CREATE INDEX components_purl_base ON components (purl_base);
+CREATE TABLE component_licenses (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  ref TEXT NOT NULL,
+  license_id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  is_model_license BIGINT NOT NULL,
+  PRIMARY KEY (bundle_sha256, ref, license_id)
+);
+CREATE INDEX component_licenses_id ON component_licenses (license_id);
+CREATE INDEX component_licenses_category ON component_licenses (category);
+CREATE TABLE component_files (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  ref TEXT NOT NULL,
+  name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (bundle_sha256, ref, name)
+);
+CREATE INDEX component_files_sha256 ON component_files (sha256);
+CREATE TABLE component_edges (
+  bundle_sha256 TEXT NOT NULL REFERENCES bundles (bundle_sha256),
+  from_ref TEXT NOT NULL,
+  relation TEXT NOT NULL,
+  to_ref TEXT NOT NULL,
+  PRIMARY KEY (bundle_sha256, from_ref, relation, to_ref)
+);
+CREATE INDEX component_edges_to ON component_edges (to_ref);
+CREATE TABLE ingest_attempts (
+  attempt_id @ID@,
+  offered_at BIGINT NOT NULL,
+  offered_as TEXT NOT NULL,
+  bundle_sha256 TEXT,
+  outcome TEXT NOT NULL,
+  reason TEXT,
+  policy_sha256 TEXT
+);
+CREATE INDEX ingest_attempts_bundle ON ingest_attempts (bundle_sha256);
+
+CREATE VIEW audit_bundles AS
+  SELECT bundle_sha256, function_name, entrypoint, runtime, size, bazel_target, builder_id, fnseal_version,
+         source_uri, source_commit, tree_state, policy_sha256, verified_at, ingested_at, offered_as
+  FROM bundles;
+CREATE VIEW audit_deployables AS
+  SELECT bundle_sha256, substr(path, 13, instr(substr(path, 13), '/') - 1) AS target, path, sha256, size
+  FROM bundle_files WHERE path LIKE 'deployables/%/%';
+CREATE VIEW audit_files AS SELECT bundle_sha256, path, sha256, size FROM bundle_files;
+CREATE VIEW audit_components AS
+  SELECT bundle_sha256, ref, kind, name, version, license, purl, url, supplier, is_root FROM components;
+CREATE VIEW audit_component_licenses AS
+  SELECT bundle_sha256, ref, license_id, category, is_model_license FROM component_licenses;
+CREATE VIEW audit_component_files AS SELECT bundle_sha256, ref, name, sha256 FROM component_files;
+CREATE VIEW audit_component_edges AS SELECT bundle_sha256, from_ref, relation, to_ref FROM component_edges;
+CREATE VIEW audit_dependencies AS SELECT bundle_sha256, name, uri, sha256, git_commit FROM dependencies;
+CREATE VIEW audit_attestations AS
+  SELECT bundle_sha256, name, predicate_type, envelope_sha256 FROM attestations;
+CREATE VIEW audit_signatures AS SELECT bundle_sha256, attestation, key_id, key_name FROM signatures;
+CREATE VIEW audit_ingest_attempts AS
+  SELECT attempt_id, offered_at, offered_as, bundle_sha256, outcome, reason, policy_sha256 FROM ingest_attempts;
+)SQL";
+
+std::string Dialected(std::string sql, SqlDialect dialect) {
+  const std::string id = dialect == SqlDialect::kSqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
+  for (size_t at = sql.find("@ID@"); at != std::string::npos; at = sql.find("@ID@", at)) sql.replace(at, 4, id);
+  const std::string collate = dialect == SqlDialect::kSqlite ? "" : "COLLATE \"C\"";
+  for (size_t at = sql.find("@C@"); at != std::string::npos; at = sql.find("@C@", at)) sql.replace(at, 3, collate);
+  if (dialect == SqlDialect::kPostgres) {
+    // PostgreSQL spells instr() strpos().
+    for (size_t at = sql.find("instr("); at != std::string::npos; at = sql.find("instr(", at)) {
+      sql.replace(at, 6, "strpos(");
+    }
+  }
+  return sql;
+}
+
+Result<bool> HasTable(Database* db, const std::string& name) {
+  const bool sqlite = db->Dialect() == SqlDialect::kSqlite;
+  ASSIGN_OR_RETURN(Rows rows, db->Query(sqlite ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = $1"
+                                               : "SELECT count(*) FROM information_schema.tables "
+                                                 "WHERE table_schema = current_schema() AND table_name = $1",
+                                        {name}));
+  return rows.rows.at(0).at(0).value_or("0") != "0";
+}
+
+Result<int64_t> TableCount(Database* db) {
+  const bool sqlite = db->Dialect() == SqlDialect::kSqlite;
+  ASSIGN_OR_RETURN(Rows rows, db->Query(sqlite ? "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                                               : "SELECT count(*) FROM information_schema.tables "
+                                                 "WHERE table_schema = current_schema()"));
+  return std::stoll(rows.rows.at(0).at(0).value_or("0"));
+}
+
+// The store's version, 0 for an empty database.
+Result<int> StoreVersion(Database* db) {
+  ASSIGN_OR_RETURN(bool has_meta, HasTable(db, "store_meta"));
+  if (!has_meta) {
+    ASSIGN_OR_RETURN(int64_t tables, TableCount(db));
+    if (tables > 0) {
+      return FailedPreconditionError(db->Location() +
+                                     " is not an fnseal audit store: it holds other tables and no store_meta");
+    }
+    return 0;
+  }
+  ASSIGN_OR_RETURN(Rows rows, db->Query("SELECT key, value FROM store_meta WHERE key IN ('format', 'schema_version') "
+                                        "ORDER BY key"));
+  std::string format, version;
+  for (const auto& row : rows.rows) {
+    if (row[0] == "format") format = row[1].value_or("");
+    if (row[0] == "schema_version") version = row[1].value_or("");
+  }
+  if (format != kFormat) {
+    return FailedPreconditionError(db->Location() + " is not an fnseal audit store (format '" + format + "')");
+  }
+  int parsed = 0;
+  for (char c : version) {
+    if (c < '0' || c > '9' || parsed > 100000) return DataLossError(db->Location() + ": bad schema_version");
+    parsed = parsed * 10 + (c - '0');
+  }
+  if (parsed > kAuditSchemaVersion) {
+    return FailedPreconditionError(db->Location() + " has schema version " + version + ", newer than this fnseal (" +
+                                   std::to_string(kAuditSchemaVersion) + "); use a newer fnseal");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Status MigrateAuditStore(Database* db) {
+  {
+    // Fast path without the write lock: most opens find the store current.
+    Result<int> version = StoreVersion(db);
+    if (version.ok() && *version == kAuditSchemaVersion) return OkStatus();
+    if (!version.ok()) return version.status();
+  }
+  return InWriteTransaction(db, [&]() -> Status {
+    if (db->Dialect() == SqlDialect::kPostgres) {
+      // Serializes concurrent first opens; released at commit.
+      RETURN_IF_ERROR(db->Query("SELECT pg_advisory_xact_lock(7235092368)").status());
+    }
+    ASSIGN_OR_RETURN(int version, StoreVersion(db));
+    if (version == kAuditSchemaVersion) return OkStatus();
+    if (version == 0) {
+      RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV1, db->Dialect())));
+      RETURN_IF_ERROR(
+          db->Execute("INSERT INTO store_meta (key, value) VALUES ('format', $1)", {std::string(kFormat)}).status());
+      RETURN_IF_ERROR(db->Execute("INSERT INTO store_meta (key, value) VALUES ('schema_version', $1)",
+                                  {std::to_string(kAuditSchemaVersion)})
+                          .status());
+      if (db->Dialect() == SqlDialect::kSqlite) {
+        RETURN_IF_ERROR(db->ExecuteScript("PRAGMA application_id = 1718514540"));  // "fnsl"
+      }
+    }
+    return OkStatus();
+  });
+}
+
+Status CheckAuditStore(Database* db) {
+  ASSIGN_OR_RETURN(int version, StoreVersion(db));
+  if (version == 0) return NotFoundError(db->Location() + " holds no audit store yet; run 'fnseal audit ingest' first");
+  if (version != kAuditSchemaVersion) {
+    return FailedPreconditionError(db->Location() + " has schema version " + std::to_string(version) +
+                                   "; open it once for writing (fnseal audit ingest) to migrate it");
+  }
+  return OkStatus();
+}
+
+}  // namespace fnseal

@@ -1,0 +1,359 @@
+#include "audit/store/store.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "audit/store/facts.h"
+#include "audit/store/schema.h"
+#include "bundle/verify/bundle_verifier.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "core/sha256.h"
+#include "core/strings.h"
+
+namespace fnseal {
+namespace {
+
+bool IsLowerHex(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+SqlValue TextOrNull(const std::string& s) {
+  if (s.empty()) return std::monostate{};
+  return s;
+}
+
+Result<IngestPolicy> FromJson(Json policy_json) {
+  IngestPolicy out;
+  out.json = CanonicalJsonDump(policy_json);
+  ASSIGN_OR_RETURN(out.policy, ParseTrustPolicy(out.json));
+  out.sha256 = Sha256Hex(out.json);
+  return out;
+}
+
+}  // namespace
+
+std::string PurlBase(std::string_view purl) {
+  // As the purl spec parses: the subpath after '#', the qualifiers after '?', then the version
+  // after the rightmost '@' (an '@' elsewhere is percent-encoded).
+  purl = purl.substr(0, purl.find('#'));
+  purl = purl.substr(0, purl.find('?'));
+  return std::string(purl.substr(0, purl.rfind('@')));
+}
+
+Result<std::string> DefaultAuditStoreLocation() {
+  if (const char* explicit_store = std::getenv("FNSEAL_AUDIT_STORE"); explicit_store && *explicit_store) {
+    return std::string(explicit_store);
+  }
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data == '/') {
+    return std::string(data) + "/fnseal/audit.db";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home == '/') {
+    return std::string(home) + "/.local/share/fnseal/audit.db";
+  }
+  return FailedPreconditionError("no audit store given: pass --store, or set FNSEAL_AUDIT_STORE or HOME");
+}
+
+Result<IngestPolicy> ParseIngestPolicy(std::string_view self_contained_json) {
+  ASSIGN_OR_RETURN(Json json, ParseJsonStrict(self_contained_json, "trust policy"));
+  return FromJson(std::move(json));
+}
+
+Result<IngestPolicy> LoadIngestPolicy(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1 << 20));
+  ASSIGN_OR_RETURN(Json json, ParseJsonStrict(text, path));
+  // Check it as written first, so errors name the file's own fields and key files.
+  ASSIGN_OR_RETURN(TrustPolicy as_written, LoadTrustPolicyFile(path));
+  if (Json* keys = json.is_object() && json.contains("keys") ? &json["keys"] : nullptr; keys && keys->is_array()) {
+    for (size_t i = 0; i < keys->size() && i < as_written.keys.size(); ++i) {
+      Json& key = (*keys)[i];
+      if (key.is_object() && key.contains("publicKeyFile")) {
+        key.erase("publicKeyFile");
+        key["publicKey"] = as_written.keys[i].public_key.ToPem();
+      }
+    }
+  }
+  return FromJson(std::move(json)).Annotate(path);
+}
+
+const char* IngestOutcomeName(IngestResult::Outcome outcome) {
+  switch (outcome) {
+    case IngestResult::Outcome::kAdded:
+      return "added";
+    case IngestResult::Outcome::kAlreadyStored:
+      return "already-stored";
+    case IngestResult::Outcome::kRefused:
+      return "refused";
+  }
+  return "?";
+}
+
+Result<std::unique_ptr<AuditStore>> AuditStore::Open(const std::string& location, const AuditStoreOptions& options) {
+  DatabaseOptions db_options;
+  db_options.read_only = options.read_only;
+  db_options.create = !options.read_only;
+  if (!IsPostgresLocation(location) && !options.read_only) {
+    const std::filesystem::path parent = std::filesystem::path(location).parent_path();
+    std::error_code error;
+    if (!parent.empty()) std::filesystem::create_directories(parent, error);
+    if (error) return UnavailableError(parent.string() + ": cannot create the store's directory: " + error.message());
+  }
+  Result<std::unique_ptr<Database>> db = OpenDatabase(location, db_options);
+  if (!db.ok()) {
+    if (db.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("no audit store at " + location + "; 'fnseal audit ingest' creates it");
+    }
+    return db.status();
+  }
+  RETURN_IF_ERROR(options.read_only ? CheckAuditStore(db->get()) : MigrateAuditStore(db->get()));
+  return std::unique_ptr<AuditStore>(new AuditStore(std::move(*db)));
+}
+
+Status AuditStore::RecordAttempt(const IngestResult& r, const std::string& policy_sha256, int64_t now) {
+  return db_
+      ->Execute("INSERT INTO ingest_attempts (offered_at, offered_as, bundle_sha256, outcome, reason, policy_sha256) "
+                "VALUES ($1, $2, $3, $4, $5, $6)",
+                {now, r.offered_as, TextOrNull(r.bundle_sha256), std::string(IngestOutcomeName(r.outcome)),
+                 TextOrNull(r.reason), TextOrNull(policy_sha256)})
+      .status();
+}
+
+Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPolicy& policy, int64_t now) {
+  IngestResult result;
+  result.offered_as = path;
+  ASSIGN_OR_RETURN(result.bundle_sha256, Sha256FileHex(path));
+  {
+    ASSIGN_OR_RETURN(Rows stored, db_->Query("SELECT function_name FROM bundles WHERE bundle_sha256 = $1",
+                                             {result.bundle_sha256}));
+    if (!stored.rows.empty()) {
+      result.outcome = IngestResult::Outcome::kAlreadyStored;
+      result.function_name = stored.rows[0][0].value_or("");
+      return result;
+    }
+  }
+  auto refuse = [&](const Status& why) -> Result<IngestResult> {
+    result.outcome = IngestResult::Outcome::kRefused;
+    result.reason = why.message();
+    RETURN_IF_ERROR(InWriteTransaction(db_.get(), [&] { return RecordAttempt(result, policy.sha256, now); }));
+    return result;
+  };
+  Status size = CheckBundleFileSize(path, policy.policy);
+  if (!size.ok()) return refuse(size);
+  Result<BundleContents> read = ReadBundle(path, /*keep_contents=*/false, BundleLimitsFor(policy.policy));
+  if (!read.ok()) {
+    if (read.status().code() == StatusCode::kNotFound) return read.status();
+    return refuse(read.status());
+  }
+  auto contents = std::make_shared<const BundleContents>(std::move(*read));
+  Result<PolicyVerification> verified = VerifyBundleContentsWithPolicy(contents, policy.policy, now);
+  if (!verified.ok()) return refuse(verified.status());
+  const BundleFile* manifest = nullptr;
+  uint64_t size_bytes = 0;
+  for (const BundleFile& f : contents->files) {
+    if (f.path == kBundleManifestPath) manifest = &f;
+  }
+  if (manifest == nullptr) return refuse(PermissionDeniedError("bundle has no manifest.json"));
+  Result<BundleFacts> facts = ExtractBundleFacts(verified->verified, manifest->content);
+  if (!facts.ok()) return refuse(facts.status());
+  {
+    std::error_code error;
+    size_bytes = std::filesystem::file_size(path, error);
+  }
+  result.function_name = facts->function_name;
+
+  std::map<std::string, std::string> key_names;  // key id -> policy key name
+  std::map<std::string, std::string> key_pems;
+  for (const PolicyKey& k : policy.policy.keys) {
+    key_names[k.public_key.key_id()] = k.name;
+    key_pems[k.public_key.key_id()] = k.public_key.ToPem();
+  }
+  const std::string& id = result.bundle_sha256;
+  bool raced = false;
+  Status stored = InWriteTransaction(db_.get(), [&]() -> Status {
+    Database& db = *db_;
+    RETURN_IF_ERROR(db.Execute("INSERT INTO policies (policy_sha256, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                               {policy.sha256, policy.json})
+                        .status());
+    ASSIGN_OR_RETURN(
+        int64_t added,
+        db.Execute("INSERT INTO bundles (bundle_sha256, function_name, entrypoint, runtime, size, manifest, bazel_target, "
+                   "build_type, builder_id, fnseal_version, source_uri, source_commit, tree_state, policy_sha256, "
+                   "verified_at, ingested_at, offered_as) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                   "$13, $14, $15, $16, $17) ON CONFLICT DO NOTHING",
+                   {id, facts->function_name, facts->entrypoint, TextOrNull(facts->runtime),
+                    static_cast<int64_t>(size_bytes), manifest->content, TextOrNull(facts->bazel_target),
+                    TextOrNull(facts->build_type), TextOrNull(facts->builder_id), TextOrNull(facts->fnseal_version),
+                    TextOrNull(facts->source_uri), TextOrNull(facts->source_commit), TextOrNull(facts->tree_state),
+                    policy.sha256, verified->verified_at, now, path}));
+    if (added == 0) {  // another ingester stored it since we looked
+      raced = true;
+      return OkStatus();
+    }
+    for (const BundleFile& f : contents->files) {
+      RETURN_IF_ERROR(db.Execute("INSERT INTO bundle_files (bundle_sha256, path, sha256, size) VALUES ($1, $2, $3, $4)",
+                                 {id, f.path, f.sha256, static_cast<int64_t>(f.size)})
+                          .status());
+    }
+    for (const std::string& d : contents->directories) {
+      RETURN_IF_ERROR(
+          db.Execute("INSERT INTO bundle_directories (bundle_sha256, path) VALUES ($1, $2)", {id, d}).status());
+    }
+    std::map<std::string, std::string> predicate_types;
+    for (const VerifiedStatement& s : verified->verified.statements) predicate_types[s.name] = s.predicate_type;
+    for (const auto& [name, body] : contents->attestations) {
+      const std::string digest = Sha256Hex(body);
+      RETURN_IF_ERROR(db.Execute("INSERT INTO envelopes (envelope_sha256, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                                 {digest, body})
+                          .status());
+      RETURN_IF_ERROR(db.Execute("INSERT INTO attestations (bundle_sha256, name, predicate_type, envelope_sha256) "
+                                 "VALUES ($1, $2, $3, $4)",
+                                 {id, name, predicate_types[name], digest})
+                          .status());
+    }
+    for (const VerifiedStatement& s : verified->verified.statements) {
+      for (const std::string& key_id : s.key_ids) {
+        RETURN_IF_ERROR(db.Execute("INSERT INTO signing_keys (key_id, public_key_pem) VALUES ($1, $2) "
+                                   "ON CONFLICT DO NOTHING",
+                                   {key_id, key_pems[key_id]})
+                            .status());
+        RETURN_IF_ERROR(db.Execute("INSERT INTO signatures (bundle_sha256, attestation, key_id, key_name) "
+                                   "VALUES ($1, $2, $3, $4)",
+                                   {id, s.name, key_id, key_names[key_id]})
+                            .status());
+      }
+    }
+    for (const DependencyFact& d : facts->dependencies) {
+      RETURN_IF_ERROR(db.Execute("INSERT INTO dependencies (bundle_sha256, name, uri, sha256, git_commit) "
+                                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                                 {id, d.name, TextOrNull(d.uri), TextOrNull(d.sha256), TextOrNull(d.git_commit)})
+                          .status());
+    }
+    for (const ComponentFact& c : facts->components) {
+      RETURN_IF_ERROR(db.Execute("INSERT INTO components (bundle_sha256, ref, kind, name, version, license, purl, purl_base, "
+                                 "url, supplier, is_root) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                 {id, c.ref, c.kind, c.name, TextOrNull(c.version), TextOrNull(c.license),
+                                  TextOrNull(c.purl), TextOrNull(PurlBase(c.purl)), TextOrNull(c.url),
+                                  TextOrNull(c.supplier),
+                                  int64_t{c.root ? 1 : 0}})
+                          .status());
+      for (const LicenseLeafFact& l : c.licenses) {
+        RETURN_IF_ERROR(db.Execute("INSERT INTO component_licenses (bundle_sha256, ref, license_id, category, "
+                                   "is_model_license) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                                   {id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}})
+                            .status());
+      }
+      for (const auto& [name, sha256] : c.files) {
+        RETURN_IF_ERROR(db.Execute("INSERT INTO component_files (bundle_sha256, ref, name, sha256) "
+                                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                   {id, c.ref, name, sha256})
+                            .status());
+      }
+      for (const auto& [relation, target] : c.edges) {
+        RETURN_IF_ERROR(db.Execute("INSERT INTO component_edges (bundle_sha256, from_ref, relation, to_ref) "
+                                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                   {id, c.ref, relation, target})
+                            .status());
+      }
+    }
+    result.outcome = IngestResult::Outcome::kAdded;
+    return RecordAttempt(result, policy.sha256, now);
+  });
+  RETURN_IF_ERROR(stored);
+  if (raced) result.outcome = IngestResult::Outcome::kAlreadyStored;
+  return result;
+}
+
+Result<std::string> AuditStore::ResolveBundle(const std::string& reference) {
+  std::string digest = reference;
+  if (StartsWith(digest, "sha256:")) digest = digest.substr(7);
+  if (!IsLowerHex(digest) || digest.size() > 64) {
+    if (PathExists(reference)) {
+      ASSIGN_OR_RETURN(digest, Sha256FileHex(reference));
+    } else {
+      return InvalidArgumentError("'" + reference + "' is neither a bundle digest (hex sha256 or a prefix of at least " +
+                                  "8 digits), a deployable's digest, nor a file");
+    }
+  }
+  if (digest.size() < 8) return InvalidArgumentError("a digest prefix needs at least 8 hex digits: '" + digest + "'");
+  if (digest.size() == 64) {
+    ASSIGN_OR_RETURN(Rows rows, db_->Query("SELECT bundle_sha256 FROM bundles WHERE bundle_sha256 = $1 UNION "
+                                           "SELECT bundle_sha256 FROM bundle_files WHERE sha256 = $1 AND path LIKE "
+                                           "'deployables/%' ORDER BY 1",
+                                           {digest}));
+    if (rows.rows.size() == 1) return *rows.rows[0][0];
+    if (rows.rows.size() > 1) {
+      return InvalidArgumentError("deployable " + digest + " is in " + std::to_string(rows.rows.size()) +
+                                  " bundles; name the bundle by its own digest");
+    }
+    return NotFoundError("no stored bundle or deployable has digest " + digest);
+  }
+  // A prefix: the digests in [prefix, prefix + "g"), an index range with no pattern syntax.
+  ASSIGN_OR_RETURN(Rows rows, db_->Query("SELECT bundle_sha256 FROM bundles WHERE bundle_sha256 >= $1 AND "
+                                         "bundle_sha256 < $2 ORDER BY 1 LIMIT 2",
+                                         {digest, digest + "g"}));
+  if (rows.rows.empty()) return NotFoundError("no stored bundle's digest starts with " + digest);
+  if (rows.rows.size() > 1) return InvalidArgumentError("digest prefix " + digest + " is ambiguous; give more digits");
+  return *rows.rows[0][0];
+}
+
+Result<std::shared_ptr<const BundleContents>> AuditStore::StoredContents(const std::string& bundle_sha256) {
+  auto contents = std::make_shared<BundleContents>();
+  ASSIGN_OR_RETURN(Rows bundle, db_->Query("SELECT manifest FROM bundles WHERE bundle_sha256 = $1", {bundle_sha256}));
+  if (bundle.rows.empty()) return NotFoundError("bundle " + bundle_sha256 + " is not in the store");
+  ASSIGN_OR_RETURN(Rows files, db_->Query("SELECT path, sha256, size FROM bundle_files WHERE bundle_sha256 = $1 "
+                                          "ORDER BY path",
+                                          {bundle_sha256}));
+  for (const auto& row : files.rows) {
+    BundleFile f;
+    f.path = row[0].value_or("");
+    f.sha256 = row[1].value_or("");
+    f.size = std::strtoull(row[2].value_or("0").c_str(), nullptr, 10);
+    if (f.path == kBundleManifestPath) f.content = bundle.rows[0][0].value_or("");
+    contents->files.push_back(std::move(f));
+  }
+  ASSIGN_OR_RETURN(Rows dirs, db_->Query("SELECT path FROM bundle_directories WHERE bundle_sha256 = $1 ORDER BY path",
+                                         {bundle_sha256}));
+  for (const auto& row : dirs.rows) contents->directories.push_back(row[0].value_or(""));
+  ASSIGN_OR_RETURN(Rows envelopes,
+                   db_->Query("SELECT a.name, e.body FROM attestations a JOIN envelopes e ON "
+                              "e.envelope_sha256 = a.envelope_sha256 WHERE a.bundle_sha256 = $1 ORDER BY a.name",
+                              {bundle_sha256}));
+  for (const auto& row : envelopes.rows) contents->attestations[row[0].value_or("")] = row[1].value_or("");
+  return std::shared_ptr<const BundleContents>(std::move(contents));
+}
+
+Status AuditStore::Check() {
+  if (db_->Dialect() == SqlDialect::kSqlite) {
+    ASSIGN_OR_RETURN(Rows rows, db_->Query("PRAGMA integrity_check"));
+    if (rows.rows.size() != 1 || rows.rows[0][0] != std::optional<std::string>("ok")) {
+      std::string problems;
+      for (const auto& row : rows.rows) problems += "\n  " + row[0].value_or("");
+      return DataLossError(db_->Location() + ": SQLite integrity check failed:" + problems);
+    }
+    ASSIGN_OR_RETURN(Rows fk, db_->Query("PRAGMA foreign_key_check"));
+    if (!fk.rows.empty()) {
+      return DataLossError(db_->Location() + ": " + std::to_string(fk.rows.size()) + " rows refer to missing rows");
+    }
+  }
+  ASSIGN_OR_RETURN(Rows incomplete,
+                   db_->Query("SELECT b.bundle_sha256 FROM bundles b WHERE NOT EXISTS (SELECT 1 FROM attestations a "
+                              "WHERE a.bundle_sha256 = b.bundle_sha256) OR NOT EXISTS (SELECT 1 FROM bundle_files f "
+                              "WHERE f.bundle_sha256 = b.bundle_sha256 AND f.path = 'manifest.json') OR NOT EXISTS "
+                              "(SELECT 1 FROM policies p WHERE p.policy_sha256 = b.policy_sha256) ORDER BY 1"));
+  if (!incomplete.rows.empty()) {
+    return DataLossError(db_->Location() + ": bundle " + incomplete.rows[0][0].value_or("") +
+                         " lacks its envelopes, manifest or policy (" + std::to_string(incomplete.rows.size()) +
+                         " such bundles)");
+  }
+  ASSIGN_OR_RETURN(Rows envelopes, db_->Query("SELECT envelope_sha256, body FROM envelopes"));
+  for (const auto& row : envelopes.rows) {
+    if (Sha256Hex(row[1].value_or("")) != row[0].value_or("")) {
+      return DataLossError(db_->Location() + ": envelope " + row[0].value_or("") + " does not match its digest");
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace fnseal
