@@ -73,7 +73,7 @@ TEST(DatabaseTest, TransactionsRollBackOnError) {
     Database& d = **db;
     ASSERT_THAT(d.ExecuteScript("CREATE TABLE t (k TEXT PRIMARY KEY)"), IsOk());
     Status failed = InWriteTransaction(&d, [&]() -> Status {
-      RETURN_IF_ERROR(d.Execute("INSERT INTO t VALUES ($1)", {std::string("a")}).status());
+      RETURN_IF_ERROR(d.Execute("INSERT INTO t VALUES ($1)", {std::string("a")}));
       return d.Execute("INSERT INTO t VALUES ($1)", {std::string("a")}).status();
     });
     EXPECT_THAT(failed, StatusIs(StatusCode::kFailedPrecondition, ::testing::_));

@@ -1,6 +1,7 @@
 // The SQLite backend: one file in WAL mode, foreign keys on, writers wait for each other.
 #include <sqlite3.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -13,7 +14,10 @@ namespace {
 class SqliteDatabase : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteDatabase() override { sqlite3_close_v2(db_); }
+  ~SqliteDatabase() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
 
   SqlDialect Dialect() const override { return SqlDialect::kSqlite; }
   std::string Location() const override { return path_; }
@@ -39,7 +43,7 @@ class SqliteDatabase : public Database {
     return OkStatus();
   }
 
-  Result<Rows> QueryReadOnly(std::string_view sql) override { return Run(sql, {}, true); }
+  Result<Rows> QueryReadOnly(std::string_view sql) override { return Run(sql, {}, /*user_sql=*/true); }
 
   Status BeginWrite() override { return ExecuteScript("BEGIN IMMEDIATE"); }
   Status Commit() override { return ExecuteScript("COMMIT"); }
@@ -72,19 +76,38 @@ class SqliteDatabase : public Database {
     }
   }
 
-  Result<Rows> Run(std::string_view sql, const std::vector<SqlValue>& params, bool read_only) {
+  // Prepared statements are cached by their text: ingest runs the same few statements thousands
+  // of times. A statement is reset after every use, so none keeps a read transaction open.
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, bool user_sql) {
+    if (!user_sql) {
+      auto found = cache_.find(std::string(sql));
+      if (found != cache_.end()) return found->second;
+    }
     sqlite3_stmt* raw = nullptr;
     const char* tail = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), user_sql ? 0 : SQLITE_PREPARE_PERSISTENT,
+                           &raw, &tail) != SQLITE_OK) {
       return Error(sqlite3_errmsg(db_));
     }
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-    if (stmt == nullptr) return InvalidArgumentError("empty SQL statement");
+    if (raw == nullptr) return InvalidArgumentError("empty SQL statement");
     const std::string_view rest = sql.substr(static_cast<size_t>(tail - sql.data()));
     if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos) {
+      sqlite3_finalize(raw);
       return InvalidArgumentError("one SQL statement at a time");
     }
-    if (read_only && !sqlite3_stmt_readonly(stmt.get())) {
+    if (!user_sql) cache_.emplace(std::string(sql), raw);
+    return raw;
+  }
+
+  Result<Rows> Run(std::string_view sql, const std::vector<SqlValue>& params, bool user_sql) {
+    ASSIGN_OR_RETURN(sqlite3_stmt * raw, Prepare(sql, user_sql));
+    auto done = [user_sql](sqlite3_stmt* stmt) {
+      if (user_sql) return sqlite3_finalize(stmt);
+      sqlite3_reset(stmt);
+      return sqlite3_clear_bindings(stmt);
+    };
+    std::unique_ptr<sqlite3_stmt, decltype(done)> stmt(raw, done);
+    if (user_sql && !sqlite3_stmt_readonly(stmt.get())) {
       return PermissionDeniedError("the statement would write to the store; only reading statements run here");
     }
     const int count = sqlite3_bind_parameter_count(stmt.get());
@@ -129,6 +152,7 @@ class SqliteDatabase : public Database {
 
   sqlite3* db_;
   std::string path_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;
 };
 
 }  // namespace
@@ -156,7 +180,7 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, co
   Result<Rows> probe = base.Query("PRAGMA schema_version");
   if (!probe.ok()) {
     if (probe.status().code() == StatusCode::kDataLoss) {
-      return DataLossError(path + ": not an SQLite database, or a corrupt one: " + probe.status().message());
+      return DataLossError(path + ": not an SQLite database, or a corrupt one (" + sqlite3_errmsg(raw) + ")");
     }
     return probe.status();
   }

@@ -229,17 +229,16 @@ Status MigrateAuditStore(Database* db) {
   return InWriteTransaction(db, [&]() -> Status {
     if (db->Dialect() == SqlDialect::kPostgres) {
       // Serializes concurrent first opens; released at commit.
-      RETURN_IF_ERROR(db->Query("SELECT pg_advisory_xact_lock(7235092368)").status());
+      RETURN_IF_ERROR(db->Query("SELECT pg_advisory_xact_lock(7235092368)"));
     }
     ASSIGN_OR_RETURN(int version, StoreVersion(db));
     if (version == kAuditSchemaVersion) return OkStatus();
     if (version == 0) {
       RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV1, db->Dialect())));
       RETURN_IF_ERROR(
-          db->Execute("INSERT INTO store_meta (key, value) VALUES ('format', $1)", {std::string(kFormat)}).status());
+          db->Execute("INSERT INTO store_meta (key, value) VALUES ('format', $1)", {std::string(kFormat)}));
       RETURN_IF_ERROR(db->Execute("INSERT INTO store_meta (key, value) VALUES ('schema_version', $1)",
-                                  {std::to_string(kAuditSchemaVersion)})
-                          .status());
+                                  {std::to_string(kAuditSchemaVersion)}));
       if (db->Dialect() == SqlDialect::kSqlite) {
         RETURN_IF_ERROR(db->ExecuteScript("PRAGMA application_id = 1718514540"));  // "fnsl"
       }

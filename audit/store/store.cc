@@ -136,7 +136,7 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
   auto refuse = [&](const Status& why) -> Result<IngestResult> {
     result.outcome = IngestResult::Outcome::kRefused;
     result.reason = why.message();
-    RETURN_IF_ERROR(InWriteTransaction(db_.get(), [&] { return RecordAttempt(result, policy.sha256, now); }));
+    RETURN_IF_ERROR(Write([&] { return RecordAttempt(result, policy.sha256, now); }));
     return result;
   };
   Status size = CheckBundleFileSize(path, policy.policy);
@@ -171,11 +171,10 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
   }
   const std::string& id = result.bundle_sha256;
   bool raced = false;
-  Status stored = InWriteTransaction(db_.get(), [&]() -> Status {
+  Status stored = Write([&]() -> Status {
     Database& db = *db_;
     RETURN_IF_ERROR(db.Execute("INSERT INTO policies (policy_sha256, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                               {policy.sha256, policy.json})
-                        .status());
+                               {policy.sha256, policy.json}));
     ASSIGN_OR_RETURN(
         int64_t added,
         db.Execute("INSERT INTO bundles (bundle_sha256, function_name, entrypoint, runtime, size, manifest, bazel_target, "
@@ -193,42 +192,36 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
     }
     for (const BundleFile& f : contents->files) {
       RETURN_IF_ERROR(db.Execute("INSERT INTO bundle_files (bundle_sha256, path, sha256, size) VALUES ($1, $2, $3, $4)",
-                                 {id, f.path, f.sha256, static_cast<int64_t>(f.size)})
-                          .status());
+                                 {id, f.path, f.sha256, static_cast<int64_t>(f.size)}));
     }
     for (const std::string& d : contents->directories) {
       RETURN_IF_ERROR(
-          db.Execute("INSERT INTO bundle_directories (bundle_sha256, path) VALUES ($1, $2)", {id, d}).status());
+          db.Execute("INSERT INTO bundle_directories (bundle_sha256, path) VALUES ($1, $2)", {id, d}));
     }
     std::map<std::string, std::string> predicate_types;
     for (const VerifiedStatement& s : verified->verified.statements) predicate_types[s.name] = s.predicate_type;
     for (const auto& [name, body] : contents->attestations) {
       const std::string digest = Sha256Hex(body);
       RETURN_IF_ERROR(db.Execute("INSERT INTO envelopes (envelope_sha256, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                                 {digest, body})
-                          .status());
+                                 {digest, body}));
       RETURN_IF_ERROR(db.Execute("INSERT INTO attestations (bundle_sha256, name, predicate_type, envelope_sha256) "
                                  "VALUES ($1, $2, $3, $4)",
-                                 {id, name, predicate_types[name], digest})
-                          .status());
+                                 {id, name, predicate_types[name], digest}));
     }
     for (const VerifiedStatement& s : verified->verified.statements) {
       for (const std::string& key_id : s.key_ids) {
         RETURN_IF_ERROR(db.Execute("INSERT INTO signing_keys (key_id, public_key_pem) VALUES ($1, $2) "
                                    "ON CONFLICT DO NOTHING",
-                                   {key_id, key_pems[key_id]})
-                            .status());
+                                   {key_id, key_pems[key_id]}));
         RETURN_IF_ERROR(db.Execute("INSERT INTO signatures (bundle_sha256, attestation, key_id, key_name) "
                                    "VALUES ($1, $2, $3, $4)",
-                                   {id, s.name, key_id, key_names[key_id]})
-                            .status());
+                                   {id, s.name, key_id, key_names[key_id]}));
       }
     }
     for (const DependencyFact& d : facts->dependencies) {
       RETURN_IF_ERROR(db.Execute("INSERT INTO dependencies (bundle_sha256, name, uri, sha256, git_commit) "
                                  "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                                 {id, d.name, TextOrNull(d.uri), TextOrNull(d.sha256), TextOrNull(d.git_commit)})
-                          .status());
+                                 {id, d.name, TextOrNull(d.uri), TextOrNull(d.sha256), TextOrNull(d.git_commit)}));
     }
     for (const ComponentFact& c : facts->components) {
       RETURN_IF_ERROR(db.Execute("INSERT INTO components (bundle_sha256, ref, kind, name, version, license, purl, purl_base, "
@@ -236,25 +229,21 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
                                  {id, c.ref, c.kind, c.name, TextOrNull(c.version), TextOrNull(c.license),
                                   TextOrNull(c.purl), TextOrNull(PurlBase(c.purl)), TextOrNull(c.url),
                                   TextOrNull(c.supplier),
-                                  int64_t{c.root ? 1 : 0}})
-                          .status());
+                                  int64_t{c.root ? 1 : 0}}));
       for (const LicenseLeafFact& l : c.licenses) {
         RETURN_IF_ERROR(db.Execute("INSERT INTO component_licenses (bundle_sha256, ref, license_id, category, "
                                    "is_model_license) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                                   {id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}})
-                            .status());
+                                   {id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}}));
       }
       for (const auto& [name, sha256] : c.files) {
         RETURN_IF_ERROR(db.Execute("INSERT INTO component_files (bundle_sha256, ref, name, sha256) "
                                    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                   {id, c.ref, name, sha256})
-                            .status());
+                                   {id, c.ref, name, sha256}));
       }
       for (const auto& [relation, target] : c.edges) {
         RETURN_IF_ERROR(db.Execute("INSERT INTO component_edges (bundle_sha256, from_ref, relation, to_ref) "
                                    "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                   {id, c.ref, relation, target})
-                            .status());
+                                   {id, c.ref, relation, target}));
       }
     }
     result.outcome = IngestResult::Outcome::kAdded;
@@ -263,6 +252,25 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
   RETURN_IF_ERROR(stored);
   if (raced) result.outcome = IngestResult::Outcome::kAlreadyStored;
   return result;
+}
+
+Status AuditStore::BeginBatch() {
+  if (in_batch_) return FailedPreconditionError("a batch is already open");
+  RETURN_IF_ERROR(db_->BeginWrite());
+  in_batch_ = true;
+  return OkStatus();
+}
+
+Status AuditStore::CommitBatch() {
+  if (!in_batch_) return FailedPreconditionError("no batch is open");
+  in_batch_ = false;
+  return db_->Commit();
+}
+
+void AuditStore::AbortBatch() {
+  if (!in_batch_) return;
+  in_batch_ = false;
+  (void)db_->Rollback();
 }
 
 Result<std::string> AuditStore::ResolveBundle(const std::string& reference) {

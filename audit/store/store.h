@@ -74,6 +74,14 @@ class AuditStore {
   // at all (NotFound).
   Result<IngestResult> Ingest(const std::string& path, const IngestPolicy& policy, int64_t now);
 
+  // Groups the Ingest calls that follow into one transaction until CommitBatch: one commit (and
+  // one fsync) for many bundles. Each bundle is still whole or absent; an error inside a batch
+  // leaves it open for AbortBatch, which rolls back every bundle since BeginBatch. Other writers
+  // wait while a batch is open, so keep batches short (the CLI commits about every second).
+  Status BeginBatch();
+  Status CommitBatch();
+  void AbortBatch();
+
   // The bundles in the store, by digest, whose digest starts with `prefix` (at least 8 hex
   // digits) or one of whose deployables has that digest. NotFound / InvalidArgument.
   Result<std::string> ResolveBundle(const std::string& reference);
@@ -92,7 +100,14 @@ class AuditStore {
   explicit AuditStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
   Status RecordAttempt(const IngestResult& result, const std::string& policy_sha256, int64_t now);
 
+  // Runs `body` in its own write transaction, or in the open batch.
+  template <typename F>
+  Status Write(F&& body) {
+    return in_batch_ ? body() : InWriteTransaction(db_.get(), std::forward<F>(body));
+  }
+
   std::unique_ptr<Database> db_;
+  bool in_batch_ = false;
 };
 
 }  // namespace fnseal

@@ -21,6 +21,7 @@ Action SetupTargets(CLI::App* app);
 Action SetupLicense(CLI::App* app);
 Action SetupSbom(CLI::App* app);
 Action SetupSimulate(CLI::App* app);
+Action SetupAudit(CLI::App* app);
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
@@ -33,6 +34,8 @@ const std::vector<Command>& Commands() {
       {"keygen", "Make a signing key pair (Ed25519 or ECDSA P-256), encrypted at rest", SetupKeygen},
       {"export", "Export a signed attestation as a Sigstore bundle v0.3", SetupExport},
       {"simulate", "Start each deployable of a bundle as its cloud would, locally; measure cold starts", SetupSimulate},
+      {"audit", "Ingest verified bundles into an evidence store and answer audit questions across them",
+       SetupAudit},
       {"inspect", "List the entries of a bundle or archive, with modes, sizes and digests", SetupInspect},
       {"unpack", "Extract a bundle or archive safely into a new directory", SetupUnpack},
       {"diff", "Show which entries of two archives differ, and how", SetupDiff},
