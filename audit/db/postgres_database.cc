@@ -106,7 +106,7 @@ class PostgresDatabase : public Database {
     first.erase(0, first.find_first_not_of(" \t\r\n("));
     if (!(StartsWith(first, "select") || StartsWith(first, "with") || StartsWith(first, "values") ||
           StartsWith(first, "table") || StartsWith(first, "explain"))) {
-      return PermissionDeniedError("only SELECT, WITH, VALUES, TABLE and EXPLAIN statements run here");
+      return PermissionDeniedError("only reading statements (SELECT, WITH, VALUES, TABLE, EXPLAIN) run here");
     }
     RETURN_IF_ERROR(ExecuteScript("BEGIN READ ONLY"));
     Result<Rows> rows = Query(sql, {});

@@ -10,6 +10,7 @@
 //                         [--jsonl FACTS.jsonl]
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -236,6 +237,12 @@ int Main(int argc, char** argv) {
   Result<PrivateKey> key = pem.ok() ? PrivateKey::FromPem(*pem) : Result<PrivateKey>(pem.status());
   if (!key.ok()) {
     std::fprintf(stderr, "generate_bundles: %s\n", key.status().ToString().c_str());
+    return 1;
+  }
+  std::error_code error;
+  std::filesystem::create_directories(o.out, error);
+  if (error) {
+    std::fprintf(stderr, "generate_bundles: %s: %s\n", o.out.c_str(), error.message().c_str());
     return 1;
   }
   std::FILE* jsonl = o.jsonl.empty() ? nullptr : std::fopen(o.jsonl.c_str(), "w");

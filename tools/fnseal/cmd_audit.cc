@@ -66,6 +66,7 @@ Result<std::vector<std::string>> BundlePaths(const std::vector<std::string>& inp
   for (const std::string& input : inputs) {
     std::error_code error;
     if (!std::filesystem::is_directory(input, error)) {
+      if (!std::filesystem::exists(input, error)) return NotFoundError(input + ": no such file or directory");
       out.push_back(input);
       continue;
     }
