@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "audit/db/test_databases.h"
+#include "audit/store/evidence.h"
 #include "audit/store/queries.h"
 #include "audit/store/schema.h"
 #include "audit/store/test_bundles.h"
@@ -500,6 +501,36 @@ TEST_F(AuditStoreTest, ForeignAndNewerStoresAreRefused) {
   read_only.read_only = true;
   EXPECT_THAT(AuditStore::Open(test::FreshTestDir() + "/none.db", read_only),
               StatusIs(StatusCode::kNotFound, HasSubstr("fnseal audit ingest")));
+}
+
+TEST_F(AuditStoreTest, EvidencePackHoldsTheEnvelopesVerbatimAndAManifest) {
+  for (const auto& t : test::FreshTestDatabases()) {
+    SCOPED_TRACE(t.backend);
+    auto store = OpenStore(t.location);
+    ASSERT_NE(store, nullptr);
+    IngestAll(store.get());
+    const std::string pack = dir_ + "/pack-" + t.backend;
+    const std::string hello1 = *Sha256FileHex(hello_v1_);
+    ASSERT_THAT(WriteEvidencePack(store.get(), hello1, pack), IsOk());
+    auto contents = ReadBundle(hello_v1_, false);
+    ASSERT_THAT(contents, IsOk());
+    for (const auto& [name, bytes] : contents->attestations) {
+      EXPECT_EQ(ReadFile(pack + "/" + name).value(), bytes) << name;
+    }
+    EXPECT_EQ(ReadFile(pack + "/keys/" + key_.public_key().key_id() + ".pub.pem").value(), key_.public_key().ToPem());
+    auto manifest = ReadFile(pack + "/MANIFEST.sha256");
+    ASSERT_THAT(manifest, IsOk());
+    for (const char* f : {"README.md", "policy.json", "files.sha256", "trace.json", "manifest.json",
+                                 "verify-independently.sh"}) {
+      EXPECT_THAT(*manifest, HasSubstr(Sha256Hex(ReadFile(pack + "/" + f).value()) + "  " + std::string(f))) << f;
+    }
+    EXPECT_THAT(ReadFile(pack + "/files.sha256").value(),
+                HasSubstr(Sha256Hex("deployable of hello 1.0.0") + "  deployables/aws_lambda/hello.zip"));
+    EXPECT_THAT(WriteEvidencePack(store.get(), hello1, pack), StatusIs(StatusCode::kAlreadyExists, _));
+    EXPECT_THAT(WriteEvidencePack(store.get(), std::string(64, 'e'), pack + "-none"),
+                StatusIs(StatusCode::kNotFound, _));
+    EXPECT_FALSE(PathExists(pack + "-none"));
+  }
 }
 
 TEST(PurlBaseTest, DropsVersionQualifiersAndSubpath) {

@@ -5,6 +5,7 @@
 #   - the example bundles, signed, are ingested; an unsigned one is refused and recorded;
 #   - every named query's answer is checked against what the bundles themselves say (read with jq
 #     from their signed statements), including built-from on a stamped bundle;
+#   - an evidence pack verifies with sha256sum, fnseal, and its own python3 + openssl script;
 #   - `kill -9` during ingest leaves a store that passes `fnseal audit check` and holds only whole
 #     bundles, and ingesting again completes it;
 #   - four concurrent ingesters of the same 120 bundles store each exactly once.
@@ -153,6 +154,23 @@ check_backend() {
   # diff: two functions differ (exit 4); a bundle against itself does not.
   expect_exit 4 "" -- "${a[@]}" diff signed/hello_bundle.fnb signed/http_bundle.fnb
   expect_exit 0 "" -- "${a[@]}" diff signed/hello_bundle.fnb signed/hello_bundle.fnb
+
+  # evidence: a pack that sha256sum, fnseal and openssl (without fnseal) all verify.
+  local pack=$work/pack-$name
+  expect_exit 0 "" -- "${a[@]}" evidence "$sentiment" -o "$pack"
+  (cd "$pack" && sha256sum --quiet -c MANIFEST.sha256) || fail "$name: the evidence pack does not match its MANIFEST"
+  local envelope
+  for envelope in "$pack"/attestations/*.dsse.json; do
+    expect_exit 0 "" -- "$fnseal" verify "$envelope" --key "$pack"/keys/*.pub.pem
+  done
+  expect_exit 0 "OK" -- sh "$pack/verify-independently.sh"
+  cmp -s "$pack/attestations/provenance.dsse.json" u/attestations/provenance.dsse.json ||
+    fail "$name: the pack's provenance envelope differs from the bundle's"
+  # A changed signature is caught by the independent check too.
+  jq -c '.signatures[0].sig |= (if startswith("A") then "B" else "A" end + .[1:])' \
+    "$pack/attestations/provenance.dsse.json" >"$work/t.json" && mv "$work/t.json" "$pack/attestations/provenance.dsse.json"
+  expect_exit 1 "FAIL" -- sh "$pack/verify-independently.sh"
+  expect_exit 1 "exists" -- "${a[@]}" evidence "$sentiment" -o "$pack"
 
   # sql over the views; writes are refused.
   expect_exit 0 "" -- "${a[@]}" sql "SELECT count(*) AS n FROM audit_bundles" --json

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/store/evidence.h"
 #include "audit/store/queries.h"
 #include "audit/store/store.h"
 #include "bundle/bundle.h"
@@ -34,7 +35,7 @@ struct Options {
   std::string policy;
   // queries
   std::string term, category, license, license_policy, model, base, dataset, key, repository, commit, reference,
-      other, at, sql;
+      other, at, sql, output;
   bool refused = false;
 };
 
@@ -218,6 +219,21 @@ Outcome RunSql(const Options& o) {
   return OkStatus();
 }
 
+Outcome RunEvidence(const Options& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<AuditStore> store, OpenStore(o, true));
+  Result<std::string> bundle = store->ResolveBundle(o.reference);
+  if (!bundle.ok()) {
+    if (bundle.status().code() == StatusCode::kInvalidArgument) return Outcome::Usage(bundle.status().message());
+    return bundle.status();
+  }
+  RETURN_IF_ERROR(WriteEvidencePack(store.get(), *bundle, o.output));
+  if (!o.quiet) {
+    std::printf("evidence pack of bundle %s in %s; see its README.md\n", bundle->c_str(),
+                EscapeForTerminal(o.output).c_str());
+  }
+  return OkStatus();
+}
+
 Outcome RunCheck(const Options& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<AuditStore> store, OpenStore(o, true));
   RETURN_IF_ERROR(store->Check());
@@ -346,11 +362,23 @@ Action SetupAudit(CLI::App* app) {
   sql->add_option("query", o->sql, "One SELECT statement")->required();
   AddOutputOptions(sql, o.get());
 
+  CLI::App* evidence = app->add_subcommand("evidence", "Write an evidence pack of one bundle for an auditor to take away");
+  evidence->footer(
+      "The pack (a new directory) holds the bundle's signed envelopes, its manifest and file digests,\n"
+      "the trust policy that accepted it, the public keys, the store's facts, a README of how to\n"
+      "re-verify with fnseal and with independent tools (a script using python3 and openssl), and\n"
+      "MANIFEST.sha256 over all of it.");
+  evidence->add_option("bundle", o->reference, "Bundle digest, deployable digest or bundle file")->required();
+  evidence->add_option("-o,--output", o->output, "The directory to create")->required();
+  evidence->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+
   CLI::App* check = app->add_subcommand("check", "Check the store's integrity and that every bundle is whole");
   check->add_flag("--json", o->json, "Print JSON");
 
-  return [o, ingest, contains, licenses, models, signed_by, built_from, trace, acceptable, diff, sql, check]() -> Outcome {
+  return [o, ingest, contains, licenses, models, signed_by, built_from, trace, acceptable, diff, sql, evidence,
+          check]() -> Outcome {
     if (ingest->parsed()) return RunIngest(*o);
+    if (evidence->parsed()) return RunEvidence(*o);
     if (sql->parsed()) return RunSql(*o);
     if (check->parsed()) return RunCheck(*o);
     if (contains->parsed()) return RunQuery(*o, "contains");
