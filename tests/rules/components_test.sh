@@ -45,6 +45,10 @@ for id, (license, package) in want.items():
     assert c["license"] == license, c
     assert c["name"].startswith(package) and c["supplier"] == "Debian" and c["version"], c
     assert "files" not in c, c  # their code is inside the handler
+    # The Debian package's purl, with the architecture dpkg reported for it.
+    name = c["name"].replace("+", "%2B")
+    assert c["purl"].startswith("pkg:deb/debian/%s@%s?arch=" % (name, c["version"])), c
+    assert c["purl"].split("?arch=")[1] in ("amd64", "arm64", "all"), c
     assert id in components["//examples/http:http"]["dependsOn"], components["//examples/http:http"]
 PY
 
@@ -58,6 +62,8 @@ done
 # Licenses and files as declared.
 c=$(components checksum)
 grep -q '"license": "Zlib"' <<<"$c" || fail "checksum: adler32 is not Zlib: $c"
+grep -q '"purl": "pkg:generic/adler32@1.2.0?download_url=https://example.com/adler32/adler32-1.2.0.tar.gz"' <<<"$c" ||
+  fail "checksum: adler32's purl (fn_license purl) is missing: $c"
 grep -q '"path": "examples/third_party/adler32/LICENSE"' <<<"$c" || fail "checksum: no Zlib license text"
 grep -q '"name": "bootstrap"' <<<"$c" || fail "checksum: the handler does not ship as bootstrap"
 grep -q '"dependsOn"' <<<"$c" || fail "checksum: no dependsOn"
