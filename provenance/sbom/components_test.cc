@@ -364,6 +364,9 @@ TEST(ComponentsFile, RefusesTheHostileCorpus) {
            Case{"components-deep-nesting.json", StatusCode::kResourceExhausted, "nests deeper"},
            Case{"components-duplicate-key.json", StatusCode::kInvalidArgument, "twice"},
            Case{"components-too-many-depends.json", StatusCode::kResourceExhausted, "more than the limit of 1000"},
+           Case{"components-purl-duplicate-qualifier.json", StatusCode::kInvalidArgument,
+                "purl: qualifier 'download_url' is given twice"},
+           Case{"components-purl-overlong-slash.json", StatusCode::kInvalidArgument, "purl: the name is not valid UTF-8"},
        }) {
     Result<ComponentSet> set = ParseComponentsFile(ReadText(std::string("testdata/hostile/") + c.file));
     ASSERT_FALSE(set.ok()) << c.file;
