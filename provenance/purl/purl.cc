@@ -86,7 +86,8 @@ Result<std::string> Decode(std::string_view text, const std::string& what, const
     if (i + 2 >= text.size()) return Invalid(what + " has a truncated percent-escape");
     const int hi = HexValue(text[i + 1]);
     const int lo = HexValue(text[i + 2]);
-    if (hi < 0 || lo < 0) return Invalid(what + " has a malformed percent-escape '" + std::string(text.substr(i, 3)) + "'");
+    if (hi < 0 || lo < 0)
+      return Invalid(what + " has a malformed percent-escape '" + std::string(text.substr(i, 3)) + "'");
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
@@ -160,8 +161,9 @@ struct TypeRule {
   bool no_namespace;
 };
 
+// clang-format off
 constexpr TypeRule kTypeRules[] = {
-    // type           ns     name   version need-ns need-v no-ns
+    // {type, lowercase namespace, name, version, needs a namespace, needs a version, has no namespace}
     {"alpm", true, true, false, false, false, false},
     {"apk", true, true, false, false, false, false},
     {"bitbucket", true, true, false, false, false, false},
@@ -183,6 +185,7 @@ constexpr TypeRule kTypeRules[] = {
     {"rpm", true, false, false, false, false, false},
     {"swift", false, false, false, true, true, false},
 };
+// clang-format on
 
 const TypeRule* FindTypeRule(std::string_view type) {
   for (const TypeRule& rule : kTypeRules) {
@@ -218,7 +221,8 @@ Status Normalize(PackageUrl* purl, const PackageUrlLimits& limits) {
     if (IsDigit(key[0])) return Invalid("qualifier key " + Quote(key, 64) + " starts with a digit");
     for (char c : key) {
       if (!IsAlnum(c) && c != '.' && c != '-' && c != '_') {
-        return Invalid("qualifier key " + Quote(key, 64) + " has a character other than letters, digits, '.', '-' and '_'");
+        return Invalid("qualifier key " + Quote(key, 64) +
+                       " has a character other than letters, digits, '.', '-' and '_'");
       }
     }
     if (value.empty()) return Invalid("qualifier " + Quote(key, 64) + " has an empty value");
@@ -276,7 +280,8 @@ Result<PackageUrl> ParsePackageUrl(std::string_view text, const PackageUrlLimits
       return Invalid("byte " + std::to_string(i) + " must be percent-encoded (a purl is printable ASCII)");
     }
     if (c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}') {
-      return Invalid(std::string("'") + static_cast<char>(c) + "' at byte " + std::to_string(i) + " must be percent-encoded");
+      return Invalid(std::string("'") + static_cast<char>(c) + "' at byte " + std::to_string(i) +
+                     " must be percent-encoded");
     }
   }
   if (!StartsWith(text, "pkg:")) return Invalid("does not start with the scheme 'pkg:'");
@@ -287,7 +292,8 @@ Result<PackageUrl> ParsePackageUrl(std::string_view text, const PackageUrlLimits
   if (const size_t hash = rest.find('#'); hash != std::string_view::npos) {
     const std::string_view subpath = rest.substr(hash + 1);
     rest = rest.substr(0, hash);
-    if (subpath.find_first_of("#?") != std::string_view::npos) return Invalid("the subpath has an unencoded '#' or '?'");
+    if (subpath.find_first_of("#?") != std::string_view::npos)
+      return Invalid("the subpath has an unencoded '#' or '?'");
     if (subpath.empty()) return Invalid("the subpath after '#' is empty");
     ASSIGN_OR_RETURN(purl.subpath, DecodePath(subpath, "the subpath", limits));
   }

@@ -37,9 +37,9 @@ struct PackageUrl {
 
 // Documented limits (docs/sbom.md); exceeding one is ResourceExhausted.
 struct PackageUrlLimits {
-  size_t max_length = 4096;   // bytes of the purl text, and of each decoded component
+  size_t max_length = 4096;  // bytes of the purl text, and of each decoded component
   size_t max_qualifiers = 32;
-  size_t max_segments = 32;   // namespace and subpath segments, each
+  size_t max_segments = 32;  // namespace and subpath segments, each
 };
 
 // Parses `text`, checks it and applies the type's normalization. Errors say what is wrong and
