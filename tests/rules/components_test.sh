@@ -92,4 +92,14 @@ grep -q '"name": "generated.txt"' <<<"$f" || fail "fixture: generated.txt does n
 grep -q '"name": "bootstrap.runfiles/fnseal/tests/rules/fixture_data.txt"' <<<"$f" ||
   fail "fixture: the library's runfile is not listed under bootstrap.runfiles: $f"
 
+# A closure ships the toolchain's shared objects: their component names the runtime package
+# (libc6, not libc6-dev) and its purl is that package's, written by resolve_closure.
+c=$(cat "$root/tests/simulate/closure.components.json")
+python3 - "$c" <<'PY' || fail "closure: the toolchain component's purl is not the package's: $c"
+import json, sys
+glibc = {c["id"]: c for c in json.loads(sys.argv[1])["components"]}["toolchain:glibc"]
+assert glibc["name"] == "libc6" and glibc["supplier"] == "Debian", glibc
+assert glibc["purl"].startswith("pkg:deb/debian/libc6@%s?arch=" % glibc["version"]), glibc
+PY
+
 finish "components files checked"
