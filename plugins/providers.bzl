@@ -9,6 +9,7 @@ FnLicenseInfo = provider(
         "package_name": "string: the name of the licensed package, or '' (the component's name is then used).",
         "package_version": "string: its version, or ''.",
         "package_url": "string: where the package comes from, or ''.",
+        "purl": "string: the package's package URL (purl), or '' (fnseal then derives one where it can).",
         "supplier": "string: who supplies the package, or ''.",
         "license_texts": "list of File: the license texts shipped in the bundle under licenses/.",
     },

@@ -371,18 +371,37 @@ def components_json(function_name, root, components, names):
         "components": entries,
     }, indent = "  ") + "\n"
 
+def debian_purl(package, version, arch):
+    """The package URL of a Debian binary package, or "" without a package and version.
+
+    Args:
+      package: the binary package's name, e.g. "libstdc++-12-dev".
+      version: its version, e.g. "12.2.0-14+deb12u1".
+      arch: its architecture as dpkg reports it ("amd64", "all"), or "" when unknown: the
+        qualifier is then left out, not guessed.
+
+    Returns:
+      "pkg:deb/debian/<package>@<version>[?arch=<arch>]" in canonical form (docs/sbom.md): a '+'
+      in the name is percent-encoded; Debian names, versions and architectures hold no other
+      character that needs it.
+    """
+    if not package or not version:
+        return ""
+    purl = "pkg:deb/debian/%s@%s" % (package.replace("+", "%2B"), version)
+    return purl + ("?arch=" + arch if arch else "")
+
 def runtime_library_components(libraries):
     """Components (JSON texts) for the toolchain libraries a static link puts into a handler.
 
     Args:
       libraries: STATIC_RUNTIME_LIBRARIES of @fnseal_toolchain_libraries: dicts with name,
-        archives, license, package, version and source_package.
+        archives, license, package, version, source_package and arch.
 
     Returns:
       (list of component JSON texts, list of their ids). Ids are "toolchain:<library>"; when the
       package manager knew the package that owns the archives, the name and version are that
       package's ("libc6-dev", "2.36-9+deb12u14") and the supplier is Debian, else the name is the
-      library's.
+      library's; with a version, the component's purl is the Debian package's (debian_purl).
     """
     texts = []
     ids = []
@@ -398,6 +417,9 @@ def runtime_library_components(libraries):
             c["supplier"] = "Debian"
             if library["version"]:
                 c["version"] = library["version"]
+            purl = debian_purl(library["package"], library["version"], library.get("arch", ""))
+            if purl:
+                c["purl"] = purl
         c["files"] = []
         c["dependsOn"] = []
         texts.append(json.encode(c))

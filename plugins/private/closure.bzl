@@ -38,6 +38,7 @@ def resolve_closure(ctx, handler, own_libraries, toolchain_libraries, base_compo
                 "package": entry["package"],
                 "version": entry["version"],
                 "source_package": entry["source_package"],
+                "arch": entry.get("arch", ""),
             }})
     request = ctx.actions.declare_file(ctx.label.name + ".closure_request.json")
     ctx.actions.write(request, json.encode({

@@ -65,6 +65,7 @@ def combine_licenses(licenses):
         package_name = first.package_name,
         package_version = first.package_version,
         package_url = first.package_url,
+        purl = first.purl,
         supplier = first.supplier,
         license_texts = texts,
     )
@@ -96,6 +97,8 @@ def _component(label, model, lic, files, depends_on):
             c["copyright"] = lic.copyright
         if lic.package_url:
             c["url"] = lic.package_url
+        if lic.purl:
+            c["purl"] = lic.purl
         if lic.supplier:
             c["supplier"] = lic.supplier
         if lic.license_texts:

@@ -21,6 +21,7 @@ def _fn_license_impl(ctx):
             package_name = ctx.attr.package_name,
             package_version = ctx.attr.package_version,
             package_url = ctx.attr.package_url,
+            purl = ctx.attr.purl,
             supplier = ctx.attr.supplier,
             license_texts = ctx.files.license_texts,
         ),
@@ -52,6 +53,7 @@ default does not apply to the license itself. See docs/rules.md.""",
         "package_version": attr.string(doc = "Version of the licensed package."),
         "package_url": attr.string(doc = "Where the package comes from (home page or download URL)."),
         "supplier": attr.string(doc = "Who supplies the package (an organization or person)."),
+        "purl": attr.string(doc = "The package's package URL (purl), e.g. 'pkg:npm/left-pad@1.3.0'; checked by the components file's parser. Without one, fnseal derives a purl where it can (docs/sbom.md, \"Package URLs\")."),
     },
 )
 
@@ -64,6 +66,6 @@ def fn_license(name, **kwargs):
     Args:
       name: the target's name.
       **kwargs: the rule's attributes (license, license_texts, copyright, package_name,
-        package_version, package_url, supplier) and common ones (visibility, tags...).
+        package_version, package_url, purl, supplier) and common ones (visibility, tags...).
     """
     _fn_license(name = name, applicable_licenses = [], **kwargs)

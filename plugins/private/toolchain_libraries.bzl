@@ -51,18 +51,18 @@ def _run(rctx, args):
     return result.stdout.strip() if result.return_code == 0 else ""
 
 def _origin(rctx, path):
-    """(package, version, source package) owning `path`, or ("", "", "")."""
+    """(package, version, source package, architecture) owning `path`, or ("", "", "", "")."""
     owner = _run(rctx, ["dpkg-query", "-S", path])
     if not owner and path.startswith("/usr/"):
         owner = _run(rctx, ["dpkg-query", "-S", path[len("/usr"):]])  # merged /usr: dpkg knows /lib/...
     if not owner or ":" not in owner:
-        return ("", "", "")
+        return ("", "", "", "")
     package = owner.split(": ")[0].split(",")[0].strip()
-    fields = _run(rctx, ["dpkg-query", "-W", "-f=${Version}\t${source:Package}", package])
-    if "\t" not in fields:
-        return (package, "", "")
-    version, source = fields.split("\t", 1)
-    return (package.split(":")[0], version, source)  # "libc6-dev:amd64" -> "libc6-dev"
+    fields = _run(rctx, ["dpkg-query", "-W", "-f=${Version}\t${source:Package}\t${Architecture}", package])
+    if fields.count("\t") != 2:
+        return (package.split(":")[0], "", "", "")
+    version, source, arch = fields.split("\t")
+    return (package.split(":")[0], version, source, arch)  # "libc6-dev:amd64" -> "libc6-dev"
 
 def _shared_objects(rctx, cc):
     """SHARED_RUNTIME_LIBRARIES entries; links each file found into the repository as shared/<soname>."""
@@ -73,7 +73,7 @@ def _shared_objects(rctx, cc):
             if not path or not path.startswith("/") or not rctx.path(path).exists:
                 continue
             real = _run(rctx, ["realpath", path]) or path
-            package, version, source = _origin(rctx, real)
+            package, version, source, arch = _origin(rctx, real)
             rctx.symlink(real, "shared/" + soname)
             found.append({
                 "soname": soname,
@@ -83,6 +83,7 @@ def _shared_objects(rctx, cc):
                 "package": package,
                 "version": version,
                 "source_package": source,
+                "arch": arch,
             })
     return found
 
@@ -94,6 +95,7 @@ def _toolchain_libraries_impl(rctx):
         package = ""
         version = ""
         source = ""
+        arch = ""
         for archive in _ARCHIVES[library]:
             path = _run(rctx, [cc, "-print-file-name=" + archive])
             if not path or not path.startswith("/") or not rctx.path(path).exists:
@@ -101,7 +103,7 @@ def _toolchain_libraries_impl(rctx):
             real = _run(rctx, ["realpath", path]) or path
             archives.append(archive)
             if not package:
-                package, version, source = _origin(rctx, real)
+                package, version, source, arch = _origin(rctx, real)
         if archives:
             libraries.append({
                 "name": library,
@@ -110,6 +112,7 @@ def _toolchain_libraries_impl(rctx):
                 "package": package,
                 "version": version,
                 "source_package": source,
+                "arch": arch,
             })
     shared = _shared_objects(rctx, cc)
     rctx.file("BUILD.bazel", "\n".join([
@@ -130,7 +133,7 @@ def _toolchain_libraries_impl(rctx):
         "STATIC_RUNTIME_LIBRARIES = " + json.encode_indent(libraries, indent = "    "),
         "",
         "# The toolchain's shared objects: soname, library, path (in this repository), license and",
-        "# the Debian package, version and source package that own the file.",
+        "# the Debian package, version, source package and architecture that own the file.",
         "SHARED_RUNTIME_LIBRARIES = " + json.encode_indent(shared, indent = "    "),
         "",
     ]))

@@ -17,6 +17,7 @@
 #include "core/sha256.h"
 #include "core/strings.h"
 #include "formats/entry/archive_path.h"
+#include "provenance/purl/purl.h"
 
 namespace fnseal {
 namespace {
@@ -168,7 +169,7 @@ Result<Component> ParseComponent(const Json& value, size_t index, const Componen
   ASSIGN_OR_RETURN(c.id, GetRequired(value, "id", top, limits));
   const Where where{c.id, ""};
   RETURN_IF_ERROR(CheckFields(value,
-                              {"id", "kind", "name", "version", "license", "copyright", "url", "supplier",
+                              {"id", "kind", "name", "version", "license", "copyright", "url", "supplier", "purl",
                                "licenseTexts", "files", "dependsOn", "sourceUri", "baseModel", "datasets"},
                               where));
   ASSIGN_OR_RETURN(std::string kind, GetRequired(value, "kind", where, limits));
@@ -186,6 +187,12 @@ Result<Component> ParseComponent(const Json& value, size_t index, const Componen
   RETURN_IF_ERROR(GetOptional(value, "copyright", where, limits, &c.copyright));
   RETURN_IF_ERROR(GetOptional(value, "url", where, limits, &c.url));
   RETURN_IF_ERROR(GetOptional(value, "supplier", where, limits, &c.supplier));
+  RETURN_IF_ERROR(GetOptional(value, "purl", where, limits, &c.purl));
+  if (!c.purl.empty()) {
+    PackageUrlLimits purl_limits;
+    purl_limits.max_length = limits.max_string;
+    ASSIGN_OR_RETURN(c.purl, CanonicalPackageUrl(c.purl, purl_limits).Annotate(where.Prefix()));
+  }
   ASSIGN_OR_RETURN(std::string license, GetRequired(value, "license", where, limits));
   Result<LicenseExpression> expression = ParseLicenseExpression(license);
   if (!expression.ok()) return expression.status().Annotate(where.Prefix() + ": license");
@@ -305,7 +312,141 @@ Status LoadFile(const std::string& base_dir, const std::string& component, const
   return OkStatus();
 }
 
+bool IsHex(std::string_view s) {
+  for (char ch : s) {
+    if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'))) return false;
+  }
+  return true;
+}
+
+// Whether every character of `s` is in [A-Za-z0-9] or `extra`, and `s` is not empty.
+bool IsToken(std::string_view s, std::string_view extra) {
+  if (s.empty()) return false;
+  for (char ch : s) {
+    const bool alnum = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+    if (!alnum && extra.find(ch) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+std::vector<std::string_view> PathSegments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const size_t slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+// pkg:huggingface/<ns>/<name> from https://huggingface.co/<ns>/<name> (a model) or
+// https://huggingface.co/datasets/<ns>/<name> (a data set). The purl's version is the revision's
+// commit hash: the component's version only when it is one.
+bool HuggingFacePurl(const Component& c, std::string_view url, PackageUrl* purl) {
+  constexpr std::string_view kHub = "https://huggingface.co/";
+  if (!StartsWith(url, kHub) || url.find_first_of("?#") != std::string_view::npos) return false;
+  std::string_view path = url.substr(kHub.size());
+  if (EndsWith(path, "/")) path.remove_suffix(1);
+  std::vector<std::string_view> segments = PathSegments(path);
+  if (c.kind == ComponentKind::kDataset) {
+    if (segments.size() != 3 || segments[0] != "datasets") return false;
+    segments.erase(segments.begin());
+  } else {
+    // Two segments that are not one of the hub's own pages.
+    static constexpr std::string_view kPages[] = {"api", "datasets", "docs", "models", "spaces", "organizations"};
+    if (segments.size() != 2) return false;
+    for (std::string_view page : kPages) {
+      if (segments[0] == page) return false;
+    }
+  }
+  for (std::string_view segment : segments) {
+    if (!IsToken(segment, "._-")) return false;
+  }
+  purl->type = "huggingface";
+  purl->namespace_path = std::string(segments[0]);
+  purl->name = std::string(segments[1]);
+  if (c.version.size() == 40 && IsHex(c.version)) purl->version = c.version;
+  return true;
+}
+
+// pkg:npm/[%40scope/]<name>@<version> from https://www.npmjs.com/package/[@scope/]<name> or a
+// tarball URL https://registry.npmjs.org/[@scope/]<name>/-/<file>.tgz.
+bool NpmPurl(const Component& c, std::string_view url, PackageUrl* purl) {
+  std::string_view path;
+  bool tarball = false;
+  for (std::string_view site : {"https://www.npmjs.com/package/", "https://npmjs.com/package/"}) {
+    if (StartsWith(url, site)) path = url.substr(site.size());
+  }
+  if (path.empty() && StartsWith(url, "https://registry.npmjs.org/")) {
+    path = url.substr(std::string_view("https://registry.npmjs.org/").size());
+    tarball = true;
+  }
+  if (path.empty() || path.find_first_of("?#") != std::string_view::npos) return false;
+  std::vector<std::string_view> segments = PathSegments(path);
+  const size_t name_segments = StartsWith(path, "@") ? 2 : 1;
+  if (tarball) {
+    if (segments.size() != name_segments + 2 || segments[name_segments] != "-" ||
+        !EndsWith(segments.back(), ".tgz")) {
+      return false;
+    }
+  } else if (segments.size() != name_segments) {
+    return false;
+  }
+  if (name_segments == 2) {
+    if (!IsToken(segments[0].substr(1), "._-~")) return false;
+    purl->namespace_path = std::string(segments[0]);
+  }
+  if (!IsToken(segments[name_segments - 1], "._-~")) return false;
+  purl->type = "npm";
+  purl->name = std::string(segments[name_segments - 1]);
+  purl->version = c.version;
+  return true;
+}
+
+// What a derived purl is made of, or false when the component says too little for one.
+bool DerivePurl(const Component& c, PackageUrl* purl) {
+  if (c.kind != ComponentKind::kCode) {
+    for (const std::string* url : {&c.source_uri, &c.url}) {
+      if (HuggingFacePurl(c, *url, purl)) return true;
+    }
+  }
+  for (const std::string* url : {&c.source_uri, &c.url}) {
+    if (NpmPurl(c, *url, purl)) return true;
+  }
+  // A Debian package: the rules say supplier Debian when dpkg owns the file, with its version.
+  if (c.kind == ComponentKind::kCode && c.supplier == "Debian" && !c.version.empty() && IsToken(c.name, "+.-")) {
+    purl->type = "deb";
+    purl->namespace_path = "debian";
+    purl->name = c.name;
+    purl->version = c.version;
+    return true;
+  }
+  // A model or data set downloaded from somewhere: generic, with where it came from.
+  if (c.source_uri.find("://") != std::string::npos) {
+    purl->type = "generic";
+    purl->name = c.name;
+    purl->version = c.version;
+    const bool vcs = StartsWith(c.source_uri, "git+") || StartsWith(c.source_uri, "git://") ||
+                     EndsWith(c.source_uri, ".git");
+    purl->qualifiers[vcs ? "vcs_url" : "download_url"] = c.source_uri;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+Result<std::string> ComponentPurl(const Component& c) {
+  if (!c.purl.empty()) {
+    return CanonicalPackageUrl(c.purl).Annotate("component '" + c.id + "'");
+  }
+  PackageUrl purl;
+  if (!DerivePurl(c, &purl)) return std::string();
+  Result<std::string> text = FormatPackageUrl(purl);
+  // A derived purl that breaks a rule (a name with a space, past the length limit) is no purl.
+  return text.ok() ? *text : std::string();
+}
 
 std::string_view ComponentKindName(ComponentKind kind) {
   switch (kind) {

@@ -48,6 +48,7 @@ struct Component {
   std::string copyright;
   std::string url;
   std::string supplier;
+  std::string purl;  // the package URL the file gives, in canonical form; see ComponentPurl()
   LicenseExpression license;  // parsed; ToString(license) is the normalized text
   std::vector<ComponentFile> license_texts;
   std::vector<ComponentFile> files;
@@ -66,6 +67,13 @@ struct ComponentSet {
   // The component with `id`, or nullptr.
   const Component* Find(std::string_view id) const;
 };
+
+// The package URL that names `c` (docs/sbom.md, "Package URLs"): its own `purl` in canonical
+// form, else one derived from what the component says — a Hugging Face model or data set from its
+// huggingface.co URL, an npm package from its npmjs.com or registry URL, a Debian package from
+// supplier "Debian" with a version, else a generic purl with the source URL of a model or data
+// set — else "" when none exists. InvalidArgument when its own purl is malformed.
+Result<std::string> ComponentPurl(const Component& c);
 
 // Documented limits (docs/sbom.md); exceeding one is ResourceExhausted.
 struct ComponentsLimits {

@@ -12,6 +12,8 @@
 #include "tests/support/status_matchers.h"
 
 using ::fnseal::test::IsOk;
+using ::fnseal::test::StatusIs;
+using ::testing::HasSubstr;
 
 namespace fnseal {
 namespace {
@@ -65,7 +67,84 @@ TEST(ComponentsFile, ParsesEveryFieldOfTheExample) {
   EXPECT_EQ(model->datasets, (std::vector<std::string>{"//examples/sentiment:sst2", "imdb-reviews"}));
   EXPECT_EQ(model->source_uri, "https://huggingface.co/example/tiny-sentiment");
   EXPECT_EQ(ToString(set->Find("//third_party/tinyjson:tinyjson")->license), "MIT OR Apache-2.0 WITH LLVM-exception");
+  EXPECT_EQ(set->Find("//third_party/tinyjson:tinyjson")->purl, "pkg:github/example/tinyjson@0.3.1");  // canonical
   EXPECT_EQ(set->Find("//nope"), nullptr);
+}
+
+TEST(ComponentsFile, RefusesAMalformedPurlNamingTheComponent) {
+  EXPECT_EQ(Error(WithComponent(R"("id": "//a", "kind": "code", "name": "a", "license": "MIT",
+                                   "purl": "pkg:npm/x?arch=")")),
+            "component '//a': purl: qualifier 'arch' has an empty value");
+  EXPECT_EQ(Error(WithComponent(R"("id": "//a", "kind": "code", "name": "a", "license": "MIT", "purl": "npm/x")")),
+            "component '//a': purl: does not start with the scheme 'pkg:'");
+  EXPECT_EQ(Error(WithComponent(R"("id": "//a", "kind": "code", "name": "a", "license": "MIT", "purl": "")")),
+            "component '//a': purl is empty (leave it out instead)");
+}
+
+// The purl ComponentPurl() gives a component parsed from `component` (a JSON object's members).
+std::string PurlOf(const std::string& component) {
+  Result<ComponentSet> set = ParseComponentsFile(WithComponent(component));
+  EXPECT_THAT(set, IsOk()) << component;
+  if (!set.ok()) return "<error>";
+  Result<std::string> purl = ComponentPurl(set->components[1]);
+  EXPECT_THAT(purl, IsOk()) << component;
+  return purl.ok() ? *purl : "<error>";
+}
+
+TEST(ComponentPurl, DerivesHuggingFaceModelsAndDataSets) {
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "tiny", "version": "0.1.0", "license": "MIT",
+                      "sourceUri": "https://huggingface.co/example/tiny-sentiment")"),
+            "pkg:huggingface/example/tiny-sentiment");
+  EXPECT_EQ(PurlOf(R"("id": "//d", "kind": "dataset", "name": "sst2", "license": "MIT",
+                      "sourceUri": "https://huggingface.co/datasets/stanfordnlp/sst2/")"),
+            "pkg:huggingface/stanfordnlp/sst2");
+  // A revision's commit hash is the purl's version (lowercase); another version is not.
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "m", "license": "MIT",
+                      "version": "043235D6088ECD3DD5FB5CA3592B6913FD516027",
+                      "sourceUri": "https://huggingface.co/distilbert/distilbert-base-uncased")"),
+            "pkg:huggingface/distilbert/distilbert-base-uncased@043235d6088ecd3dd5fb5ca3592b6913fd516027");
+  // A file on the hub, a data set's page for a model, or a hub page is a generic download.
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "m", "version": "1", "license": "MIT",
+                      "sourceUri": "https://huggingface.co/a/b/resolve/main/m.onnx")"),
+            "pkg:generic/m@1?download_url=https%3A%2F%2Fhuggingface.co%2Fa%2Fb%2Fresolve%2Fmain%2Fm.onnx");
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "m", "license": "MIT",
+                      "sourceUri": "https://huggingface.co/datasets/a/b")"),
+            "pkg:generic/m?download_url=https%3A%2F%2Fhuggingface.co%2Fdatasets%2Fa%2Fb");
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "m", "license": "MIT",
+                      "sourceUri": "https://huggingface.co/spaces/a")"),
+            "pkg:generic/m?download_url=https%3A%2F%2Fhuggingface.co%2Fspaces%2Fa");
+}
+
+TEST(ComponentPurl, DerivesNpmDebianAndGitPurls) {
+  EXPECT_EQ(PurlOf(R"("id": "//n", "kind": "code", "name": "x", "version": "8.17.1", "license": "MIT",
+                      "url": "https://www.npmjs.com/package/ajv")"),
+            "pkg:npm/ajv@8.17.1");
+  EXPECT_EQ(PurlOf(R"("id": "//n", "kind": "code", "name": "x", "version": "4.1.3", "license": "MIT",
+                      "url": "https://registry.npmjs.org/@sigstore/verify/-/verify-4.1.3.tgz")"),
+            "pkg:npm/%40sigstore/verify@4.1.3");
+  EXPECT_EQ(PurlOf(R"("id": "//g", "kind": "code", "name": "libstdc++-12-dev", "version": "12.2.0-14",
+                      "supplier": "Debian", "license": "MIT")"),
+            "pkg:deb/debian/libstdc%2B%2B-12-dev@12.2.0-14");
+  EXPECT_EQ(PurlOf(R"("id": "//d", "kind": "dataset", "name": "d", "license": "MIT",
+                      "sourceUri": "git+https://example.com/d.git")"),
+            "pkg:generic/d?vcs_url=git%2Bhttps%3A%2F%2Fexample.com%2Fd.git");
+}
+
+TEST(ComponentPurl, GivesNoneWhenNothingIdentifiesThePackage) {
+  // A home page is not where the code comes from; Debian without a version is no package.
+  EXPECT_EQ(PurlOf(R"("id": "//c", "kind": "code", "name": "c", "license": "MIT", "url": "https://example.com")"), "");
+  EXPECT_EQ(PurlOf(R"("id": "//c", "kind": "code", "name": "c", "supplier": "Debian", "license": "MIT")"), "");
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "m", "license": "MIT", "sourceUri": "local")"), "");
+}
+
+TEST(ComponentPurl, AnExplicitPurlWinsAndIsChecked) {
+  EXPECT_EQ(PurlOf(R"("id": "//m", "kind": "model", "name": "m", "license": "MIT", "purl": "pkg:generic/m@2",
+                      "sourceUri": "https://huggingface.co/a/b")"),
+            "pkg:generic/m@2");
+  Component c;
+  c.id = "//built-in-code";
+  c.purl = "pkg:npm/x?a";
+  EXPECT_THAT(ComponentPurl(c), StatusIs(StatusCode::kInvalidArgument, HasSubstr("component '//built-in-code': purl:")));
 }
 
 TEST(ComponentsFile, LoadHashesFilesAndReadsLicenseTexts) {
@@ -285,6 +364,9 @@ TEST(ComponentsFile, RefusesTheHostileCorpus) {
            Case{"components-deep-nesting.json", StatusCode::kResourceExhausted, "nests deeper"},
            Case{"components-duplicate-key.json", StatusCode::kInvalidArgument, "twice"},
            Case{"components-too-many-depends.json", StatusCode::kResourceExhausted, "more than the limit of 1000"},
+           Case{"components-purl-duplicate-qualifier.json", StatusCode::kInvalidArgument,
+                "purl: qualifier 'download_url' is given twice"},
+           Case{"components-purl-overlong-slash.json", StatusCode::kInvalidArgument, "purl: the name is not valid UTF-8"},
        }) {
     Result<ComponentSet> set = ParseComponentsFile(ReadText(std::string("testdata/hostile/") + c.file));
     ASSERT_FALSE(set.ok()) << c.file;

@@ -47,6 +47,7 @@ Json ComponentJson(const Context& context, const Component& c) {
   Json out = {{"type", ComponentType(context, c)}, {"bom-ref", c.id}, {"name", c.name}};
   if (!c.version.empty()) out["version"] = c.version;
   if (!c.supplier.empty()) out["supplier"] = {{"name", c.supplier}};
+  if (const std::string purl = context.Purl(c); !purl.empty()) out["purl"] = purl;
   if (!c.copyright.empty()) out["copyright"] = c.copyright;
   if (Json licenses = Licenses(c.license); !licenses.is_null()) out["licenses"] = licenses;
   Json references = Json::array();

@@ -103,6 +103,7 @@ Json ModelJson(const Context& context) {
                           {"copyright", c->copyright},
                           {"url", c->url},
                           {"supplier", c->supplier},
+                          {"purl", context.Purl(*c)},
                           {"license", ToString(c->license)},
                           {"concluded", concluded == nullptr ? "" : ToString(*concluded)},
                           {"licenseTexts", texts},
@@ -146,6 +147,11 @@ const Component* Context::Find(const std::string& id) const {
 const LicenseExpression* Context::Concluded(const Component& c) const {
   auto it = options->concluded.find(c.id);
   return it == options->concluded.end() ? nullptr : &it->second;
+}
+
+std::string Context::Purl(const Component& c) const {
+  auto it = purls.find(c.id);
+  return it == purls.end() ? std::string() : it->second;
 }
 
 std::string SafeIdPart(const std::string& text) {
@@ -209,6 +215,10 @@ Result<Context> PrepareContext(const ComponentSet& set, const SbomOptions& optio
                                   "' refers to another document; only LicenseRef- ids are supported");
     }
     context.license_refs.push_back(ResolveLicenseRef(id, context.components, options));
+  }
+  for (const Component* c : context.components) {
+    ASSIGN_OR_RETURN(std::string purl, ComponentPurl(*c));
+    if (!purl.empty()) context.purls[c->id] = std::move(purl);
   }
   context.digest = Sha256Hex(CanonicalJsonDump(ModelJson(context)));
   return context;

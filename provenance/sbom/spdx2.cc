@@ -61,6 +61,10 @@ Json WriteSpdx23(const Context& context) {
     if (!c->version.empty()) p["versionInfo"] = c->version;
     if (!c->url.empty()) p["homepage"] = c->url;
     if (!c->supplier.empty()) p["supplier"] = "Organization: " + c->supplier;
+    if (const std::string purl = context.Purl(*c); !purl.empty()) {
+      p["externalRefs"] = Json::array(
+          {{{"referenceCategory", "PACKAGE-MANAGER"}, {"referenceType", "purl"}, {"referenceLocator", purl}}});
+    }
     if (const std::string comment = Comment(context, *c); !comment.empty()) p["comment"] = comment;
     packages.push_back(std::move(p));
     for (const std::string& dep : c->depends_on) {

@@ -132,6 +132,7 @@ Json WriteSpdx3(const Context& context) {
     if (!c->version.empty()) p["software_packageVersion"] = c->version;
     if (!c->url.empty()) p["software_homePage"] = c->url;
     if (!c->source_uri.empty()) p["software_downloadLocation"] = c->source_uri;
+    if (const std::string purl = context.Purl(*c); !purl.empty()) p["software_packageUrl"] = purl;
     if (!c->copyright.empty()) p["software_copyrightText"] = c->copyright;
     if (!c->supplier.empty()) p["suppliedBy"] = graph.Agent(c->supplier);
     // The components file says nothing about a data set's type.

@@ -30,10 +30,13 @@ struct Context {
   const Component* root = nullptr;
   std::vector<LicenseRefEntry> license_refs;  // sorted by id
   std::string digest;                         // lowercase hex sha256 of the model, the options and the license refs
+  std::map<std::string, std::string> purls;   // component id -> its purl (ComponentPurl), when it has one
 
   const Component* Find(const std::string& id) const;
   // The concluded expression given for `c`, or nullptr.
   const LicenseExpression* Concluded(const Component& c) const;
+  // The purl of `c`, or "" when it has none.
+  std::string Purl(const Component& c) const;
 };
 
 Result<Context> PrepareContext(const ComponentSet& set, const SbomOptions& options);

@@ -230,6 +230,11 @@ files["components-duplicate-key.json"] = components(b'{"id": "//g", "kind": "cod
 files["components-too-many-depends.json"] = components(
     b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "dependsOn": ['
     + b", ".join(b'"//f%d"' % i for i in range(1001)) + b"]}")
+files["components-purl-duplicate-qualifier.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", '
+    b'"purl": "pkg:generic/g?download_url=https://example.com/g.tgz&download_url=https://evil.example/g.tgz"}')
+files["components-purl-overlong-slash.json"] = components(
+    b'{"id": "//g", "kind": "code", "name": "g", "license": "MIT", "purl": "pkg:generic/a%C0%AFb"}')
 
 # SBOMs read by fnseal license check --sbom (provenance/sbom/sbom_licenses.h).
 files["sbom-spdx-bad-license.json"] = (

@@ -45,6 +45,10 @@ for id, (license, package) in want.items():
     assert c["license"] == license, c
     assert c["name"].startswith(package) and c["supplier"] == "Debian" and c["version"], c
     assert "files" not in c, c  # their code is inside the handler
+    # The Debian package's purl, with the architecture dpkg reported for it.
+    name = c["name"].replace("+", "%2B")
+    assert c["purl"].startswith("pkg:deb/debian/%s@%s?arch=" % (name, c["version"])), c
+    assert c["purl"].split("?arch=")[1] in ("amd64", "arm64", "all"), c
     assert id in components["//examples/http:http"]["dependsOn"], components["//examples/http:http"]
 PY
 
@@ -58,6 +62,8 @@ done
 # Licenses and files as declared.
 c=$(components checksum)
 grep -q '"license": "Zlib"' <<<"$c" || fail "checksum: adler32 is not Zlib: $c"
+grep -q '"purl": "pkg:generic/adler32@1.2.0?download_url=https://example.com/adler32/adler32-1.2.0.tar.gz"' <<<"$c" ||
+  fail "checksum: adler32's purl (fn_license purl) is missing: $c"
 grep -q '"path": "examples/third_party/adler32/LICENSE"' <<<"$c" || fail "checksum: no Zlib license text"
 grep -q '"name": "bootstrap"' <<<"$c" || fail "checksum: the handler does not ship as bootstrap"
 grep -q '"dependsOn"' <<<"$c" || fail "checksum: no dependsOn"
@@ -85,5 +91,15 @@ grep -q '"name": "generated.txt"' <<<"$f" || fail "fixture: generated.txt does n
 # A library's runfile ships in the handler's runfiles tree, listed under the library.
 grep -q '"name": "bootstrap.runfiles/fnseal/tests/rules/fixture_data.txt"' <<<"$f" ||
   fail "fixture: the library's runfile is not listed under bootstrap.runfiles: $f"
+
+# A closure ships the toolchain's shared objects: their component names the runtime package
+# (libc6, not libc6-dev) and its purl is that package's, written by resolve_closure.
+c=$(cat "$root/tests/simulate/closure.components.json")
+python3 - "$c" <<'PY' || fail "closure: the toolchain component's purl is not the package's: $c"
+import json, sys
+glibc = {c["id"]: c for c in json.loads(sys.argv[1])["components"]}["toolchain:glibc"]
+assert glibc["name"] == "libc6" and glibc["supplier"] == "Debian", glibc
+assert glibc["purl"].startswith("pkg:deb/debian/libc6@%s?arch=" % glibc["version"]), glibc
+PY
 
 finish "components files checked"

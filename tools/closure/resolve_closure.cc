@@ -24,13 +24,14 @@
 #include "core/sha256.h"
 #include "core/status.h"
 #include "formats/elf/closure.h"
+#include "provenance/purl/purl.h"
 
 namespace fnseal {
 namespace {
 
 struct Candidate {
   std::string path;
-  const Json* toolchain = nullptr;  // {library, license, package, version, source_package}; null: built here
+  const Json* toolchain = nullptr;  // {library, license, package, version, source_package, arch}; null: built here
 };
 
 std::string Basename(const std::string& path) { return path.substr(path.rfind('/') + 1); }
@@ -152,6 +153,19 @@ Status Run(const std::string& request_path, const std::string& closure_out, cons
       component["license"] = license;
       if (!package.empty()) component["supplier"] = "Debian";
       if (!version.empty()) component["version"] = version;
+      // The Debian package's purl, with its architecture when dpkg gave one (never guessed).
+      component.erase("purl");
+      if (!package.empty() && !version.empty()) {
+        PackageUrl purl;
+        purl.type = "deb";
+        purl.namespace_path = "debian";
+        purl.name = package;
+        purl.version = version;
+        if (const std::string* arch = FindString(t, "arch"); arch != nullptr && !arch->empty()) {
+          purl.qualifiers["arch"] = *arch;
+        }
+        ASSIGN_OR_RETURN(component["purl"], FormatPackageUrl(purl).Annotate("toolchain library " + library.name));
+      }
       AddSorted(&component["files"], file, "name");
       AddSorted(&ComponentWithId(entries, root)["dependsOn"], id, nullptr);
     } else if (claimed.count(library.path) == 0) {
