@@ -183,6 +183,17 @@ TEST_F(AuditStoreTest, ContainsFindsDigestsPurlsLabelsAndNames) {
     auto by_name = QueryContains(store.get(), "libc6-dev");
     ASSERT_THAT(by_name, IsOk());
     EXPECT_THAT(Column(*by_name, "matched"), ElementsAre("name", "name", "name"));
+    // Package URLs, derived by the SBOM writers: with a version, and without one (every version).
+    auto by_purl = QueryContains(store.get(), "pkg:deb/debian/libc6-dev@2.36-9+deb12u14");
+    ASSERT_THAT(by_purl, IsOk());
+    EXPECT_THAT(by_purl->tables[0].rows, SizeIs(3));
+    auto by_base = QueryContains(store.get(), "pkg:huggingface/acme/tiny-classifier");
+    ASSERT_THAT(by_base, IsOk());
+    EXPECT_THAT(Column(*by_base, "component"), ElementsAre("//models:classifier", "//models:classifier",
+                                                           "//models:classifier"));
+    auto other_version = QueryContains(store.get(), "pkg:deb/debian/libc6-dev@2.40");
+    ASSERT_THAT(other_version, IsOk());
+    EXPECT_THAT(other_version->tables[0].rows, SizeIs(0));
     auto none = QueryContains(store.get(), "//nowhere:nothing");
     ASSERT_THAT(none, IsOk());
     EXPECT_THAT(none->tables[0].rows, SizeIs(0));

@@ -61,7 +61,7 @@ for b in signed/*.fnb; do
   if [[ -n $sbom ]]; then
     jq -r .payload "$sbom" | base64 -d | jq -c --arg sha "$sha" --arg fn "$fn" \
       '.predicate | ([.metadata.component] + (.components // []))[] | {bundle: $sha, function: $fn,
-        ref: .["bom-ref"], type: .type, name: .name,
+        ref: .["bom-ref"], type: .type, name: .name, purl: .purl,
         license: ([.licenses[]? | .expression // .license.id] | join(" AND ")),
         files: [.components[]?.hashes[]?.content]}' >>facts.jsonl
   fi
@@ -97,6 +97,15 @@ check_backend() {
   [[ $(jq -r '.matches[] | select(.component != null) | .bundle' out.txt | sorted_lines) == \
      $(jq -r --arg d "$digest" 'select(.files | index($d)) | .bundle' facts.jsonl | sorted_lines) ]] ||
     fail "$name: contains <model file digest> disagrees with the SBOMs: $(cat out.txt)"
+
+  local purl
+  for purl in pkg:deb/debian/libc6-dev pkg:huggingface/example/tiny-sentiment; do
+    expect_exit 0 "" -- "${a[@]}" contains "$purl" --json
+    [[ $(jq -r '.matches[].bundle' out.txt | sorted_lines) == \
+       $(jq -r --arg p "$purl" 'select(.purl != null and (.purl | startswith($p + "@") or . == $p or
+           startswith($p + "?"))) | .bundle' facts.jsonl | sorted_lines) &&
+       $(jq '.matches | length' out.txt) -gt 0 ]] || fail "$name: contains $purl disagrees with the SBOMs: $(cat out.txt)"
+  done
 
   # models and licenses.
   expect_exit 0 "" -- "${a[@]}" models --json
