@@ -6,35 +6,38 @@
 #   - every named query's answer is checked against what the bundles themselves say (read with jq
 #     from their signed statements), including built-from on a stamped bundle;
 #   - an evidence pack verifies with sha256sum, fnseal, and its own python3 + openssl script;
-#   - `kill -9` during ingest leaves a store that passes `fnseal audit check` and holds only whole
-#     bundles, and ingesting again completes it;
-#   - four concurrent ingesters of the same 120 bundles store each exactly once.
+#   - `kill -9` during ingest, five times at growing delays, leaves a store that passes `fnseal
+#     audit check` and holds only whole bundles, and ingesting again completes it;
+#   - four concurrent ingesters of the same 160 bundles store each exactly once;
+#   - the HTML report renders in Debian's headless Chromium (playwright-core), fetches nothing,
+#     shows the store's numbers, and is saved as a screenshot (kept in $FNSEAL_ARTIFACTS if set).
 # The server is stopped on exit. Uses the workspace's Bazel server.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+name=audit
+source tests/script_lib.sh
 source tests/cli_lib.sh
 source tests/audit/postgres.sh
 
-work=$(mktemp -d)
 chmod 0755 "$work"
-trap 'stop_postgres; rm -rf "$work"' EXIT
+trap 'stop_postgres; script_lib_cleanup' EXIT
 mkdir "$work/pg"
 start_postgres "$work/pg" || { echo "cannot start PostgreSQL" >&2; exit 1; }
 
 echo "-- the store's tests on SQLite and PostgreSQL"
-bazel test --noshow_progress --test_output=errors --test_env=FNSEAL_TEST_POSTGRES="$POSTGRES_CONNINFO" //audit/... ||
+"${bazel[@]}" test --noshow_progress --test_output=errors --test_env=FNSEAL_TEST_POSTGRES="$POSTGRES_CONNINFO" //audit/... ||
   fail "the audit store's tests failed on PostgreSQL or SQLite"
 
-bazel build --noshow_progress //examples/... //tools/fnseal //bench/audit:generate_bundles 2>"$work/err.txt" ||
+"${bazel[@]}" build --noshow_progress //examples/... //tools/fnseal //bench/audit:generate_bundles 2>"$work/err.txt" ||
   { cat "$work/err.txt" >&2; exit 1; }
-bin=$(bazel info bazel-bin 2>/dev/null)
+bin=$("${bazel[@]}" info bazel-bin 2>/dev/null)
 cp "$bin/tools/fnseal/fnseal" "$work/fnseal"
 fnseal=$work/fnseal
 
 # A stamped bundle, so that built-from has a source to find (as tests/rules/stamp_test.sh builds it).
 printf '#!/bin/sh\nexec "%s" source-status --workspace-status "%s"\n' "$fnseal" "$PWD" >"$work/status.sh"
 chmod +x "$work/status.sh"
-bazel build --noshow_progress --stamp --workspace_status_command="$work/status.sh" //tests/rules:default_stamp_bundle \
+"${bazel[@]}" build --noshow_progress --stamp --workspace_status_command="$work/status.sh" //tests/rules:default_stamp_bundle \
   2>"$work/err.txt" || { cat "$work/err.txt" >&2; exit 1; }
 
 cd "$work"
@@ -186,31 +189,58 @@ check_backend() {
   [[ $(jq -r '.rows[0].n' out.txt) == "$bundles" ]] || fail "$name: audit_bundles does not hold $bundles bundles"
   expect_exit 1 "only reading" -- "${a[@]}" sql "DELETE FROM bundles"
   expect_exit 0 "ok:" -- "${a[@]}" check
+
+  # report: rendered in Chromium, its numbers are the store's.
+  expect_exit 0 "" -- "${a[@]}" report -o "$work/report-$name.html" --bundle "$sentiment"
+  local shot=$work/report-$name.png
+  if node "$root/tests/audit/report_check.mjs" "$work/report-$name.html" "$shot" >rendered.json 2>render.err; then
+    local metric want
+    for metric in bundles functions components models keys refused; do
+      case $metric in
+        bundles) want="SELECT count(*) AS n FROM audit_bundles" ;;
+        functions) want="SELECT count(DISTINCT function_name) AS n FROM audit_bundles" ;;
+        components) want="SELECT count(*) AS n FROM audit_components" ;;
+        models) want="SELECT count(*) AS n FROM audit_components WHERE kind = 'model'" ;;
+        keys) want="SELECT count(DISTINCT key_id) AS n FROM audit_signatures" ;;
+        refused) want="SELECT count(*) AS n FROM audit_ingest_attempts WHERE outcome = 'refused'" ;;
+      esac
+      "${a[@]}" sql "$want" --json >n.json
+      [[ $(jq -r ".metrics.$metric" rendered.json) == $(jq -r '.rows[0].n' n.json) ]] ||
+        fail "$name: the report shows $metric $(jq -r ".metrics.$metric" rendered.json), the store $(jq -r '.rows[0].n' n.json)"
+    done
+    [[ $(jq -r .chainBundle rendered.json) == "$sentiment" ]] || fail "$name: the report draws another bundle's chain"
+    [[ $(jq -r '.tables.models' rendered.json) == $(jq -s 'map(select(.type == "machine-learning-model")) | length' facts.jsonl) ]] ||
+      fail "$name: the report lists another number of models"
+    [[ -s $shot && $(od -An -tx1 -N8 "$shot" | tr -d ' \n') == 89504e470d0a1a0a ]] || fail "$name: no PNG screenshot"
+    if [[ -n ${FNSEAL_ARTIFACTS:-} ]]; then mkdir -p "$FNSEAL_ARTIFACTS" && cp "$shot" "$FNSEAL_ARTIFACTS/"; fi
+  else
+    fail "$name: the report does not render in Chromium: $(cat rendered.json render.err)"
+  fi
 }
 
 # crash_and_concurrency NAME STORE1 STORE2: kill -9 during ingest, then four concurrent ingesters.
 crash_and_concurrency() {
   local name=$1 crashed=$2 shared=$3
   echo "-- kill -9 and concurrent ingest on $name"
-  "$fnseal" audit --store "$crashed" ingest --quiet --policy gen-policy.json generated >/dev/null 2>&1 &
-  local pid=$! stored=0 i
-  for ((i = 0; i < 300; i++)); do
-    stored=$("$fnseal" audit --store "$crashed" sql "SELECT count(*) AS n FROM audit_bundles" --json 2>/dev/null |
-      jq -r '.rows[0].n' 2>/dev/null || echo 0)
-    ((${stored:-0} > 0)) && break
-    sleep 0.1
+  # Killed again and again, each run going on where the last one's commits ended: at least one
+  # kill must land mid-ingest, leaving some bundles stored and some not.
+  local delay stored partial=0
+  for delay in 0.4 0.8 1.2 1.6 2.0; do
+    "$fnseal" audit --store "$crashed" ingest --quiet --policy gen-policy.json generated >/dev/null 2>&1 &
+    local pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    expect_exit 0 "ok:" -- "$fnseal" audit --store "$crashed" check
+    expect_exit 0 "" -- "$fnseal" audit --store "$crashed" sql "SELECT count(*) AS n FROM audit_bundles b WHERE
+      (SELECT count(*) FROM audit_components c WHERE c.bundle_sha256 = b.bundle_sha256) <> 12 OR
+      (SELECT count(*) FROM audit_attestations t WHERE t.bundle_sha256 = b.bundle_sha256) <> 3" --json
+    [[ $(jq -r '.rows[0].n' out.txt) == 0 ]] || fail "$name: after kill -9 the store holds partial bundles"
+    expect_exit 0 "" -- "$fnseal" audit --store "$crashed" sql "SELECT count(*) AS n FROM audit_bundles" --json
+    stored=$(jq -r '.rows[0].n' out.txt)
+    ((stored > 0 && stored < generated)) && partial=1
   done
-  kill -9 "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  expect_exit 0 "ok:" -- "$fnseal" audit --store "$crashed" check
-  expect_exit 0 "" -- "$fnseal" audit --store "$crashed" sql "SELECT count(*) AS n FROM audit_bundles b WHERE
-    (SELECT count(*) FROM audit_components c WHERE c.bundle_sha256 = b.bundle_sha256) <> 12 OR
-    (SELECT count(*) FROM audit_attestations t WHERE t.bundle_sha256 = b.bundle_sha256) <> 3" --json
-  [[ $(jq -r '.rows[0].n' out.txt) == 0 ]] || fail "$name: after kill -9 the store holds partial bundles"
-  expect_exit 0 "" -- "$fnseal" audit --store "$crashed" sql "SELECT count(*) AS n FROM audit_bundles" --json
-  local before
-  before=$(jq -r '.rows[0].n' out.txt)
-  ((before < generated)) || echo "note: ingest finished before kill -9 ($before bundles)"
+  ((partial)) || fail "$name: no kill -9 landed mid-ingest (ingest too fast or too slow for the delays)"
   expect_exit 0 "" -- "$fnseal" audit --store "$crashed" ingest --quiet --policy gen-policy.json generated
   expect_exit 0 "" -- "$fnseal" audit --store "$crashed" sql "SELECT count(*) AS n FROM audit_bundles" --json
   [[ $(jq -r '.rows[0].n' out.txt) == "$generated" ]] || fail "$name: ingesting again did not complete the store"
@@ -228,11 +258,12 @@ crash_and_concurrency() {
   expect_exit 0 "ok:" -- "$fnseal" audit --store "$shared" check
 }
 
+npm_ci "$root/tests/audit"
 check_backend SQLite "$work/audit.db"
 psql "$POSTGRES_CONNINFO" -qc "CREATE DATABASE audit_e2e" >/dev/null || fail "cannot create a PostgreSQL database"
 check_backend PostgreSQL "$POSTGRES_CONNINFO dbname=audit_e2e"
 
-generated=120
+generated=160
 cp key.pub.pem gen.pub.pem
 "$bin/bench/audit/generate_bundles" --count "$generated" --components 12 --key key.pem --out generated ||
   fail "cannot generate bundles"

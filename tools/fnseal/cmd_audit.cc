@@ -11,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "audit/report/report.h"
 #include "audit/store/evidence.h"
 #include "audit/store/queries.h"
 #include "audit/store/store.h"
 #include "bundle/bundle.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "core/strings.h"
 #include "provenance/licenses/policy.h"
@@ -234,6 +236,24 @@ Outcome RunEvidence(const Options& o) {
   return OkStatus();
 }
 
+Outcome RunReport(const Options& o) {
+  ASSIGN_OR_RETURN(std::unique_ptr<AuditStore> store, OpenStore(o, true));
+  ReportOptions options;
+  options.generated_at = static_cast<int64_t>(std::time(nullptr));
+  if (!o.reference.empty()) {
+    Result<std::string> bundle = store->ResolveBundle(o.reference);
+    if (!bundle.ok()) {
+      if (bundle.status().code() == StatusCode::kInvalidArgument) return Outcome::Usage(bundle.status().message());
+      return bundle.status();
+    }
+    options.chain_bundle = *bundle;
+  }
+  ASSIGN_OR_RETURN(std::string html, RenderAuditReport(store.get(), options));
+  RETURN_IF_ERROR(WriteFileAtomic(o.output, html));
+  if (!o.quiet) std::printf("wrote %s\n", EscapeForTerminal(o.output).c_str());
+  return OkStatus();
+}
+
 Outcome RunCheck(const Options& o) {
   ASSIGN_OR_RETURN(std::unique_ptr<AuditStore> store, OpenStore(o, true));
   RETURN_IF_ERROR(store->Check());
@@ -372,12 +392,22 @@ Action SetupAudit(CLI::App* app) {
   evidence->add_option("-o,--output", o->output, "The directory to create")->required();
   evidence->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
 
+  CLI::App* report = app->add_subcommand("report", "Write one self-contained HTML page about everything in the store");
+  report->footer(
+      "Functions, licenses by category, models and data sets, signers and keys, refused bundles, and\n"
+      "the provenance chain of one bundle (--bundle; default: the last one ingested) drawn as SVG.\n"
+      "No scripts and no network: the page forbids every fetch, and opens the same anywhere.");
+  report->add_option("-o,--output", o->output, "The HTML file to write")->required();
+  report->add_option("--bundle", o->reference, "The bundle whose chain is drawn");
+  report->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+
   CLI::App* check = app->add_subcommand("check", "Check the store's integrity and that every bundle is whole");
   check->add_flag("--json", o->json, "Print JSON");
 
   return [o, ingest, contains, licenses, models, signed_by, built_from, trace, acceptable, diff, sql, evidence,
-          check]() -> Outcome {
+          report, check]() -> Outcome {
     if (ingest->parsed()) return RunIngest(*o);
+    if (report->parsed()) return RunReport(*o);
     if (evidence->parsed()) return RunEvidence(*o);
     if (sql->parsed()) return RunSql(*o);
     if (check->parsed()) return RunCheck(*o);
