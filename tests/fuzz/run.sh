@@ -10,7 +10,7 @@ seconds=${FUZZ_SECONDS:-15}
 targets=(tar_reader_fuzzer zstd_reader_fuzzer dsse_envelope_fuzzer statement_fuzzer trust_policy_fuzzer zip_reader_fuzzer
   sigstore_bundle_fuzzer attestation_file_fuzzer elf_info_fuzzer
   license_expression_fuzzer license_policy_fuzzer components_file_fuzzer purl_fuzzer hf_license_fuzzer sbom_licenses_fuzzer
-  work_request_fuzzer http_request_fuzzer bundle_fuzzer)
+  work_request_fuzzer http_request_fuzzer bundle_fuzzer bundle_facts_fuzzer)
 output_base="${XDG_CACHE_HOME:-$HOME/.cache}/fnseal-fuzz/$(pwd | sha256sum | cut -c1-16)"
 work=$(mktemp -d)
 trap 'bazel --output_base="$output_base" shutdown >/dev/null 2>&1 || true' EXIT

@@ -151,6 +151,7 @@ Outcome RunIngest(const Options& o) {
     std::printf("%zu added, %zu already stored, %zu refused (store %s)\n", added, stored, refused,
                 EscapeForTerminal(store->db()->Location()).c_str());
   }
+  std::fflush(stdout);  // the summary before main's error line, even through a pipe
   if (refused > 0) {
     return Outcome::VerificationFailed(
         PermissionDeniedError(std::to_string(refused) + " bundle(s) refused; 'fnseal audit attempts --refused' lists them"));
