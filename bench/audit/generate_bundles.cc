@@ -6,8 +6,9 @@
 // writes one JSON object per bundle with the same facts: the input a user would otherwise query
 // with jq.
 //
-// Usage: generate_bundles --count N --key KEY.pem --out DIR [--components 40] [--seed 1]
-//                         [--jsonl FACTS.jsonl]
+// Usage: generate_bundles --count N --key KEY.pem --out DIR [--first I] [--components 40]
+//                         [--seed 1] [--jsonl FACTS.jsonl]
+// Bundles I..I+N-1 are b<i>.fnb; the same index gives the same bundle whatever --first was.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -28,6 +29,7 @@ namespace fnseal {
 namespace {
 
 struct Options {
+  size_t first = 0;  // the index of the first bundle, so that several processes can share the work
   size_t count = 0;
   size_t components = 40;
   uint64_t seed = 1;
@@ -218,6 +220,7 @@ int Main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], value = argv[i + 1];
     if (flag == "--count") o.count = std::strtoull(value.c_str(), nullptr, 10);
+    else if (flag == "--first") o.first = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--components") o.components = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--seed") o.seed = std::strtoull(value.c_str(), nullptr, 10);
     else if (flag == "--key") o.key = value;
@@ -229,8 +232,8 @@ int Main(int argc, char** argv) {
     }
   }
   if (o.count == 0 || o.key.empty() || o.out.empty() || o.components < 4) {
-    std::fprintf(stderr, "usage: generate_bundles --count N --key KEY.pem --out DIR [--components N>=4] [--seed S] "
-                         "[--jsonl FILE]\n");
+    std::fprintf(stderr, "usage: generate_bundles --count N --key KEY.pem --out DIR [--first I] [--components N>=4] "
+                         "[--seed S] [--jsonl FILE]\n");
     return 2;
   }
   Result<std::string> pem = ReadFile(o.key);
@@ -250,7 +253,7 @@ int Main(int argc, char** argv) {
     std::perror(o.jsonl.c_str());
     return 1;
   }
-  for (size_t i = 0; i < o.count; ++i) {
+  for (size_t i = o.first; i < o.first + o.count; ++i) {
     Result<Generated> g = MakeBundle(o, *key, i);
     if (!g.ok()) {
       std::fprintf(stderr, "generate_bundles: bundle %zu: %s\n", i, g.status().ToString().c_str());
