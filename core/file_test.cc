@@ -261,21 +261,19 @@ TEST_F(FileTest, AtomicFileSyncKeepsTheFileInvisibleUntilCommit) {
 
 // Without fsync the contract is the same: invisible until Commit, then whole, no temp left.
 TEST_F(FileTest, AtomicFileWithoutSyncIsStillAllOrNothing) {
-  SetSyncWrites(false);
+  const WriteOptions no_sync{/*sync=*/false};
   std::string path = dir_ + "/out";
   {
-    auto abandoned = AtomicFile::Create(dir_ + "/abandoned");
+    auto abandoned = AtomicFile::Create(dir_ + "/abandoned", 0644, no_sync);
     ASSERT_THAT(abandoned, IsOk());
     ASSERT_THAT((*abandoned)->Write("never committed"), IsOk());
   }
-  auto file = AtomicFile::Create(path);
+  auto file = AtomicFile::Create(path, 0644, no_sync);
   ASSERT_THAT(file, IsOk());
   ASSERT_THAT((*file)->Write(std::string(5 << 20, 'x')), IsOk());
   ASSERT_THAT((*file)->Sync(), IsOk());
   EXPECT_FALSE(PathExists(path));
-  Status s = (*file)->Commit();
-  SetSyncWrites(true);
-  ASSERT_THAT(s, IsOk());
+  ASSERT_THAT((*file)->Commit(), IsOk());
   EXPECT_EQ(ReadRaw(path), std::string(5 << 20, 'x'));
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
 }

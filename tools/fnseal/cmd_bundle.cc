@@ -48,6 +48,7 @@ struct Options {
   int level = 3;
   int threads = 1;
   bool quiet = false;
+  WriteOptions write;  // --no-sync
 };
 
 // A deployable made by `fnseal pack --target TARGET`, given as TARGET=PATH.
@@ -103,6 +104,7 @@ Result<std::vector<DeployablePlan>> PlanDeployables(const Options& o, const std:
     p.spec.functions = {o.name};
     p.spec.handler = o.handler;
     p.spec.handler_name = o.entrypoint;
+    p.spec.write = o.write;
     const TargetLimits limits = p.target->limits();
     if (o.memory_option->count() > 0 && limits.max_memory_mb > 0) p.spec.memory_mb = o.memory_mb;
     if (o.timeout_option->count() > 0 && limits.max_timeout_seconds > 0) p.spec.timeout_seconds = o.timeout_seconds;
@@ -192,6 +194,7 @@ Outcome RunBundle(const Options& o) {
   spec.artifact_path = o.artifact;
   spec.compression.level = o.level;
   spec.compression.workers = o.threads;
+  spec.write = o.write;
   ProvenanceFacts& facts = spec.provenance;
   for (const std::string& d : o.deployables) {
     Result<BundleDeployable> deployable = ParseDeployable(d);
@@ -285,7 +288,7 @@ Action SetupBundle(CLI::App* app) {
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")
       ->capture_default_str();
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
-  AddNoSyncFlag(app);
+  AddNoSyncFlag(app, &o->write);
   return [o] { return RunBundle(*o); };
 }
 
