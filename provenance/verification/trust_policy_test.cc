@@ -144,6 +144,15 @@ TEST(ParseTrustPolicy, RejectsAnUnknownTopLevelField) {
   ExpectParseError(doc, "trust policy: unknown field 'trustEverything'");
 }
 
+TEST(ParseTrustPolicy, QuotesAHostileFieldNameEscapedAndClipped) {
+  Json doc = BasePolicy();
+  doc["it's\x1b[2K"] = true;
+  ExpectParseError(doc, "trust policy: unknown field 'it\\x27s\\x1b[2K'");
+  Json long_name = BasePolicy();
+  long_name[std::string(200, 'k')] = true;
+  ExpectParseError(long_name, "trust policy: unknown field '" + std::string(120, 'k') + "...'");
+}
+
 TEST(ParseTrustPolicy, RejectsUnknownNestedFieldsByTheirPath) {
   Json key = BasePolicy();
   key["keys"][0]["keyId"] = "abc";
@@ -162,9 +171,9 @@ TEST(ParseTrustPolicy, RejectsUnknownNestedFieldsByTheirPath) {
 TEST(ParseTrustPolicy, RejectsThresholdZeroAndNegative) {
   Json doc = BasePolicy();
   doc["threshold"] = 0;
-  ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not 0");
+  ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not '0'");
   doc["threshold"] = -1;
-  ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not -1");
+  ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not '-1'");
   doc["threshold"] = 1.0;
   ExpectParseError(doc, "trust policy field 'threshold': must be an integer");
   doc.erase("threshold");
@@ -174,7 +183,7 @@ TEST(ParseTrustPolicy, RejectsThresholdZeroAndNegative) {
 TEST(ParseTrustPolicy, RejectsThresholdAboveTheNumberOfKeys) {
   Json doc = BasePolicy();
   doc["threshold"] = 2;
-  ExpectParseError(doc, "trust policy field 'threshold': 2 is more than the 1 key(s) the policy lists");
+  ExpectParseError(doc, "trust policy field 'threshold': '2' is more than the 1 key(s) the policy lists");
   doc["threshold"] = uint64_t{1} << 40;
   ExpectParseError(doc, "is more than the 1 key(s)");
 }
@@ -260,7 +269,7 @@ TEST(ParseTrustPolicy, RejectsAnOversizedDocument) {
 TEST(ParseTrustPolicy, RequiresVersionOne) {
   Json doc = BasePolicy();
   doc["version"] = 2;
-  ExpectParseError(doc, "trust policy field 'version': must be 1, not 2");
+  ExpectParseError(doc, "trust policy field 'version': must be 1, not '2'");
   doc.erase("version");
   ExpectParseError(doc, "trust policy field 'version': is required");
 }
