@@ -17,21 +17,12 @@
 
 #include <gtest/gtest.h>
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
-
-// A fresh directory under the test's temporary directory.
-std::string MakeTempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/file_test.XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return "";
-  return std::string(name.data());
-}
 
 // Names in `dir`, without "." and "..", sorted.
 std::vector<std::string> ListDir(const std::string& dir) {
@@ -85,7 +76,7 @@ class ScopedUmask {
 class FileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
+    dir_ = test::NewTestDir("file_test");
     ASSERT_FALSE(dir_.empty());
   }
   std::string dir_;

@@ -13,6 +13,7 @@
 #include "provenance/statement/statement.h"
 #include "provenance/verification/trust_policy.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -25,11 +26,6 @@ using ::testing::HasSubstr;
 constexpr char kBuilder[] = "https://fnseal.dev/builders/test";
 constexpr char kSourceUri[] = "git+https://github.com/example/hello@refs/heads/main";
 
-std::string TempDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
-
 PrivateKey LoadKey(const std::string& name) {
   Result<std::string> pem = ReadFile("testdata/keys/" + name);
   EXPECT_THAT(pem, IsOk());
@@ -41,8 +37,7 @@ PrivateKey LoadKey(const std::string& name) {
 class BundleVerifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir() + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "' && mkdir -p '" + dir_ + "'").c_str()), 0);
+    dir_ = test::FreshTestDir();
     // A function artifact: an executable bootstrap and a data file.
     std::vector<ArchiveInput> inputs(2);
     inputs[0].path = "bootstrap";

@@ -14,6 +14,7 @@
 #include "formats/zip/zip.h"
 #include "formats/zstd/zstd.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 namespace fnseal {
 
@@ -53,11 +54,7 @@ auto Is(const std::string& path, const std::string& kind) {
 class CompareArchivesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    dir_ = std::string(tmp != nullptr ? tmp : "/tmp") + "/" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    RemoveTree(dir_);
-    ASSERT_EQ(std::system(("mkdir -p '" + dir_ + "'").c_str()), 0);
+    dir_ = test::FreshTestDir();
   }
 
   std::string Write(const std::string& name, const std::string& bytes) {

@@ -11,6 +11,7 @@
 #include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -25,11 +26,6 @@ constexpr char kSourceUri[] = "git+https://github.com/example/hello@refs/heads/m
 constexpr int64_t k2026_01_01 = 1767225600;
 constexpr int64_t k2026_06_01 = 1780272000;  // "now" in the evaluation tests
 constexpr int64_t k2027_01_01 = 1798761600;
-
-std::string TempDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
 
 std::string ReadTestFile(const std::string& path) {
   Result<std::string> bytes = ReadFile(path);
@@ -344,7 +340,7 @@ TEST(ParseTrustPolicy, NeverThrowsOnWrongTypes) {
 // --- LoadTrustPolicyFile ------------------------------------------------------------------------
 
 TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
-  const std::string dir = TempDir() + "/policy-files";
+  const std::string dir = test::TestTempPath("policy-files");
   ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/keys'").c_str()), 0);
   ASSERT_THAT(WriteFileAtomic(dir + "/keys/a.pub.pem", ReadTestFile("testdata/keys/ed25519.pub.pem")), IsOk());
   Json doc = BasePolicy();
@@ -371,7 +367,7 @@ TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
 }
 
 TEST(LoadTrustPolicyFile, RefusesKeyFilesOutsideThePolicysDirectory) {
-  const std::string dir = TempDir() + "/policy-parent";
+  const std::string dir = test::TestTempPath("policy-parent");
   ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/policies/keys'").c_str()), 0);
   const std::string pem = ReadTestFile("testdata/keys/ed25519.pub.pem");
   ASSERT_THAT(WriteFileAtomic(dir + "/outside.pub.pem", pem), IsOk());
@@ -401,8 +397,7 @@ TEST(LoadTrustPolicyFile, RefusesKeyFilesOutsideThePolicysDirectory) {
 class PolicyVerificationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir() + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "' && mkdir -p '" + dir_ + "'").c_str()), 0);
+    dir_ = test::FreshTestDir();
   }
 
   static TrustPolicy Policy(const Json& doc) {
