@@ -51,9 +51,9 @@ Status ValidateName(std::string_view what, const std::string& name, std::string_
 }  // namespace
 
 Status WriteBundleArchive(const std::vector<ArchiveInput>& files, const std::string& output_path,
-                          const ZstdOptions& compression, std::optional<uint32_t> mode) {
+                          const ZstdOptions& compression, std::optional<uint32_t> mode, const WriteOptions& write) {
   ASSIGN_OR_RETURN(TarPlan plan, PlanTar(files));
-  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output_path));
+  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output_path, 0644, write));
   if (mode) RETURN_IF_ERROR(out->SetMode(*mode));
   ASSIGN_OR_RETURN(auto zstd, ZstdWriter::Create(out.get(), plan.archive_size, compression));
   RETURN_IF_ERROR(WriteTar(plan, zstd.get()));
@@ -165,7 +165,7 @@ Status BuildBundle(const BundleSpec& spec, const std::string& output_path) {
     RETURN_IF_ERROR(ParseStatement(input.content).status().Annotate("attestation " + attestation.name));
     files.push_back(std::move(input));
   }
-  return WriteBundleArchive(files, output_path, spec.compression);
+  return WriteBundleArchive(files, output_path, spec.compression, std::nullopt, spec.write);
 }
 
 Result<bool> LooksLikeBundle(const std::string& path) {

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "formats/tar/tar.h"
 #include "formats/zstd/zstd.h"
@@ -70,6 +71,7 @@ struct BundleSpec {
   // Files under licenses/: `path` relative to it (e.g. "verdict.json", "zlib/LICENSE").
   std::vector<ArchiveInput> license_files;
   std::vector<BundleAttestation> attestations;
+  WriteOptions write;  // whether the bundle is fsynced (core/file.h); the bytes are the same
 };
 
 // Builds an unsigned bundle at `output_path`: every file it ships is a subject of the provenance
@@ -128,9 +130,10 @@ Status SignBundle(const std::string& input_path, const std::vector<PrivateKey>& 
                   const ZstdOptions& compression = {}, std::optional<uint32_t> mode = std::nullopt);
 
 // Writes `files` (and `attestations`) as a bundle: sorted deterministic tar, one zstd frame,
-// with exactly `mode` when given.
+// with exactly `mode` when given, synced as `write` says.
 Status WriteBundleArchive(const std::vector<ArchiveInput>& files, const std::string& output_path,
-                          const ZstdOptions& compression, std::optional<uint32_t> mode = std::nullopt);
+                          const ZstdOptions& compression, std::optional<uint32_t> mode = std::nullopt,
+                          const WriteOptions& write = {});
 
 }  // namespace fnseal
 

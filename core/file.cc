@@ -41,8 +41,6 @@ std::string RandomSuffix() {
   return suffix;
 }
 
-std::atomic<bool> sync_writes{true};
-
 constexpr std::string_view kTempInfix = ".tmp-";
 constexpr size_t kSuffixLength = 6;
 
@@ -100,8 +98,6 @@ void RemoveStaleTemporaries(const std::string& path) {
   }
 }
 
-void SetSyncWrites(bool sync) { sync_writes.store(sync, std::memory_order_relaxed); }
-
 namespace {
 Status TooLarge(const std::string& path, uint64_t max_size) {
   return ResourceExhaustedError("file '" + path + "' is larger than the limit of " + std::to_string(max_size) +
@@ -128,10 +124,11 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_size) {
   return data;
 }
 
-AtomicFile::AtomicFile(int fd, UniqueFd lock, std::string path, std::string temp_path)
-    : fd_(fd), lock_(std::move(lock)), path_(std::move(path)), temp_path_(std::move(temp_path)) {}
+AtomicFile::AtomicFile(int fd, UniqueFd lock, std::string path, std::string temp_path, bool sync)
+    : fd_(fd), lock_(std::move(lock)), path_(std::move(path)), temp_path_(std::move(temp_path)), sync_(sync) {}
 
-Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, uint32_t mode) {
+Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, uint32_t mode,
+                                                       const WriteOptions& options) {
   if (path.empty() || path.back() == '/') {
     return InvalidArgumentError("output path '" + path + "' names no file");
   }
@@ -159,7 +156,7 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::Create(const std::string& path, 
       ::close(fd);
       continue;
     }
-    return std::unique_ptr<AtomicFile>(new AtomicFile(fd, std::move(lock), path, std::move(temp_path)));
+    return std::unique_ptr<AtomicFile>(new AtomicFile(fd, std::move(lock), path, std::move(temp_path), options.sync));
   }
 }
 
@@ -201,7 +198,7 @@ Status AtomicFile::Write(std::string_view bytes) {
     bytes.remove_prefix(static_cast<size_t>(n));
     written_ += static_cast<uint64_t>(n);
   }
-  if (written_ - flushed_ >= kWritebackChunk && sync_writes.load(std::memory_order_relaxed)) {
+  if (written_ - flushed_ >= kWritebackChunk && sync_) {
     // Asynchronous: only starts writing the new pages out. Advisory, so a failure is ignored;
     // Commit's fsync still decides.
     ::sync_file_range(fd_, static_cast<off_t>(flushed_), static_cast<off_t>(written_ - flushed_),
@@ -213,7 +210,7 @@ Status AtomicFile::Write(std::string_view bytes) {
 
 Status AtomicFile::Sync() {
   if (fd_ < 0) return FailedPreconditionError("sync of a closed file '" + path_ + "'");
-  if (!sync_writes.load(std::memory_order_relaxed)) return OkStatus();
+  if (!sync_) return OkStatus();
   if (::fsync(fd_) != 0) {
     Status s = ErrnoError("cannot sync", path_, errno);
     Abandon();
@@ -240,7 +237,7 @@ Status AtomicFile::Commit() {
   temp_path_.clear();
   lock_.Reset();
   committed_ = true;
-  if (!sync_writes.load(std::memory_order_relaxed)) return OkStatus();
+  if (!sync_) return OkStatus();
   int dir = ::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);  // best effort: the rename is already visible
@@ -291,8 +288,8 @@ Status TemporaryDirectory::MoveTo(const std::string& destination) {
   return OkStatus();
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode) {
-  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path, mode));
+Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode, const WriteOptions& options) {
+  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path, mode, options));
   RETURN_IF_ERROR(file->Write(data));
   return file->Commit();
 }

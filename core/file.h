@@ -29,31 +29,44 @@ Result<std::string> ReadFile(const std::string& path, uint64_t max_size = UINT64
 // follows a symbolic link; best effort (what cannot be opened or locked stays).
 void RemoveStaleTemporaries(const std::string& path);
 
+// How durable a transactional write is, chosen per call (never process-wide).
+struct WriteOptions {
+  // Whether the file is fsynced before the rename (and in AtomicFile::Sync), and its directory
+  // after it. A caller whose outputs are owned by a build system that records them without fsync
+  // (a Bazel action's outputs, which Bazel moves out of the sandbox) may turn it off. Either way
+  // an output is complete at its path or absent; without fsync a power loss can also take a
+  // committed file with it.
+  bool sync = true;
+};
+
 // A file being written transactionally. Write() appends; Commit() makes it visible at `path`.
 // Destroying an uncommitted AtomicFile removes the temporary file and leaves `path` untouched.
 // Create removes stale temporaries of `path` first.
 class AtomicFile : public ByteSink {
  public:
-  // Creates the temporary file next to `path` with permission bits `mode` (before umask).
-  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path, uint32_t mode = 0644);
+  // Creates the temporary file next to `path` with permission bits `mode` (before umask),
+  // synced as `options` says.
+  static Result<std::unique_ptr<AtomicFile>> Create(const std::string& path, uint32_t mode = 0644,
+                                                    const WriteOptions& options = {});
   ~AtomicFile() override;
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   // Starts the kernel's writeback every few MiB as it goes (sync_file_range), so that Commit's
-  // fsync has little left to wait for on a large file (not when SetSyncWrites(false)).
+  // fsync has little left to wait for on a large file (not without WriteOptions::sync).
   Status Write(std::string_view bytes) override;
-  // fsyncs what was written so far, so that a later Commit has nothing left to wait for (e.g. to
+  // fsyncs (with WriteOptions::sync) what was written so far, so that a later Commit has nothing left to wait for (e.g. to
   // sync a side file while the main output is still being produced). After an error the file is
   // abandoned.
   Status Sync();
-  // fsyncs, renames over `path`, fsyncs the directory. After an error the file is abandoned.
+  // fsyncs, renames over `path`, fsyncs the directory (the fsyncs with WriteOptions::sync only).
+  // After an error the file is abandoned.
   Status Commit();
   // Gives the file exactly `mode` (no umask applied), before Commit makes it visible.
   Status SetMode(uint32_t mode);
 
  private:
-  AtomicFile(int fd, UniqueFd lock, std::string path, std::string temp_path);
+  AtomicFile(int fd, UniqueFd lock, std::string path, std::string temp_path, bool sync);
   void Abandon();
 
   int fd_;
@@ -62,6 +75,7 @@ class AtomicFile : public ByteSink {
   std::string temp_path_;
   uint64_t written_ = 0;  // bytes written so far
   uint64_t flushed_ = 0;  // bytes whose writeback was started
+  bool sync_;             // WriteOptions::sync
   bool committed_ = false;
 };
 
@@ -88,15 +102,9 @@ class TemporaryDirectory {
   std::string path_;  // empty once moved
 };
 
-// Whether AtomicFile fsyncs: the file before the rename (and in Sync), the directory after it.
-// On by default. A caller whose outputs are owned by a build system that records them without
-// fsync (a Bazel action's outputs, which Bazel moves out of the sandbox) may turn it off once,
-// before writing anything. Either way an output is complete at its path or absent; without
-// fsync a power loss can also take a committed file with it.
-void SetSyncWrites(bool sync);
-
 // Writes `data` to `path` transactionally.
-Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode = 0644);
+Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode = 0644,
+                       const WriteOptions& options = {});
 
 // True if `path` exists (any file type; symlinks are not followed).
 bool PathExists(const std::string& path);

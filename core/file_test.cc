@@ -17,21 +17,12 @@
 
 #include <gtest/gtest.h>
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
-
-// A fresh directory under the test's temporary directory.
-std::string MakeTempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/file_test.XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return "";
-  return std::string(name.data());
-}
 
 // Names in `dir`, without "." and "..", sorted.
 std::vector<std::string> ListDir(const std::string& dir) {
@@ -85,7 +76,7 @@ class ScopedUmask {
 class FileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
+    dir_ = test::NewTestDir("file_test");
     ASSERT_FALSE(dir_.empty());
   }
   std::string dir_;
@@ -261,21 +252,19 @@ TEST_F(FileTest, AtomicFileSyncKeepsTheFileInvisibleUntilCommit) {
 
 // Without fsync the contract is the same: invisible until Commit, then whole, no temp left.
 TEST_F(FileTest, AtomicFileWithoutSyncIsStillAllOrNothing) {
-  SetSyncWrites(false);
+  const WriteOptions no_sync{/*sync=*/false};
   std::string path = dir_ + "/out";
   {
-    auto abandoned = AtomicFile::Create(dir_ + "/abandoned");
+    auto abandoned = AtomicFile::Create(dir_ + "/abandoned", 0644, no_sync);
     ASSERT_THAT(abandoned, IsOk());
     ASSERT_THAT((*abandoned)->Write("never committed"), IsOk());
   }
-  auto file = AtomicFile::Create(path);
+  auto file = AtomicFile::Create(path, 0644, no_sync);
   ASSERT_THAT(file, IsOk());
   ASSERT_THAT((*file)->Write(std::string(5 << 20, 'x')), IsOk());
   ASSERT_THAT((*file)->Sync(), IsOk());
   EXPECT_FALSE(PathExists(path));
-  Status s = (*file)->Commit();
-  SetSyncWrites(true);
-  ASSERT_THAT(s, IsOk());
+  ASSERT_THAT((*file)->Commit(), IsOk());
   EXPECT_EQ(ReadRaw(path), std::string(5 << 20, 'x'));
   EXPECT_EQ(ListDir(dir_), std::vector<std::string>{"out"});
 }

@@ -13,6 +13,7 @@
 
 #include "core/encoding.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -30,16 +31,6 @@ std::string RandomBytes(size_t n, unsigned seed) {
   std::string s(n, '\0');
   for (char& c : s) c = static_cast<char>(rng() & 0xff);
   return s;
-}
-
-// A fresh directory under the test's temporary directory.
-std::string MakeTempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/sha256_test.XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return "";
-  return std::string(name.data());
 }
 
 void WriteRaw(const std::string& path, const std::string& data) {
@@ -196,7 +187,7 @@ TEST(Sha256Pipeline, NoMessagesGiveNoDigests) {
 }
 
 TEST(Sha256File, HashesAFileInChunks) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("sha256_test");
   ASSERT_FALSE(dir.empty());
   // Larger than the 64 KiB read buffer and not a multiple of it.
   std::string data = RandomBytes(3 * 65536 + 123, 2);
@@ -207,7 +198,7 @@ TEST(Sha256File, HashesAFileInChunks) {
 }
 
 TEST(Sha256File, HashesAnEmptyFile) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("sha256_test");
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/empty", "");
   auto r = Sha256FileHex(dir + "/empty");
@@ -216,7 +207,7 @@ TEST(Sha256File, HashesAnEmptyFile) {
 }
 
 TEST(Sha256File, ReportsAMissingFileAsNotFound) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("sha256_test");
   ASSERT_FALSE(dir.empty());
   auto r = Sha256FileHex(dir + "/missing");
   ASSERT_FALSE(r.ok());

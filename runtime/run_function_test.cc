@@ -18,6 +18,7 @@
 
 #include "runtime/runtime.h"
 #include "runtime/test_client.h"
+#include "tests/support/test_dir.h"
 
 namespace fnseal::runtime {
 namespace {
@@ -87,8 +88,7 @@ std::string ExchangeWhenUp(uint16_t port, const std::string& request) {
 }
 
 std::string TestDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  std::string dir = std::string(tmp != nullptr ? tmp : "/tmp") + "/" + name;
+  std::string dir = ::fnseal::test::TestTempPath(name);
   ::mkdir(dir.c_str(), 0755);
   return dir;
 }

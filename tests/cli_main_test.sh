@@ -61,5 +61,13 @@ cmp -s synced.tar.zst unsynced.tar.zst || fail "pack --no-sync wrote other bytes
 unsynced=$(fsyncs digest "$fnseal" digest --no-sync --json -o digests.json hello.txt)
 ((unsynced == 0)) || fail "digest --no-sync made $unsynced fsync call(s)"
 grep -qF '"path": "hello.txt"' digests.json || fail "digest --no-sync -o: $(cat digests.json)"
+# The option reaches every writer a command calls: an OCI layout's files and directories, a bundle.
+mkdir -p fn && printf '#!/bin/sh\n' >fn/bootstrap && chmod 0755 fn/bootstrap
+unsynced=$(fsyncs oci "$fnseal" pack -q --no-sync --format oci -o img --dir fn)
+((unsynced == 0)) || fail "pack --format oci --no-sync made $unsynced fsync call(s): $(cat oci.err oci.strace)"
+"$fnseal" pack -q --no-sync -o fn.tar --dir fn
+unsynced=$(fsyncs bundle "$fnseal" bundle -q --no-sync -o b.fnb --name hello --artifact fn.tar)
+((unsynced == 0)) || fail "bundle --no-sync made $unsynced fsync call(s): $(cat bundle.err bundle.strace)"
+[[ -s b.fnb ]] || fail "bundle --no-sync wrote no bundle"
 
 finish "top-level CLI checks passed"

@@ -7,21 +7,24 @@
 #include <functional>
 
 #include "core/file.h"
+#include "core/json.h"
 #include "formats/zstd/zstd.h"
 #include "provenance/signing/dsse.h"
+#include "provenance/statement/statement.h"
+#include "provenance/verification/trust_policy.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
 namespace fnseal {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string TempDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr ? dir : "/tmp";
-}
+constexpr char kBuilder[] = "https://fnseal.dev/builders/test";
+constexpr char kSourceUri[] = "git+https://github.com/example/hello@refs/heads/main";
 
 PrivateKey LoadKey(const std::string& name) {
   Result<std::string> pem = ReadFile("testdata/keys/" + name);
@@ -34,8 +37,7 @@ PrivateKey LoadKey(const std::string& name) {
 class BundleVerifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir() + "/" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "' && mkdir -p '" + dir_ + "'").c_str()), 0);
+    dir_ = test::FreshTestDir();
     // A function artifact: an executable bootstrap and a data file.
     std::vector<ArchiveInput> inputs(2);
     inputs[0].path = "bootstrap";
@@ -54,8 +56,9 @@ class BundleVerifierTest : public ::testing::Test {
     spec.entrypoint = "bootstrap";
     spec.runtime = "provided.al2023";
     spec.artifact_path = dir_ + "/artifact.tar";
-    spec.provenance.builder_id = "https://fnseal.dev/builders/test";
+    spec.provenance.builder_id = kBuilder;
     spec.provenance.resolved_dependencies.push_back({"greeting.txt", "", std::string(64, 'a'), ""});
+    spec.provenance.resolved_dependencies.push_back({"source", kSourceUri, std::string(64, 'b'), ""});
     unsigned_ = dir_ + "/unsigned.fnb";
     signed_ = dir_ + "/signed.fnb";
     Status built = BuildBundle(spec, unsigned_);
@@ -276,6 +279,218 @@ TEST_F(BundleVerifierTest, RejectsTrailingBytesAfterTheBundle) {
 
 TEST_F(BundleVerifierTest, ReportsAMissingBundleAsNotFound) {
   ExpectRejected(Verify(dir_ + "/nope.fnb"), StatusCode::kNotFound, "nope.fnb");
+}
+
+
+// --- VerifyBundleWithPolicy: a trust policy (provenance/verification/trust_policy.h) applied to
+// the bundle of the fixture above.
+
+constexpr int64_t k2026_01_01 = 1767225600;
+constexpr int64_t k2026_06_01 = 1780272000;  // "now" in these tests
+constexpr int64_t k2027_01_01 = 1798761600;
+
+std::string ReadTestFile(const std::string& path) {
+  Result<std::string> bytes = ReadFile(path);
+  EXPECT_THAT(bytes, IsOk());
+  return bytes.ok() ? *bytes : std::string();
+}
+
+Json Key(const std::string& name, const std::string& pub_file, const char* from = nullptr,
+         const char* until = nullptr) {
+  Json key = {{"name", name}, {"publicKey", ReadTestFile("testdata/keys/" + pub_file)}};
+  if (from != nullptr) key["validFrom"] = from;
+  if (until != nullptr) key["validUntil"] = until;
+  return key;
+}
+
+// A valid policy: key A for 2026, threshold 1, SLSA provenance from the test builder.
+Json BasePolicy() {
+  return {
+      {"version", 1},
+      {"keys", Json::array({Key("release-2026", "ed25519.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")})},
+      {"threshold", 1},
+      {"predicateTypes", Json::array({kSlsaProvenanceV1})},
+      {"builders", {{{"id", kBuilder}}}}};
+}
+
+// The fixture's bundle signed by key A (signed_a_), key B (signed_b_) and both (signed_ab_).
+class BundlePolicyTest : public BundleVerifierTest {
+ protected:
+  void SetUp() override {
+    BundleVerifierTest::SetUp();
+    signed_a_ = signed_;
+    signed_b_ = dir_ + "/b.fnb";
+    signed_ab_ = dir_ + "/ab.fnb";
+    ASSERT_THAT(SignBundle(unsigned_, {key_b_}, signed_b_), IsOk());
+    ASSERT_THAT(SignBundle(unsigned_, {key_a_, key_b_}, signed_ab_), IsOk());
+  }
+
+  static TrustPolicy Policy(const Json& doc) {
+    Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
+    EXPECT_THAT(policy, IsOk());
+    return std::move(policy).value();
+  }
+
+  // Key A valid in 2025 only, key B from 2026: a rotation.
+  static Json RotationPolicy() {
+    Json doc = BasePolicy();
+    doc["keys"] = {Key("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+                   Key("release-2026", "ed25519-b.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")};
+    return doc;
+  }
+
+  std::string signed_a_;
+  std::string signed_b_;
+  std::string signed_ab_;
+};
+
+void ExpectRejected(const Result<PolicyVerification>& result, StatusCode code, const std::string& fragment) {
+  ASSERT_FALSE(result.ok()) << "the bundle was accepted";
+  EXPECT_EQ(result.status().code(), code) << result.status().ToString();
+  EXPECT_THAT(result.status().message(), HasSubstr(fragment));
+}
+
+void ExpectRejected(const Result<PolicyVerification>& result, const std::string& fragment) {
+  ExpectRejected(result, StatusCode::kPermissionDenied, fragment);
+}
+
+TEST_F(BundlePolicyTest, AcceptsABundleThatMeetsThePolicy) {
+  Json doc = BasePolicy();
+  doc["sourceRepositories"] = {{{"uriPrefix", "git+https://github.com/example/"}}};
+  Result<PolicyVerification> result = VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01);
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->verified_at, k2026_06_01);
+  EXPECT_THAT(result->key_names, ElementsAre("release-2026"));
+  EXPECT_THAT(result->builder_ids, ElementsAre(kBuilder));
+  EXPECT_THAT(result->source_uris, ElementsAre(kSourceUri));
+  ASSERT_TRUE(result->verified.function.has_value());
+  EXPECT_EQ(result->verified.function->name, "hello");
+  ASSERT_EQ(result->verified.statements.size(), 1u);
+  EXPECT_EQ(ParseStatement(result->verified.statements[0].payload)->predicate_type, kSlsaProvenanceV1);
+}
+
+TEST_F(BundlePolicyTest, WindowStartIsInclusiveAndEndExclusive) {
+  TrustPolicy policy = Policy(BasePolicy());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01), IsOk());
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01 - 1), IsOk());
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01), "expired at 2027-01-01T00:00:00Z");
+}
+
+TEST_F(BundlePolicyTest, RejectsAKeyThatIsNotYetValid) {
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(BasePolicy()), k2026_01_01 - 1),
+                 "policy rule 'keys': 0 of 1 keys are valid at 2025-12-31T23:59:59Z but the threshold is 1: "
+                 "key 'release-2026' is not valid until 2026-01-01T00:00:00Z");
+}
+
+TEST_F(BundlePolicyTest, RejectsAnExpiredKey) {
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(RotationPolicy()), k2026_06_01),
+                 "policy rule 'signatures': attestations/provenance.dsse.json: no signature verifies with a trusted "
+                 "key");
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(RotationPolicy()), k2026_06_01),
+                 "(not counted at 2026-06-01T00:00:00Z: key 'release-2025' expired at 2026-01-01T00:00:00Z)");
+  Json only_old = BasePolicy();
+  only_old["keys"] =
+      Json::array({Key("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z")});
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(only_old), k2026_06_01),
+                 "policy rule 'keys': 0 of 1 keys are valid at 2026-06-01T00:00:00Z but the threshold is 1: "
+                 "key 'release-2025' expired at 2026-01-01T00:00:00Z");
+}
+
+TEST_F(BundlePolicyTest, RotationAcceptsTheKeyOfTheDay) {
+  TrustPolicy policy = Policy(RotationPolicy());
+  Result<PolicyVerification> old_key = VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01 - 1);
+  ASSERT_THAT(old_key, IsOk());
+  EXPECT_THAT(old_key->key_names, ElementsAre("release-2025"));
+  Result<PolicyVerification> new_key = VerifyBundleWithPolicy(signed_b_, policy, k2026_06_01);
+  ASSERT_THAT(new_key, IsOk());
+  EXPECT_THAT(new_key->key_names, ElementsAre("release-2026"));
+  // Signed by both: only the key valid now is reported.
+  Result<PolicyVerification> both = VerifyBundleWithPolicy(signed_ab_, policy, k2026_06_01);
+  ASSERT_THAT(both, IsOk());
+  EXPECT_THAT(both->key_names, ElementsAre("release-2026"));
+}
+
+TEST_F(BundlePolicyTest, RequiresTwoSignaturesWhenTheThresholdIsTwo) {
+  Json doc = BasePolicy();
+  doc["keys"].push_back(Key("release-2026-b", "ed25519-b.pub.pem"));
+  doc["threshold"] = 2;
+  TrustPolicy policy = Policy(doc);
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2026_06_01),
+                 "policy rule 'signatures': attestations/provenance.dsse.json: ");
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2026_06_01), "1 of 2 trusted keys signed");
+  Result<PolicyVerification> both = VerifyBundleWithPolicy(signed_ab_, policy, k2026_06_01);
+  ASSERT_THAT(both, IsOk());
+  EXPECT_THAT(both->key_names, ElementsAre("release-2026", "release-2026-b"));
+  // With key A out of its window only one key can count, so the threshold cannot be met.
+  ExpectRejected(VerifyBundleWithPolicy(signed_ab_, policy, k2027_01_01),
+                 "policy rule 'keys': 1 of 2 keys are valid at 2027-01-01T00:00:00Z but the threshold is 2: "
+                 "key 'release-2026' expired at 2027-01-01T00:00:00Z");
+}
+
+TEST_F(BundlePolicyTest, RejectsAPredicateTypeThePolicyDoesNotAccept) {
+  Json doc = BasePolicy();
+  doc["predicateTypes"] = Json::array({"https://spdx.dev/Document"});
+  doc.erase("builders");
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
+                 "policy rule 'predicateTypes': attestations/provenance.dsse.json: predicate type "
+                 "'https://slsa.dev/provenance/v1' is not accepted");
+}
+
+TEST_F(BundlePolicyTest, RejectsABuilderNotAcceptedExactly) {
+  Json doc = BasePolicy();
+  doc["builders"] = {{{"id", std::string(kBuilder) + "/v2"}}, {{"id", "https://fnseal.dev/builders/tes"}}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
+                 "policy rule 'builders': attestations/provenance.dsse.json: builder id "
+                 "'https://fnseal.dev/builders/test' is not accepted");
+}
+
+TEST_F(BundlePolicyTest, MatchesBuilderPrefixes) {
+  Json accepted = BasePolicy();
+  accepted["builders"] = {{{"idPrefix", "https://fnseal.dev/builders/"}}};
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(accepted), k2026_06_01), IsOk());
+  Json rejected = BasePolicy();
+  rejected["builders"] = {{{"idPrefix", "https://ci.example.com/"}},
+                          {{"idPrefix", "https://fnseal.dev/builders/test/"}}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(rejected), k2026_06_01),
+                 "policy rule 'builders': attestations/provenance.dsse.json: builder id "
+                 "'https://fnseal.dev/builders/test' is not accepted");
+}
+
+TEST_F(BundlePolicyTest, RejectsASourceRepositoryMismatch) {
+  Json doc = BasePolicy();
+  doc["sourceRepositories"] = {{{"uri", "git+https://github.com/example/hello@refs/heads/release"}},
+                               {{"uriPrefix", "git+https://github.com/other/"}}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
+                 "policy rule 'sourceRepositories': attestations/provenance.dsse.json: no resolved dependency comes "
+                 "from an accepted source repository (uris: 'git+https://github.com/example/hello@refs/heads/main')");
+  Json exact = BasePolicy();
+  exact["sourceRepositories"] = {{{"uri", kSourceUri}}};
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(exact), k2026_06_01), IsOk());
+}
+
+TEST_F(BundlePolicyTest, AppliesThePolicyLimits) {
+  Json bundle = BasePolicy();
+  bundle["limits"] = {{"maxBundleBytes", 100}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(bundle), k2026_06_01), StatusCode::kResourceExhausted,
+                 "policy rule 'limits': bundle is ");
+  Json attestation = BasePolicy();
+  attestation["limits"] = {{"maxAttestationBytes", 100}};
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(attestation), k2026_06_01), StatusCode::kResourceExhausted,
+                 "policy rule 'limits': ");
+  Json roomy = BasePolicy();
+  roomy["limits"] = {{"maxBundleBytes", 1 << 20}, {"maxAttestationBytes", 1 << 20}};
+  EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(roomy), k2026_06_01), IsOk());
+}
+
+TEST_F(BundlePolicyTest, NamesTheRuleForIntegrityFailures) {
+  ExpectRejected(VerifyBundleWithPolicy(unsigned_, Policy(BasePolicy()), k2026_06_01),
+                 "policy rule 'signatures': bundle is not signed");
+  const std::string truncated = dir_ + "/truncated.fnb";
+  ASSERT_THAT(WriteFileAtomic(truncated, ReadTestFile(signed_a_).substr(0, 40)), IsOk());
+  ExpectRejected(VerifyBundleWithPolicy(truncated, Policy(BasePolicy()), k2026_06_01), StatusCode::kDataLoss,
+                 "policy rule 'archive': ");
+  ExpectRejected(VerifyBundleWithPolicy(dir_ + "/nope.fnb", Policy(BasePolicy()), k2026_06_01), StatusCode::kNotFound,
+                 "nope.fnb");
 }
 
 }  // namespace

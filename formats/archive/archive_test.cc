@@ -9,6 +9,7 @@
 
 #include "core/file.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -20,10 +21,7 @@ using ::testing::HasSubstr;
 class ArchiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    dir_ = std::string(tmp != nullptr ? tmp : "/tmp") + "/" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "' && mkdir -p '" + dir_ + "'").c_str()), 0);
+    dir_ = test::FreshTestDir();
     inputs_.resize(3);
     inputs_[0].path = "bootstrap";
     inputs_[0].content = "#!/bin/sh\n";

@@ -10,6 +10,7 @@
 
 #include "core/file.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -17,11 +18,6 @@ namespace fnseal {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
 
 std::string RandomBytes(size_t n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -131,12 +127,12 @@ TEST(Unit, GzipCliAcceptsOurStreamAndRestoresTheInput) {
   const std::string data = RandomBytes(50000, 5);
   Result<std::string> gz = GzipCompress(data, {9});
   ASSERT_THAT(gz, IsOk());
-  const std::string path = TempPath("gzip_cli.gz");
+  const std::string path = test::TestTempPath("gzip_cli.gz");
   ASSERT_THAT(WriteFileAtomic(path, *gz), IsOk());
   int rc = -1;
   std::string out = RunCommand("gzip -t " + path, &rc);
   EXPECT_EQ(rc, 0) << out;
-  const std::string raw = TempPath("gzip_cli.raw");
+  const std::string raw = test::TestTempPath("gzip_cli.raw");
   ASSERT_THAT(WriteFileAtomic(raw, data), IsOk());
   out = RunCommand("gzip -dc " + path + " | cmp - " + raw, &rc);
   EXPECT_EQ(rc, 0) << out;

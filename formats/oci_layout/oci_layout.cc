@@ -157,15 +157,16 @@ Status MakeDirectory(const std::string& path) {
 }
 
 // Writes `bytes` to `path` with mode 0644 whatever the umask.
-Status WriteLayoutFile(const std::string& path, std::string_view bytes) {
-  RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
+Status WriteLayoutFile(const std::string& path, std::string_view bytes, const WriteOptions& write) {
+  RETURN_IF_ERROR(WriteFileAtomic(path, bytes, 0644, write));
   if (::chmod(path.c_str(), 0644) != 0) return ErrnoError("cannot set the mode of", path, errno);
   return OkStatus();
 }
 
-Result<OciDescriptor> WriteJsonBlob(const std::string& root, std::string media_type, const std::string& bytes) {
+Result<OciDescriptor> WriteJsonBlob(const std::string& root, std::string media_type, const std::string& bytes,
+                                    const WriteOptions& write) {
   OciDescriptor d{std::move(media_type), "sha256:" + Sha256Hex(bytes), bytes.size()};
-  RETURN_IF_ERROR(WriteLayoutFile(root + "/blobs/sha256/" + d.digest.substr(7), bytes));
+  RETURN_IF_ERROR(WriteLayoutFile(root + "/blobs/sha256/" + d.digest.substr(7), bytes, write));
   return d;
 }
 
@@ -174,7 +175,7 @@ Status WriteLayer(const TarPlan& plan, const OciWriteOptions& options, const std
                   OciImageSummary* summary) {
   const std::string blobs = root + "/blobs/sha256/";
   const std::string partial = blobs + "layer.partial";
-  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(partial));
+  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(partial, 0644, options.write));
   HashingSink compressed(file.get());
   std::string diff_id;
   if (options.compression == OciLayerCompression::kGzip) {
@@ -215,14 +216,14 @@ Result<OciImageSummary> BuildLayout(const std::vector<ArchiveInput>& inputs, con
 
   ASSIGN_OR_RETURN(std::string config_bytes,
                    StrictDump(ConfigJson(config, options.mtime, summary.diff_id), "image config"));
-  ASSIGN_OR_RETURN(summary.config, WriteJsonBlob(root, kOciConfigMediaType, config_bytes));
+  ASSIGN_OR_RETURN(summary.config, WriteJsonBlob(root, kOciConfigMediaType, config_bytes, options.write));
 
   Json manifest = {{"config", DescriptorJson(summary.config)},
                    {"layers", {DescriptorJson(summary.layer)}},
                    {"mediaType", kOciManifestMediaType},
                    {"schemaVersion", 2}};
   if (!options.annotations.empty()) manifest["annotations"] = options.annotations;
-  ASSIGN_OR_RETURN(summary.manifest, WriteJsonBlob(root, kOciManifestMediaType, CanonicalJsonDump(manifest)));
+  ASSIGN_OR_RETURN(summary.manifest, WriteJsonBlob(root, kOciManifestMediaType, CanonicalJsonDump(manifest), options.write));
 
   Json entry = DescriptorJson(summary.manifest);
   Json annotations = options.annotations;
@@ -230,8 +231,9 @@ Result<OciImageSummary> BuildLayout(const std::vector<ArchiveInput>& inputs, con
   entry["annotations"] = annotations;
   entry["platform"] = PlatformJson(config.platform);
   Json index = {{"manifests", {entry}}, {"mediaType", kOciIndexMediaType}, {"schemaVersion", 2}};
-  RETURN_IF_ERROR(WriteLayoutFile(root + "/index.json", CanonicalJsonDump(index)));
-  RETURN_IF_ERROR(WriteLayoutFile(root + "/oci-layout", CanonicalJsonDump({{"imageLayoutVersion", "1.0.0"}})));
+  RETURN_IF_ERROR(WriteLayoutFile(root + "/index.json", CanonicalJsonDump(index), options.write));
+  RETURN_IF_ERROR(
+      WriteLayoutFile(root + "/oci-layout", CanonicalJsonDump({{"imageLayoutVersion", "1.0.0"}}), options.write));
   return summary;
 }
 
@@ -358,11 +360,13 @@ Result<OciImageSummary> WriteOciLayout(const std::vector<ArchiveInput>& inputs, 
   if (PathExists(dest)) return AlreadyExistsError("output '" + dest + "' already exists");
   ASSIGN_OR_RETURN(TemporaryDirectory temp, TemporaryDirectory::CreateNextTo(dest, 0755));
   ASSIGN_OR_RETURN(OciImageSummary summary, BuildLayout(inputs, config, options, temp.path()));
-  SyncDirectory(temp.path() + "/blobs/sha256");
-  SyncDirectory(temp.path() + "/blobs");
-  SyncDirectory(temp.path());
+  if (options.write.sync) {
+    SyncDirectory(temp.path() + "/blobs/sha256");
+    SyncDirectory(temp.path() + "/blobs");
+    SyncDirectory(temp.path());
+  }
   RETURN_IF_ERROR(temp.MoveTo(dest).Annotate("the image layout"));
-  SyncDirectory(ParentOf(dest));
+  if (options.write.sync) SyncDirectory(ParentOf(dest));
   return summary;
 }
 
@@ -386,7 +390,7 @@ Result<OciImageSummary> WriteOciLayoutTar(const std::vector<ArchiveInput>& input
       add("blobs/sha256/" + d->digest.substr(7));
     }
     ASSIGN_OR_RETURN(TarPlan plan, PlanTar(files, options.mtime));
-    ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output));
+    ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output, 0644, options.write));
     RETURN_IF_ERROR(WriteTar(plan, out.get()));
     RETURN_IF_ERROR(out->Commit());
     return summary;

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "formats/gzip/gzip.h"
 #include "formats/tar/tar.h"
@@ -75,6 +76,7 @@ struct OciWriteOptions {
   OciLayerCompression compression = OciLayerCompression::kGzip;
   GzipOptions gzip;
   ZstdOptions zstd;  // `workers` never changes the bytes
+  WriteOptions write;  // whether the files, and the directories of a layout, are fsynced
 };
 
 // A content descriptor: what the manifest and index say about a blob.

@@ -18,6 +18,7 @@
 #include "core/json.h"
 #include "core/sha256.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -26,11 +27,6 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
 
 std::vector<ArchiveInput> SampleInputs() {
   std::vector<ArchiveInput> inputs(4);
@@ -157,7 +153,7 @@ std::map<std::string, std::pair<uint32_t, std::string>> TarEntries(const std::st
 }
 
 TEST(Unit, LayoutHasExactlyTheOciFilesAndThreeBlobs) {
-  const std::string out = TempPath("layout-files");
+  const std::string out = test::TestTempPath("layout-files");
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), {}, out);
   EXPECT_THAT(List(out), ElementsAre("blobs", "index.json", "oci-layout"));
   EXPECT_THAT(List(out + "/blobs"), ElementsAre("sha256"));
@@ -168,7 +164,7 @@ TEST(Unit, LayoutHasExactlyTheOciFilesAndThreeBlobs) {
 }
 
 TEST(Unit, EveryBlobIsNamedByItsSha256AndDescribedWithItsSize) {
-  const std::string out = TempPath("layout-digests");
+  const std::string out = test::TestTempPath("layout-digests");
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), {}, out);
   for (const std::string& name : List(out + "/blobs/sha256")) {
     EXPECT_EQ(Sha256Hex(Read(out + "/blobs/sha256/" + name)), name);
@@ -198,7 +194,7 @@ TEST(Unit, EveryBlobIsNamedByItsSha256AndDescribedWithItsSize) {
 }
 
 TEST(Unit, DiffIdIsTheSha256OfTheDecompressedGzipLayer) {
-  const std::string out = TempPath("layout-diffid-gzip");
+  const std::string out = test::TestTempPath("layout-diffid-gzip");
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), {}, out);
   const std::string layer = Blob(out, s.layer.digest);
   EXPECT_EQ(layer.substr(0, 10), std::string(kGzipHeader, 10));
@@ -210,7 +206,7 @@ TEST(Unit, DiffIdIsTheSha256OfTheDecompressedGzipLayer) {
 }
 
 TEST(Unit, DiffIdIsTheSha256OfTheDecompressedZstdLayer) {
-  const std::string out = TempPath("layout-diffid-zstd");
+  const std::string out = test::TestTempPath("layout-diffid-zstd");
   OciWriteOptions options;
   options.compression = OciLayerCompression::kZstd;
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), options, out);
@@ -224,7 +220,7 @@ TEST(Unit, DiffIdIsTheSha256OfTheDecompressedZstdLayer) {
 }
 
 TEST(Unit, LayerHoldsTheInputsWithNormalizedModesAndTheGivenMtime) {
-  const std::string out = TempPath("layout-layer");
+  const std::string out = test::TestTempPath("layout-layer");
   OciWriteOptions options;
   options.mtime = 1700000000;
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), options, out);
@@ -244,7 +240,7 @@ TEST(Unit, LayerHoldsTheInputsWithNormalizedModesAndTheGivenMtime) {
 }
 
 TEST(Unit, ConfigIsCanonicalJsonWithSortedEnvAndTheMtimeAsCreated) {
-  const std::string out = TempPath("layout-config");
+  const std::string out = test::TestTempPath("layout-config");
   OciWriteOptions options;
   options.mtime = 1700000000;
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), options, out);
@@ -275,7 +271,7 @@ TEST(Unit, ConfigIsCanonicalJsonWithSortedEnvAndTheMtimeAsCreated) {
 }
 
 TEST(Unit, PlatformVariantAndRefNameReachTheIndexAndConfig) {
-  const std::string out = TempPath("layout-platform");
+  const std::string out = test::TestTempPath("layout-platform");
   OciImageConfig config = SampleConfig();
   Result<OciPlatform> platform = ParseOciPlatform("linux/arm64/v8");
   ASSERT_THAT(platform, IsOk());
@@ -294,13 +290,13 @@ TEST(Unit, PlatformVariantAndRefNameReachTheIndexAndConfig) {
 TEST(Unit, ShuffledInputsGiveIdenticalLayoutsAndLayoutTars) {
   std::vector<ArchiveInput> inputs = SampleInputs();
   OciImageConfig config = SampleConfig();
-  Write(inputs, config, {}, TempPath("layout-order-a"));
-  std::string tar_a = WriteTarFile(inputs, config, {}, TempPath("order-a.oci.tar"));
+  Write(inputs, config, {}, test::TestTempPath("layout-order-a"));
+  std::string tar_a = WriteTarFile(inputs, config, {}, test::TestTempPath("order-a.oci.tar"));
   std::reverse(inputs.begin(), inputs.end());
   std::reverse(config.env.begin(), config.env.end());
-  Write(inputs, config, {}, TempPath("layout-order-b"));
-  std::string tar_b = WriteTarFile(inputs, config, {}, TempPath("order-b.oci.tar"));
-  EXPECT_EQ(Snapshot(TempPath("layout-order-a")), Snapshot(TempPath("layout-order-b")));
+  Write(inputs, config, {}, test::TestTempPath("layout-order-b"));
+  std::string tar_b = WriteTarFile(inputs, config, {}, test::TestTempPath("order-b.oci.tar"));
+  EXPECT_EQ(Snapshot(test::TestTempPath("layout-order-a")), Snapshot(test::TestTempPath("layout-order-b")));
   EXPECT_EQ(tar_a, tar_b);
 }
 
@@ -312,17 +308,17 @@ TEST(Unit, ZstdWorkerCountDoesNotChangeTheBytes) {
   OciWriteOptions options;
   options.compression = OciLayerCompression::kZstd;
   options.zstd.workers = 1;
-  std::string one = WriteTarFile(inputs, SampleConfig(), options, TempPath("workers-1.oci.tar"));
+  std::string one = WriteTarFile(inputs, SampleConfig(), options, test::TestTempPath("workers-1.oci.tar"));
   options.zstd.workers = 4;
-  std::string four = WriteTarFile(inputs, SampleConfig(), options, TempPath("workers-4.oci.tar"));
+  std::string four = WriteTarFile(inputs, SampleConfig(), options, test::TestTempPath("workers-4.oci.tar"));
   EXPECT_GT(one.size(), 100000u);
   EXPECT_EQ(one, four);
 }
 
 TEST(Unit, LayoutTarHoldsTheDirectoryFilesWithFixedModes) {
-  const std::string dir = TempPath("layout-for-tar");
+  const std::string dir = test::TestTempPath("layout-for-tar");
   Write(SampleInputs(), SampleConfig(), {}, dir);
-  const std::string tar = WriteTarFile(SampleInputs(), SampleConfig(), {}, TempPath("layout.oci.tar"));
+  const std::string tar = WriteTarFile(SampleInputs(), SampleConfig(), {}, test::TestTempPath("layout.oci.tar"));
   auto entries = TarEntries(tar);
   std::map<std::string, std::string> files;
   for (const auto& [path, entry] : entries) {
@@ -335,13 +331,13 @@ TEST(Unit, LayoutTarHoldsTheDirectoryFilesWithFixedModes) {
   }
   EXPECT_EQ(files, Snapshot(dir));
   EXPECT_TRUE(entries.count("blobs/sha256/"));
-  for (const std::string& name : List(TempPath(""))) {
+  for (const std::string& name : List(test::TestTempPath(""))) {
     EXPECT_NE(name.find("layout.oci.tar.tmp-"), 0u) << "a temporary layout directory was left behind";
   }
 }
 
 TEST(Unit, LayoutFilesAndDirectoriesHaveFixedModesWhateverTheUmask) {
-  const std::string out = TempPath("layout-umask");
+  const std::string out = test::TestTempPath("layout-umask");
   mode_t old = ::umask(077);
   OciImageSummary s = Write(SampleInputs(), SampleConfig(), {}, out);
   ::umask(old);
@@ -353,7 +349,7 @@ TEST(Unit, LayoutFilesAndDirectoriesHaveFixedModesWhateverTheUmask) {
 }
 
 TEST(Unit, ExistingOutputIsRefusedAndLeftAlone) {
-  const std::string out = TempPath("layout-exists");
+  const std::string out = test::TestTempPath("layout-exists");
   RemoveTree(out);
   ASSERT_EQ(::mkdir(out.c_str(), 0755), 0);
   ASSERT_THAT(WriteFileAtomic(out + "/keep", "mine"), IsOk());
@@ -365,7 +361,7 @@ TEST(Unit, ExistingOutputIsRefusedAndLeftAlone) {
 }
 
 TEST(Unit, FailureWhileWritingLeavesNothingBehind) {
-  const std::string parent = TempPath("layout-fail");
+  const std::string parent = test::TestTempPath("layout-fail");
   RemoveTree(parent);
   ASSERT_EQ(::mkdir(parent.c_str(), 0755), 0);
   std::vector<ArchiveInput> inputs = SampleInputs();
@@ -390,12 +386,12 @@ TEST(Unit, WhiteoutPathsAreRefused) {
   for (const char* path : {".wh.bootstrap", "lib/.wh..wh..opq", ".wh.dir/x"}) {
     std::vector<ArchiveInput> inputs = SampleInputs();
     inputs[2].path = path;
-    Result<OciImageSummary> s = WriteOciLayout(inputs, SampleConfig(), {}, TempPath("layout-whiteout"));
+    Result<OciImageSummary> s = WriteOciLayout(inputs, SampleConfig(), {}, test::TestTempPath("layout-whiteout"));
     ASSERT_FALSE(s.ok()) << path;
     EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
     EXPECT_THAT(s.status().message(), HasSubstr("whiteout"));
   }
-  EXPECT_FALSE(PathExists(TempPath("layout-whiteout")));
+  EXPECT_FALSE(PathExists(test::TestTempPath("layout-whiteout")));
 }
 
 void ExpectInvalid(const OciImageConfig& config, const OciWriteOptions& options, const std::string& fragment) {

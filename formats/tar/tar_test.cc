@@ -20,6 +20,7 @@
 #include "core/io.h"
 #include "core/sha256.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -140,15 +141,6 @@ void ExpectRejected(const std::string& archive, StatusCode code, const std::stri
 // ---------------------------------------------------------------------------------------------
 // Helpers: files and processes.
 
-std::string MakeTempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/tar_test.XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return "";
-  return std::string(name.data());
-}
-
 void WriteRaw(const std::string& path, const std::string& data) {
   std::ofstream out(path, std::ios::binary);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
@@ -243,7 +235,7 @@ TEST(TarWriter, OutputIsIndependentOfInputOrder) {
 }
 
 TEST(TarWriter, OutputIsIndependentOfWhereContentComesFrom) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   std::vector<ArchiveInput> in_memory = SampleInputs();
   std::vector<ArchiveInput> on_disk = SampleInputs();
@@ -385,7 +377,7 @@ TEST(TarWriter, WritesAPathOfExactly100BytesWithoutPax) {
 }
 
 TEST(TarWriter, WritesSizesOfEightGiBThroughPax) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   std::string path = dir + "/sparse";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -431,7 +423,7 @@ TEST(TarWriter, WritesSizesOfEightGiBThroughPax) {
 }
 
 TEST(TarWriter, IsListedByGnuTarWithNamesAndModes) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   std::vector<ArchiveInput> inputs = SampleInputs();
   inputs.push_back(Input(LongPath(), "long"));
@@ -473,7 +465,7 @@ TEST(TarWriter, IsListedByGnuTarWithNamesAndModes) {
 }
 
 TEST(TarWriter, IsExtractedByGnuTarWithContentAndModes) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   auto archive = WriteToString(SampleInputs());
   ASSERT_THAT(archive, IsOk());
@@ -492,7 +484,7 @@ TEST(TarWriter, IsExtractedByGnuTarWithContentAndModes) {
 }
 
 TEST(TarWriter, IsListedByBsdtar) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   auto archive = WriteToString({Input(LongPath(), "long"), Input("a/b", "b")});
   ASSERT_THAT(archive, IsOk());
@@ -504,7 +496,7 @@ TEST(TarWriter, IsListedByBsdtar) {
 }
 
 TEST(TarWriter, StreamsSourceFiles) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   std::string content(200000, '\0');
   for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>(i * 31 % 251);
@@ -519,7 +511,7 @@ TEST(TarWriter, StreamsSourceFiles) {
 }
 
 TEST(TarWriter, RejectsASourceFileThatGrewAfterPlanning) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "short");
   ArchiveInput input = FileInput("f", dir + "/src");
@@ -533,7 +525,7 @@ TEST(TarWriter, RejectsASourceFileThatGrewAfterPlanning) {
 }
 
 TEST(TarWriter, RejectsASourceFileThatShrankAfterPlanning) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "long enough content");
   ArchiveInput input = FileInput("f", dir + "/src");
@@ -547,7 +539,7 @@ TEST(TarWriter, RejectsASourceFileThatShrankAfterPlanning) {
 }
 
 TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   // A file larger than one read, an empty one, and one held in memory, under directories.
   std::string big(700 * 1024 + 5, '\0');
@@ -575,7 +567,7 @@ TEST(TarWriter, ReportsEachFilesSha256InEntryOrder) {
 }
 
 TEST(TarWriter, RejectsAGrownSourceFileWhileDigesting) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "short");
   ArchiveInput input = FileInput("f", dir + "/src");
@@ -590,7 +582,7 @@ TEST(TarWriter, RejectsAGrownSourceFileWhileDigesting) {
 }
 
 TEST(TarPlan, TakesTheSourceSizeTheCallerStatted) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   WriteRaw(dir + "/src", "12345");
   ArchiveInput input = FileInput("f", dir + "/src");
@@ -644,7 +636,7 @@ TEST(TarPlan, RejectsAMissingSourceFile) {
 }
 
 TEST(TarPlan, RejectsASourceThatIsNotARegularFile) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("tar_test");
   ASSERT_FALSE(dir.empty());
   ArchiveInput input;
   input.path = "f";

@@ -10,6 +10,7 @@
 
 #include "core/file.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -17,11 +18,6 @@ namespace fnseal {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
 
 std::vector<ArchiveInput> SampleInputs() {
   std::vector<ArchiveInput> inputs(4);
@@ -118,7 +114,7 @@ TEST(ZipWriter, OutputDoesNotDependOnInputOrder) {
 
 TEST(ZipWriter, StreamsFilesFromDiskWithTheSameBytes) {
   std::vector<ArchiveInput> inputs = SampleInputs();
-  std::string path = TempPath("random.bin");
+  std::string path = test::TestTempPath("random.bin");
   ASSERT_THAT(WriteFileAtomic(path, inputs[3].content), IsOk());
   std::vector<ArchiveInput> from_disk = inputs;
   from_disk[3].content.clear();
@@ -140,7 +136,7 @@ TEST(ZipWriter, RefusesABadLevel) {
 }
 
 TEST(ZipWriter, UnzipAndZipinfoAcceptTheOutputWithTheIntendedModes) {
-  std::string path = TempPath("sample.zip");
+  std::string path = test::TestTempPath("sample.zip");
   ASSERT_THAT(WriteFileAtomic(path, Zip(SampleInputs())), IsOk());
   int rc = 0;
   std::string test = RunCommand("unzip -t '" + path + "'", &rc);
@@ -166,7 +162,7 @@ TEST(ZipWriter, UsesZip64WhenTheEntryCountNeedsIt) {
   auto reader = Open(zip);
   ASSERT_THAT(reader, IsOk());
   EXPECT_EQ((*reader)->entries().size(), 70001u);
-  std::string path = TempPath("many.zip");
+  std::string path = test::TestTempPath("many.zip");
   ASSERT_THAT(WriteFileAtomic(path, zip), IsOk());
   int rc = 0;
   std::string out = RunCommand("unzip -tqq '" + path + "'", &rc);

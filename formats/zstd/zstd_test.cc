@@ -16,6 +16,7 @@
 
 #include "core/io.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -48,15 +49,6 @@ std::string MixedInput() {
     s += std::string(100000, '\0');
   }
   return s;
-}
-
-std::string MakeTempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string templ = std::string(base != nullptr ? base : "/tmp") + "/zstd_test.XXXXXX";
-  std::vector<char> name(templ.begin(), templ.end());
-  name.push_back('\0');
-  if (::mkdtemp(name.data()) == nullptr) return "";
-  return std::string(name.data());
 }
 
 void WriteRaw(const std::string& path, const std::string& data) {
@@ -234,7 +226,7 @@ TEST(Zstd, LongWindowStaysWithinTheReaderLimit) {
 }
 
 TEST(Zstd, ZstdCliAcceptsTheOutput) {
-  std::string dir = MakeTempDir();
+  std::string dir = test::NewTestDir("zstd_test");
   ASSERT_FALSE(dir.empty());
   std::string data = Text(1 << 20) + RandomBytes(1 << 20, 9);
   ZstdOptions options;

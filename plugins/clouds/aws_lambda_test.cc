@@ -9,6 +9,7 @@
 #include "formats/zip/zip.h"
 #include "plugins/clouds/target.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -21,11 +22,6 @@ constexpr char kHello[] = "testdata/elf/glibc_only.out";
 constexpr char kArc4random[] = "testdata/elf/needs_glibc_2_36.out";
 constexpr char kStatic[] = "testdata/elf/static_hello.out";
 constexpr char kCxx[] = "testdata/elf/needs_libstdcxx.out";
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
 
 const CloudTarget& Lambda() { return *FindCloudTarget("aws_lambda"); }
 
@@ -56,7 +52,7 @@ TEST(AwsLambda, PublishesLambdasQuotas) {
 }
 
 TEST(AwsLambda, PutsTheHandlerAtBootstrapWithModes) {
-  std::string out = TempPath("hello-lambda.zip");
+  std::string out = test::TestTempPath("hello-lambda.zip");
   Result<WrittenDeployable> written = Lambda().Write(HelloSpec(), Lambda().limits(), out);
   ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->facts.at("machine"), "x86_64");
@@ -84,9 +80,9 @@ TEST(AwsLambda, SameInputsInAnotherOrderGiveTheSameBytes) {
   a.files.push_back(lib);
   DeployableSpec b = a;
   std::swap(b.files[0], b.files[1]);
-  ASSERT_THAT(Lambda().Write(a, Lambda().limits(), TempPath("order-a.zip")), IsOk());
-  ASSERT_THAT(Lambda().Write(b, Lambda().limits(), TempPath("order-b.zip")), IsOk());
-  EXPECT_EQ(ReadFile(TempPath("order-a.zip")).value(), ReadFile(TempPath("order-b.zip")).value());
+  ASSERT_THAT(Lambda().Write(a, Lambda().limits(), test::TestTempPath("order-a.zip")), IsOk());
+  ASSERT_THAT(Lambda().Write(b, Lambda().limits(), test::TestTempPath("order-b.zip")), IsOk());
+  EXPECT_EQ(ReadFile(test::TestTempPath("order-a.zip")).value(), ReadFile(test::TestTempPath("order-b.zip")).value());
 }
 
 TEST(AwsLambda, AcceptsAStaticHandler) {
@@ -102,7 +98,7 @@ TEST(AwsLambda, AcceptsAStaticHandler) {
 TEST(AwsLambda, RefusesAHandlerNeedingNewerGlibcAndNamesTheSymbol) {
   DeployableSpec spec = HelloSpec();
   spec.handler = kArc4random;
-  std::string out = TempPath("new-glibc.zip");
+  std::string out = test::TestTempPath("new-glibc.zip");
   Result<WrittenDeployable> written = Lambda().Write(spec, Lambda().limits(), out);
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.status().code(), StatusCode::kInvalidArgument);
@@ -115,7 +111,7 @@ TEST(AwsLambda, RefusesAHandlerNeedingNewerGlibcAndNamesTheSymbol) {
 TEST(AwsLambda, RefusesAHandlerNeedingALibraryTheRuntimeLacksAndSaysHowToFixIt) {
   DeployableSpec spec = HelloSpec();
   spec.handler = kCxx;
-  std::string out = TempPath("needs-libstdcxx.zip");
+  std::string out = test::TestTempPath("needs-libstdcxx.zip");
   Result<WrittenDeployable> written = Lambda().Write(spec, Lambda().limits(), out);
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.status().code(), StatusCode::kInvalidArgument);
@@ -127,7 +123,7 @@ TEST(AwsLambda, RefusesAHandlerNeedingALibraryTheRuntimeLacksAndSaysHowToFixIt) 
 
 TEST(AwsLambda, RefusesHandlersThatAreNotLinuxExecutables) {
   DeployableSpec spec = HelloSpec();
-  std::string script = TempPath("script.sh");
+  std::string script = test::TestTempPath("script.sh");
   ASSERT_THAT(WriteFileAtomic(script, "#!/bin/sh\necho hi\n", 0755), IsOk());
   spec.handler = script;
   ExpectInvalid(spec, "is not an executable aws_lambda can run: not an ELF file");
@@ -135,7 +131,7 @@ TEST(AwsLambda, RefusesHandlersThatAreNotLinuxExecutables) {
   ExpectInvalid(spec, "only 64-bit");
   spec.handler = "testdata/hostile/elf-verneed-self-loop.elf";
   EXPECT_EQ(Lambda().Check(spec, nullptr).code(), StatusCode::kDataLoss);
-  spec.handler = TempPath("missing");
+  spec.handler = test::TestTempPath("missing");
   EXPECT_EQ(Lambda().Check(spec, nullptr).code(), StatusCode::kNotFound);
   spec.handler = "testdata";
   ExpectInvalid(spec, "is not a regular file");
@@ -171,7 +167,7 @@ TEST(AwsLambda, RefusesBadNamesSettingsAndCollisions) {
 TEST(AwsLambda, SizeLimitsNameTheLimitAndTheSizeAndLeaveNothing) {
   Result<std::string> handler = ReadFile(kHello);
   ASSERT_THAT(handler, IsOk());
-  std::string out = TempPath("limited.zip");
+  std::string out = test::TestTempPath("limited.zip");
   TargetLimits unzipped = Lambda().limits();
   unzipped.max_content_size = handler->size();  // the greeting tips it over
   Result<WrittenDeployable> written = Lambda().Write(HelloSpec(), unzipped, out);

@@ -11,6 +11,7 @@
 #include "formats/zip/zip.h"
 #include "plugins/clouds/target.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -20,11 +21,6 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr char kHello[] = "testdata/elf/static_hello.out";
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
 
 const CloudTarget& Azure() { return *FindCloudTarget("azure_functions"); }
 
@@ -114,7 +110,7 @@ TEST(AzureFunctions, WritesAZipWithModes) {
   data.path = "static/index.html";
   data.content = "<p>hi</p>\n";
   spec.files.push_back(data);
-  std::string out = TempPath("azure.zip");
+  std::string out = test::TestTempPath("azure.zip");
   Result<WrittenDeployable> written = Azure().Write(spec, Azure().limits(), out);
   ASSERT_THAT(written, IsOk());
   auto source = OpenRandomAccessFile(out);
@@ -185,7 +181,7 @@ TEST(AzureFunctions, RefusesBadOptionsSettingsAndCollisions) {
   spec.handler_name = "../handler";
   EXPECT_EQ(Azure().Check(spec, nullptr).code(), StatusCode::kInvalidArgument);
   spec = HelloSpec();
-  spec.handler = TempPath("missing");
+  spec.handler = test::TestTempPath("missing");
   EXPECT_EQ(Azure().Check(spec, nullptr).code(), StatusCode::kNotFound);
 }
 

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "plugins/clouds/target.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -36,8 +37,7 @@ const HandlerBase kScratch = {"oci_image", "an image from scratch", {}, ""};
 std::string ClosureFile(const std::string& file_name, const std::vector<std::pair<std::string, std::string>>& libs) {
   Json libraries = Json::array();
   for (const auto& [name, path] : libs) libraries.push_back({{"name", name}, {"path", path}});
-  const char* dir = std::getenv("TEST_TMPDIR");
-  const std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + file_name;
+  const std::string path = test::TestTempPath(file_name);
   EXPECT_THAT(WriteFileAtomic(path, PrettyJsonDump({{"libraries", libraries}})), IsOk());
   return path;
 }
@@ -97,8 +97,7 @@ TEST(ClosureLayout, NothingWithoutTheOptionAndRefusesMalformedFiles) {
   auto none = ClosureLayout(spec, "bootstrap", kScratch);
   ASSERT_THAT(none, IsOk());
   EXPECT_TRUE(none->empty());
-  const char* dir = std::getenv("TEST_TMPDIR");
-  const std::string bad = std::string(dir != nullptr ? dir : "/tmp") + "/bad.json";
+  const std::string bad = test::TestTempPath("bad.json");
   for (const char* text : {"{}", R"({"libraries": [{"name": "../x", "path": "p"}]})", "not json"}) {
     ASSERT_THAT(WriteFileAtomic(bad, text), IsOk());
     auto layout = ClosureLayout(Spec("uses_cycle.out", bad), "bootstrap", kScratch);

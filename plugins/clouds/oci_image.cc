@@ -121,6 +121,7 @@ class OciImage : public CloudTarget {
     OciImageConfig config;
     OciWriteOptions options;
     RETURN_IF_ERROR(Settings(spec, &config, &options));
+    options.write = spec.write;
     // A path ending in ".tar" gets the layout as one tar file (what a bundle ships), any other
     // a layout directory.
     const bool as_tar = EndsWith(output_path, ".tar");

@@ -27,7 +27,8 @@ std::string JoinNames(const std::vector<std::string>& names) {
 }  // namespace
 
 Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& layout, const TargetLimits& limits,
-                                             std::string_view target, const std::string& output_path) {
+                                             std::string_view target, const std::string& output_path,
+                                             const WriteOptions& write) {
   WrittenDeployable written;
   ASSIGN_OR_RETURN(TarPlan plan, PlanTar(layout));
   for (const TarEntryInfo& entry : plan.entries) written.content_size += entry.size;
@@ -36,7 +37,7 @@ Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& la
                                   " bytes unzipped, over " + std::string(target) + "'s limit of " +
                                   std::to_string(limits.max_content_size) + " bytes");
   }
-  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(output_path));
+  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(output_path, 0644, write));
   CountingSink counter(file.get());
   RETURN_IF_ERROR(WriteZip(layout, &counter));
   written.archive_size = counter.count();
@@ -241,7 +242,7 @@ Result<WrittenDeployable> CheckAndWriteZip(const CloudTarget& target, const Depl
   std::map<std::string, std::string> facts;
   RETURN_IF_ERROR(target.Check(spec, &facts));
   ASSIGN_OR_RETURN(std::vector<ArchiveInput> layout, target.Layout(spec));
-  ASSIGN_OR_RETURN(WrittenDeployable written, WriteZipDeployable(layout, limits, target.name(), output_path));
+  ASSIGN_OR_RETURN(WrittenDeployable written, WriteZipDeployable(layout, limits, target.name(), output_path, spec.write));
   written.facts = std::move(facts);
   return written;
 }

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "formats/tar/tar.h"
 
@@ -39,6 +40,8 @@ struct DeployableSpec {
   // that label their output with it (oci_image) let the options "source"/"revision" override it.
   std::string source_url;
   std::string source_revision;
+  // Whether Write fsyncs what it writes (core/file.h); the bytes are the same either way.
+  WriteOptions write;
 };
 
 // A target's published limits. A zero maximum means "no limit" for sizes and "the target takes
@@ -97,12 +100,13 @@ std::string CloudTargetNames();
 
 // For zip targets' Write: plans `layout`, refuses it above limits.max_content_size, writes a
 // deterministic zip (formats/zip/zip.h) to `output_path` atomically and refuses it above
-// limits.max_archive_size. `target` names the target in messages.
+// limits.max_archive_size, synced as `write` says. `target` names the target in messages.
 Result<WrittenDeployable> WriteZipDeployable(const std::vector<ArchiveInput>& layout, const TargetLimits& limits,
-                                             std::string_view target, const std::string& output_path);
+                                             std::string_view target, const std::string& output_path,
+                                             const WriteOptions& write = {});
 
 // A zip target's whole Write: target.Check (its facts go into the result), target.Layout, then
-// WriteZipDeployable under target.name().
+// WriteZipDeployable under target.name(), synced as spec.write says.
 Result<WrittenDeployable> CheckAndWriteZip(const CloudTarget& target, const DeployableSpec& spec,
                                            const TargetLimits& limits, const std::string& output_path);
 

@@ -10,6 +10,7 @@
 #include "core/file.h"
 #include "formats/zip/zip.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -17,11 +18,6 @@ namespace fnseal {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
-}
 
 TEST(Registry, ListsEachTargetOnceUnderItsName) {
   std::set<std::string> names;
@@ -44,7 +40,7 @@ TEST(WriteZipDeployable, WritesADeterministicZipAndReportsItsSizes) {
   layout[1].path = "a";
   layout[1].content = "#!/bin/sh\n";
   layout[1].executable = true;
-  std::string out = TempPath("plain.zip");
+  std::string out = test::TestTempPath("plain.zip");
   Result<WrittenDeployable> written = WriteZipDeployable(layout, TargetLimits{}, "test", out);
   ASSERT_THAT(written, IsOk());
   EXPECT_EQ(written->content_size, 1010u);
@@ -57,7 +53,7 @@ TEST(WriteZipDeployable, WritesADeterministicZipAndReportsItsSizes) {
   EXPECT_EQ(written->entries[2].mode, 0644u);
 
   std::swap(layout[0], layout[1]);
-  std::string again = TempPath("plain-again.zip");
+  std::string again = test::TestTempPath("plain-again.zip");
   ASSERT_THAT(WriteZipDeployable(layout, TargetLimits{}, "test", again), IsOk());
   EXPECT_EQ(ReadFile(again).value(), *bytes);
 }
@@ -68,7 +64,7 @@ TEST(WriteZipDeployable, RefusesOversizedContentAndArchivesLeavingNothing) {
   layout[0].content = std::string(5000, 'y');
   TargetLimits content;
   content.max_content_size = 4999;
-  std::string out = TempPath("too-big.zip");
+  std::string out = test::TestTempPath("too-big.zip");
   Result<WrittenDeployable> written = WriteZipDeployable(layout, content, "test", out);
   ASSERT_FALSE(written.ok());
   EXPECT_EQ(written.status().code(), StatusCode::kResourceExhausted);

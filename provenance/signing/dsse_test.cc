@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "provenance/signing/keys.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -43,11 +44,6 @@ std::string ReadKeyFile(const std::string& name) {
   Result<std::string> data = ReadFile("testdata/keys/" + name);
   EXPECT_THAT(data, IsOk());
   return data.ok() ? *data : std::string();
-}
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/dsse_test." + name;
 }
 
 // Converts a DER ECDSA signature to the raw 64-byte r||s form, with OpenSSL's ECDSA_SIG.
@@ -614,8 +610,8 @@ TEST_F(DsseTest, AddsASecondSignatureByAnotherKey) {
 
 TEST_F(DsseTest, OpenSslCliVerifiesOurEd25519SignatureOverThePae) {
   DsseEnvelope envelope = Signed(ed_a_);
-  const std::string pae_path = TempPath("our-pae");
-  const std::string sig_path = TempPath("our-sig");
+  const std::string pae_path = test::TestTempPath("our-pae");
+  const std::string sig_path = test::TestTempPath("our-sig");
   ASSERT_THAT(WriteFileAtomic(pae_path, PreAuthEncoding(envelope.payload_type, envelope.payload)), IsOk());
   ASSERT_THAT(WriteFileAtomic(sig_path, envelope.signatures[0].signature), IsOk());
   const std::string verify = "openssl pkeyutl -verify -rawin -pubin -inkey testdata/keys/ed25519.pub.pem -in '" +
@@ -628,8 +624,8 @@ TEST_F(DsseTest, OpenSslCliVerifiesOurEd25519SignatureOverThePae) {
 
 TEST_F(DsseTest, VerifiesAnEd25519SignatureMadeByTheOpenSslCli) {
   const std::string pae = PreAuthEncoding(kInTotoType, kPayload);
-  const std::string pae_path = TempPath("cli-pae");
-  const std::string sig_path = TempPath("cli-sig");
+  const std::string pae_path = test::TestTempPath("cli-pae");
+  const std::string sig_path = test::TestTempPath("cli-sig");
   ASSERT_THAT(WriteFileAtomic(pae_path, pae), IsOk());
   const std::string sign =
       "openssl pkeyutl -sign -rawin -inkey testdata/keys/ed25519.pem -in '" + pae_path + "' -out '" + sig_path + "'";

@@ -18,6 +18,7 @@
 #include "core/file.h"
 #include "core/sha256.h"
 #include "tests/support/status_matchers.h"
+#include "tests/support/test_dir.h"
 
 using ::fnseal::test::IsOk;
 
@@ -101,11 +102,6 @@ std::string DerToRawEcdsa(const std::string& der) {
   EXPECT_EQ(BN_bn2binpad(s, reinterpret_cast<unsigned char*>(raw.data()) + 32, 32), 32);
   ECDSA_SIG_free(sig);
   return raw;
-}
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir != nullptr ? dir : "/tmp") + "/keys_test." + name;
 }
 
 TEST(KeyAlgorithm, HasStableNames) {
@@ -261,7 +257,7 @@ TEST(PrivateKey, IgnoresAPassphraseForAnUnencryptedKey) {
 // terminal whose stdin holds the right passphrase, a prompt would make the load succeed (or hang
 // until the alarm fires); the loader must fail instead.
 TEST(PrivateKey, NeverPromptsForAPassphrase) {
-  const std::string legacy_path = TempPath("legacy-encrypted.pem");
+  const std::string legacy_path = test::TestTempPath("legacy-encrypted.pem");
   const std::string command =
       "openssl pkey -in testdata/keys/ecdsa-p256.pem -traditional -aes256 -passout 'pass:" + std::string(kPassphrase) +
       "' -out '" + legacy_path + "'";
@@ -428,8 +424,8 @@ TEST(EcdsaP256, RejectsAnEd25519Signature) {
 }
 
 TEST(EcdsaP256, VerifiesASignatureMadeByTheOpenSslCli) {
-  const std::string message_path = TempPath("ecdsa-message");
-  const std::string signature_path = TempPath("ecdsa-signature");
+  const std::string message_path = test::TestTempPath("ecdsa-message");
+  const std::string signature_path = test::TestTempPath("ecdsa-signature");
   ASSERT_THAT(WriteFileAtomic(message_path, "signed by the openssl CLI"), IsOk());
   const std::string command = "openssl pkeyutl -sign -rawin -digest sha256 -inkey testdata/keys/ecdsa-p256.pem -in '" +
                               message_path + "' -out '" + signature_path + "'";
@@ -522,9 +518,9 @@ TEST(ToPkcs8Pem, EncryptsWithPbkdf2Sha256AndAes256CbcThatOpenSslReads) {
   ASSERT_THAT(key, IsOk());
   Result<std::string> pem = key->ToPkcs8Pem(kPassphrase);
   ASSERT_THAT(pem, IsOk());
-  const std::string key_path = TempPath("generated-encrypted.pem");
-  const std::string pass_path = TempPath("generated.passphrase");
-  const std::string out_path = TempPath("generated-asn1.txt");
+  const std::string key_path = test::TestTempPath("generated-encrypted.pem");
+  const std::string pass_path = test::TestTempPath("generated.passphrase");
+  const std::string out_path = test::TestTempPath("generated-asn1.txt");
   ASSERT_THAT(WriteFileAtomic(key_path, *pem, 0600), IsOk());
   ASSERT_THAT(WriteFileAtomic(pass_path, kPassphrase, 0600), IsOk());
   const std::string asn1 = "openssl asn1parse -in '" + key_path + "' > '" + out_path + "'";

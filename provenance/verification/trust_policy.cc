@@ -7,6 +7,7 @@
 
 #include "core/file.h"
 #include "core/json.h"
+#include "core/strings.h"
 #include "provenance/statement/statement.h"
 
 namespace fnseal {
@@ -14,17 +15,12 @@ namespace {
 
 constexpr JsonLimits kPolicyJsonLimits{/*max_depth=*/16, /*max_size=*/1 << 20};
 constexpr uint64_t kMaxKeyFileSize = 64 << 10;
-constexpr size_t kMaxQuoted = 120;  // longest untrusted string quoted in a message
 
 // Reads a key file named by a policy; null when the policy was given as text only.
 using KeyFileReader = std::function<Result<std::string>(const std::string& relative_path)>;
 
-std::string Clip(std::string_view s) {
-  return s.size() <= kMaxQuoted ? std::string(s) : std::string(s.substr(0, kMaxQuoted)) + "...";
-}
-
 std::string Child(const std::string& path, std::string_view key) {
-  return path.empty() ? Clip(key) : path + "." + Clip(key);
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
 std::string Element(const std::string& path, size_t index) { return path + "[" + std::to_string(index) + "]"; }
@@ -49,7 +45,7 @@ bool HasParentComponent(std::string_view path) {
 Status CheckFields(const Json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
   const std::string* unknown = FirstUnknownMember(object, allowed);
   if (unknown == nullptr) return OkStatus();
-  return InvalidArgumentError("trust policy: unknown field '" + Child(path, *unknown) + "'");
+  return InvalidArgumentError("trust policy: unknown field " + Quote(Child(path, *unknown)));
 }
 
 Result<const Json*> RequireObject(const Json& parent, const std::string& path, const std::string& key) {
@@ -94,7 +90,7 @@ Result<PolicyKey> ParseKey(const Json& entry, const std::string& path, const Key
   auto inline_pem = entry.find("publicKey");
   auto file = entry.find("publicKeyFile");
   if ((inline_pem == entry.end()) == (file == entry.end())) {
-    return FieldError(path, "key '" + Clip(key_name) + "' needs exactly one of 'publicKey' and 'publicKeyFile'");
+    return FieldError(path, "key " + Quote(key_name) + " needs exactly one of 'publicKey' and 'publicKeyFile'");
   }
   std::string pem;
   std::string pem_path;
@@ -105,10 +101,10 @@ Result<PolicyKey> ParseKey(const Json& entry, const std::string& path, const Key
     pem_path = Child(path, "publicKeyFile");
     ASSIGN_OR_RETURN(std::string relative, RequireString(*file, pem_path));
     if (relative[0] == '/') {
-      return FieldError(pem_path, "'" + Clip(relative) + "' must be relative to the policy file's directory");
+      return FieldError(pem_path, Quote(relative) + " must be relative to the policy file's directory");
     }
     if (HasParentComponent(relative)) {
-      return FieldError(pem_path, "'" + Clip(relative) + "' must stay inside the policy file's directory (no '..')");
+      return FieldError(pem_path, Quote(relative) + " must stay inside the policy file's directory (no '..')");
     }
     if (!read_key_file) {
       return FieldError(pem_path, "key files are resolved only when the policy is loaded from a file");
@@ -130,7 +126,7 @@ Result<PolicyKey> ParseKey(const Json& entry, const std::string& path, const Key
     ASSIGN_OR_RETURN(key.valid_until, ParseTime(*until, Child(path, "validUntil")));
   }
   if (key.valid_from && key.valid_until && *key.valid_from >= *key.valid_until) {
-    return FieldError(path, "key '" + Clip(key_name) + "' has validFrom " + Rfc3339Utc(*key.valid_from) +
+    return FieldError(path, "key " + Quote(key_name) + " has validFrom " + Rfc3339Utc(*key.valid_from) +
                                 " not before validUntil " + Rfc3339Utc(*key.valid_until));
   }
   return key;
@@ -152,7 +148,7 @@ Result<UriPattern> ParsePattern(const Json& entry, const std::string& path, cons
   const std::string field = Child(path, pattern.prefix ? prefix_key : exact_key);
   ASSIGN_OR_RETURN(pattern.value, RequireString(pattern.prefix ? *prefix : *exact, field));
   if (pattern.prefix && pattern.value.back() != '/' && pattern.value.back() != '@') {
-    return FieldError(field, "prefix '" + Clip(pattern.value) + "' must end with '/' or '@'");
+    return FieldError(field, "prefix " + Quote(pattern.value) + " must end with '/' or '@'");
   }
   return pattern;
 }
@@ -189,7 +185,7 @@ Result<TrustPolicy> ParsePolicy(std::string_view json, const KeyFileReader& read
   auto version = doc.find("version");
   if (version == doc.end()) return FieldError("version", "is required");
   if (!version->is_number_integer() || version->get<int64_t>() != kTrustPolicyVersion) {
-    return FieldError("version", "must be " + std::to_string(kTrustPolicyVersion) + ", not " + Clip(version->dump()));
+    return FieldError("version", "must be " + std::to_string(kTrustPolicyVersion) + ", not " + Quote(version->dump()));
   }
 
   TrustPolicy policy;
@@ -200,10 +196,10 @@ Result<TrustPolicy> ParsePolicy(std::string_view json, const KeyFileReader& read
     const std::string path = Element("keys", i);
     ASSIGN_OR_RETURN(PolicyKey key, ParseKey((*keys)[i], path, read_key_file));
     if (auto [it, inserted] = names.emplace(key.name, path); !inserted) {
-      return FieldError(path, "key name '" + Clip(key.name) + "' is already used by " + it->second);
+      return FieldError(path, "key name " + Quote(key.name) + " is already used by " + it->second);
     }
     if (auto [it, inserted] = ids.emplace(key.public_key.key_id(), key.name); !inserted) {
-      return FieldError(path, "key '" + Clip(key.name) + "' is the same key as '" + Clip(it->second) + "' (id " +
+      return FieldError(path, "key " + Quote(key.name) + " is the same key as " + Quote(it->second) + " (id " +
                                   it->first.substr(0, 16) + "...)");
     }
     policy.keys.push_back(std::move(key));
@@ -215,10 +211,10 @@ Result<TrustPolicy> ParsePolicy(std::string_view json, const KeyFileReader& read
     return FieldError("threshold", "must be an integer, not " + JsonTypeName(*threshold));
   }
   if (threshold->is_number_unsigned() ? threshold->get<uint64_t>() < 1 : threshold->get<int64_t>() < 1) {
-    return FieldError("threshold", "must be at least 1, not " + Clip(threshold->dump()));
+    return FieldError("threshold", "must be at least 1, not " + Quote(threshold->dump()));
   }
   if (!threshold->is_number_unsigned() || threshold->get<uint64_t>() > policy.keys.size()) {
-    return FieldError("threshold", Clip(threshold->dump()) + " is more than the " + std::to_string(policy.keys.size()) +
+    return FieldError("threshold", Quote(threshold->dump()) + " is more than the " + std::to_string(policy.keys.size()) +
                                        " key(s) the policy lists");
   }
   policy.threshold = threshold->get<int>();
@@ -227,7 +223,7 @@ Result<TrustPolicy> ParsePolicy(std::string_view json, const KeyFileReader& read
   for (size_t i = 0; i < types->size(); ++i) {
     ASSIGN_OR_RETURN(std::string type, RequireString((*types)[i], Element("predicateTypes", i)));
     if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), type) != policy.predicate_types.end()) {
-      return FieldError(Element("predicateTypes", i), "'" + Clip(type) + "' is listed twice");
+      return FieldError(Element("predicateTypes", i), Quote(type) + " is listed twice");
     }
     policy.predicate_types.push_back(std::move(type));
   }
@@ -301,7 +297,7 @@ const std::string* MatchingSource(const Json& predicate, const std::vector<UriPa
 
 std::string QuotedList(const std::vector<std::string>& values, size_t max_items) {
   std::string out;
-  for (size_t i = 0; i < values.size() && i < max_items; ++i) out += (i ? ", '" : "'") + Clip(values[i]) + "'";
+  for (size_t i = 0; i < values.size() && i < max_items; ++i) out += (i ? ", " : "") + Quote(values[i]);
   if (values.size() > max_items) out += ", ...";
   return out;
 }
@@ -313,7 +309,7 @@ bool UriPattern::Matches(std::string_view uri) const {
 }
 
 Result<int64_t> ParseRfc3339Utc(std::string_view text) {
-  const std::string bad = "'" + Clip(text) + "' is not an RFC 3339 UTC time like 2026-01-01T00:00:00Z";
+  const std::string bad = Quote(text) + " is not an RFC 3339 UTC time like 2026-01-01T00:00:00Z";
   static constexpr char kShape[] = "dddd-dd-ddTdd:dd:ddZ";
   if (text.size() != sizeof(kShape) - 1) return InvalidArgumentError(bad);
   for (size_t i = 0; i < text.size(); ++i) {
@@ -424,7 +420,7 @@ Status CheckVerifiedStatements(const Verification& verified, bool requires_prove
     if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), statement.predicate_type) ==
         policy.predicate_types.end()) {
       return Rejected(StatusCode::kPermissionDenied, "predicateTypes",
-                      label + ": predicate type '" + Clip(statement.predicate_type) + "' is not accepted");
+                      label + ": predicate type " + Quote(statement.predicate_type) + " is not accepted");
     }
     if (statement.predicate_type != kSlsaProvenanceV1) continue;
     ++provenance_count;
@@ -436,7 +432,7 @@ Status CheckVerifiedStatements(const Verification& verified, bool requires_prove
     if (std::none_of(policy.builders.begin(), policy.builders.end(),
                      [&](const UriPattern& p) { return p.Matches(*builder_id); })) {
       return Rejected(StatusCode::kPermissionDenied, "builders",
-                      label + ": builder id '" + Clip(*builder_id) + "' is not accepted");
+                      label + ": builder id " + Quote(*builder_id) + " is not accepted");
     }
     out->builder_ids.push_back(*builder_id);
     if (policy.source_repositories.empty()) continue;

@@ -39,13 +39,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const fnseal::PublicKey* key = [] {
     auto parsed = fnseal::PublicKey::FromPem(kTestKey);
     if (!parsed.ok()) std::abort();
-    fnseal::SetSyncWrites(false);
     return new fnseal::PublicKey(*parsed);
   }();
   static const std::string path = BundlePath();
   const std::string_view tar(reinterpret_cast<const char*>(data), size);
   {
-    auto out = fnseal::AtomicFile::Create(path);
+    // Scratch input for the reader: never fsynced.
+    auto out = fnseal::AtomicFile::Create(path, 0644, fnseal::WriteOptions{/*sync=*/false});
     if (!out.ok()) std::abort();
     auto zstd = fnseal::ZstdWriter::Create(out->get(), tar.size());
     if (!zstd.ok() || !(*zstd)->Write(tar).ok() || !(*zstd)->Finish().ok() || !(*out)->Commit().ok()) std::abort();

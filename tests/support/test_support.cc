@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "core/file.h"
+#include "core/status.h"
 
 namespace fnseal::test {
 namespace {
@@ -15,23 +15,6 @@ namespace {
 }
 
 }  // namespace
-
-std::string FreshTestDir() {
-  const char* root = std::getenv("TEST_TMPDIR");
-  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string dir = std::string(root != nullptr ? root : "/tmp") + "/" +
-                    (test != nullptr ? std::string(test->test_suite_name()) + "." + test->name() : "fnseal-test");
-  RemoveTree(dir);
-  std::string command = "mkdir -p '" + dir + "'";
-  if (std::system(command.c_str()) != 0) Abort(dir, InternalError("cannot create the test directory"));
-  return dir;
-}
-
-std::string ReadTestFile(const std::string& path) {
-  Result<std::string> bytes = ReadFile(path);
-  if (!bytes.ok()) Abort(path, bytes.status());
-  return std::move(bytes).value();
-}
 
 PrivateKey TestPrivateKey(const std::string& name, std::string_view passphrase) {
   Result<PrivateKey> key = PrivateKey::FromPem(ReadTestFile("testdata/keys/" + name), passphrase);

@@ -1,5 +1,6 @@
-// Helpers for fnseal's C++ tests. Loading a test file or key that is missing or malformed is a
-// test failure followed by abort(), so a test never runs on with an empty key.
+// The test keys of testdata/keys for fnseal's C++ tests, and (through test_dir.h) scratch
+// directories and test files. Loading a key that is missing or malformed is a test failure
+// followed by abort(), so a test never runs on with an empty key.
 #ifndef FNSEAL_TESTS_SUPPORT_TEST_SUPPORT_H_
 #define FNSEAL_TESTS_SUPPORT_TEST_SUPPORT_H_
 
@@ -7,14 +8,9 @@
 #include <string_view>
 
 #include "provenance/signing/keys.h"
+#include "tests/support/test_dir.h"
 
 namespace fnseal::test {
-
-// A fresh, empty directory under the test's scratch space, named after the running test.
-std::string FreshTestDir();
-
-// The bytes of a file in the test's runfiles (a workspace-relative path).
-std::string ReadTestFile(const std::string& path);
 
 // Keys from testdata/keys, by file name ("ed25519.pem", "ecdsa-p256.pub.pem").
 PrivateKey TestPrivateKey(const std::string& name, std::string_view passphrase = {});

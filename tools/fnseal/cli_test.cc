@@ -12,6 +12,7 @@
 
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/dispatch.h"
+#include "tests/support/test_dir.h"
 
 namespace fnseal::cli {
 namespace {
@@ -47,8 +48,7 @@ std::unique_ptr<Parsed> Parse(std::vector<std::string> args) {
 
 // A file that exists, for the positionals checked with CLI::ExistingFile.
 std::string ExistingFile(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  const std::string path = std::string(dir != nullptr ? dir : "/tmp") + "/" + name;
+  const std::string path = test::TestTempPath(name);
   std::ofstream(path) << name;
   return path;
 }

@@ -27,6 +27,7 @@ struct Options {
   ProvenanceOptions provenance;
   PrivateKeySources keys;
   bool quiet = false;
+  WriteOptions write;  // --no-sync
 };
 
 Status Describe(const Options& o, Statement* statement) {
@@ -68,7 +69,7 @@ Outcome RunAttest(const Options& o) {
   }
   DsseEnvelope envelope{kInTotoPayloadType, SerializeStatement(statement), {}};
   for (const PrivateKey& key : keys) RETURN_IF_ERROR(AddDsseSignature(&envelope, key));
-  RETURN_IF_ERROR(WriteFileAtomic(o.output, SerializeDsseEnvelope(envelope) + "\n"));
+  RETURN_IF_ERROR(WriteFileAtomic(o.output, SerializeDsseEnvelope(envelope) + "\n", 0644, o.write));
   if (!o.quiet) {
     std::printf("wrote %s: SLSA provenance for %zu subject%s, %s\n", o.output.c_str(), statement.subjects.size(),
                 statement.subjects.size() == 1 ? "" : "s",
@@ -101,7 +102,7 @@ Action SetupAttest(CLI::App* app) {
   app->add_option("--passphrase-env", o->keys.passphrase_env, "Environment variable holding the key passphrase");
   app->add_option("--passphrase-file", o->keys.passphrase_file, "File holding the key passphrase");
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
-  AddNoSyncFlag(app);
+  AddNoSyncFlag(app, &o->write);
   return [o] { return RunAttest(*o); };
 }
 

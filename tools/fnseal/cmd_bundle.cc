@@ -1,10 +1,7 @@
 // fnseal bundle: function artifact + deployables + components -> unsigned bundle with manifest,
 // provenance, SBOMs, license texts and the license verdict. With --deploy it also makes the
 // cloud deployables itself, in the same process (what the function_bundle rule does).
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -12,17 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "bundle/assemble/assemble.h"
 #include "bundle/bundle.h"
-#include "core/file.h"
-#include "core/io.h"
 #include "core/json.h"
 #include "core/sha256.h"
-#include "core/strings.h"
-#include "formats/archive/archive.h"
 #include "plugins/clouds/target.h"
 #include "provenance/licenses/policy.h"
 #include "provenance/sbom/components.h"
-#include "provenance/sbom/sbom.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/file_inputs.h"
 #include "tools/fnseal/provenance_options.h"
@@ -55,73 +48,29 @@ struct Options {
   int level = 3;
   int threads = 1;
   bool quiet = false;
+  WriteOptions write;  // --no-sync
 };
 
-// How the bundle ships the deployable of `target` read from `path`: at
-// deployables/<target>/<path's file name>, in the format the manifest names.
-BundleDeployable ShippedDeployable(const CloudTarget& target, const std::string& path) {
-  BundleDeployable d;
-  d.target = std::string(target.name());
-  d.format = target.output_kind() == "zip" ? "zip" : "oci-tar";
-  d.source_path = path;
-  const size_t slash = path.rfind('/');
-  d.file_name = slash == std::string::npos ? path : path.substr(slash + 1);
-  return d;
-}
-
-// A deployable made by `fnseal pack --target TARGET`: the target must be registered and the
-// file an archive of the kind the target writes (a zip, or a tar of an OCI image layout).
+// A deployable made by `fnseal pack --target TARGET`, given as TARGET=PATH.
 Result<BundleDeployable> ParseDeployable(const std::string& spec) {
   const size_t eq = spec.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
     return InvalidArgumentError("--deployable '" + spec + "' is not TARGET=PATH");
   }
-  const CloudTarget* target = FindCloudTarget(spec.substr(0, eq));
+  const std::string name = spec.substr(0, eq);
+  const CloudTarget* target = FindCloudTarget(name);
   if (target == nullptr) {
-    return InvalidArgumentError("--deployable: no cloud target '" + spec.substr(0, eq) +
-                                "' (known: " + CloudTargetNames() + ")");
+    return InvalidArgumentError("--deployable: no cloud target '" + name + "' (known: " + CloudTargetNames() + ")");
   }
-  BundleDeployable d = ShippedDeployable(*target, spec.substr(eq + 1));
-  ASSIGN_OR_RETURN(ArchiveFormat format, DetectArchiveFormat(d.source_path).Annotate("--deployable " + d.target));
-  const bool zip = d.format == "zip";
-  if (format != (zip ? ArchiveFormat::kZip : ArchiveFormat::kTar)) {
-    return InvalidArgumentError(
-        "--deployable " + d.target + ": '" + d.source_path + "' is a " + std::string(ArchiveFormatName(format)) +
-        " archive, not " + (zip ? "a zip" : "an OCI image layout tar ('fnseal pack --target oci_image -o X.oci.tar')"));
-  }
-  // Read it through the strict reader: a bundle never ships what fnseal would refuse to unpack.
-  RETURN_IF_ERROR(ForEachArchiveEntry(d.source_path, [](const ArchiveEntry&, const ContentReader&) {
-                    return OkStatus();
-                  }).Annotate("--deployable " + d.target + " '" + d.source_path + "'"));
-  return d;
-}
-
-// A deployable this command makes: where it goes and what it is made from.
-struct PlannedDeployable {
-  const CloudTarget* target = nullptr;
-  std::string output;
-  DeployableSpec spec;
-  std::map<std::string, std::string> handler;  // the linkage facts the target's Check found
-};
-
-// The facts of a target's Check that describe how the handler is linked, recorded in the
-// manifest and the provenance.
-std::map<std::string, std::string> LinkageFacts(const std::map<std::string, std::string>& facts) {
-  std::map<std::string, std::string> linkage;
-  for (const char* key : {"linking", "machine", "max_glibc", "needed", "shipped"}) {
-    auto it = facts.find(key);
-    if (it != facts.end()) linkage[key] = it->second;
-  }
-  return linkage;
+  return PrebuiltDeployable(*target, spec.substr(eq + 1)).Annotate("--deployable " + name);
 }
 
 // The --deploy TARGET=OUTPUT deployables with their specs, files not read yet; usage errors
 // (InvalidArgument) for malformed or unknown specs, a target given twice, options naming a
 // target not deployed, or a memory or timeout no target takes. The function's memory and
 // timeout go to the targets that take such a setting.
-Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
-                                                       const std::vector<BundleDeployable>& prebuilt) {
-  std::vector<PlannedDeployable> planned;
+Result<std::vector<DeployablePlan>> PlanDeployables(const Options& o, const std::vector<BundleDeployable>& prebuilt) {
+  std::vector<DeployablePlan> planned;
   if (o.deploys.empty()) {
     for (const auto& [given, flag] : {std::pair<bool, const char*>{!o.handler.empty(), "--handler"},
                                       {!o.files.empty(), "--file"},
@@ -141,7 +90,7 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
     if (eq == std::string::npos || eq == 0 || eq + 1 == d.size()) {
       return InvalidArgumentError("--deploy '" + d + "' is not TARGET=OUTPUT");
     }
-    PlannedDeployable p;
+    DeployablePlan p;
     p.target = FindCloudTarget(d.substr(0, eq));
     if (p.target == nullptr) {
       return InvalidArgumentError("--deploy: no cloud target '" + d.substr(0, eq) + "' (known: " + CloudTargetNames() +
@@ -155,6 +104,7 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
     p.spec.functions = {o.name};
     p.spec.handler = o.handler;
     p.spec.handler_name = o.entrypoint;
+    p.spec.write = o.write;
     const TargetLimits limits = p.target->limits();
     if (o.memory_option->count() > 0 && limits.max_memory_mb > 0) p.spec.memory_mb = o.memory_mb;
     if (o.timeout_option->count() > 0 && limits.max_timeout_seconds > 0) p.spec.timeout_seconds = o.timeout_seconds;
@@ -168,8 +118,8 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
     }
     const std::string target = option.substr(0, colon);
     const std::string key = option.substr(colon + 1, eq - colon - 1);
-    PlannedDeployable* p = nullptr;
-    for (PlannedDeployable& candidate : planned) {
+    DeployablePlan* p = nullptr;
+    for (DeployablePlan& candidate : planned) {
       if (candidate.target->name() == target) p = &candidate;
     }
     if (p == nullptr) return InvalidArgumentError("--deploy-option '" + option + "' names no --deploy target");
@@ -180,7 +130,7 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
   // A setting was given to the targets that take it; one that no target took is a mistake.
   const auto none_took = [&planned](auto setting) {
     return std::none_of(planned.begin(), planned.end(),
-                        [setting](const PlannedDeployable& p) { return (p.spec.*setting).has_value(); });
+                        [setting](const DeployablePlan& p) { return (p.spec.*setting).has_value(); });
   };
   if (o.memory_option->count() > 0 && none_took(&DeployableSpec::memory_mb)) {
     return InvalidArgumentError("--memory: none of the --deploy targets takes such a setting");
@@ -193,124 +143,20 @@ Result<std::vector<PlannedDeployable>> PlanDeployables(const Options& o,
 
 // Reads the --file inputs into every plan and checks each against its target (settings,
 // handler), so that nothing is written for a deployable its target would refuse.
-Status CheckDeployables(const Options& o, std::vector<PlannedDeployable>* planned) {
+Status CheckDeployables(const Options& o, std::vector<DeployablePlan>* planned) {
   if (planned->empty()) return OkStatus();
   std::vector<ArchiveInput> files;
   RETURN_IF_ERROR(InputsFromFileSpecs(o.files, &files).Annotate("--file"));
-  for (PlannedDeployable& p : *planned) {
+  for (DeployablePlan& p : *planned) {
     p.spec.files = files;
-    std::map<std::string, std::string> facts;
-    RETURN_IF_ERROR(p.target->Check(p.spec, &facts).Annotate(std::string(p.target->name())));
-    p.handler = LinkageFacts(facts);
+    RETURN_IF_ERROR(CheckDeployable(&p));
   }
   return OkStatus();
 }
 
-// Gives every planned deployable the source checkout the provenance records (a stamped build),
-// for targets that label their output with it: the remote without the "git+" scheme prefix and
-// the "@refs/heads/..." suffix RecordSource adds, and the commit.
-void GiveSource(const ProvenanceFacts& facts, std::vector<PlannedDeployable>* planned) {
-  for (const ResourceDescriptor& dependency : facts.resolved_dependencies) {
-    if (dependency.name != "source") continue;
-    std::string url = StartsWith(dependency.uri, "git+") ? dependency.uri.substr(4) : "";
-    const size_t ref = url.rfind("@refs/");
-    if (ref != std::string::npos) url.resize(ref);
-    for (PlannedDeployable& p : *planned) {
-      p.spec.source_url = url;
-      p.spec.source_revision = dependency.git_commit;
-    }
-  }
-}
-
-// What shaped the deployables, for externalParameters: per target, the settings it was made
-// with (--deploy), or that it was made beforehand (--deployable).
-Json DeployablesParameters(const std::vector<BundleDeployable>& prebuilt,
-                           const std::vector<PlannedDeployable>& planned) {
-  Json out = Json::object();
-  for (const BundleDeployable& d : prebuilt) out[d.target] = {{"prebuilt", true}};
-  for (const PlannedDeployable& p : planned) {
-    Json settings = Json::object();
-    if (p.spec.memory_mb) settings["memoryMb"] = *p.spec.memory_mb;
-    if (p.spec.timeout_seconds) settings["timeoutSeconds"] = *p.spec.timeout_seconds;
-    if (!p.spec.options.empty()) settings["options"] = p.spec.options;
-    if (!p.handler.empty()) settings["handler"] = p.handler;
-    out[std::string(p.target->name())] = std::move(settings);
-  }
-  return out;
-}
-
-// A deployable being made: written into a temporary directory next to its output (so the final
-// rename stays on one file system, and a crashed run's leftovers are removed by the next writer of
-// that output), under the output's own file name (the targets choose their format by its ending).
-struct StagedDeployable {
-  TemporaryDirectory directory;
-  std::string staged;  // directory/<output's file name>
-  std::string output;
-};
-
-// Writes the planned deployables to staged paths and adds them to the bundle under their final
-// names, for the caller to rename once the bundle is written; if anything fails, the staged
-// directories go away with `staged`: a failed command leaves every existing file as it was.
-Status WriteDeployables(const std::vector<PlannedDeployable>& planned, BundleSpec* spec,
-                        std::vector<StagedDeployable>* staged) {
-  for (const PlannedDeployable& p : planned) {
-    ASSIGN_OR_RETURN(TemporaryDirectory directory, TemporaryDirectory::CreateNextTo(p.output));
-    const size_t slash = p.output.rfind('/');
-    std::string path = directory.path() + "/" + (slash == std::string::npos ? p.output : p.output.substr(slash + 1));
-    Result<WrittenDeployable> made = p.target->Write(p.spec, p.target->limits(), path);
-    if (!made.ok()) return made.status().Annotate("--deploy " + std::string(p.target->name()));
-    spec->deployables.push_back(ShippedDeployable(*p.target, p.output));
-    spec->deployables.back().source_path = path;
-    spec->deployables.back().handler = p.handler;
-    staged->push_back({std::move(directory), std::move(path), p.output});
-  }
-  return OkStatus();
-}
-
-// The folder under licenses/ for a component's texts: its id with every character outside
-// [A-Za-z0-9._-] replaced by '_' ("//third_party/zlib:zlib" -> "third_party_zlib_zlib").
-std::string LicenseFolder(const std::string& id) {
-  std::string folder;
-  for (char c : id) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    folder += ok ? c : '_';
-  }
-  const size_t start = folder.find_first_not_of("_.");
-  return start == std::string::npos ? "component" : folder.substr(start);
-}
-
-// Judges every component under the policy. The verdict file records each judgement; a denied
-// component fails the bundle (exit 3) with the explanations of all denied ones.
-Outcome JudgeLicenses(const Options& o, const ComponentSet& set, BundleSpec* spec) {
-  Result<LicensePolicy> policy = LoadLicensePolicyFile(o.license_policy);
-  if (!policy.ok()) return policy.status().Annotate("--license-policy " + o.license_policy);
-  ASSIGN_OR_RETURN(std::string policy_sha256, Sha256FileHex(o.license_policy));
-  Json judged = Json::array();
-  std::string denied;
-  for (const Component& component : set.components) {
-    LicenseVerdict verdict = EvaluateLicense(*policy, component.license, component.id);
-    if (!verdict.allowed) denied += (denied.empty() ? "" : "; ") + verdict.explanation;
-    Json j = ToJson(verdict);
-    j["kind"] = ComponentKindName(component.kind);
-    judged.push_back(std::move(j));
-  }
-  if (!denied.empty()) return Outcome::VerificationFailed(PermissionDeniedError("license policy violation: " + denied));
-  ArchiveInput verdict_file;
-  verdict_file.path = "verdict.json";
-  verdict_file.content = PrettyJsonDump(
-      {{"allowed", true}, {"function", set.function}, {"policy", {{"sha256", policy_sha256}}}, {"components", judged}});
-  spec->license_files.push_back(std::move(verdict_file));
-  ResourceDescriptor policy_dependency;
-  policy_dependency.name = "license-policy";
-  policy_dependency.sha256 = policy_sha256;
-  spec->provenance.resolved_dependencies.push_back(std::move(policy_dependency));
-  return OkStatus();
-}
-
-// Reads the components file: license texts ship under licenses/<component>/, and the three SBOMs
-// become attestations about what the function ships.
-Outcome AddComponents(const Options& o, BundleSpec* spec) {
+// Reads the components file: license texts, SBOM attestations and, with --license-policy, the
+// verdict (exit 3 for a denied component).
+Outcome AddComponentsFile(const Options& o, BundleSpec* spec) {
   // Its errors name the file already.
   Result<ComponentSet> loaded = LoadComponentsFile(o.components, ".");
   if (loaded.status().code() == StatusCode::kInvalidArgument) {
@@ -329,28 +175,14 @@ Outcome AddComponents(const Options& o, BundleSpec* spec) {
                           o.name + "'");
   }
   if (!o.license_policy.empty()) {
-    Outcome judged = JudgeLicenses(o, *set, spec);
-    if (!judged.status.ok()) return judged;
+    Result<LicensePolicy> policy = LoadLicensePolicyFile(o.license_policy);
+    if (!policy.ok()) return policy.status().Annotate("--license-policy " + o.license_policy);
+    ASSIGN_OR_RETURN(std::string policy_sha256, Sha256FileHex(o.license_policy));
+    Status judged = JudgeLicenses(*policy, policy_sha256, *set, spec);
+    if (judged.code() == StatusCode::kPermissionDenied) return Outcome::VerificationFailed(judged);
+    RETURN_IF_ERROR(judged);
   }
-  for (const Component& component : set->components) {
-    for (const ComponentFile& text : component.license_texts) {
-      ArchiveInput input;
-      input.path = LicenseFolder(component.id) + "/" + text.name;
-      input.content = text.text;
-      spec->license_files.push_back(std::move(input));
-    }
-  }
-  for (SbomFormat format : {SbomFormat::kSpdx23, SbomFormat::kSpdx301, SbomFormat::kCycloneDx16}) {
-    BundleAttestation attestation;
-    attestation.name = "sbom." + std::string(SbomFormatName(format));
-    attestation.make = [set, format](const std::vector<Subject>& shipped) -> Result<std::string> {
-      SbomOptions options;
-      options.license_ref_resolver = ModelLicenseCatalogueRef;
-      ASSIGN_OR_RETURN(SbomStatement statement, SbomAsStatement(format, *set, shipped, options));
-      return std::move(statement.bytes);
-    };
-    spec->attestations.push_back(std::move(attestation));
-  }
+  AddComponents(set, spec);
   return OkStatus();
 }
 
@@ -362,6 +194,7 @@ Outcome RunBundle(const Options& o) {
   spec.artifact_path = o.artifact;
   spec.compression.level = o.level;
   spec.compression.workers = o.threads;
+  spec.write = o.write;
   ProvenanceFacts& facts = spec.provenance;
   for (const std::string& d : o.deployables) {
     Result<BundleDeployable> deployable = ParseDeployable(d);
@@ -370,16 +203,19 @@ Outcome RunBundle(const Options& o) {
     RETURN_IF_ERROR(deployable.status());
     spec.deployables.push_back(std::move(*deployable));
   }
-  Result<std::vector<PlannedDeployable>> planned = PlanDeployables(o, spec.deployables);
+  const std::vector<BundleDeployable> prebuilt = spec.deployables;
+  Result<std::vector<DeployablePlan>> planned = PlanDeployables(o, prebuilt);
   if (planned.status().code() == StatusCode::kInvalidArgument) return Outcome::Usage(planned.status().message());
   RETURN_IF_ERROR(planned.status());
   RETURN_IF_ERROR(CheckDeployables(o, &*planned));
   // The parameters that decide the bundle's bytes besides its inputs (docs/build-type.md).
-  facts.external_parameters = {{"function", o.name}, {"compressionLevel", o.level}};
-  if (!o.target.empty()) facts.external_parameters["target"] = o.target;
+  BundleParameters parameters;
+  parameters.function = o.name;
+  parameters.compression_level = o.level;
+  parameters.target = o.target;
   Result<Json> configuration = KeyValueParameters(o.configuration, "--configuration");
   if (!configuration.ok()) return Outcome::Usage(configuration.status().message());
-  if (!configuration->empty()) facts.external_parameters["configuration"] = std::move(*configuration);
+  parameters.configuration = std::move(*configuration);
   facts.internal_parameters = {{"runtime", o.runtime}, {"entrypoint", o.entrypoint}};
   if (!o.license_policy.empty() && o.components.empty()) {
     return Outcome::Usage("--license-policy needs --components: the policy judges the components' licenses");
@@ -388,20 +224,15 @@ Outcome RunBundle(const Options& o) {
   if (filled.code() == StatusCode::kInvalidArgument) return Outcome::Usage(filled.message());
   RETURN_IF_ERROR(filled);
   GiveSource(facts, &*planned);
-  Json deployables = DeployablesParameters(spec.deployables, *planned);
-  if (!deployables.empty()) facts.external_parameters["deployables"] = std::move(deployables);
+  facts.external_parameters = ExternalParameters(parameters, prebuilt, *planned);
   if (!o.components.empty()) {
-    Outcome added = AddComponents(o, &spec);
+    Outcome added = AddComponentsFile(o, &spec);
     if (!added.status.ok()) return added;
   }
-  std::vector<StagedDeployable> staged;
-  RETURN_IF_ERROR(WriteDeployables(*planned, &spec, &staged));
+  StagedDeployables staged;
+  RETURN_IF_ERROR(staged.Write(*planned, &spec).Annotate("--deploy"));
   RETURN_IF_ERROR(BuildBundle(spec, o.output));
-  for (const StagedDeployable& d : staged) {
-    if (::rename(d.staged.c_str(), d.output.c_str()) != 0) {
-      return ErrnoError("cannot rename the deployable into", d.output, errno);
-    }
-  }
+  RETURN_IF_ERROR(staged.Publish());
   if (!o.quiet) std::printf("built unsigned bundle %s for function %s\n", o.output.c_str(), o.name.c_str());
   return OkStatus();
 }
@@ -457,7 +288,7 @@ Action SetupBundle(CLI::App* app) {
   app->add_option("--threads", o->threads, "zstd worker threads; the output does not depend on it")
       ->capture_default_str();
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
-  AddNoSyncFlag(app);
+  AddNoSyncFlag(app, &o->write);
   return [o] { return RunBundle(*o); };
 }
 

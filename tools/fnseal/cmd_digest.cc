@@ -17,13 +17,14 @@ Action SetupDigest(CLI::App* app) {
     std::vector<std::string> files;
     bool json = false;
     std::string output;
+    WriteOptions write;
   };
   auto o = std::make_shared<Options>();
   app->add_option("files", o->files, "Files to hash")->required()->check(CLI::ExistingFile);
   app->add_flag("--json", o->json, "Print a JSON array of {path, sha256}");
   app->add_option("-o,--output", o->output,
                   "Write to this file (atomically: nothing is left on failure) instead of stdout");
-  AddNoSyncFlag(app);
+  AddNoSyncFlag(app, &o->write);
   return [o]() -> Outcome {
     Json list = Json::array();
     std::string text;
@@ -37,7 +38,7 @@ Action SetupDigest(CLI::App* app) {
       }
     }
     if (o->json) text = PrettyJsonDump(list);
-    if (!o->output.empty()) return WriteFileAtomic(o->output, text);
+    if (!o->output.empty()) return WriteFileAtomic(o->output, text, 0644, o->write);
     std::fputs(text.c_str(), stdout);
     return OkStatus();
   };

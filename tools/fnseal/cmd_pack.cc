@@ -65,6 +65,7 @@ struct Options {
   std::string platform;           // empty: linux/amd64
   std::string ref;                // empty: latest
   std::string layer_compression;  // empty: gzip
+  WriteOptions write;  // --no-sync
 };
 
 // Adds every regular file under the directory `fd` (owned; named `dir` in messages) as `prefix`
@@ -140,7 +141,7 @@ Status CollectInputs(const Options& o, std::vector<ArchiveInput>* inputs) {
 // The --digests list (`path` empty: none) written to a synced, not yet committed file: the
 // entries' paths, sha256s, sizes and modes in archive order.
 Result<std::unique_ptr<AtomicFile>> WriteDigests(const std::string& path, const TarPlan& plan,
-                                                 const std::vector<std::string>& sha256s) {
+                                                 const std::vector<std::string>& sha256s, const WriteOptions& write) {
   if (path.empty()) return std::unique_ptr<AtomicFile>();
   // Written as PrettyJsonDump writes a list of {mode, path, sha256, size} objects, without
   // building one: for thousands of entries that took milliseconds on the critical path while
@@ -154,7 +155,7 @@ Result<std::unique_ptr<AtomicFile>> WriteDigests(const std::string& path, const 
             ",\n    \"sha256\": \"" + sha256s[i] + "\",\n    \"size\": " + std::to_string(e.size) + "\n  }";
   }
   text += text.empty() ? "[]\n" : "\n]\n";
-  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path));
+  ASSIGN_OR_RETURN(auto file, AtomicFile::Create(path, 0644, write));
   RETURN_IF_ERROR(file->Write(text));
   RETURN_IF_ERROR(file->Sync());
   return file;
@@ -223,6 +224,7 @@ Outcome RunOci(const Options& o, const std::string& format, const std::vector<Ar
   OciWriteOptions options;
   Outcome settings = OciSettings(o, inputs, mtime, &config, &options);
   if (!settings.status.ok()) return settings;
+  options.write = o.write;
   Result<OciImageSummary> summary = format == "oci" ? WriteOciLayout(inputs, config, options, o.output)
                                                     : WriteOciLayoutTar(inputs, config, options, o.output);
   if (!summary.ok()) return summary.status();
@@ -257,6 +259,7 @@ Outcome RunPackTarget(const Options& o) {
   if (o.functions.empty()) return Outcome::Usage("--target needs --function NAME");
   if (std::string bad = MalformedFileSpec(o.files, "--file"); !bad.empty()) return Outcome::Usage(bad);
   DeployableSpec spec;
+  spec.write = o.write;
   spec.functions = o.functions;
   spec.handler = o.handler;
   spec.handler_name = o.handler_name;
@@ -349,7 +352,7 @@ Outcome RunPack(const Options& o) {
   if (format == "tar.zst") {
     if (Status valid = ValidateZstdOptions(zstd); !valid.ok()) return Outcome::Usage(valid.message());
   }
-  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output));
+  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(o.output, 0644, o.write));
   if (format == "zip" && !o.digests.empty()) return Outcome::Usage("--digests is supported for tar and tar.zst");
   if (format == "zip") {
     ZipOptions zip;
@@ -371,13 +374,13 @@ Outcome RunPack(const Options& o) {
   if (format == "tar") {
     ProgressSink sink(out.get(), &progress);
     RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
-    ASSIGN_OR_RETURN(digests, WriteDigests(o.digests, plan, sha256s));
+    ASSIGN_OR_RETURN(digests, WriteDigests(o.digests, plan, sha256s, o.write));
   } else {
     ASSIGN_OR_RETURN(auto writer, ZstdWriter::Create(out.get(), plan.archive_size, zstd));
     ProgressSink sink(writer.get(), &progress);
     RETURN_IF_ERROR(WriteTar(plan, &sink, want_digests));
     // The digests are complete: sync their file while zstd's workers finish the last blocks.
-    ASSIGN_OR_RETURN(digests, WriteDigests(o.digests, plan, sha256s));
+    ASSIGN_OR_RETURN(digests, WriteDigests(o.digests, plan, sha256s, o.write));
     RETURN_IF_ERROR(writer->Finish());
   }
   progress.Finish();
@@ -439,7 +442,7 @@ Action SetupPack(CLI::App* app) {
   app->add_option("--layer-compression", o->layer_compression, "OCI: gzip (default, widest support) or zstd")
       ->check(CLI::IsMember({"gzip", "zstd"}));
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
-  AddNoSyncFlag(app);
+  AddNoSyncFlag(app, &o->write);
   o->threads_option = app->get_option("--threads");
   app->add_option("--target", o->target, "Pack a cloud deployable for this target (see 'fnseal targets')");
   app->add_option("--handler", o->handler, "--target: the handler executable");

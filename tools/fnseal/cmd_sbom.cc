@@ -24,6 +24,7 @@ struct Options {
   std::string created = kDefaultSbomCreated;
   std::string output;
   bool quiet = false;
+  WriteOptions write;  // --no-sync
 };
 
 Result<std::vector<Subject>> Subjects(const std::vector<std::string>& specs) {
@@ -66,7 +67,7 @@ Outcome RunSbom(const Options& o) {
     if (!document.ok()) return Outcome::Usage("--created: " + document.status().message());
     bytes = std::move(*document);
   }
-  RETURN_IF_ERROR(WriteFileAtomic(o.output, bytes + "\n"));
+  RETURN_IF_ERROR(WriteFileAtomic(o.output, bytes + "\n", 0644, o.write));
   if (!o.quiet) {
     std::printf("wrote %s: %s %s of %zu component%s\n", o.output.c_str(), std::string(SbomFormatName(*format)).c_str(),
                 o.statement ? "statement" : "document", set.components.size(), set.components.size() == 1 ? "" : "s");
@@ -93,7 +94,7 @@ Action SetupSbom(CLI::App* app) {
   app->add_option("--created", o->created, "Creation time, RFC 3339 UTC")->capture_default_str();
   app->add_option("-o,--output", o->output, "Where to write the SBOM or statement")->required();
   app->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
-  AddNoSyncFlag(app);
+  AddNoSyncFlag(app, &o->write);
   return [o]() { return RunSbom(*o); };
 }
 

@@ -1,5 +1,6 @@
-// fnseal sign: signs a bundle's attestations, adds signatures to DSSE envelopes, or signs any
-// file through an in-toto statement that names its sha256.
+// fnseal sign: signs a bundle's attestations (bundle/), adds signatures to DSSE envelopes, or signs
+// any file through an in-toto statement that names its sha256 (provenance/file_signing). This
+// file decides what the input is and locks a file signed in place.
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,13 +15,9 @@
 #include <vector>
 
 #include "bundle/bundle.h"
-#include "core/file.h"
 #include "core/io.h"
-#include "core/sha256.h"
 #include "core/strings.h"
-#include "provenance/signing/dsse.h"
-#include "provenance/statement/statement.h"
-#include "provenance/verification/attestation_verifier.h"
+#include "provenance/file_signing/file_signing.h"
 #include "tools/fnseal/command.h"
 #include "tools/fnseal/key_loading.h"
 
@@ -87,41 +84,11 @@ bool SameFile(const std::string& input, const std::string& output) {
          a.st_ino == b.st_ino;
 }
 
-Status SignEnvelopes(const std::string& input, const std::vector<PrivateKey>& keys, const std::string& output,
-                     std::optional<uint32_t> mode, size_t* count) {
-  ASSIGN_OR_RETURN(AttestationFile file, ReadAttestationFile(input));
-  if (file.format == AttestationFormat::kSigstoreBundle) {
-    return InvalidArgumentError("'" + input +
-                                "' is a Sigstore bundle, which holds exactly one signature; sign the DSSE envelope "
-                                "and export it again");
-  }
-  std::string bytes;
-  for (size_t i = 0; i < file.envelopes.size(); ++i) {
-    for (const PrivateKey& key : keys) {
-      RETURN_IF_ERROR(AddDsseSignature(&file.envelopes[i], key).Annotate("envelope #" + std::to_string(i + 1)));
-    }
-    bytes += SerializeDsseEnvelope(file.envelopes[i]) + "\n";
-  }
-  *count = file.envelopes.size();
-  ASSIGN_OR_RETURN(auto out, AtomicFile::Create(output));
-  if (mode) RETURN_IF_ERROR(out->SetMode(*mode));
-  RETURN_IF_ERROR(out->Write(bytes));
-  return out->Commit();
-}
-
-// A statement naming the file by its base name and sha256, signed by every key, as JSON Lines.
-Status SignFile(const std::string& input, const std::vector<PrivateKey>& keys, const std::string& output) {
-  if (PathExists(output)) {
-    return AlreadyExistsError("'" + output + "' already exists; to add a signature to it, run: fnseal sign " + output);
-  }
-  ASSIGN_OR_RETURN(std::string sha256, Sha256FileHex(input));
-  const size_t slash = input.rfind('/');
-  Statement statement;
-  statement.subjects.push_back({slash == std::string::npos ? input : input.substr(slash + 1), {{"sha256", sha256}}});
-  statement.predicate_type = kSignedFilePredicateType;
-  DsseEnvelope envelope{kInTotoPayloadType, SerializeStatement(statement), {}};
-  for (const PrivateKey& key : keys) RETURN_IF_ERROR(AddDsseSignature(&envelope, key));
-  return WriteFileAtomic(output, SerializeDsseEnvelope(envelope) + "\n");
+// The keys as the signers the library takes; `keys` must outlive them.
+std::vector<const Signer*> Signers(const std::vector<PrivateKey>& keys) {
+  std::vector<const Signer*> signers;
+  for (const PrivateKey& key : keys) signers.push_back(&key);
+  return signers;
 }
 
 Outcome RunSign(const Options& o) {
@@ -144,12 +111,15 @@ Outcome RunSign(const Options& o) {
     RETURN_IF_ERROR(SignBundle(input, keys, output, {}, mode));
     what = "the attestations of bundle";
   } else if (as == "envelope") {
-    size_t count = 0;
-    RETURN_IF_ERROR(SignEnvelopes(input, keys, output, mode, &count));
+    ASSIGN_OR_RETURN(size_t count, SignAttestationFile(input, Signers(keys), output, mode));
     what = std::to_string(count) + (count == 1 ? " envelope in" : " envelopes in");
   } else {
     if (output.empty()) output = o.input + ".intoto.jsonl";
-    RETURN_IF_ERROR(SignFile(o.input, keys, output));
+    Status signed_file = SignFile(o.input, Signers(keys), output);
+    if (signed_file.code() == StatusCode::kAlreadyExists) {
+      return AlreadyExistsError(signed_file.message() + "; to add a signature to it, run: fnseal sign " + output);
+    }
+    RETURN_IF_ERROR(signed_file);
     what = "a statement over '" + o.input + "' in";
   }
   if (!o.quiet) {

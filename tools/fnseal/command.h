@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/file.h"
 #include "core/json.h"
 #include "core/status.h"
 #include "plugins/clouds/target.h"
@@ -52,9 +53,10 @@ struct Command {
 // All commands, in the order `fnseal --help` lists them.
 const std::vector<Command>& Commands();
 
-// Adds --no-sync: outputs are still written by rename, complete or not at all, but not fsynced
-// (SetSyncWrites). For the commands Bazel's rules run, whose outputs Bazel owns.
-void AddNoSyncFlag(CLI::App* app);
+// Adds --no-sync, which turns off `write->sync` for this command's outputs: they are still
+// written by rename, complete or not at all, but not fsynced. For the commands Bazel's rules
+// run, whose outputs Bazel owns. `write` must outlive `app`'s parsing.
+void AddNoSyncFlag(CLI::App* app, WriteOptions* write);
 
 // A target's limits as JSON, 0 ("no limit") as null; shared by `targets` and `pack --target`.
 Json TargetLimitsJson(const TargetLimits& limits);

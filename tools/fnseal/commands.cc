@@ -48,9 +48,9 @@ const std::vector<Command>& Commands() {
   return kCommands;
 }
 
-void AddNoSyncFlag(CLI::App* app) {
+void AddNoSyncFlag(CLI::App* app, WriteOptions* write) {
   app->add_flag_callback(
-      "--no-sync", [] { SetSyncWrites(false); },
+      "--no-sync", [write] { write->sync = false; },
       "Do not fsync the outputs (still written whole, by rename): for build systems that own their "
       "outputs' durability, as Bazel does, which fsyncs none");
 }

@@ -53,7 +53,6 @@ Result<worker::WorkResponse> Serve(const std::vector<std::string>& startup_args,
   RETURN_IF_ERROR(Redirect(capture.get(), STDERR_FILENO));
   std::clearerr(stdin);  // a previous request may have read stdin to its end
   std::cin.clear();
-  SetSyncWrites(true);  // the default; --no-sync turns it off for this request only
   std::vector<std::string> args = startup_args;
   args.insert(args.end(), request.arguments.begin(), request.arguments.end());
   worker::WorkResponse response;
