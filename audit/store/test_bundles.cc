@@ -101,6 +101,7 @@ std::string MakeTestBundle(const std::string& dir, const TestBundle& b, const st
   spec.entrypoint = "bootstrap";
   spec.runtime = "provided.al2023";
   spec.artifact_path = stem + ".tar";
+  spec.write.sync = false;  // throwaway inputs: no fsync
   BundleDeployable lambda;
   lambda.target = "aws_lambda";
   lambda.format = "zip";

@@ -161,6 +161,7 @@ Result<Generated> MakeBundle(const Options& o, const PrivateKey& key, size_t i) 
   spec.entrypoint = "bootstrap";
   spec.runtime = "provided.al2023";
   spec.artifact_path = stem + ".tar";
+  spec.write.sync = false;  // throwaway inputs: no fsync
   spec.provenance.builder_id = "https://fnseal.dev/builders/bazel/v1";
   spec.provenance.builder_version = {{"fnseal", "0.1.0"}};
   spec.provenance.external_parameters = {{"function", function},
