@@ -76,6 +76,18 @@ class AuditStoreTest : public ::testing::Test {
     rogue_ = test::MakeTestBundle(dir_, other, {other_key_});
   }
 
+  // Runs `check` on every backend's store, with hello 1.0.0, hello 1.1.0 and resize ingested.
+  template <typename F>
+  void ForEachFilledStore(F&& check) {
+    for (const auto& t : test::FreshTestDatabases()) {
+      SCOPED_TRACE(t.backend);
+      auto store = OpenStore(t.location);
+      ASSERT_NE(store, nullptr);
+      IngestAll(store.get());
+      check(store.get(), t);
+    }
+  }
+
   std::unique_ptr<AuditStore> OpenStore(const std::string& location) {
     auto store = AuditStore::Open(location, {});
     EXPECT_THAT(store, IsOk());
@@ -134,11 +146,7 @@ TEST_F(AuditStoreTest, IngestAddsVerifiedBundlesOnceAndRecordsRefusals) {
 }
 
 TEST_F(AuditStoreTest, EnvelopesAreStoredOnceAndVerbatim) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     auto contents = ReadBundle(hello_v1_, false);
     ASSERT_THAT(contents, IsOk());
     for (const auto& [name, bytes] : contents->attestations) {
@@ -152,19 +160,15 @@ TEST_F(AuditStoreTest, EnvelopesAreStoredOnceAndVerbatim) {
     auto policies = store->db()->Query("SELECT count(*) FROM policies");
     ASSERT_THAT(policies, IsOk());
     EXPECT_EQ(policies->rows[0][0], std::optional<std::string>("1"));
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, ContainsFindsDigestsPurlsLabelsAndNames) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     const std::string hello1 = *Sha256FileHex(hello_v1_), hello2 = *Sha256FileHex(hello_v2_);
 
     // zlib's file is in all three bundles, reached through the handler.
-    auto by_file = QueryContains(store.get(), Sha256Hex("zlib 1.3"));
+    auto by_file = QueryContains(store, Sha256Hex("zlib 1.3"));
     ASSERT_THAT(by_file, IsOk());
     EXPECT_THAT(Column(*by_file, "function"), ElementsAre("hello", "hello", "resize"));
     EXPECT_THAT(Column(*by_file, "path"), Contains("//functions/hello:hello > //functions/hello:handler > //lib:zlib"));
@@ -172,69 +176,65 @@ TEST_F(AuditStoreTest, ContainsFindsDigestsPurlsLabelsAndNames) {
     EXPECT_THAT(Column(*by_file, "deployables"), Contains("aws_lambda"));
 
     // The handler of v2 only: its bytes are a component file and a build input.
-    auto by_handler = QueryContains(store.get(), Sha256Hex("#!/bin/sh\necho hello again\n"));
+    auto by_handler = QueryContains(store, Sha256Hex("#!/bin/sh\necho hello again\n"));
     ASSERT_THAT(by_handler, IsOk());
     EXPECT_THAT(Column(*by_handler, "bundle"), ElementsAre(hello2, hello2));
     EXPECT_THAT(Column(*by_handler, "matched"), Contains("build input bootstrap"));
 
-    auto by_label = QueryContains(store.get(), "//third_party:extra");
+    auto by_label = QueryContains(store, "//third_party:extra");
     ASSERT_THAT(by_label, IsOk());
     EXPECT_THAT(Column(*by_label, "bundle"), ElementsAre(hello2));
-    auto by_name = QueryContains(store.get(), "libc6-dev");
+    auto by_name = QueryContains(store, "libc6-dev");
     ASSERT_THAT(by_name, IsOk());
     EXPECT_THAT(Column(*by_name, "matched"), ElementsAre("name", "name", "name"));
     // Package URLs, derived by the SBOM writers: with a version, and without one (every version).
-    auto by_purl = QueryContains(store.get(), "pkg:deb/debian/libc6-dev@2.36-9+deb12u14");
+    auto by_purl = QueryContains(store, "pkg:deb/debian/libc6-dev@2.36-9+deb12u14");
     ASSERT_THAT(by_purl, IsOk());
     EXPECT_THAT(by_purl->tables[0].rows, SizeIs(3));
-    auto by_base = QueryContains(store.get(), "pkg:huggingface/acme/tiny-classifier");
+    auto by_base = QueryContains(store, "pkg:huggingface/acme/tiny-classifier");
     ASSERT_THAT(by_base, IsOk());
     EXPECT_THAT(Column(*by_base, "component"), ElementsAre("//models:classifier", "//models:classifier",
                                                            "//models:classifier"));
-    auto other_version = QueryContains(store.get(), "pkg:deb/debian/libc6-dev@2.40");
+    auto other_version = QueryContains(store, "pkg:deb/debian/libc6-dev@2.40");
     ASSERT_THAT(other_version, IsOk());
     EXPECT_THAT(other_version->tables[0].rows, SizeIs(0));
-    auto none = QueryContains(store.get(), "//nowhere:nothing");
+    auto none = QueryContains(store, "//nowhere:nothing");
     ASSERT_THAT(none, IsOk());
     EXPECT_THAT(none->tables[0].rows, SizeIs(0));
     // A deployable's digest names its bundle too.
-    auto deployable = QueryContains(store.get(), Sha256Hex("deployable of hello 1.0.0"));
+    auto deployable = QueryContains(store, Sha256Hex("deployable of hello 1.0.0"));
     ASSERT_THAT(deployable, IsOk());
     EXPECT_THAT(Column(*deployable, "matched"), ElementsAre("bundle file deployables/aws_lambda/hello.zip"));
     EXPECT_THAT(Column(*deployable, "bundle"), ElementsAre(hello1));
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, LicensesByCategoryExpressionAndPolicy) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     const std::string hello2 = *Sha256FileHex(hello_v2_);
     LicenseQuery copyleft;
     copyleft.category = "copyleft";
-    auto a = QueryLicenses(store.get(), copyleft);
+    auto a = QueryLicenses(store, copyleft);
     ASSERT_THAT(a, IsOk());
     // glibc (LGPL, weak) everywhere; the extra GPL library in hello 1.1.0 only.
     EXPECT_THAT(Column(*a, "component"), UnorderedElementsAre("toolchain:glibc", "//third_party:extra",
                                                               "toolchain:glibc", "toolchain:glibc"));
     LicenseQuery nc;
     nc.category = "non-commercial";
-    auto b = QueryLicenses(store.get(), nc);
+    auto b = QueryLicenses(store, nc);
     ASSERT_THAT(b, IsOk());
     EXPECT_THAT(Column(*b, "bundle"), ElementsAre(hello2));
     EXPECT_THAT(Column(*b, "path"),
                 ElementsAre("//functions/hello:hello > //functions/hello:handler > //models:classifier"));
     LicenseQuery model;
     model.category = "model";
-    auto c = QueryLicenses(store.get(), model);
+    auto c = QueryLicenses(store, model);
     ASSERT_THAT(c, IsOk());
     EXPECT_THAT(Column(*c, "matched"), ElementsAre("LicenseRef-fnseal-BigScience-OpenRAIL-M",
                                                    "LicenseRef-fnseal-BigScience-OpenRAIL-M"));
     LicenseQuery expression;
     expression.expression = "GPL-2.0-or-later OR Zlib";
-    auto d = QueryLicenses(store.get(), expression);
+    auto d = QueryLicenses(store, expression);
     ASSERT_THAT(d, IsOk());
     EXPECT_THAT(Column(*d, "component"), Contains("//lib:zlib"));
     EXPECT_THAT(Column(*d, "component"), Contains("//third_party:extra"));
@@ -243,101 +243,85 @@ TEST_F(AuditStoreTest, LicensesByCategoryExpressionAndPolicy) {
     ASSERT_THAT(policy, IsOk());
     LicenseQuery by_policy;
     by_policy.policy = &*policy;
-    auto e = QueryLicenses(store.get(), by_policy);
+    auto e = QueryLicenses(store, by_policy);
     ASSERT_THAT(e, IsOk());
     EXPECT_THAT(Column(*e, "component"), ElementsAre("//models:classifier", "//third_party:extra"));
     LicenseQuery bad;
     bad.category = "viral";
-    EXPECT_THAT(QueryLicenses(store.get(), bad), StatusIs(StatusCode::kInvalidArgument, HasSubstr("viral")));
-  }
+    EXPECT_THAT(QueryLicenses(store, bad), StatusIs(StatusCode::kInvalidArgument, HasSubstr("viral")));
+  });
 }
 
 TEST_F(AuditStoreTest, ModelsByModelBaseAndDataset) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
-    auto all = QueryModels(store.get(), {});
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
+    auto all = QueryModels(store, {});
     ASSERT_THAT(all, IsOk());
     EXPECT_THAT(Column(*all, "function"), ElementsAre("hello", "hello", "resize"));
     EXPECT_THAT(Column(*all, "derived_from"), Contains("distilbert-base-uncased"));
     EXPECT_THAT(Column(*all, "trained_on"), Contains("reviews (//data:reviews)"));
     ModelQuery base;
     base.base = "distilbert-base-uncased";
-    auto b = QueryModels(store.get(), base);
+    auto b = QueryModels(store, base);
     ASSERT_THAT(b, IsOk());
     EXPECT_THAT(b->tables[0].rows, SizeIs(3));
     ModelQuery dataset;
     dataset.dataset = "reviews";
     dataset.model = "tiny-classifier";
-    auto d = QueryModels(store.get(), dataset);
+    auto d = QueryModels(store, dataset);
     ASSERT_THAT(d, IsOk());
     EXPECT_THAT(d->tables[0].rows, SizeIs(3));
     ModelQuery other;
     other.base = "gpt2";
-    auto o = QueryModels(store.get(), other);
+    auto o = QueryModels(store, other);
     ASSERT_THAT(o, IsOk());
     EXPECT_THAT(o->tables[0].rows, SizeIs(0));
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, SignedByKeyIdPrefixNameAndPemFile) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     const std::string id = key_.public_key().key_id();
     for (const std::string& key : {id, id.substr(0, 12), std::string("release")}) {
-      auto a = QuerySignedBy(store.get(), key);
+      auto a = QuerySignedBy(store, key);
       ASSERT_THAT(a, IsOk());
       // Two attestations (provenance, CycloneDX) in each of three bundles.
       EXPECT_THAT(a->tables[0].rows, SizeIs(6)) << key;
     }
     ASSERT_THAT(WriteFileAtomic(dir_ + "/release.pub.pem", key_.public_key().ToPem()), IsOk());
-    auto by_file = QuerySignedBy(store.get(), dir_ + "/release.pub.pem");
+    auto by_file = QuerySignedBy(store, dir_ + "/release.pub.pem");
     ASSERT_THAT(by_file, IsOk());
     EXPECT_THAT(by_file->tables[0].rows, SizeIs(6));
-    auto other = QuerySignedBy(store.get(), other_key_.public_key().key_id());
+    auto other = QuerySignedBy(store, other_key_.public_key().key_id());
     ASSERT_THAT(other, IsOk());
     EXPECT_THAT(other->tables[0].rows, SizeIs(0));  // its bundle was refused
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, BuiltFromRepositoryAndCommit) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
-    auto repo = QueryBuiltFrom(store.get(), "https://git.example.com/acme/functions", "");
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
+    auto repo = QueryBuiltFrom(store, "https://git.example.com/acme/functions", "");
     ASSERT_THAT(repo, IsOk());
     EXPECT_THAT(Column(*repo, "commit"), ElementsAre("0123456789abcdef0123456789abcdef01234567",
                                                      "89abcdef0123456789abcdef0123456789abcdef"));
     EXPECT_THAT(Column(*repo, "builder_id"), Contains("https://fnseal.dev/builders/bazel/v1"));
     EXPECT_THAT(Column(*repo, "fnseal_version"), Contains("0.1.0"));
     EXPECT_THAT(Column(*repo, "tree_state"), Contains("clean"));
-    auto commit = QueryBuiltFrom(store.get(), "git+https://git.example.com/acme/functions@refs/heads/main", "89abcdef");
+    auto commit = QueryBuiltFrom(store, "git+https://git.example.com/acme/functions@refs/heads/main", "89abcdef");
     ASSERT_THAT(commit, IsOk());
     EXPECT_THAT(Column(*commit, "bundle"), ElementsAre(*Sha256FileHex(hello_v2_)));
     // A repository whose name extends another's is another repository.
-    auto prefix = QueryBuiltFrom(store.get(), "https://git.example.com/acme/func", "");
+    auto prefix = QueryBuiltFrom(store, "https://git.example.com/acme/func", "");
     ASSERT_THAT(prefix, IsOk());
     EXPECT_THAT(prefix->tables[0].rows, SizeIs(0));
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, TraceShowsTheWholeChain) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     const std::string hello1 = *Sha256FileHex(hello_v1_);
     // By a prefix of the bundle's digest, and by its deployable's digest.
     for (const std::string& ref : {hello1.substr(0, 10), Sha256Hex("deployable of hello 1.0.0"), hello_v1_}) {
-      auto a = QueryTrace(store.get(), ref);
+      auto a = QueryTrace(store, ref);
       ASSERT_THAT(a, IsOk()) << ref;
       std::vector<std::string> names;
       for (const Table& table : a->tables) names.push_back(table.name);
@@ -350,24 +334,20 @@ TEST_F(AuditStoreTest, TraceShowsTheWholeChain) {
       EXPECT_THAT(Column(*a, "key_name", 7), ElementsAre("release", "release"));
       EXPECT_THAT(Column(*a, "policy_sha256", 8), ElementsAre(policy_.sha256));
     }
-    EXPECT_THAT(QueryTrace(store.get(), "abc"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("8 hex digits")));
-    EXPECT_THAT(QueryTrace(store.get(), std::string(64, 'f')), StatusIs(StatusCode::kNotFound, _));
-  }
+    EXPECT_THAT(QueryTrace(store, "abc"), StatusIs(StatusCode::kInvalidArgument, HasSubstr("8 hex digits")));
+    EXPECT_THAT(QueryTrace(store, std::string(64, 'f')), StatusIs(StatusCode::kNotFound, _));
+  });
 }
 
 TEST_F(AuditStoreTest, AcceptableAtReplaysTheStoredEnvelopes) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     const std::string hello1 = *Sha256FileHex(hello_v1_);
-    auto now = QueryAcceptableAt(store.get(), hello1, nullptr, kNow);
+    auto now = QueryAcceptableAt(store, hello1, nullptr, kNow);
     ASSERT_THAT(now, IsOk());
     EXPECT_TRUE(now->yes);
     EXPECT_THAT(Column(*now, "keys"), ElementsAre("release"));
     // After the key's validUntil, the same envelopes are no longer acceptable.
-    auto later = QueryAcceptableAt(store.get(), hello1, nullptr, *ParseRfc3339Utc("2027-06-01T00:00:00Z"));
+    auto later = QueryAcceptableAt(store, hello1, nullptr, *ParseRfc3339Utc("2027-06-01T00:00:00Z"));
     ASSERT_THAT(later, IsOk());
     EXPECT_FALSE(later->yes);
     EXPECT_THAT(Column(*later, "reason")[0], HasSubstr("release"));
@@ -378,7 +358,7 @@ TEST_F(AuditStoreTest, AcceptableAtReplaysTheStoredEnvelopes) {
                                  "builders": [{"id": "https://fnseal.dev/builders/bazel/v1"}]})";
     auto other_policy = ParseIngestPolicy(other);
     ASSERT_THAT(other_policy, IsOk());
-    auto refused = QueryAcceptableAt(store.get(), hello1, &*other_policy, kNow);
+    auto refused = QueryAcceptableAt(store, hello1, &*other_policy, kNow);
     ASSERT_THAT(refused, IsOk());
     EXPECT_FALSE(refused->yes);
     // A tampered store is caught by the replay: change a stored digest.
@@ -386,20 +366,16 @@ TEST_F(AuditStoreTest, AcceptableAtReplaysTheStoredEnvelopes) {
                                      "'deployables/%'",
                                      {std::string(64, '0'), hello1}),
                 IsOk());
-    auto tampered = QueryAcceptableAt(store.get(), hello1, nullptr, kNow);
+    auto tampered = QueryAcceptableAt(store, hello1, nullptr, kNow);
     ASSERT_THAT(tampered, IsOk());
     EXPECT_FALSE(tampered->yes);
     EXPECT_THAT(Column(*tampered, "reason")[0], HasSubstr("deployables/aws_lambda/hello.zip"));
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, DiffBetweenReleases) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
-    auto d = QueryDiff(store.get(), *Sha256FileHex(hello_v1_), *Sha256FileHex(hello_v2_));
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
+    auto d = QueryDiff(store, *Sha256FileHex(hello_v1_), *Sha256FileHex(hello_v2_));
     ASSERT_THAT(d, IsOk());
     std::vector<std::string> changes;
     for (const auto& row : d->tables[0].rows) changes.push_back(row[0] + " " + row[1] + " " + row[2]);
@@ -407,10 +383,10 @@ TEST_F(AuditStoreTest, DiffBetweenReleases) {
     EXPECT_THAT(changes, Contains("license //models:classifier changed"));
     EXPECT_THAT(changes, Contains("build source_commit changed"));
     EXPECT_FALSE(d->yes);
-    auto same = QueryDiff(store.get(), *Sha256FileHex(hello_v1_), *Sha256FileHex(hello_v1_));
+    auto same = QueryDiff(store, *Sha256FileHex(hello_v1_), *Sha256FileHex(hello_v1_));
     ASSERT_THAT(same, IsOk());
     EXPECT_TRUE(same->yes);
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, ViewsAnswerReadOnlySqlAndRefuseWrites) {
@@ -474,17 +450,13 @@ TEST_F(AuditStoreTest, ConcurrentIngestersLoseNothing) {
 }
 
 TEST_F(AuditStoreTest, CheckFindsMissingEnvelopes) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     ASSERT_THAT(store->db()->Execute("UPDATE envelopes SET body = $1 WHERE envelope_sha256 IN (SELECT min("
                                      "envelope_sha256) FROM envelopes)",
                                      {std::string("{}")}),
                 IsOk());
     EXPECT_THAT(store->Check(), StatusIs(StatusCode::kDataLoss, HasSubstr("does not match its digest")));
-  }
+  });
 }
 
 TEST_F(AuditStoreTest, ForeignAndNewerStoresAreRefused) {
@@ -515,14 +487,10 @@ TEST_F(AuditStoreTest, ForeignAndNewerStoresAreRefused) {
 }
 
 TEST_F(AuditStoreTest, EvidencePackHoldsTheEnvelopesVerbatimAndAManifest) {
-  for (const auto& t : test::FreshTestDatabases()) {
-    SCOPED_TRACE(t.backend);
-    auto store = OpenStore(t.location);
-    ASSERT_NE(store, nullptr);
-    IngestAll(store.get());
+  ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
     const std::string pack = dir_ + "/pack-" + t.backend;
     const std::string hello1 = *Sha256FileHex(hello_v1_);
-    ASSERT_THAT(WriteEvidencePack(store.get(), hello1, pack), IsOk());
+    ASSERT_THAT(WriteEvidencePack(store, hello1, pack), IsOk());
     auto contents = ReadBundle(hello_v1_, false);
     ASSERT_THAT(contents, IsOk());
     for (const auto& [name, bytes] : contents->attestations) {
@@ -537,11 +505,11 @@ TEST_F(AuditStoreTest, EvidencePackHoldsTheEnvelopesVerbatimAndAManifest) {
     }
     EXPECT_THAT(ReadFile(pack + "/files.sha256").value(),
                 HasSubstr(Sha256Hex("deployable of hello 1.0.0") + "  deployables/aws_lambda/hello.zip"));
-    EXPECT_THAT(WriteEvidencePack(store.get(), hello1, pack), StatusIs(StatusCode::kAlreadyExists, _));
-    EXPECT_THAT(WriteEvidencePack(store.get(), std::string(64, 'e'), pack + "-none"),
+    EXPECT_THAT(WriteEvidencePack(store, hello1, pack), StatusIs(StatusCode::kAlreadyExists, _));
+    EXPECT_THAT(WriteEvidencePack(store, std::string(64, 'e'), pack + "-none"),
                 StatusIs(StatusCode::kNotFound, _));
     EXPECT_FALSE(PathExists(pack + "-none"));
-  }
+  });
 }
 
 TEST(PurlBaseTest, DropsVersionQualifiersAndSubpath) {
