@@ -33,6 +33,33 @@ Result<IngestPolicy> FromJson(Json policy_json) {
   return out;
 }
 
+// Inserts `rows` into `table` (both named by this file, never by input) with as few statements as
+// the backends' parameter limits allow: ingest's cost is mostly round trips on PostgreSQL.
+Status InsertRows(Database* db, const std::string& table, const std::vector<std::string>& columns,
+                  const std::vector<std::vector<SqlValue>>& rows, bool ignore_conflicts) {
+  const size_t per_statement = std::max<size_t>(1, std::min<size_t>(256, 30000 / columns.size()));
+  std::string head = "INSERT INTO " + table + " (";
+  for (size_t c = 0; c < columns.size(); ++c) head += (c ? ", " : "") + columns[c];
+  head += ") VALUES ";
+  for (size_t begin = 0; begin < rows.size(); begin += per_statement) {
+    const size_t end = std::min(rows.size(), begin + per_statement);
+    std::string sql = head;
+    std::vector<SqlValue> params;
+    params.reserve((end - begin) * columns.size());
+    for (size_t r = begin; r < end; ++r) {
+      sql += r > begin ? ", (" : "(";
+      for (size_t c = 0; c < columns.size(); ++c) {
+        params.push_back(rows[r].at(c));
+        sql += (c ? ", $" : "$") + std::to_string(params.size());
+      }
+      sql += ")";
+    }
+    if (ignore_conflicts) sql += " ON CONFLICT DO NOTHING";
+    RETURN_IF_ERROR(db->Execute(sql, params));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string PurlBase(std::string_view purl) {
@@ -120,24 +147,19 @@ Status AuditStore::RecordAttempt(const IngestResult& r, const std::string& polic
       .status();
 }
 
-Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPolicy& policy, int64_t now) {
-  IngestResult result;
-  result.offered_as = path;
-  ASSIGN_OR_RETURN(result.bundle_sha256, Sha256FileHex(path));
-  {
-    ASSIGN_OR_RETURN(Rows stored, db_->Query("SELECT function_name FROM bundles WHERE bundle_sha256 = $1",
-                                             {result.bundle_sha256}));
-    if (!stored.rows.empty()) {
-      result.outcome = IngestResult::Outcome::kAlreadyStored;
-      result.function_name = stored.rows[0][0].value_or("");
-      return result;
-    }
+Result<PreparedBundle> PrepareIngest(const std::string& path, const IngestPolicy& policy, int64_t now,
+                                     const std::function<bool(const std::string&)>& already_stored) {
+  PreparedBundle p;
+  p.result.offered_as = path;
+  ASSIGN_OR_RETURN(p.result.bundle_sha256, Sha256FileHex(path));
+  if (already_stored && already_stored(p.result.bundle_sha256)) {
+    p.result.outcome = IngestResult::Outcome::kAlreadyStored;
+    return p;
   }
-  auto refuse = [&](const Status& why) -> Result<IngestResult> {
-    result.outcome = IngestResult::Outcome::kRefused;
-    result.reason = why.message();
-    RETURN_IF_ERROR(Write([&] { return RecordAttempt(result, policy.sha256, now); }));
-    return result;
+  auto refuse = [&](const Status& why) -> Result<PreparedBundle> {
+    p.result.outcome = IngestResult::Outcome::kRefused;
+    p.result.reason = why.message();
+    return std::move(p);
   };
   Status size = CheckBundleFileSize(path, policy.policy);
   if (!size.ok()) return refuse(size);
@@ -146,22 +168,54 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
     if (read.status().code() == StatusCode::kNotFound) return read.status();
     return refuse(read.status());
   }
-  auto contents = std::make_shared<const BundleContents>(std::move(*read));
-  Result<PolicyVerification> verified = VerifyBundleContentsWithPolicy(contents, policy.policy, now);
+  p.contents = std::make_shared<const BundleContents>(std::move(*read));
+  Result<PolicyVerification> verified = VerifyBundleContentsWithPolicy(p.contents, policy.policy, now);
   if (!verified.ok()) return refuse(verified.status());
-  const BundleFile* manifest = nullptr;
-  uint64_t size_bytes = 0;
-  for (const BundleFile& f : contents->files) {
-    if (f.path == kBundleManifestPath) manifest = &f;
+  p.verified = std::move(*verified);
+  for (const BundleFile& f : p.contents->files) {
+    if (f.path == kBundleManifestPath) p.manifest = &f;
   }
-  if (manifest == nullptr) return refuse(PermissionDeniedError("bundle has no manifest.json"));
-  Result<BundleFacts> facts = ExtractBundleFacts(verified->verified, manifest->content);
+  if (p.manifest == nullptr) return refuse(PermissionDeniedError("bundle has no manifest.json"));
+  Result<BundleFacts> facts = ExtractBundleFacts(p.verified.verified, p.manifest->content);
   if (!facts.ok()) return refuse(facts.status());
-  {
-    std::error_code error;
-    size_bytes = std::filesystem::file_size(path, error);
+  p.facts = std::move(*facts);
+  std::error_code error;
+  p.size = std::filesystem::file_size(path, error);
+  p.result.function_name = p.facts.function_name;
+  p.result.outcome = IngestResult::Outcome::kAdded;
+  return p;
+}
+
+Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPolicy& policy, int64_t now) {
+  ASSIGN_OR_RETURN(PreparedBundle prepared, PrepareIngest(path, policy, now, [&](const std::string& sha256) {
+                     Result<bool> stored = IsStored(sha256);
+                     return stored.ok() && *stored;
+                   }));
+  return Store(prepared, policy, now);
+}
+
+Result<bool> AuditStore::IsStored(const std::string& bundle_sha256) {
+  ASSIGN_OR_RETURN(Rows rows, db_->Query("SELECT 1 FROM bundles WHERE bundle_sha256 = $1", {bundle_sha256}));
+  return !rows.rows.empty();
+}
+
+Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPolicy& policy, int64_t now) {
+  IngestResult result = p.result;
+  if (result.outcome == IngestResult::Outcome::kAlreadyStored) {
+    ASSIGN_OR_RETURN(Rows stored, db_->Query("SELECT function_name FROM bundles WHERE bundle_sha256 = $1",
+                                             {result.bundle_sha256}));
+    if (!stored.rows.empty()) result.function_name = stored.rows[0][0].value_or("");
+    return result;
   }
-  result.function_name = facts->function_name;
+  if (result.outcome == IngestResult::Outcome::kRefused) {
+    RETURN_IF_ERROR(Write([&] { return RecordAttempt(result, policy.sha256, now); }));
+    return result;
+  }
+  const BundleContents* contents = p.contents.get();
+  const BundleFacts* facts = &p.facts;
+  const BundleFile* manifest = p.manifest;
+  const PolicyVerification* verified = &p.verified;
+  const uint64_t size_bytes = p.size;
 
   std::map<std::string, std::string> key_names;  // key id -> policy key name
   std::map<std::string, std::string> key_pems;
@@ -185,67 +239,63 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
                     static_cast<int64_t>(size_bytes), manifest->content, TextOrNull(facts->bazel_target),
                     TextOrNull(facts->build_type), TextOrNull(facts->builder_id), TextOrNull(facts->fnseal_version),
                     TextOrNull(facts->source_uri), TextOrNull(facts->source_commit), TextOrNull(facts->tree_state),
-                    policy.sha256, verified->verified_at, now, path}));
+                    policy.sha256, verified->verified_at, now, result.offered_as}));
     if (added == 0) {  // another ingester stored it since we looked
       raced = true;
       return OkStatus();
     }
-    for (const BundleFile& f : contents->files) {
-      RETURN_IF_ERROR(db.Execute("INSERT INTO bundle_files (bundle_sha256, path, sha256, size) VALUES ($1, $2, $3, $4)",
-                                 {id, f.path, f.sha256, static_cast<int64_t>(f.size)}));
-    }
-    for (const std::string& d : contents->directories) {
-      RETURN_IF_ERROR(
-          db.Execute("INSERT INTO bundle_directories (bundle_sha256, path) VALUES ($1, $2)", {id, d}));
-    }
+    using Row = std::vector<SqlValue>;
+    std::vector<Row> files, directories, envelopes, attestations, keys, signatures, dependencies, components,
+        licenses, component_files, edges;
+    for (const BundleFile& f : contents->files) files.push_back({id, f.path, f.sha256, static_cast<int64_t>(f.size)});
+    for (const std::string& d : contents->directories) directories.push_back({id, d});
     std::map<std::string, std::string> predicate_types;
-    for (const VerifiedStatement& s : verified->verified.statements) predicate_types[s.name] = s.predicate_type;
+    for (const VerifiedStatement& st : verified->verified.statements) predicate_types[st.name] = st.predicate_type;
     for (const auto& [name, body] : contents->attestations) {
       const std::string digest = Sha256Hex(body);
-      RETURN_IF_ERROR(db.Execute("INSERT INTO envelopes (envelope_sha256, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                                 {digest, body}));
-      RETURN_IF_ERROR(db.Execute("INSERT INTO attestations (bundle_sha256, name, predicate_type, envelope_sha256) "
-                                 "VALUES ($1, $2, $3, $4)",
-                                 {id, name, predicate_types[name], digest}));
+      envelopes.push_back({digest, body});
+      attestations.push_back({id, name, predicate_types[name], digest});
     }
-    for (const VerifiedStatement& s : verified->verified.statements) {
-      for (const std::string& key_id : s.key_ids) {
-        RETURN_IF_ERROR(db.Execute("INSERT INTO signing_keys (key_id, public_key_pem) VALUES ($1, $2) "
-                                   "ON CONFLICT DO NOTHING",
-                                   {key_id, key_pems[key_id]}));
-        RETURN_IF_ERROR(db.Execute("INSERT INTO signatures (bundle_sha256, attestation, key_id, key_name) "
-                                   "VALUES ($1, $2, $3, $4)",
-                                   {id, s.name, key_id, key_names[key_id]}));
+    for (const VerifiedStatement& st : verified->verified.statements) {
+      for (const std::string& key_id : st.key_ids) {
+        keys.push_back({key_id, key_pems[key_id]});
+        signatures.push_back({id, st.name, key_id, key_names[key_id]});
       }
     }
     for (const DependencyFact& d : facts->dependencies) {
-      RETURN_IF_ERROR(db.Execute("INSERT INTO dependencies (bundle_sha256, name, uri, sha256, git_commit) "
-                                 "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                                 {id, d.name, TextOrNull(d.uri), TextOrNull(d.sha256), TextOrNull(d.git_commit)}));
+      dependencies.push_back({id, d.name, TextOrNull(d.uri), TextOrNull(d.sha256), TextOrNull(d.git_commit)});
     }
     for (const ComponentFact& c : facts->components) {
-      RETURN_IF_ERROR(db.Execute("INSERT INTO components (bundle_sha256, ref, kind, name, version, license, purl, purl_base, "
-                                 "url, supplier, is_root) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                                 {id, c.ref, c.kind, c.name, TextOrNull(c.version), TextOrNull(c.license),
-                                  TextOrNull(c.purl), TextOrNull(PurlBase(c.purl)), TextOrNull(c.url),
-                                  TextOrNull(c.supplier),
-                                  int64_t{c.root ? 1 : 0}}));
+      components.push_back({id, c.ref, c.kind, c.name, TextOrNull(c.version), TextOrNull(c.license), TextOrNull(c.purl),
+                            TextOrNull(PurlBase(c.purl)), TextOrNull(c.url), TextOrNull(c.supplier),
+                            int64_t{c.root ? 1 : 0}});
       for (const LicenseLeafFact& l : c.licenses) {
-        RETURN_IF_ERROR(db.Execute("INSERT INTO component_licenses (bundle_sha256, ref, license_id, category, "
-                                   "is_model_license) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                                   {id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}}));
+        licenses.push_back({id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}});
       }
-      for (const auto& [name, sha256] : c.files) {
-        RETURN_IF_ERROR(db.Execute("INSERT INTO component_files (bundle_sha256, ref, name, sha256) "
-                                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                   {id, c.ref, name, sha256}));
-      }
-      for (const auto& [relation, target] : c.edges) {
-        RETURN_IF_ERROR(db.Execute("INSERT INTO component_edges (bundle_sha256, from_ref, relation, to_ref) "
-                                   "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                                   {id, c.ref, relation, target}));
-      }
+      for (const auto& [name, sha256] : c.files) component_files.push_back({id, c.ref, name, sha256});
+      for (const auto& [relation, target] : c.edges) edges.push_back({id, c.ref, relation, target});
     }
+    // Duplicates within a bundle (a license named twice, a file listed twice) are kept once.
+    RETURN_IF_ERROR(InsertRows(&db, "bundle_files", {"bundle_sha256", "path", "sha256", "size"}, files, false));
+    RETURN_IF_ERROR(InsertRows(&db, "bundle_directories", {"bundle_sha256", "path"}, directories, false));
+    RETURN_IF_ERROR(InsertRows(&db, "envelopes", {"envelope_sha256", "body"}, envelopes, true));
+    RETURN_IF_ERROR(InsertRows(&db, "attestations", {"bundle_sha256", "name", "predicate_type", "envelope_sha256"},
+                               attestations, false));
+    RETURN_IF_ERROR(InsertRows(&db, "signing_keys", {"key_id", "public_key_pem"}, keys, true));
+    RETURN_IF_ERROR(
+        InsertRows(&db, "signatures", {"bundle_sha256", "attestation", "key_id", "key_name"}, signatures, false));
+    RETURN_IF_ERROR(InsertRows(&db, "dependencies", {"bundle_sha256", "name", "uri", "sha256", "git_commit"},
+                               dependencies, true));
+    RETURN_IF_ERROR(InsertRows(&db, "components",
+                               {"bundle_sha256", "ref", "kind", "name", "version", "license", "purl", "purl_base", "url",
+                                "supplier", "is_root"},
+                               components, false));
+    RETURN_IF_ERROR(InsertRows(&db, "component_licenses",
+                               {"bundle_sha256", "ref", "license_id", "category", "is_model_license"}, licenses, true));
+    RETURN_IF_ERROR(
+        InsertRows(&db, "component_files", {"bundle_sha256", "ref", "name", "sha256"}, component_files, true));
+    RETURN_IF_ERROR(
+        InsertRows(&db, "component_edges", {"bundle_sha256", "from_ref", "relation", "to_ref"}, edges, true));
     result.outcome = IngestResult::Outcome::kAdded;
     return RecordAttempt(result, policy.sha256, now);
   });

@@ -14,11 +14,13 @@
 #define FNSEAL_AUDIT_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "audit/db/database.h"
+#include "audit/store/facts.h"
 #include "bundle/bundle.h"
 #include "core/status.h"
 #include "provenance/verification/trust_policy.h"
@@ -57,6 +59,21 @@ struct IngestResult {
 // "added", "already-stored" or "refused".
 const char* IngestOutcomeName(IngestResult::Outcome outcome);
 
+// The part of ingest that needs no store: the bundle read, verified under the policy and its facts
+// extracted; or why it was refused; or, when `already_stored` says so for its digest, nothing
+// more. Thread-safe: ingest runs it for several bundles at once, then stores them in order.
+struct PreparedBundle {
+  IngestResult result;  // outcome kAdded (to be stored), kRefused or kAlreadyStored
+  std::shared_ptr<const BundleContents> contents;
+  const BundleFile* manifest = nullptr;  // in `contents`
+  PolicyVerification verified;
+  BundleFacts facts;
+  uint64_t size = 0;
+};
+// NotFound if `path` does not exist; a bundle that fails verification is a kRefused result.
+Result<PreparedBundle> PrepareIngest(const std::string& path, const IngestPolicy& policy, int64_t now,
+                                     const std::function<bool(const std::string& sha256)>& already_stored = nullptr);
+
 struct AuditStoreOptions {
   bool read_only = false;  // queries only; the store must exist
 };
@@ -73,6 +90,11 @@ class AuditStore {
   // Errors are for the store itself (Unavailable, DataLoss...) and a file that cannot be read
   // at all (NotFound).
   Result<IngestResult> Ingest(const std::string& path, const IngestPolicy& policy, int64_t now);
+
+  // Ingest in two steps: PrepareIngest (anywhere, in parallel), then Store here. A bundle that
+  // another ingester stored in between is reported kAlreadyStored.
+  Result<IngestResult> Store(const PreparedBundle& prepared, const IngestPolicy& policy, int64_t now);
+  Result<bool> IsStored(const std::string& bundle_sha256);
 
   // Groups the Ingest calls that follow into one transaction until CommitBatch: one commit (and
   // one fsync) for many bundles. Each bundle is still whole or absent; an error inside a batch
