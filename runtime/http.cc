@@ -68,9 +68,11 @@ size_t HttpRequestReader::Feed(std::string_view bytes) {
     used += n;
     if (ec == http::error::need_more) {
       ec = {};
-      if (n != 0) continue;
-      // Beast waits for a whole chunk-size line (with its extensions) or the trailers, with no
-      // limit of its own: a line longer than the header limit is refused, not buffered on.
+      // Beast has seen every byte given, consumed what it could and waits for more: the rest must
+      // come back only with new bytes after it (its parser asserts on that; a final chunk split
+      // from its trailers found it). It waits for a whole chunk-size line (with its extensions)
+      // or the trailers with no limit of its own: a line longer than the header limit is refused,
+      // not buffered on.
       if (rep_->parser.is_header_done() && bytes.size() - used > rep_->max_line) ec = http::error::bad_chunk;
       break;
     }

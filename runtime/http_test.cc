@@ -294,6 +294,26 @@ TEST(HttpRequestReader, RefusesAChunkLineLongerThanTheHeaderLimitAsItArrives) {
   EXPECT_EQ(ok.TakeRequest().body, "abc");
 }
 
+TEST(HttpRequestReader, ReadsAFinalChunkThatArrivesBeforeItsTrailers) {
+  // The header and a last chunk "0\r\n" in one read, the end of the trailers in the next: the
+  // reader must wait for the new bytes, not hand the parser the same three again.
+  HttpRequestReader reader(TestLimits());
+  std::string pending = "PUT /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n";
+  pending.erase(0, reader.Feed(pending));
+  ASSERT_EQ(reader.state(), HttpRequestReader::State::kNeedMore);
+  EXPECT_EQ(pending, "0\r\n");
+  pending += "X-Trailer: t\r\n";
+  pending.erase(0, reader.Feed(pending));
+  ASSERT_EQ(reader.state(), HttpRequestReader::State::kNeedMore);
+  pending += "\r\n";
+  pending.erase(0, reader.Feed(pending));
+  ASSERT_EQ(reader.state(), HttpRequestReader::State::kDone);
+  EXPECT_EQ(reader.TakeRequest().body, "");
+  // The same split through ParseHttpRequest, which feeds a request in two halves.
+  auto parsed = ParseHttpRequest("PUT /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", TestLimits());
+  EXPECT_EQ(parsed.state, HttpRequestReader::State::kDone);
+}
+
 TEST(HttpRequestReader, TurnsEofMidBodyInto400) {
   HttpRequestReader reader(TestLimits());
   std::string bytes = "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab";
