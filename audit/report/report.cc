@@ -125,28 +125,24 @@ std::vector<std::string> Lines(const Answer& answer, const std::string& table, c
 Result<std::vector<Box>> Chain(AuditStore* store, const std::string& bundle) {
   ASSIGN_OR_RETURN(Answer trace, QueryTrace(store, bundle));
   std::vector<Box> boxes;
-  auto first = [&](const std::string& table, const std::vector<size_t>& columns) {
-    std::vector<std::string> lines = Lines(trace, table, columns);
-    return lines;
-  };
-  std::vector<std::string> source = first("source", {0, 1, 2});
+  std::vector<std::string> source = Lines(trace, "source", {0, 1, 2});
   boxes.push_back({"Source", source.empty() ? std::vector<std::string>{"not recorded (unstamped build)"} : source});
-  boxes.push_back({"Builder", first("builder", {0, 1})});
-  std::vector<std::string> artifact = first("artifacts", {0, 1});
+  boxes.push_back({"Builder", Lines(trace, "builder", {0, 1})});
+  std::vector<std::string> artifact = Lines(trace, "artifacts", {0, 1});
   boxes.push_back({"Artifact", artifact});
-  std::vector<std::string> deployables = first("deployables", {0, 2});
+  std::vector<std::string> deployables = Lines(trace, "deployables", {0, 2});
   boxes.push_back({"Deployables (" + std::to_string(deployables.size()) + ")", deployables});
-  std::vector<std::string> components = first("components", {0, 4});
+  std::vector<std::string> components = Lines(trace, "components", {0, 4});
   std::map<std::string, int> categories;
-  for (const std::string& line : first("licenses", {2})) ++categories[line];
+  for (const std::string& line : Lines(trace, "licenses", {2})) ++categories[line];
   std::string summary;
   for (const auto& [category, n] : categories) summary += (summary.empty() ? "" : ", ") + std::to_string(n) + " " + category;
   boxes.push_back({"Components (" + std::to_string(components.size()) + ") and licenses",
                    {summary.empty() ? "no SBOM" : "licenses: " + summary,
                     components.empty() ? "" : "root: " + components[0]}});
-  std::vector<std::string> signatures = first("signatures", {0, 3});
+  std::vector<std::string> signatures = Lines(trace, "signatures", {0, 3});
   boxes.push_back({"Signatures (" + std::to_string(signatures.size()) + ")", signatures});
-  boxes.push_back({"Accepted by policy", first("policy", {0, 1})});
+  boxes.push_back({"Accepted by policy", Lines(trace, "policy", {0, 1})});
   return boxes;
 }
 

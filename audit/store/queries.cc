@@ -6,6 +6,7 @@
 #include <set>
 
 #include "bundle/verify/bundle_verifier.h"
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/strings.h"
 #include "provenance/licenses/expression.h"
@@ -16,9 +17,8 @@
 namespace fnseal {
 namespace {
 
-bool IsLowerHex(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
+// Lowercase hex of any non-zero length (a digest or a prefix of one).
+bool IsLowerHex(std::string_view s) { return !s.empty() && IsLowercaseHex(s, s.size()); }
 
 std::string Cell(const std::optional<std::string>& value) { return value.value_or(""); }
 

@@ -8,6 +8,7 @@
 #include "audit/store/facts.h"
 #include "audit/store/schema.h"
 #include "bundle/verify/bundle_verifier.h"
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "core/sha256.h"
@@ -16,9 +17,8 @@
 namespace fnseal {
 namespace {
 
-bool IsLowerHex(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
+// Lowercase hex of any non-zero length (a digest or a prefix of one).
+bool IsLowerHex(std::string_view s) { return !s.empty() && IsLowercaseHex(s, s.size()); }
 
 SqlValue TextOrNull(const std::string& s) {
   if (s.empty()) return std::monostate{};

@@ -12,6 +12,7 @@
 #include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
 #include "provenance/verification/trust_policy.h"
+#include "provenance/verification/test_policy.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_dir.h"
 
@@ -20,10 +21,14 @@ using ::fnseal::test::IsOk;
 namespace fnseal {
 namespace {
 
+using ::fnseal::test::BasePolicyJson;
+using ::fnseal::test::PolicyKeyJson;
+using ::fnseal::test::ReadTestFile;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kBuilder[] = "https://fnseal.dev/builders/test";
+constexpr const char* kBuilder = test::kTestBuilder;
 constexpr char kSourceUri[] = "git+https://github.com/example/hello@refs/heads/main";
 
 PrivateKey LoadKey(const std::string& name) {
@@ -289,29 +294,7 @@ constexpr int64_t k2026_01_01 = 1767225600;
 constexpr int64_t k2026_06_01 = 1780272000;  // "now" in these tests
 constexpr int64_t k2027_01_01 = 1798761600;
 
-std::string ReadTestFile(const std::string& path) {
-  Result<std::string> bytes = ReadFile(path);
-  EXPECT_THAT(bytes, IsOk());
-  return bytes.ok() ? *bytes : std::string();
-}
 
-Json Key(const std::string& name, const std::string& pub_file, const char* from = nullptr,
-         const char* until = nullptr) {
-  Json key = {{"name", name}, {"publicKey", ReadTestFile("testdata/keys/" + pub_file)}};
-  if (from != nullptr) key["validFrom"] = from;
-  if (until != nullptr) key["validUntil"] = until;
-  return key;
-}
-
-// A valid policy: key A for 2026, threshold 1, SLSA provenance from the test builder.
-Json BasePolicy() {
-  return {
-      {"version", 1},
-      {"keys", Json::array({Key("release-2026", "ed25519.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")})},
-      {"threshold", 1},
-      {"predicateTypes", Json::array({kSlsaProvenanceV1})},
-      {"builders", {{{"id", kBuilder}}}}};
-}
 
 // The fixture's bundle signed by key A (signed_a_), key B (signed_b_) and both (signed_ab_).
 class BundlePolicyTest : public BundleVerifierTest {
@@ -333,9 +316,9 @@ class BundlePolicyTest : public BundleVerifierTest {
 
   // Key A valid in 2025 only, key B from 2026: a rotation.
   static Json RotationPolicy() {
-    Json doc = BasePolicy();
-    doc["keys"] = {Key("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
-                   Key("release-2026", "ed25519-b.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")};
+    Json doc = BasePolicyJson();
+    doc["keys"] = {PolicyKeyJson("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+                   PolicyKeyJson("release-2026", "ed25519-b.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")};
     return doc;
   }
 
@@ -355,7 +338,7 @@ void ExpectRejected(const Result<PolicyVerification>& result, const std::string&
 }
 
 TEST_F(BundlePolicyTest, AcceptsABundleThatMeetsThePolicy) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["sourceRepositories"] = {{{"uriPrefix", "git+https://github.com/example/"}}};
   Result<PolicyVerification> result = VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01);
   ASSERT_THAT(result, IsOk());
@@ -370,14 +353,14 @@ TEST_F(BundlePolicyTest, AcceptsABundleThatMeetsThePolicy) {
 }
 
 TEST_F(BundlePolicyTest, WindowStartIsInclusiveAndEndExclusive) {
-  TrustPolicy policy = Policy(BasePolicy());
+  TrustPolicy policy = Policy(BasePolicyJson());
   EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, policy, k2026_01_01), IsOk());
   EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01 - 1), IsOk());
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2027_01_01), "expired at 2027-01-01T00:00:00Z");
 }
 
 TEST_F(BundlePolicyTest, RejectsAKeyThatIsNotYetValid) {
-  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(BasePolicy()), k2026_01_01 - 1),
+  ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(BasePolicyJson()), k2026_01_01 - 1),
                  "policy rule 'keys': 0 of 1 keys are valid at 2025-12-31T23:59:59Z but the threshold is 1: "
                  "key 'release-2026' is not valid until 2026-01-01T00:00:00Z");
 }
@@ -388,9 +371,9 @@ TEST_F(BundlePolicyTest, RejectsAnExpiredKey) {
                  "key");
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(RotationPolicy()), k2026_06_01),
                  "(not counted at 2026-06-01T00:00:00Z: key 'release-2025' expired at 2026-01-01T00:00:00Z)");
-  Json only_old = BasePolicy();
+  Json only_old = BasePolicyJson();
   only_old["keys"] =
-      Json::array({Key("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z")});
+      Json::array({PolicyKeyJson("release-2025", "ed25519.pub.pem", "2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z")});
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(only_old), k2026_06_01),
                  "policy rule 'keys': 0 of 1 keys are valid at 2026-06-01T00:00:00Z but the threshold is 1: "
                  "key 'release-2025' expired at 2026-01-01T00:00:00Z");
@@ -411,8 +394,8 @@ TEST_F(BundlePolicyTest, RotationAcceptsTheKeyOfTheDay) {
 }
 
 TEST_F(BundlePolicyTest, RequiresTwoSignaturesWhenTheThresholdIsTwo) {
-  Json doc = BasePolicy();
-  doc["keys"].push_back(Key("release-2026-b", "ed25519-b.pub.pem"));
+  Json doc = BasePolicyJson();
+  doc["keys"].push_back(PolicyKeyJson("release-2026-b", "ed25519-b.pub.pem"));
   doc["threshold"] = 2;
   TrustPolicy policy = Policy(doc);
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, policy, k2026_06_01),
@@ -428,7 +411,7 @@ TEST_F(BundlePolicyTest, RequiresTwoSignaturesWhenTheThresholdIsTwo) {
 }
 
 TEST_F(BundlePolicyTest, RejectsAPredicateTypeThePolicyDoesNotAccept) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["predicateTypes"] = Json::array({"https://spdx.dev/Document"});
   doc.erase("builders");
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
@@ -437,7 +420,7 @@ TEST_F(BundlePolicyTest, RejectsAPredicateTypeThePolicyDoesNotAccept) {
 }
 
 TEST_F(BundlePolicyTest, RejectsABuilderNotAcceptedExactly) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["builders"] = {{{"id", std::string(kBuilder) + "/v2"}}, {{"id", "https://fnseal.dev/builders/tes"}}};
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
                  "policy rule 'builders': attestations/provenance.dsse.json: builder id "
@@ -445,10 +428,10 @@ TEST_F(BundlePolicyTest, RejectsABuilderNotAcceptedExactly) {
 }
 
 TEST_F(BundlePolicyTest, MatchesBuilderPrefixes) {
-  Json accepted = BasePolicy();
+  Json accepted = BasePolicyJson();
   accepted["builders"] = {{{"idPrefix", "https://fnseal.dev/builders/"}}};
   EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(accepted), k2026_06_01), IsOk());
-  Json rejected = BasePolicy();
+  Json rejected = BasePolicyJson();
   rejected["builders"] = {{{"idPrefix", "https://ci.example.com/"}},
                           {{"idPrefix", "https://fnseal.dev/builders/test/"}}};
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(rejected), k2026_06_01),
@@ -457,39 +440,39 @@ TEST_F(BundlePolicyTest, MatchesBuilderPrefixes) {
 }
 
 TEST_F(BundlePolicyTest, RejectsASourceRepositoryMismatch) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["sourceRepositories"] = {{{"uri", "git+https://github.com/example/hello@refs/heads/release"}},
                                {{"uriPrefix", "git+https://github.com/other/"}}};
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(doc), k2026_06_01),
                  "policy rule 'sourceRepositories': attestations/provenance.dsse.json: no resolved dependency comes "
                  "from an accepted source repository (uris: 'git+https://github.com/example/hello@refs/heads/main')");
-  Json exact = BasePolicy();
+  Json exact = BasePolicyJson();
   exact["sourceRepositories"] = {{{"uri", kSourceUri}}};
   EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(exact), k2026_06_01), IsOk());
 }
 
 TEST_F(BundlePolicyTest, AppliesThePolicyLimits) {
-  Json bundle = BasePolicy();
+  Json bundle = BasePolicyJson();
   bundle["limits"] = {{"maxBundleBytes", 100}};
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(bundle), k2026_06_01), StatusCode::kResourceExhausted,
                  "policy rule 'limits': bundle is ");
-  Json attestation = BasePolicy();
+  Json attestation = BasePolicyJson();
   attestation["limits"] = {{"maxAttestationBytes", 100}};
   ExpectRejected(VerifyBundleWithPolicy(signed_a_, Policy(attestation), k2026_06_01), StatusCode::kResourceExhausted,
                  "policy rule 'limits': ");
-  Json roomy = BasePolicy();
+  Json roomy = BasePolicyJson();
   roomy["limits"] = {{"maxBundleBytes", 1 << 20}, {"maxAttestationBytes", 1 << 20}};
   EXPECT_THAT(VerifyBundleWithPolicy(signed_a_, Policy(roomy), k2026_06_01), IsOk());
 }
 
 TEST_F(BundlePolicyTest, NamesTheRuleForIntegrityFailures) {
-  ExpectRejected(VerifyBundleWithPolicy(unsigned_, Policy(BasePolicy()), k2026_06_01),
+  ExpectRejected(VerifyBundleWithPolicy(unsigned_, Policy(BasePolicyJson()), k2026_06_01),
                  "policy rule 'signatures': bundle is not signed");
   const std::string truncated = dir_ + "/truncated.fnb";
   ASSERT_THAT(WriteFileAtomic(truncated, ReadTestFile(signed_a_).substr(0, 40)), IsOk());
-  ExpectRejected(VerifyBundleWithPolicy(truncated, Policy(BasePolicy()), k2026_06_01), StatusCode::kDataLoss,
+  ExpectRejected(VerifyBundleWithPolicy(truncated, Policy(BasePolicyJson()), k2026_06_01), StatusCode::kDataLoss,
                  "policy rule 'archive': ");
-  ExpectRejected(VerifyBundleWithPolicy(dir_ + "/nope.fnb", Policy(BasePolicy()), k2026_06_01), StatusCode::kNotFound,
+  ExpectRejected(VerifyBundleWithPolicy(dir_ + "/nope.fnb", Policy(BasePolicyJson()), k2026_06_01), StatusCode::kNotFound,
                  "nope.fnb");
 }
 

@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "provenance/signing/dsse.h"
 #include "provenance/statement/statement.h"
+#include "provenance/verification/test_policy.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/test_dir.h"
 
@@ -18,10 +19,13 @@ using ::fnseal::test::IsOk;
 namespace fnseal {
 namespace {
 
+using ::fnseal::test::BasePolicyJson;
+using ::fnseal::test::PolicyKeyJson;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr char kBuilder[] = "https://fnseal.dev/builders/test";
+constexpr const char* kBuilder = test::kTestBuilder;
 constexpr char kSourceUri[] = "git+https://github.com/example/hello@refs/heads/main";
 constexpr int64_t k2026_01_01 = 1767225600;
 constexpr int64_t k2026_06_01 = 1780272000;  // "now" in the evaluation tests
@@ -39,23 +43,6 @@ PrivateKey LoadKey(const std::string& name) {
   return std::move(key).value();
 }
 
-Json Key(const std::string& name, const std::string& pub_file, const char* from = nullptr,
-         const char* until = nullptr) {
-  Json key = {{"name", name}, {"publicKey", ReadTestFile("testdata/keys/" + pub_file)}};
-  if (from != nullptr) key["validFrom"] = from;
-  if (until != nullptr) key["validUntil"] = until;
-  return key;
-}
-
-// A valid policy: key A for 2026, threshold 1, SLSA provenance from the test builder.
-Json BasePolicy() {
-  return {
-      {"version", 1},
-      {"keys", Json::array({Key("release-2026", "ed25519.pub.pem", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")})},
-      {"threshold", 1},
-      {"predicateTypes", Json::array({kSlsaProvenanceV1})},
-      {"builders", {{{"id", kBuilder}}}}};
-}
 
 void ExpectParseError(const Json& doc, StatusCode code, const std::string& fragment) {
   Result<TrustPolicy> policy = ParseTrustPolicy(doc.dump());
@@ -103,9 +90,9 @@ TEST(ParseRfc3339Utc, RejectsOtherShapesAndImpossibleDates) {
 // --- ParseTrustPolicy ---------------------------------------------------------------------------
 
 TEST(ParseTrustPolicy, ParsesEveryField) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["$schema"] = "https://fnseal.dev/schemas/trust-policy.schema.json";
-  doc["keys"].push_back(Key("release-2027", "ed25519-b.pub.pem", "2026-12-01T00:00:00Z"));
+  doc["keys"].push_back(PolicyKeyJson("release-2027", "ed25519-b.pub.pem", "2026-12-01T00:00:00Z"));
   doc["threshold"] = 2;
   doc["builders"].push_back({{"idPrefix", "https://ci.example.com/"}});
   doc["sourceRepositories"] = {{{"uri", kSourceUri}}, {{"uriPrefix", "git+https://github.com/example/"}}};
@@ -133,37 +120,37 @@ TEST(ParseTrustPolicy, ParsesEveryField) {
 }
 
 TEST(ParseTrustPolicy, RejectsAnUnknownTopLevelField) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["trustEverything"] = true;
   ExpectParseError(doc, "trust policy: unknown field 'trustEverything'");
 }
 
 TEST(ParseTrustPolicy, QuotesAHostileFieldNameEscapedAndClipped) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["it's\x1b[2K"] = true;
   ExpectParseError(doc, "trust policy: unknown field 'it\\x27s\\x1b[2K'");
-  Json long_name = BasePolicy();
+  Json long_name = BasePolicyJson();
   long_name[std::string(200, 'k')] = true;
   ExpectParseError(long_name, "trust policy: unknown field '" + std::string(120, 'k') + "...'");
 }
 
 TEST(ParseTrustPolicy, RejectsUnknownNestedFieldsByTheirPath) {
-  Json key = BasePolicy();
+  Json key = BasePolicyJson();
   key["keys"][0]["keyId"] = "abc";
   ExpectParseError(key, "trust policy: unknown field 'keys[0].keyId'");
-  Json builder = BasePolicy();
+  Json builder = BasePolicyJson();
   builder["builders"].push_back({{"idPrefix", "https://ci.example.com/"}, {"trusted", true}});
   ExpectParseError(builder, "trust policy: unknown field 'builders[1].trusted'");
-  Json limits = BasePolicy();
+  Json limits = BasePolicyJson();
   limits["limits"] = {{"maxBundleSize", 10}};
   ExpectParseError(limits, "trust policy: unknown field 'limits.maxBundleSize'");
-  Json source = BasePolicy();
+  Json source = BasePolicyJson();
   source["sourceRepositories"] = {{{"uri", kSourceUri}, {"ref", "main"}}};
   ExpectParseError(source, "trust policy: unknown field 'sourceRepositories[0].ref'");
 }
 
 TEST(ParseTrustPolicy, RejectsThresholdZeroAndNegative) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["threshold"] = 0;
   ExpectParseError(doc, "trust policy field 'threshold': must be at least 1, not '0'");
   doc["threshold"] = -1;
@@ -175,7 +162,7 @@ TEST(ParseTrustPolicy, RejectsThresholdZeroAndNegative) {
 }
 
 TEST(ParseTrustPolicy, RejectsThresholdAboveTheNumberOfKeys) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["threshold"] = 2;
   ExpectParseError(doc, "trust policy field 'threshold': '2' is more than the 1 key(s) the policy lists");
   doc["threshold"] = uint64_t{1} << 40;
@@ -183,65 +170,65 @@ TEST(ParseTrustPolicy, RejectsThresholdAboveTheNumberOfKeys) {
 }
 
 TEST(ParseTrustPolicy, RejectsTheSameKeyTwiceUnderAnotherName) {
-  Json doc = BasePolicy();
-  doc["keys"].push_back(Key("release-2026-copy", "ed25519.pub.pem"));
+  Json doc = BasePolicyJson();
+  doc["keys"].push_back(PolicyKeyJson("release-2026-copy", "ed25519.pub.pem"));
   ExpectParseError(doc, "trust policy field 'keys[1]': key 'release-2026-copy' is the same key as 'release-2026'");
 }
 
 TEST(ParseTrustPolicy, RejectsOneEcKeyWrittenWithACompressedPointToo) {
-  Json doc = BasePolicy();
-  doc["keys"] = {Key("ec", "ecdsa-p256.pub.pem"), Key("ec-compressed", "ecdsa-p256-compressed.pub.pem")};
+  Json doc = BasePolicyJson();
+  doc["keys"] = {PolicyKeyJson("ec", "ecdsa-p256.pub.pem"), PolicyKeyJson("ec-compressed", "ecdsa-p256-compressed.pub.pem")};
   ExpectParseError(doc, "trust policy field 'keys[1]': key 'ec-compressed' is the same key as 'ec'");
 }
 
 // "policy keys alice bob carol" from one P-256 key: the explicit-parameter encodings are refused,
 // so a threshold of 3 can never be met by one signature copied three times.
 TEST(ParseTrustPolicy, RejectsOneEcKeyWrittenWithExplicitCurveParameters) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["threshold"] = 3;
-  doc["keys"] = {Key("alice", "ecdsa-p256.pub.pem"), Key("bob", "ecdsa-p256-explicit.pub.pem"),
-                 Key("carol", "ecdsa-p256-explicit-noseed.pub.pem")};
+  doc["keys"] = {PolicyKeyJson("alice", "ecdsa-p256.pub.pem"), PolicyKeyJson("bob", "ecdsa-p256-explicit.pub.pem"),
+                 PolicyKeyJson("carol", "ecdsa-p256-explicit-noseed.pub.pem")};
   ExpectParseError(doc, "explicit curve parameters are refused");
 }
 
 TEST(ParseTrustPolicy, RejectsADuplicateKeyName) {
-  Json doc = BasePolicy();
-  doc["keys"].push_back(Key("release-2026", "ed25519-b.pub.pem"));
+  Json doc = BasePolicyJson();
+  doc["keys"].push_back(PolicyKeyJson("release-2026", "ed25519-b.pub.pem"));
   ExpectParseError(doc, "trust policy field 'keys[1]': key name 'release-2026' is already used by keys[0]");
 }
 
 TEST(ParseTrustPolicy, RejectsBadTimeFormats) {
   for (const char* text : {"2026-01-01", "2026-01-01T00:00:00+01:00", "2026-02-30T00:00:00Z", "tomorrow"}) {
-    Json doc = BasePolicy();
+    Json doc = BasePolicyJson();
     doc["keys"][0]["validFrom"] = text;
     ExpectParseError(doc,
                      std::string("trust policy field 'keys[0].validFrom': '") + text + "' is not an RFC 3339 UTC time");
   }
-  Json number = BasePolicy();
+  Json number = BasePolicyJson();
   number["keys"][0]["validUntil"] = 1798761600;
   ExpectParseError(number, "trust policy field 'keys[0].validUntil': must be a string, not number");
 }
 
 TEST(ParseTrustPolicy, RejectsValidFromNotBeforeValidUntil) {
-  Json equal = BasePolicy();
+  Json equal = BasePolicyJson();
   equal["keys"][0]["validUntil"] = "2026-01-01T00:00:00Z";
   ExpectParseError(equal,
                    "trust policy field 'keys[0]': key 'release-2026' has validFrom 2026-01-01T00:00:00Z "
                    "not before validUntil 2026-01-01T00:00:00Z");
-  Json reversed = BasePolicy();
+  Json reversed = BasePolicyJson();
   reversed["keys"][0]["validFrom"] = "2027-06-01T00:00:00Z";
   ExpectParseError(reversed, "has validFrom 2027-06-01T00:00:00Z not before validUntil 2027-01-01T00:00:00Z");
 }
 
 TEST(ParseTrustPolicy, RejectsDuplicateJsonKeys) {
-  std::string text = BasePolicy().dump();
+  std::string text = BasePolicyJson().dump();
   text.insert(1, "\"threshold\":1,");
   Result<TrustPolicy> policy = ParseTrustPolicy(text);
   ASSERT_FALSE(policy.ok());
   EXPECT_EQ(policy.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(policy.status().message(), HasSubstr("trust policy has the key 'threshold' twice"));
   // Nested objects too: two public keys in one entry must not let parsers disagree.
-  std::string nested = BasePolicy().dump();
+  std::string nested = BasePolicyJson().dump();
   nested.insert(nested.find("\"name\":"), "\"name\":\"shadow\",");
   EXPECT_THAT(ParseTrustPolicy(nested).status().message(), HasSubstr("has the key 'name' twice"));
 }
@@ -255,13 +242,13 @@ TEST(ParseTrustPolicy, RejectsDeepNesting) {
 }
 
 TEST(ParseTrustPolicy, RejectsAnOversizedDocument) {
-  std::string text = BasePolicy().dump();
+  std::string text = BasePolicyJson().dump();
   text.append((1 << 20) + 1 - text.size() + 1, ' ');
   EXPECT_EQ(ParseTrustPolicy(text).status().code(), StatusCode::kResourceExhausted);
 }
 
 TEST(ParseTrustPolicy, RequiresVersionOne) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["version"] = 2;
   ExpectParseError(doc, "trust policy field 'version': must be 1, not '2'");
   doc.erase("version");
@@ -269,51 +256,51 @@ TEST(ParseTrustPolicy, RequiresVersionOne) {
 }
 
 TEST(ParseTrustPolicy, RejectsMissingOrEmptyLists) {
-  Json no_keys = BasePolicy();
+  Json no_keys = BasePolicyJson();
   no_keys["keys"] = Json::array();
   ExpectParseError(no_keys, "trust policy field 'keys': must not be empty");
-  Json no_types = BasePolicy();
+  Json no_types = BasePolicyJson();
   no_types.erase("predicateTypes");
   ExpectParseError(no_types, "trust policy field 'predicateTypes': is required");
-  Json no_builders = BasePolicy();
+  Json no_builders = BasePolicyJson();
   no_builders.erase("builders");
   ExpectParseError(no_builders, "trust policy field 'builders': is required");
-  Json empty_sources = BasePolicy();
+  Json empty_sources = BasePolicyJson();
   empty_sources["sourceRepositories"] = Json::array();
   ExpectParseError(empty_sources, "trust policy field 'sourceRepositories': must not be empty");
-  Json twice = BasePolicy();
+  Json twice = BasePolicyJson();
   twice["predicateTypes"].push_back(kSlsaProvenanceV1);
   ExpectParseError(twice, "trust policy field 'predicateTypes[1]': 'https://slsa.dev/provenance/v1' is listed twice");
 }
 
 TEST(ParseTrustPolicy, RejectsBuildersWhenSlsaProvenanceIsNotAccepted) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["predicateTypes"] = Json::array({"https://spdx.dev/Document"});
   ExpectParseError(doc, "trust policy field 'builders': applies only to SLSA provenance");
 }
 
 TEST(ParseTrustPolicy, RejectsMalformedPatterns) {
-  Json both = BasePolicy();
+  Json both = BasePolicyJson();
   both["builders"][0]["idPrefix"] = "https://fnseal.dev/";
   ExpectParseError(both, "trust policy field 'builders[0]': needs exactly one of 'id' and 'idPrefix'");
-  Json open_prefix = BasePolicy();
+  Json open_prefix = BasePolicyJson();
   open_prefix["builders"] = {{{"idPrefix", "https://ci.example.com"}}};
   ExpectParseError(
       open_prefix,
       "trust policy field 'builders[0].idPrefix': prefix 'https://ci.example.com' must end with '/' or '@'");
-  Json empty_id = BasePolicy();
+  Json empty_id = BasePolicyJson();
   empty_id["builders"] = {{{"id", ""}}};
   ExpectParseError(empty_id, "trust policy field 'builders[0].id': must not be empty");
 }
 
 TEST(ParseTrustPolicy, RejectsBadKeys) {
-  Json both = BasePolicy();
+  Json both = BasePolicyJson();
   both["keys"][0]["publicKeyFile"] = "ed25519.pub.pem";
   ExpectParseError(both, "key 'release-2026' needs exactly one of 'publicKey' and 'publicKeyFile'");
-  Json garbage = BasePolicy();
+  Json garbage = BasePolicyJson();
   garbage["keys"][0]["publicKey"] = "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n";
   ExpectParseError(garbage, "trust policy field 'keys[0].publicKey': ");
-  Json file = BasePolicy();
+  Json file = BasePolicyJson();
   file["keys"][0].erase("publicKey");
   file["keys"][0]["publicKeyFile"] = "ed25519.pub.pem";
   ExpectParseError(file,
@@ -322,7 +309,7 @@ TEST(ParseTrustPolicy, RejectsBadKeys) {
 }
 
 TEST(ParseTrustPolicy, RejectsNonPositiveLimits) {
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["limits"] = {{"maxBundleBytes", 0}};
   ExpectParseError(doc, "trust policy field 'limits.maxBundleBytes': must be at least 1");
   doc["limits"] = {{"maxAttestationBytes", "10"}};
@@ -343,7 +330,7 @@ TEST(LoadTrustPolicyFile, ResolvesKeyFilesNextToThePolicy) {
   const std::string dir = test::TestTempPath("policy-files");
   ASSERT_EQ(std::system(("rm -rf '" + dir + "' && mkdir -p '" + dir + "/keys'").c_str()), 0);
   ASSERT_THAT(WriteFileAtomic(dir + "/keys/a.pub.pem", ReadTestFile("testdata/keys/ed25519.pub.pem")), IsOk());
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["keys"][0].erase("publicKey");
   doc["keys"][0]["publicKeyFile"] = "keys/a.pub.pem";
   ASSERT_THAT(WriteFileAtomic(dir + "/policy.json", doc.dump(2)), IsOk());
@@ -372,7 +359,7 @@ TEST(LoadTrustPolicyFile, RefusesKeyFilesOutsideThePolicysDirectory) {
   const std::string pem = ReadTestFile("testdata/keys/ed25519.pub.pem");
   ASSERT_THAT(WriteFileAtomic(dir + "/outside.pub.pem", pem), IsOk());
   ASSERT_THAT(WriteFileAtomic(dir + "/policies/keys/a.pub.pem", pem), IsOk());
-  Json doc = BasePolicy();
+  Json doc = BasePolicyJson();
   doc["keys"][0].erase("publicKey");
   for (const char* escaping : {"../outside.pub.pem", "keys/../../outside.pub.pem", "keys/..", ".."}) {
     doc["keys"][0]["publicKeyFile"] = escaping;
@@ -441,7 +428,7 @@ class AttestationPolicyTest : public PolicyVerificationTest {
   }
 
   static Json SignedFilePolicy() {
-    Json doc = BasePolicy();
+    Json doc = BasePolicyJson();
     doc["predicateTypes"] = {kSignedFilePredicateType};
     doc.erase("builders");
     return doc;
@@ -474,7 +461,7 @@ TEST_F(AttestationPolicyTest, RejectsAKeyThePolicyDoesNotList) {
 
 TEST_F(AttestationPolicyTest, RejectsAPredicateTypeThePolicyDoesNotAccept) {
   ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
-                                            Policy(BasePolicy()), k2026_06_01),
+                                            Policy(BasePolicyJson()), k2026_06_01),
                StatusCode::kPermissionDenied, "policy rule 'predicateTypes': envelope #1");
 }
 
@@ -482,16 +469,16 @@ TEST_F(AttestationPolicyTest, AppliesTheBuilderRulesToProvenance) {
   ProvenanceFacts facts;
   facts.builder_id = "https://evil.example/builder";
   ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSlsaProvenanceV1, BuildSlsaProvenance(facts)),
-                                            {artifact_}, Policy(BasePolicy()), k2026_06_01),
+                                            {artifact_}, Policy(BasePolicyJson()), k2026_06_01),
                StatusCode::kPermissionDenied, "policy rule 'builders': envelope #1: builder id");
   facts.builder_id = kBuilder;
   EXPECT_THAT(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSlsaProvenanceV1, BuildSlsaProvenance(facts)),
-                                           {artifact_}, Policy(BasePolicy()), k2026_06_01), IsOk());
+                                           {artifact_}, Policy(BasePolicyJson()), k2026_06_01), IsOk());
 }
 
 TEST_F(AttestationPolicyTest, RequiresTheThresholdOfDistinctKeys) {
   Json doc = SignedFilePolicy();
-  doc["keys"].push_back(Key("second", "ed25519-b.pub.pem"));
+  doc["keys"].push_back(PolicyKeyJson("second", "ed25519-b.pub.pem"));
   doc["threshold"] = 2;
   ExpectDenied(VerifyAttestationsWithPolicy(Attestation({&key_a_}, kSignedFilePredicateType), {artifact_},
                                             Policy(doc), k2026_06_01),
