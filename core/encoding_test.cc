@@ -190,6 +190,21 @@ TEST(Base64, RejectsNonZeroTrailingBits) {
   ExpectInvalid(Base64Decode("-_9"), "non-zero trailing bits");
 }
 
+TEST(Base64, NamesTheFirstBadCharacterAtAnyOffset) {
+  // The decoder reads four characters at a time; the offset must still be exact, wherever the
+  // character falls in its group, and a second alphabet is caught however far apart the two are.
+  const std::string good = Base64Encode(std::string(60, '\x5a'));
+  for (size_t at = 0; at < good.size(); ++at) {
+    std::string bad = good;
+    bad[at] = '*';
+    ExpectInvalid(Base64Decode(bad), "invalid base64 character at offset " + std::to_string(at));
+    std::string mixed = good;
+    mixed[0] = '+';
+    mixed[at == 0 ? 1 : at] = '_';
+    ExpectInvalid(Base64Decode(mixed), "mixes the standard and URL-safe alphabets");
+  }
+}
+
 TEST(Base64, RejectsWhitespaceAndOtherCharacters) {
   ExpectInvalid(Base64Decode("Zm9v Yg"), "invalid base64 character at offset 4");
   ExpectInvalid(Base64Decode("Zm9v\nYg"), "invalid base64 character at offset 4");
