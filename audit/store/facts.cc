@@ -258,16 +258,13 @@ Result<BundleFacts> ExtractBundleFacts(const Verification& verification, std::st
     const bool provenance = s.predicate_type == kSlsaProvenanceType && !have_provenance;
     const bool sbom = s.predicate_type == kCycloneDxType && !have_sbom;
     if (!provenance && !sbom) continue;
-    ASSIGN_OR_RETURN(Json statement, ParseJsonStrict(s.payload, s.name));
-    const Json* predicate = FindMember(statement, "predicate");
-    if (predicate == nullptr) return InvalidArgumentError("statement '" + s.name + "' has no predicate");
     const std::string runtime = facts.runtime;
     if (provenance) {
-      RETURN_IF_ERROR(ReadProvenance(s, *predicate, limits, &facts));
+      RETURN_IF_ERROR(ReadProvenance(s, s.predicate, limits, &facts));
       if (facts.runtime.empty()) facts.runtime = runtime;
       have_provenance = true;
     } else {
-      RETURN_IF_ERROR(ReadCycloneDx(s, *predicate, limits, &facts));
+      RETURN_IF_ERROR(ReadCycloneDx(s, s.predicate, limits, &facts));
       have_sbom = true;
     }
   }

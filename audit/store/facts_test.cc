@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "core/file.h"
+#include "core/json.h"
+#include "provenance/statement/statement.h"
 #include "tests/support/status_matchers.h"
 
 namespace fnseal {
@@ -19,6 +21,13 @@ using ::testing::Pair;
 
 constexpr char kManifest[] = R"({"function": {"name": "fn", "entrypoint": "bootstrap", "runtime": "provided.al2023"}})";
 
+// The statement's predicate, as Verify keeps it for the later checks.
+Json Predicate(const std::string& statement) {
+  Result<Json> parsed = ParseJsonStrict(statement, "statement");
+  const Json* predicate = parsed.ok() ? FindMember(*parsed, "predicate") : nullptr;
+  return predicate != nullptr ? *predicate : Json();
+}
+
 Verification With(const std::string& predicate_type, const std::string& payload) {
   Verification v;
   v.kind = "bundle";
@@ -27,6 +36,7 @@ Verification With(const std::string& predicate_type, const std::string& payload)
   s.name = "attestations/x.dsse.json";
   s.predicate_type = predicate_type;
   s.payload = payload;
+  s.predicate = Predicate(payload);
   v.statements.push_back(s);
   return v;
 }
@@ -45,6 +55,7 @@ TEST(FactsTest, ReadsTheSeedStatements) {
   Verification v = With("https://slsa.dev/provenance/v1", provenance->substr(1));
   v.statements.push_back(Bom("{}").statements[0]);
   v.statements[1].payload = sbom->substr(1);
+  v.statements[1].predicate = Predicate(v.statements[1].payload);
   auto facts = ExtractBundleFacts(v, kManifest);
   ASSERT_THAT(facts, IsOk());
   EXPECT_EQ(facts->builder_id, "https://fnseal.dev/builders/bazel/v1");
@@ -125,8 +136,12 @@ TEST(FactsTest, LimitsAreResourceExhausted) {
   limits.max_edges = 10;
   EXPECT_THAT(ExtractBundleFacts(Bom(edges), kManifest, limits),
               StatusIs(StatusCode::kResourceExhausted, HasSubstr("too many edges")));
-  // Deep nesting stops at the JSON parser's depth limit.
-  EXPECT_THAT(ExtractBundleFacts(Bom(std::string(100, '[') + std::string(100, ']')), kManifest),
+  // Facts read the predicate Verify parsed: deep nesting never gets here, it stops at the
+  // statement parser's depth limit.
+  EXPECT_THAT(ParseStatement(R"({"_type": "https://in-toto.io/Statement/v1", "predicateType": "t",
+                                 "subject": [{"name": "a", "digest": {"sha256": ")" +
+                             std::string(64, 'a') + R"("}}], "predicate": )" + std::string(100, '[') +
+                             std::string(100, ']') + "}"),
               StatusIs(StatusCode::kResourceExhausted, HasSubstr("nests deeper")));
 }
 

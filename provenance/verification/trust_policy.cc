@@ -416,15 +416,15 @@ Status CheckVerifiedStatements(const Verification& verified, bool requires_prove
   size_t provenance_count = 0;
   for (const VerifiedStatement& verified_statement : verified.statements) {
     const std::string& label = verified_statement.name;
-    ASSIGN_OR_RETURN(Statement statement, ParseStatement(verified_statement.payload).Annotate(label));
-    if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), statement.predicate_type) ==
+    const std::string& predicate_type = verified_statement.predicate_type;
+    if (std::find(policy.predicate_types.begin(), policy.predicate_types.end(), predicate_type) ==
         policy.predicate_types.end()) {
       return Rejected(StatusCode::kPermissionDenied, "predicateTypes",
-                      label + ": predicate type " + Quote(statement.predicate_type) + " is not accepted");
+                      label + ": predicate type " + Quote(predicate_type) + " is not accepted");
     }
-    if (statement.predicate_type != kSlsaProvenanceV1) continue;
+    if (predicate_type != kSlsaProvenanceV1) continue;
     ++provenance_count;
-    const std::string* builder_id = BuilderId(statement.predicate);
+    const std::string* builder_id = BuilderId(verified_statement.predicate);
     if (builder_id == nullptr) {
       return Rejected(StatusCode::kPermissionDenied, "builders",
                       label + ": provenance has no string runDetails.builder.id");
@@ -437,7 +437,7 @@ Status CheckVerifiedStatements(const Verification& verified, bool requires_prove
     out->builder_ids.push_back(*builder_id);
     if (policy.source_repositories.empty()) continue;
     std::vector<std::string> seen;
-    const std::string* source = MatchingSource(statement.predicate, policy.source_repositories, &seen);
+    const std::string* source = MatchingSource(verified_statement.predicate, policy.source_repositories, &seen);
     if (source == nullptr) {
       return Rejected(
           StatusCode::kPermissionDenied, "sourceRepositories",

@@ -28,8 +28,12 @@ Result<Verification> Verify(const SignedEntity& entity, const std::vector<Public
     // Verified above: only now are the payload bytes parsed.
     ASSIGN_OR_RETURN(Statement parsed, ParseStatement(verified.payload).Annotate(name));
     std::set<std::string> keys(verified.key_ids.begin(), verified.key_ids.end());
-    VerifiedStatement statement{name, std::move(verified.payload), std::move(parsed.predicate_type),
-                                std::move(parsed.subjects), std::vector<std::string>(keys.begin(), keys.end())};
+    VerifiedStatement statement{name,
+                                std::move(verified.payload),
+                                std::move(parsed.predicate_type),
+                                std::move(parsed.subjects),
+                                std::vector<std::string>(keys.begin(), keys.end()),
+                                std::move(parsed.predicate)};
     RETURN_IF_ERROR(entity.CheckStatement(statement, out.statements));
     signers.insert(keys.begin(), keys.end());
     out.statements.push_back(std::move(statement));

@@ -30,6 +30,7 @@ struct VerifiedStatement {
   std::string predicate_type;
   std::vector<Subject> subjects;
   std::vector<std::string> key_ids;   // trusted keys whose signature verified, sorted
+  Json predicate = Json::object();    // parsed once from `payload`, for every later check
 };
 
 // A file the entity holds (or was given) and the signed subject it matched.

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
+#include <utility>
 
 #include "audit/store/facts.h"
+#include "provenance/statement/statement.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
@@ -17,6 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   s.name = "attestations/fuzz.dsse.json";
   s.predicate_type = data[0] & 1 ? "https://cyclonedx.org/bom" : "https://slsa.dev/provenance/v1";
   s.payload.assign(reinterpret_cast<const char*>(data) + 1, size - 1);
+  // As Verify does: only a payload that parses as a statement reaches the facts.
+  auto statement = fnseal::ParseStatement(s.payload);
+  if (!statement.ok()) return 0;
+  s.predicate = std::move(statement->predicate);
   v.statements.push_back(s);
   fnseal::FactsLimits limits;
   limits.max_components = 64;
