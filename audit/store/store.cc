@@ -1,9 +1,15 @@
 #include "audit/store/store.h"
 
+#include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
+#include <unordered_set>
 
 #include "audit/store/facts.h"
 #include "audit/store/schema.h"
@@ -33,29 +39,34 @@ Result<IngestPolicy> FromJson(Json policy_json) {
   return out;
 }
 
-// Inserts `rows` into `table` (both named by this file, never by input) with as few statements as
-// the backends' parameter limits allow: ingest's cost is mostly round trips on PostgreSQL.
+// Inserts `rows` into `table` (both named by this file, never by input) with few statements:
+// ingest's cost is mostly round trips on PostgreSQL. Each statement takes a power-of-two number
+// of rows (at most 256, and within the backends' parameter limits), so a table has at most nine
+// distinct statements for the backend to prepare and cache.
 Status InsertRows(Database* db, const std::string& table, const std::vector<std::string>& columns,
-                  const std::vector<std::vector<SqlValue>>& rows, bool ignore_conflicts) {
-  const size_t per_statement = std::max<size_t>(1, std::min<size_t>(256, 30000 / columns.size()));
+                  std::vector<std::vector<SqlValue>> rows, bool ignore_conflicts) {
+  size_t most = 256;
+  while (most > 1 && most * columns.size() > 30000) most /= 2;
   std::string head = "INSERT INTO " + table + " (";
   for (size_t c = 0; c < columns.size(); ++c) head += (c ? ", " : "") + columns[c];
   head += ") VALUES ";
-  for (size_t begin = 0; begin < rows.size(); begin += per_statement) {
-    const size_t end = std::min(rows.size(), begin + per_statement);
+  for (size_t begin = 0; begin < rows.size();) {
+    size_t count = most;
+    while (count > rows.size() - begin) count /= 2;
     std::string sql = head;
     std::vector<SqlValue> params;
-    params.reserve((end - begin) * columns.size());
-    for (size_t r = begin; r < end; ++r) {
+    params.reserve(count * columns.size());
+    for (size_t r = begin; r < begin + count; ++r) {
       sql += r > begin ? ", (" : "(";
       for (size_t c = 0; c < columns.size(); ++c) {
-        params.push_back(rows[r].at(c));
+        params.push_back(std::move(rows[r].at(c)));
         sql += (c ? ", $" : "$") + std::to_string(params.size());
       }
       sql += ")";
     }
     if (ignore_conflicts) sql += " ON CONFLICT DO NOTHING";
     RETURN_IF_ERROR(db->Execute(sql, params));
+    begin += count;
   }
   return OkStatus();
 }
@@ -179,6 +190,13 @@ Result<PreparedBundle> PrepareIngest(const std::string& path, const IngestPolicy
   Result<BundleFacts> facts = ExtractBundleFacts(p.verified.verified, p.manifest->content);
   if (!facts.ok()) return refuse(facts.status());
   p.facts = std::move(*facts);
+  // Storing needs only the statements' names, types and signers: their payloads and parsed
+  // predicates are freed here, on the worker, not on the thread that stores.
+  for (VerifiedStatement& s : p.verified.verified.statements) {
+    s.payload = std::string();
+    s.predicate = Json();
+  }
+  for (const auto& [name, body] : p.contents->attestations) p.envelope_sha256[name] = Sha256Hex(body);
   std::error_code error;
   p.size = std::filesystem::file_size(path, error);
   p.result.function_name = p.facts.function_name;
@@ -192,6 +210,85 @@ Result<IngestResult> AuditStore::Ingest(const std::string& path, const IngestPol
                      return stored.ok() && *stored;
                    }));
   return Store(prepared, policy, now);
+}
+
+Status AuditStore::IngestMany(const std::vector<std::string>& paths, const IngestPolicy& policy, int64_t now,
+                              const IngestManyOptions& options,
+                              const std::function<void(const IngestResult&)>& on_result) {
+  // One look at what is stored already, instead of a query per bundle; a bundle stored by
+  // another ingester meanwhile is caught by Store.
+  ASSIGN_OR_RETURN(Rows stored_rows, db_->Query("SELECT bundle_sha256 FROM bundles"));
+  std::unordered_set<std::string> stored_before;
+  for (const auto& row : stored_rows.rows) stored_before.insert(row[0].value_or(""));
+  const auto is_stored = [&stored_before](const std::string& sha256) { return stored_before.count(sha256) > 0; };
+
+  const size_t threads =
+      options.threads > 0 ? options.threads : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  // Bundle k is prepared into slot k % window once bundle k - window has been taken, so at most
+  // `window` prepared bundles are held at once.
+  const size_t window = threads * 8;
+  std::vector<std::optional<Result<PreparedBundle>>> slots(window);
+  std::mutex mu;
+  std::condition_variable ready, room;
+  size_t next = 0, taken = 0;
+  bool stop = false;
+  auto work = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      room.wait(lock, [&] { return stop || next >= paths.size() || next < taken + window; });
+      if (stop || next >= paths.size()) return;
+      const size_t k = next++;
+      lock.unlock();
+      Result<PreparedBundle> prepared = PrepareIngest(paths[k], policy, now, is_stored);
+      lock.lock();
+      slots[k % window] = std::move(prepared);
+      ready.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < threads; ++t) pool.emplace_back(work);
+  auto finish = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    room.notify_all();
+    for (std::thread& t : pool) t.join();
+    pool.clear();
+  };
+
+  Status status = BeginBatch();
+  auto batch_started = std::chrono::steady_clock::now();
+  for (size_t i = 0; status.ok() && i < paths.size(); ++i) {
+    std::optional<Result<PreparedBundle>> prepared;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      ready.wait(lock, [&] { return slots[i % window].has_value(); });
+      prepared.swap(slots[i % window]);
+      taken = i + 1;
+    }
+    room.notify_all();
+    if (std::chrono::steady_clock::now() - batch_started > options.commit_every) {
+      status = CommitBatch();
+      if (status.ok()) status = BeginBatch();
+      batch_started = std::chrono::steady_clock::now();
+      if (!status.ok()) break;
+    }
+    Result<IngestResult> ingested =
+        prepared->ok() ? Store(**prepared, policy, now) : Result<IngestResult>(prepared->status());
+    if (!ingested.ok()) {
+      status = ingested.status().Annotate("ingesting " + paths[i] + " (bundles since the last commit were rolled back)");
+      break;
+    }
+    prepared.reset();  // the bundle's contents are freed before the caller's work
+    on_result(*ingested);
+  }
+  finish();
+  if (!status.ok()) {
+    AbortBatch();
+    return status;
+  }
+  return CommitBatch();
 }
 
 Result<bool> AuditStore::IsStored(const std::string& bundle_sha256) {
@@ -252,7 +349,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     std::map<std::string, std::string> predicate_types;
     for (const VerifiedStatement& st : verified->verified.statements) predicate_types[st.name] = st.predicate_type;
     for (const auto& [name, body] : contents->attestations) {
-      const std::string digest = Sha256Hex(body);
+      const std::string& digest = p.envelope_sha256.at(name);
       envelopes.push_back({digest, body});
       attestations.push_back({id, name, predicate_types[name], digest});
     }
@@ -276,26 +373,26 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
       for (const auto& [relation, target] : c.edges) edges.push_back({id, c.ref, relation, target});
     }
     // Duplicates within a bundle (a license named twice, a file listed twice) are kept once.
-    RETURN_IF_ERROR(InsertRows(&db, "bundle_files", {"bundle_sha256", "path", "sha256", "size"}, files, false));
-    RETURN_IF_ERROR(InsertRows(&db, "bundle_directories", {"bundle_sha256", "path"}, directories, false));
-    RETURN_IF_ERROR(InsertRows(&db, "envelopes", {"envelope_sha256", "body"}, envelopes, true));
+    RETURN_IF_ERROR(InsertRows(&db, "bundle_files", {"bundle_sha256", "path", "sha256", "size"}, std::move(files), false));
+    RETURN_IF_ERROR(InsertRows(&db, "bundle_directories", {"bundle_sha256", "path"}, std::move(directories), false));
+    RETURN_IF_ERROR(InsertRows(&db, "envelopes", {"envelope_sha256", "body"}, std::move(envelopes), true));
     RETURN_IF_ERROR(InsertRows(&db, "attestations", {"bundle_sha256", "name", "predicate_type", "envelope_sha256"},
-                               attestations, false));
-    RETURN_IF_ERROR(InsertRows(&db, "signing_keys", {"key_id", "public_key_pem"}, keys, true));
+                               std::move(attestations), false));
+    RETURN_IF_ERROR(InsertRows(&db, "signing_keys", {"key_id", "public_key_pem"}, std::move(keys), true));
     RETURN_IF_ERROR(
-        InsertRows(&db, "signatures", {"bundle_sha256", "attestation", "key_id", "key_name"}, signatures, false));
+        InsertRows(&db, "signatures", {"bundle_sha256", "attestation", "key_id", "key_name"}, std::move(signatures), false));
     RETURN_IF_ERROR(InsertRows(&db, "dependencies", {"bundle_sha256", "name", "uri", "sha256", "git_commit"},
-                               dependencies, true));
+                               std::move(dependencies), true));
     RETURN_IF_ERROR(InsertRows(&db, "components",
                                {"bundle_sha256", "ref", "kind", "name", "version", "license", "purl", "purl_base", "url",
                                 "supplier", "is_root"},
-                               components, false));
+                               std::move(components), false));
     RETURN_IF_ERROR(InsertRows(&db, "component_licenses",
-                               {"bundle_sha256", "ref", "license_id", "category", "is_model_license"}, licenses, true));
+                               {"bundle_sha256", "ref", "license_id", "category", "is_model_license"}, std::move(licenses), true));
     RETURN_IF_ERROR(
-        InsertRows(&db, "component_files", {"bundle_sha256", "ref", "name", "sha256"}, component_files, true));
+        InsertRows(&db, "component_files", {"bundle_sha256", "ref", "name", "sha256"}, std::move(component_files), true));
     RETURN_IF_ERROR(
-        InsertRows(&db, "component_edges", {"bundle_sha256", "from_ref", "relation", "to_ref"}, edges, true));
+        InsertRows(&db, "component_edges", {"bundle_sha256", "from_ref", "relation", "to_ref"}, std::move(edges), true));
     result.outcome = IngestResult::Outcome::kAdded;
     return RecordAttempt(result, policy.sha256, now);
   });

@@ -14,7 +14,9 @@
 #define FNSEAL_AUDIT_STORE_STORE_H_
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -68,6 +70,7 @@ struct PreparedBundle {
   const BundleFile* manifest = nullptr;  // in `contents`
   PolicyVerification verified;
   BundleFacts facts;
+  std::map<std::string, std::string> envelope_sha256;  // attestation name -> its envelope's digest
   uint64_t size = 0;
 };
 // NotFound if `path` does not exist; a bundle that fails verification is a kRefused result.
@@ -95,6 +98,18 @@ class AuditStore {
   // another ingester stored in between is reported kAlreadyStored.
   Result<IngestResult> Store(const PreparedBundle& prepared, const IngestPolicy& policy, int64_t now);
   Result<bool> IsStored(const std::string& bundle_sha256);
+
+  // Ingests the bundles at `paths`, in order: verification (PrepareIngest) runs on up to
+  // `threads` workers (0: one per core, at most 8) a bounded window ahead of this thread, which
+  // stores each bundle in order and commits about every `commit_every`. `on_result` sees each
+  // result in order, after its bundle is stored (not yet committed). A store error (or a bundle
+  // that cannot be read, NotFound) rolls back the bundles since the last commit and is returned.
+  struct IngestManyOptions {
+    size_t threads = 0;
+    std::chrono::milliseconds commit_every{1000};
+  };
+  Status IngestMany(const std::vector<std::string>& paths, const IngestPolicy& policy, int64_t now,
+                    const IngestManyOptions& options, const std::function<void(const IngestResult&)>& on_result);
 
   // Groups the Ingest calls that follow into one transaction until CommitBatch: one commit (and
   // one fsync) for many bundles. Each bundle is still whole or absent; an error inside a batch

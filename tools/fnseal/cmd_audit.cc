@@ -3,15 +3,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <memory>
-#include <optional>
-#include <thread>
-#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -103,72 +98,35 @@ Outcome RunIngest(const Options& o) {
   Progress progress("ingesting " + std::to_string(paths.size()) + " bundles", total, o.quiet || o.json);
   Json results = Json::array();
   size_t added = 0, stored = 0, refused = 0;
-  std::string lines;
-  // Bundles are verified by several threads a chunk at a time (reading, hashing, signature checks
-  // and facts need no store), then stored in order by this one. They are committed in batches of
-  // about a second's work: one fsync for many bundles, and another ingester waits at most that
-  // long for the store.
-  ASSIGN_OR_RETURN(Rows stored_rows, store->db()->Query("SELECT bundle_sha256 FROM bundles"));
-  std::unordered_set<std::string> stored_before;
-  for (const auto& row : stored_rows.rows) stored_before.insert(row[0].value_or(""));
-  const auto is_stored = [&stored_before](const std::string& sha256) { return stored_before.count(sha256) > 0; };
-  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
-  const size_t chunk = threads * 16;
-  std::vector<std::optional<Result<PreparedBundle>>> prepared;
-  auto batch_started = std::chrono::steady_clock::now();
-  RETURN_IF_ERROR(store->BeginBatch());
-  for (size_t i = 0; i < paths.size(); ++i) {
-    const std::string& p = paths[i];
-    if (i % chunk == 0) {
-      const size_t end = std::min(paths.size(), i + chunk);
-      prepared.assign(end - i, std::nullopt);
-      std::atomic<size_t> next{i};
-      auto work = [&, first = i] {
-        for (size_t k = next++; k < end; k = next++) prepared[k - first] = PrepareIngest(paths[k], policy, now, is_stored);
-      };
-      std::vector<std::thread> pool;
-      for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
-      work();
-      for (std::thread& t : pool) t.join();
-    }
-    if (std::chrono::steady_clock::now() - batch_started > std::chrono::seconds(1)) {
-      RETURN_IF_ERROR(store->CommitBatch());
-      RETURN_IF_ERROR(store->BeginBatch());
-      batch_started = std::chrono::steady_clock::now();
-    }
-    const Result<PreparedBundle>& ready = *prepared[i % chunk];
-    Result<IngestResult> ingested = ready.ok() ? store->Store(*ready, policy, now) : Result<IngestResult>(ready.status());
-    if (!ingested.ok()) {
-      store->AbortBatch();
-      return ingested.status().Annotate("ingesting " + p + " (bundles since the last commit were rolled back)");
-    }
-    const IngestResult& r = *ingested;
-    struct stat st {};
-    if (::stat(p.c_str(), &st) == 0) progress.Advance(static_cast<uint64_t>(st.st_size));
-    switch (r.outcome) {
-      case IngestResult::Outcome::kAdded:
-        ++added;
-        break;
-      case IngestResult::Outcome::kAlreadyStored:
-        ++stored;
-        break;
-      case IngestResult::Outcome::kRefused:
-        ++refused;
-        break;
-    }
-    Json entry = {{"path", p}, {"outcome", IngestOutcomeName(r.outcome)}, {"bundle", r.bundle_sha256}};
-    if (!r.function_name.empty()) entry["function"] = r.function_name;
-    if (!r.reason.empty()) entry["reason"] = r.reason;
-    results.push_back(std::move(entry));
-    if (!o.json && !o.quiet) {
-      progress.Finish();
-      std::string line = std::string(IngestOutcomeName(r.outcome)) + "  " + r.bundle_sha256.substr(0, 12) + "  " +
-                         (r.function_name.empty() ? "-" : r.function_name) + "  " + EscapeForTerminal(p);
-      if (!r.reason.empty()) line += "\n    " + EscapeForTerminal(r.reason);
-      std::printf("%s\n", line.c_str());
-    }
-  }
-  RETURN_IF_ERROR(store->CommitBatch());
+  Status ingested =
+      store->IngestMany(paths, policy, now, {}, [&](const IngestResult& r) {
+        struct stat st {};
+        if (::stat(r.offered_as.c_str(), &st) == 0) progress.Advance(static_cast<uint64_t>(st.st_size));
+        switch (r.outcome) {
+          case IngestResult::Outcome::kAdded:
+            ++added;
+            break;
+          case IngestResult::Outcome::kAlreadyStored:
+            ++stored;
+            break;
+          case IngestResult::Outcome::kRefused:
+            ++refused;
+            break;
+        }
+        Json entry = {{"path", r.offered_as}, {"outcome", IngestOutcomeName(r.outcome)}, {"bundle", r.bundle_sha256}};
+        if (!r.function_name.empty()) entry["function"] = r.function_name;
+        if (!r.reason.empty()) entry["reason"] = r.reason;
+        results.push_back(std::move(entry));
+        if (!o.json && !o.quiet) {
+          progress.Finish();
+          std::string line = std::string(IngestOutcomeName(r.outcome)) + "  " + r.bundle_sha256.substr(0, 12) + "  " +
+                             (r.function_name.empty() ? "-" : r.function_name) + "  " +
+                             EscapeForTerminal(r.offered_as);
+          if (!r.reason.empty()) line += "\n    " + EscapeForTerminal(r.reason);
+          std::printf("%s\n", line.c_str());
+        }
+      });
+  RETURN_IF_ERROR(ingested);
   progress.Finish();
   if (o.json) {
     Json out = {{"store", store->db()->Location()}, {"policy_sha256", policy.sha256}, {"added", added},
