@@ -1,7 +1,8 @@
 // A small SQL database interface with two backends: SQLite (one file, WAL; the default audit
 // store) and PostgreSQL (libpq, for a team's shared store). Statements use PostgreSQL's
 // positional parameters ($1, $2...) on both backends, and every value reaches the server as a
-// bound parameter: no SQL is ever built from input. Results come back as text (NULL as nullopt).
+// bound parameter: no SQL is ever built from input. Results come back as text (NULL as nullopt), BLOB and
+// BYTEA columns as their raw bytes.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<Database> db, OpenDatabase("/var/lib/fnseal/audit.db", {}));
 //   ASSIGN_OR_RETURN(Rows rows, db->Query("SELECT function FROM bundles WHERE bundle_id = $1", {id}));
@@ -22,8 +23,13 @@
 
 namespace fnseal {
 
-// A bound parameter: NULL, a 64-bit integer or text.
-using SqlValue = std::variant<std::monostate, int64_t, std::string>;
+// Bytes bound as a BLOB (SQLite) or BYTEA (PostgreSQL); read back as the same bytes.
+struct SqlBlob {
+  std::string bytes;
+};
+
+// A bound parameter: NULL, a 64-bit integer, text or bytes.
+using SqlValue = std::variant<std::monostate, int64_t, std::string, SqlBlob>;
 
 struct Rows {
   std::vector<std::string> columns;

@@ -49,6 +49,36 @@ TEST(DatabaseTest, ParametersAreBoundNotSpliced) {
   }
 }
 
+TEST(DatabaseTest, BytesRoundTripUnchanged) {
+  std::string every_byte;
+  for (int b = 0; b < 256; ++b) every_byte.push_back(static_cast<char>(b));
+  const std::string large(1 << 20, '\0');
+  for (const auto& t : test::FreshTestDatabases()) {
+    SCOPED_TRACE(t.backend);
+    auto db = OpenDatabase(t.location, {});
+    ASSERT_THAT(db, IsOk());
+    Database& d = **db;
+    const std::string type = d.Dialect() == SqlDialect::kSqlite ? "BLOB" : "BYTEA";
+    ASSERT_THAT(d.ExecuteScript("CREATE TABLE b (k BIGINT PRIMARY KEY, v " + type + ")"), IsOk());
+    ASSERT_THAT(d.Execute("INSERT INTO b (k, v) VALUES (1, $1), (2, $2), (3, $3)",
+                          {SqlBlob{every_byte}, SqlBlob{""}, SqlBlob{large}}),
+                IsOk());
+    for (bool read_only : {false, true}) {
+      auto rows = read_only ? d.QueryReadOnly("SELECT v FROM b ORDER BY k") : d.Query("SELECT v FROM b ORDER BY k");
+      ASSERT_THAT(rows, IsOk());
+      ASSERT_EQ(rows->rows.size(), 3u);
+      EXPECT_THAT(rows->rows[0][0], Optional(every_byte));
+      EXPECT_THAT(rows->rows[1][0], Optional(std::string()));
+      EXPECT_THAT(rows->rows[2][0], Optional(large));
+    }
+    // Bytes compare as bytes in a parameter, too.
+    auto found = d.Query("SELECT k FROM b WHERE v = $1", {SqlBlob{every_byte}});
+    ASSERT_THAT(found, IsOk());
+    ASSERT_EQ(found->rows.size(), 1u);
+    EXPECT_THAT(found->rows[0][0], Optional(std::string("1")));
+  }
+}
+
 TEST(DatabaseTest, ReadOnlyQueriesRefuseWrites) {
   for (const auto& t : test::FreshTestDatabases()) {
     SCOPED_TRACE(t.backend);

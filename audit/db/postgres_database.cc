@@ -4,11 +4,13 @@
 #include <dlfcn.h>
 #include <postgresql/libpq-fe.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "audit/db/backends.h"
+#include "core/encoding.h"
 #include "core/strings.h"
 
 namespace fnseal {
@@ -31,6 +33,7 @@ namespace {
   X(PQgetvalue)                   \
   X(PQgetlength)                  \
   X(PQgetisnull)                  \
+  X(PQftype)                      \
   X(PQcmdTuples)                  \
   X(PQdb)                         \
   X(PQhost)                       \
@@ -43,6 +46,7 @@ struct Libpq {
 };
 
 constexpr char kLibpqSoname[] = "libpq.so.5";
+constexpr unsigned int kByteaOid = 17;  // pg_type's oid of bytea
 
 Result<const Libpq*> Load() {
   void* handle = dlopen(kLibpqSoname, RTLD_NOW | RTLD_LOCAL);  // never closed
@@ -138,6 +142,9 @@ class PostgresDatabase : public Database {
   Result<Handle> Run(std::string_view sql, const std::vector<SqlValue>& params) {
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
+    // Text parameters go as text; bytes go in binary format (no escaping), with their length.
+    std::vector<int> lengths(params.size(), 0), formats(params.size(), 0);
+    std::vector<unsigned int> types(params.size(), 0);
     for (size_t i = 0; i < params.size(); ++i) {
       if (const auto* n = std::get_if<int64_t>(&params[i])) {
         texts[i] = std::to_string(*n);
@@ -145,30 +152,48 @@ class PostgresDatabase : public Database {
       } else if (const auto* s = std::get_if<std::string>(&params[i])) {
         if (s->find('\0') != std::string::npos) return InvalidArgumentError("a text value holds a NUL byte");
         values[i] = s->c_str();
+      } else if (const auto* b = std::get_if<SqlBlob>(&params[i])) {
+        if (b->bytes.size() > static_cast<size_t>(INT32_MAX)) return ResourceExhaustedError("a value over 2 GiB");
+        values[i] = b->bytes.data();
+        lengths[i] = static_cast<int>(b->bytes.size());
+        formats[i] = 1;
+        types[i] = kByteaOid;
       }
     }
-    Handle result(pq_->PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), nullptr,
-                                     values.data(), nullptr, nullptr, 0),
+    Handle result(pq_->PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), types.data(),
+                                     values.data(), lengths.data(), formats.data(), 0),
                   pq_->PQclear);
     RETURN_IF_ERROR(Check(result.get()));
     return result;
   }
 
-  Rows ToRows(const PGresult* result) const {
+  Result<Rows> ToRows(const PGresult* result) const {
     Rows rows;
     const int fields = pq_->PQnfields(result);
     const int tuples = pq_->PQntuples(result);
-    for (int c = 0; c < fields; ++c) rows.columns.emplace_back(pq_->PQfname(result, c));
+    std::vector<bool> bytea(static_cast<size_t>(fields));
+    for (int c = 0; c < fields; ++c) {
+      rows.columns.emplace_back(pq_->PQfname(result, c));
+      bytea[static_cast<size_t>(c)] = pq_->PQftype(result, c) == kByteaOid;
+    }
     rows.rows.reserve(static_cast<size_t>(tuples));
     for (int r = 0; r < tuples; ++r) {
       auto& row = rows.rows.emplace_back();
       for (int c = 0; c < fields; ++c) {
         if (pq_->PQgetisnull(result, r, c)) {
           row.emplace_back(std::nullopt);
-        } else {
-          row.emplace_back(
-              std::string(pq_->PQgetvalue(result, r, c), static_cast<size_t>(pq_->PQgetlength(result, r, c))));
+          continue;
         }
+        std::string_view text(pq_->PQgetvalue(result, r, c), static_cast<size_t>(pq_->PQgetlength(result, r, c)));
+        if (!bytea[static_cast<size_t>(c)]) {
+          row.emplace_back(std::string(text));
+          continue;
+        }
+        // BYTEA arrives in text format as "\x" and hex (bytea_output, set at connect).
+        Result<std::string> bytes = StartsWith(text, "\\x") ? HexDecode(text.substr(2))
+                                                             : Result<std::string>(DataLossError("bytea not in hex"));
+        if (!bytes.ok()) return bytes.status().Annotate("column " + rows.columns[static_cast<size_t>(c)]);
+        row.emplace_back(std::move(*bytes));
       }
     }
     return rows;
@@ -193,7 +218,8 @@ Result<std::unique_ptr<Database>> OpenPostgresDatabase(const std::string& connin
   }
   pq->PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
   auto db = std::make_unique<PostgresDatabase>(pq, conn);
-  std::string setup = "SET client_encoding = 'UTF8'; SET lock_timeout = " + std::to_string(options.busy_timeout_ms);
+  std::string setup = "SET client_encoding = 'UTF8'; SET bytea_output = 'hex'; SET lock_timeout = " +
+                      std::to_string(options.busy_timeout_ms);
   if (options.read_only) setup += "; SET default_transaction_read_only = on";
   RETURN_IF_ERROR(db->ExecuteScript(setup));
   return std::unique_ptr<Database>(std::move(db));

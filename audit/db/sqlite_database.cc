@@ -141,6 +141,8 @@ class SqliteDatabase : public Database {
         rc = sqlite3_bind_int64(stmt.get(), position, *n);
       } else if (const auto* s = std::get_if<std::string>(&value)) {
         rc = sqlite3_bind_text64(stmt.get(), position, s->data(), s->size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else if (const auto* b = std::get_if<SqlBlob>(&value)) {
+        rc = sqlite3_bind_blob64(stmt.get(), position, b->bytes.data(), b->bytes.size(), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(stmt.get(), position);
       }
@@ -158,6 +160,10 @@ class SqliteDatabase : public Database {
       for (int c = 0; c < columns; ++c) {
         if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
           row.emplace_back(std::nullopt);
+        } else if (sqlite3_column_type(stmt.get(), c) == SQLITE_BLOB) {
+          const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt.get(), c));
+          const auto size = static_cast<size_t>(sqlite3_column_bytes(stmt.get(), c));
+          row.emplace_back(size == 0 ? std::string() : std::string(bytes, size));
         } else {
           const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
           row.emplace_back(std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt.get(), c))));
