@@ -1,8 +1,10 @@
 #include "audit/store/facts.h"
 
+#include <deque>
 #include <set>
 
 #include "core/json.h"
+#include "core/strings.h"
 #include "provenance/licenses/expression.h"
 #include "provenance/licenses/license_list.h"
 #include "provenance/licenses/policy.h"
@@ -242,6 +244,49 @@ Status ReadCycloneDx(const VerifiedStatement& s, const Json& bom, const FactsLim
 
 }  // namespace
 
+Result<std::map<std::string, std::string>> DependencyPaths(
+    const std::string& root, const std::map<std::string, std::set<std::string>>& depends_on, size_t max_total_bytes) {
+  std::map<std::string, std::string> paths;
+  if (root.empty()) return paths;
+  paths[root] = root;
+  size_t total = root.size();
+  // Breadth-first, each ref's targets in order: the first path to reach a ref is a shortest one.
+  std::deque<std::string> queue = {root};
+  while (!queue.empty()) {
+    const std::string at = std::move(queue.front());
+    queue.pop_front();
+    auto next = depends_on.find(at);
+    if (next == depends_on.end()) continue;
+    const std::string& prefix = paths[at];
+    for (const std::string& to : next->second) {
+      if (paths.count(to) > 0) continue;
+      total += prefix.size() + 3 + to.size();
+      if (total > max_total_bytes) {
+        return ResourceExhaustedError("the dependency paths from " + Quote(root) + " are more than " +
+                                      std::to_string(max_total_bytes) + " bytes together (a graph too deep)");
+      }
+      paths[to] = prefix + " > " + to;
+      queue.push_back(to);
+    }
+  }
+  return paths;
+}
+
+std::string DeployableTargets(const std::vector<std::string>& bundle_file_paths) {
+  constexpr std::string_view kPrefix = "deployables/";
+  std::set<std::string> targets;
+  for (const std::string& path : bundle_file_paths) {
+    if (!StartsWith(path, kPrefix)) continue;
+    const size_t slash = path.find('/', kPrefix.size());
+    if (slash != std::string::npos && slash > kPrefix.size()) {
+      targets.insert(path.substr(kPrefix.size(), slash - kPrefix.size()));
+    }
+  }
+  std::string out;
+  for (const std::string& t : targets) out += (out.empty() ? "" : ",") + t;
+  return out;
+}
+
 Result<BundleFacts> ExtractBundleFacts(const Verification& verification, std::string_view manifest_json,
                                        const FactsLimits& limits) {
   BundleFacts facts;
@@ -267,6 +312,19 @@ Result<BundleFacts> ExtractBundleFacts(const Verification& verification, std::st
       RETURN_IF_ERROR(ReadCycloneDx(s, s.predicate, limits, &facts));
       have_sbom = true;
     }
+  }
+  std::string root;
+  std::map<std::string, std::set<std::string>> depends_on;
+  for (const ComponentFact& c : facts.components) {
+    if (c.root && root.empty()) root = c.ref;
+    for (const auto& [relation, target] : c.edges) {
+      if (relation == "depends-on") depends_on[c.ref].insert(target);
+    }
+  }
+  ASSIGN_OR_RETURN(const auto paths, DependencyPaths(root, depends_on, limits.max_path_bytes));
+  for (ComponentFact& c : facts.components) {
+    auto found = paths.find(c.ref);
+    if (found != paths.end()) c.path = found->second;
   }
   return facts;
 }

@@ -1,10 +1,12 @@
 // The facts the audit store indexes about one verified bundle, read from its verified
 // statements only: the SLSA provenance (builder, source, dependencies) and the CycloneDX SBOM
 // (components, their licenses, files, purls, and the model -> base model and model -> data set
-// edges). Nothing unverified is read: the manifest bytes are those whose digest verified.
+// edges, and each component's dependency path). Nothing unverified is read: the manifest bytes are those whose digest verified.
 #ifndef FNSEAL_AUDIT_STORE_FACTS_H_
 #define FNSEAL_AUDIT_STORE_FACTS_H_
 
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,9 @@ struct ComponentFact {
   std::string kind;  // "code", "model" or "dataset"
   std::string name, version, license, purl, url, supplier;
   bool root = false;
+  // The shortest depends-on path from the root ("//app:fn > //lib:a > ref"), "" when the SBOM
+  // records none: how the component got into the function.
+  std::string path;
   std::vector<LicenseLeafFact> licenses;
   std::vector<std::pair<std::string, std::string>> files;  // name, sha256
   // (relation, target): "depends-on" ref, "trained-on" dataset ref or name, "derived-from" base model.
@@ -49,7 +54,19 @@ struct FactsLimits {
   size_t max_edges = 100000;
   size_t max_files = 100000;
   size_t max_string = 8192;
+  size_t max_path_bytes = 16 << 20;  // all components' dependency paths together
 };
+
+// The shortest path along `depends_on` (ref -> the refs it depends on) from `root` to every ref
+// it reaches, as "root > a > b"; ties go to the path through the lower refs. The root's path is
+// itself; refs not reached have none. ResourceExhausted when the paths together would exceed
+// `max_total_bytes` (a long chain makes them grow with the square of its length).
+Result<std::map<std::string, std::string>> DependencyPaths(
+    const std::string& root, const std::map<std::string, std::set<std::string>>& depends_on, size_t max_total_bytes);
+
+// The deployable targets among a bundle's file paths ("deployables/<target>/..."), distinct,
+// sorted and comma-separated: "aws_lambda,oci_image".
+std::string DeployableTargets(const std::vector<std::string>& bundle_file_paths);
 
 // Extracts the facts from a verification of kind "bundle" and its verified manifest bytes.
 // InvalidArgument naming the statement and field when a verified statement has an unexpected

@@ -1,7 +1,6 @@
 #include "audit/store/queries.h"
 
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 
@@ -21,75 +20,8 @@ namespace {
 bool IsLowerHex(std::string_view s) { return !s.empty() && IsLowercaseHex(s, s.size()); }
 
 std::string Cell(const std::optional<std::string>& value) { return value.value_or(""); }
-
-// Per-bundle facts that several rows of an answer share, read once per bundle.
-class BundleCache {
- public:
-  explicit BundleCache(Database* db) : db_(db) {}
-
-  // The depends-on path from the bundle's root component to `ref` ("//app:fn > //lib:a > ref"),
-  // or "" when the SBOM records none.
-  Result<std::string> PathTo(const std::string& bundle, const std::string& ref) {
-    ASSIGN_OR_RETURN(const Graph* graph, Load(bundle));
-    if (graph->root.empty()) return std::string();
-    if (ref == graph->root) return ref;
-    // Breadth-first from the root: the shortest path, ties broken by ref order.
-    std::map<std::string, std::string> parent = {{graph->root, ""}};
-    std::deque<std::string> queue = {graph->root};
-    while (!queue.empty()) {
-      const std::string at = queue.front();
-      queue.pop_front();
-      auto next = graph->edges.find(at);
-      if (next == graph->edges.end()) continue;
-      for (const std::string& to : next->second) {
-        if (!parent.emplace(to, at).second) continue;
-        if (to == ref) {
-          std::vector<std::string> path = {ref};
-          for (std::string p = at; !p.empty(); p = parent[p]) path.push_back(p);
-          std::string out;
-          for (auto it = path.rbegin(); it != path.rend(); ++it) out += (out.empty() ? "" : " > ") + *it;
-          return out;
-        }
-        queue.push_back(to);
-      }
-    }
-    return std::string();
-  }
-
-  // The deployables' targets, comma-separated ("aws_lambda,oci_image").
-  Result<std::string> Targets(const std::string& bundle) {
-    ASSIGN_OR_RETURN(const Graph* graph, Load(bundle));
-    return graph->targets;
-  }
-
- private:
-  struct Graph {
-    std::string root;
-    std::map<std::string, std::vector<std::string>> edges;
-    std::string targets;
-  };
-
-  Result<const Graph*> Load(const std::string& bundle) {
-    auto found = graphs_.find(bundle);
-    if (found != graphs_.end()) return &found->second;
-    Graph g;
-    ASSIGN_OR_RETURN(Rows root, db_->Query("SELECT ref FROM components WHERE bundle_sha256 = $1 AND is_root = 1",
-                                           {bundle}));
-    if (!root.rows.empty()) g.root = Cell(root.rows[0][0]);
-    ASSIGN_OR_RETURN(Rows edges, db_->Query("SELECT from_ref, to_ref FROM component_edges WHERE bundle_sha256 = $1 AND "
-                                            "relation = 'depends-on' ORDER BY from_ref, to_ref",
-                                            {bundle}));
-    for (const auto& row : edges.rows) g.edges[Cell(row[0])].push_back(Cell(row[1]));
-    ASSIGN_OR_RETURN(Rows targets, db_->Query("SELECT target FROM audit_deployables WHERE bundle_sha256 = $1 "
-                                              "ORDER BY target",
-                                              {bundle}));
-    for (const auto& row : targets.rows) g.targets += (g.targets.empty() ? "" : ",") + Cell(row[0]);
-    return &graphs_.emplace(bundle, std::move(g)).first->second;
-  }
-
-  Database* db_;
-  std::map<std::string, Graph> graphs_;
-};
+// The cell's text, moved out ("" for NULL).
+std::string Take(std::optional<std::string>& value) { return value ? std::move(*value) : std::string(); }
 
 Table MakeTable(std::string name, std::vector<std::string> columns) {
   Table t;
@@ -107,8 +39,10 @@ void Append(const Rows& rows, Table* table) {
   }
 }
 
+// A component row: 0 bundle, 1 function, 2 ref, 3 kind, 4 name, 5 version, 6 license, 7 purl,
+// 8 its dependency path, 9 the bundle's deployable targets (both written at ingest).
 constexpr char kComponentColumns[] =
-    "c.bundle_sha256, b.function_name, c.ref, c.kind, c.name, c.version, c.license, c.purl";
+    "c.bundle_sha256, b.function_name, c.ref, c.kind, c.name, c.version, c.license, c.purl, c.path, b.targets";
 
 }  // namespace
 
@@ -130,12 +64,13 @@ Result<Answer> QueryContains(AuditStore* store, const std::string& term) {
                       ", 'file ' || f.name AS matched FROM component_files f JOIN components c ON "
                       "c.bundle_sha256 = f.bundle_sha256 AND c.ref = f.ref JOIN bundles b ON b.bundle_sha256 = "
                       "f.bundle_sha256 WHERE f.sha256 = $1 "
-                      "UNION ALL SELECT f.bundle_sha256, b.function_name, '', '', '', '', '', '', 'bundle file ' || "
-                      "f.path FROM bundle_files f JOIN bundles b ON b.bundle_sha256 = f.bundle_sha256 WHERE f.sha256 = "
-                      "$1 UNION ALL SELECT d.bundle_sha256, b.function_name, '', '', '', '', '', '', 'build input ' || "
-                      "d.name FROM dependencies d JOIN bundles b ON b.bundle_sha256 = d.bundle_sha256 WHERE d.sha256 = "
-                      "$1 UNION ALL SELECT bundle_sha256, function_name, '', '', '', '', '', '', 'the bundle itself' "
-                      "FROM bundles WHERE bundle_sha256 = $1 ORDER BY 2, 1, 3, 9",
+                      "UNION ALL SELECT f.bundle_sha256, b.function_name, '', '', '', '', '', '', '', b.targets, "
+                      "'bundle file ' || f.path FROM bundle_files f JOIN bundles b ON b.bundle_sha256 = "
+                      "f.bundle_sha256 WHERE f.sha256 = $1 UNION ALL SELECT d.bundle_sha256, b.function_name, '', '', "
+                      "'', '', '', '', '', b.targets, 'build input ' || d.name FROM dependencies d JOIN bundles b ON "
+                      "b.bundle_sha256 = d.bundle_sha256 WHERE d.sha256 = $1 UNION ALL SELECT bundle_sha256, "
+                      "function_name, '', '', '', '', '', '', '', targets, 'the bundle itself' FROM bundles WHERE "
+                      "bundle_sha256 = $1 ORDER BY 2, 1, 3, 11",
                   {digest}));
   } else if (StartsWith(term, "pkg:")) {
     ASSIGN_OR_RETURN(matches, db->Query(from + "WHERE c.purl = $1 OR c.purl_base = $1 ORDER BY 2, 1, 3",
@@ -148,16 +83,9 @@ Result<Answer> QueryContains(AuditStore* store, const std::string& term) {
   }
   Table t = MakeTable("matches", {"bundle", "function", "deployables", "component", "kind", "name", "version", "license",
                                   "purl", "matched", "path"});
-  BundleCache cache(db);
-  for (const auto& row : matches.rows) {
-    const std::string bundle = Cell(row[0]);
-    ASSIGN_OR_RETURN(std::string targets, cache.Targets(bundle));
-    std::string path;
-    if (!Cell(row[2]).empty()) {
-      ASSIGN_OR_RETURN(path, cache.PathTo(bundle, Cell(row[2])));
-    }
-    t.rows.push_back({bundle, Cell(row[1]), targets, Cell(row[2]), Cell(row[3]), Cell(row[4]), Cell(row[5]),
-                      Cell(row[6]), Cell(row[7]), Cell(row[8]), path});
+  for (auto& row : matches.rows) {
+    t.rows.push_back({Take(row[0]), Take(row[1]), Take(row[9]), Take(row[2]), Take(row[3]), Take(row[4]),
+                      Take(row[5]), Take(row[6]), Take(row[7]), Take(row[10]), Take(row[8])});
   }
   answer.tables.push_back(std::move(t));
   return answer;
@@ -179,9 +107,9 @@ Result<Answer> QueryLicenses(AuditStore* store, const LicenseQuery& query) {
   if (!query.category.empty()) {
     answer.parameters = {{"category", query.category}};
     if (query.category == "model") {
-      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.is_model_license = 1 ORDER BY 2, 1, 3, 9"));
+      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.is_model_license = 1 ORDER BY 2, 1, 3, 11"));
     } else if (query.category == "copyleft") {
-      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.category IN ($1, $2) ORDER BY 2, 1, 3, 9",
+      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.category IN ($1, $2) ORDER BY 2, 1, 3, 11",
                                        {std::string(LicenseCategoryName(LicenseCategory::kWeakCopyleft)),
                                         std::string(LicenseCategoryName(LicenseCategory::kStrongCopyleft))}));
     } else {
@@ -190,7 +118,7 @@ Result<Answer> QueryLicenses(AuditStore* store, const LicenseQuery& query) {
                                     "'; use permissive, weak-copyleft, strong-copyleft, copyleft, non-commercial, "
                                     "proprietary, unknown or model");
       }
-      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.category = $1 ORDER BY 2, 1, 3, 9", {query.category}));
+      ASSIGN_OR_RETURN(rows, db->Query(select + "WHERE l.category = $1 ORDER BY 2, 1, 3, 11", {query.category}));
     }
   } else if (!query.expression.empty()) {
     answer.parameters = {{"expression", query.expression}};
@@ -231,11 +159,9 @@ Result<Answer> QueryLicenses(AuditStore* store, const LicenseQuery& query) {
       rows.rows.push_back(std::move(row));
     }
   }
-  BundleCache cache(db);
-  for (const auto& row : rows.rows) {
-    ASSIGN_OR_RETURN(std::string path, cache.PathTo(Cell(row[0]), Cell(row[2])));
-    t.rows.push_back({Cell(row[0]), Cell(row[1]), Cell(row[2]), Cell(row[3]), Cell(row[4]), Cell(row[5]),
-                      Cell(row[6]), Cell(row[8]), Cell(row[9]), path});
+  for (auto& row : rows.rows) {
+    t.rows.push_back({Take(row[0]), Take(row[1]), Take(row[2]), Take(row[3]), Take(row[4]), Take(row[5]),
+                      Take(row[6]), Take(row[10]), Take(row[11]), Take(row[8])});
   }
   answer.tables.push_back(std::move(t));
   return answer;
@@ -268,28 +194,30 @@ Result<Answer> QueryModels(AuditStore* store, const ModelQuery& query) {
              "e.bundle_sha256 AND d.ref = e.to_ref WHERE e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = c.ref AND "
              "e.relation = 'trained-on' AND (e.to_ref = " + p + " OR d.name = " + p + " OR d.purl = " + p + "))";
   }
-  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns +
-                                            " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256 "
-                                            "WHERE " + where + " ORDER BY 2, 1, 3",
+  const std::string joined = " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256";
+  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns + joined + " WHERE " + where +
+                                            " ORDER BY 2, 1, 3",
                                         params));
+  // The base models and data sets of every matching model, in one query.
+  ASSIGN_OR_RETURN(Rows edges,
+                   db->Query("SELECT c.bundle_sha256, c.ref, e.relation, e.to_ref, d.name" + joined +
+                                 " JOIN component_edges e ON e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = c.ref "
+                                 "LEFT JOIN components d ON d.bundle_sha256 = e.bundle_sha256 AND d.ref = e.to_ref "
+                                 "WHERE " + where + " AND e.relation IN ('derived-from', 'trained-on') ORDER BY 1, 2, 3, 4",
+                             params));
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> lineage;  // -> base, data sets
+  for (const auto& e : edges.rows) {
+    const std::string shown = Cell(e[4]).empty() ? Cell(e[3]) : Cell(e[4]) + " (" + Cell(e[3]) + ")";
+    auto& [base, datasets] = lineage[{Cell(e[0]), Cell(e[1])}];
+    std::string& into = Cell(e[2]) == "derived-from" ? base : datasets;
+    into += (into.empty() ? "" : ", ") + shown;
+  }
   Table t = MakeTable("models", {"bundle", "function", "component", "name", "version", "license", "purl",
                                  "derived_from", "trained_on", "path"});
-  BundleCache cache(db);
-  for (const auto& row : rows.rows) {
-    ASSIGN_OR_RETURN(Rows edges, db->Query("SELECT e.relation, e.to_ref, d.name FROM component_edges e LEFT JOIN "
-                                           "components d ON d.bundle_sha256 = e.bundle_sha256 AND d.ref = e.to_ref "
-                                           "WHERE e.bundle_sha256 = $1 AND e.from_ref = $2 AND e.relation IN "
-                                           "('derived-from', 'trained-on') ORDER BY 1, 2",
-                                           {Cell(row[0]), Cell(row[2])}));
-    std::string base, datasets;
-    for (const auto& e : edges.rows) {
-      const std::string shown = Cell(e[2]).empty() ? Cell(e[1]) : Cell(e[2]) + " (" + Cell(e[1]) + ")";
-      std::string& into = Cell(e[0]) == "derived-from" ? base : datasets;
-      into += (into.empty() ? "" : ", ") + shown;
-    }
-    ASSIGN_OR_RETURN(std::string path, cache.PathTo(Cell(row[0]), Cell(row[2])));
-    t.rows.push_back({Cell(row[0]), Cell(row[1]), Cell(row[2]), Cell(row[4]), Cell(row[5]), Cell(row[6]), Cell(row[7]),
-                      base, datasets, path});
+  for (auto& row : rows.rows) {
+    auto& [base, datasets] = lineage[{Cell(row[0]), Cell(row[2])}];
+    t.rows.push_back({Take(row[0]), Take(row[1]), Take(row[2]), Take(row[4]), Take(row[5]), Take(row[6]), Take(row[7]),
+                      std::move(base), std::move(datasets), Take(row[8])});
   }
   answer.tables.push_back(std::move(t));
   return answer;

@@ -1,6 +1,12 @@
 #include "audit/store/schema.h"
 
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
+
+#include "audit/store/facts.h"
+#include "audit/store/packed_envelope.h"
 
 namespace fnseal {
 namespace {
@@ -153,11 +159,31 @@ CREATE VIEW audit_ingest_attempts AS
   SELECT attempt_id, offered_at, offered_as, bundle_sha256, outcome, reason, policy_sha256 FROM ingest_attempts;
 )SQL";
 
+// Version 2: each component's dependency path and each bundle's deployable targets are written
+// at ingest, so that queries read them instead of walking every answer's graph; envelopes are
+// kept zstd-compressed (packed_envelope.h) in body_zstd, and their text column is dropped once
+// ConvertToV2 has packed them. "@BLOB@" is the dialect's bytes type.
+constexpr char kSchemaV2[] = R"SQL(
+ALTER TABLE components ADD COLUMN path TEXT;
+ALTER TABLE bundles ADD COLUMN targets TEXT;
+ALTER TABLE envelopes ADD COLUMN body_zstd @BLOB@;
+DROP VIEW audit_components;
+CREATE VIEW audit_components AS
+  SELECT bundle_sha256, ref, kind, name, version, license, purl, url, supplier, is_root, path FROM components;
+DROP VIEW audit_bundles;
+CREATE VIEW audit_bundles AS
+  SELECT bundle_sha256, function_name, entrypoint, runtime, size, bazel_target, builder_id, fnseal_version,
+         source_uri, source_commit, tree_state, policy_sha256, verified_at, ingested_at, offered_as, targets
+  FROM bundles;
+)SQL";
+
 std::string Dialected(std::string sql, SqlDialect dialect) {
   const std::string id = dialect == SqlDialect::kSqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
   for (size_t at = sql.find("@ID@"); at != std::string::npos; at = sql.find("@ID@", at)) sql.replace(at, 4, id);
   const std::string collate = dialect == SqlDialect::kSqlite ? "" : "COLLATE \"C\"";
   for (size_t at = sql.find("@C@"); at != std::string::npos; at = sql.find("@C@", at)) sql.replace(at, 3, collate);
+  const std::string blob = dialect == SqlDialect::kSqlite ? "BLOB" : "BYTEA";
+  for (size_t at = sql.find("@BLOB@"); at != std::string::npos; at = sql.find("@BLOB@", at)) sql.replace(at, 6, blob);
   if (dialect == SqlDialect::kPostgres) {
     // PostgreSQL spells instr() strpos().
     for (size_t at = sql.find("instr("); at != std::string::npos; at = sql.find("instr(", at)) {
@@ -217,13 +243,64 @@ Result<int> StoreVersion(Database* db) {
   return parsed;
 }
 
+// Fills in what version 2 adds for the bundles a version-1 store holds: paths, targets and
+// packed envelopes. A bundle whose paths exceed the facts limit keeps none (it was verified and
+// stored; the migration does not refuse it now).
+Status ConvertToV2(Database* db) {
+  ASSIGN_OR_RETURN(Rows bundles, db->Query("SELECT bundle_sha256 FROM bundles ORDER BY bundle_sha256"));
+  for (const auto& bundle_row : bundles.rows) {
+    const std::string bundle = bundle_row[0].value_or("");
+    ASSIGN_OR_RETURN(Rows root, db->Query("SELECT ref FROM components WHERE bundle_sha256 = $1 AND is_root = 1 "
+                                          "ORDER BY ref LIMIT 1",
+                                          {bundle}));
+    ASSIGN_OR_RETURN(Rows edges, db->Query("SELECT from_ref, to_ref FROM component_edges WHERE bundle_sha256 = $1 "
+                                           "AND relation = 'depends-on'",
+                                           {bundle}));
+    std::map<std::string, std::set<std::string>> depends_on;
+    for (const auto& row : edges.rows) depends_on[row[0].value_or("")].insert(row[1].value_or(""));
+    Result<std::map<std::string, std::string>> paths =
+        DependencyPaths(root.rows.empty() ? "" : root.rows[0][0].value_or(""), depends_on, FactsLimits().max_path_bytes);
+    if (paths.ok()) {
+      for (const auto& [ref, path] : *paths) {
+        RETURN_IF_ERROR(
+            db->Execute("UPDATE components SET path = $3 WHERE bundle_sha256 = $1 AND ref = $2", {bundle, ref, path}));
+      }
+    }
+    ASSIGN_OR_RETURN(Rows files, db->Query("SELECT path FROM bundle_files WHERE bundle_sha256 = $1", {bundle}));
+    std::vector<std::string> file_paths;
+    for (const auto& row : files.rows) file_paths.push_back(row[0].value_or(""));
+    RETURN_IF_ERROR(db->Execute("UPDATE bundles SET targets = $2 WHERE bundle_sha256 = $1",
+                                {bundle, DeployableTargets(file_paths)}));
+  }
+  // A few hundred envelopes at a time, so that a large store is not read into memory at once.
+  for (;;) {
+    ASSIGN_OR_RETURN(Rows envelopes, db->Query("SELECT envelope_sha256, body FROM envelopes WHERE body_zstd IS NULL "
+                                               "LIMIT 256"));
+    if (envelopes.rows.empty()) break;
+    for (const auto& row : envelopes.rows) {
+      ASSIGN_OR_RETURN(std::string packed, PackEnvelope(row[1].value_or("")));
+      RETURN_IF_ERROR(db->Execute("UPDATE envelopes SET body_zstd = $2 WHERE envelope_sha256 = $1",
+                                  {row[0].value_or(""), SqlBlob{std::move(packed)}}));
+    }
+  }
+  RETURN_IF_ERROR(db->ExecuteScript("ALTER TABLE envelopes DROP COLUMN body"));
+  if (db->Dialect() == SqlDialect::kPostgres) {
+    // Packed envelopes do not compress again: PostgreSQL stores them out of line without trying.
+    RETURN_IF_ERROR(db->ExecuteScript("ALTER TABLE envelopes ALTER COLUMN body_zstd SET STORAGE EXTERNAL"));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
-Status MigrateAuditStore(Database* db) {
+Status MigrateAuditStore(Database* db, int to_version) {
+  if (to_version < 1 || to_version > kAuditSchemaVersion) {
+    return InvalidArgumentError("no audit store schema version " + std::to_string(to_version));
+  }
   {
     // Fast path without the write lock: most opens find the store current.
     Result<int> version = StoreVersion(db);
-    if (version.ok() && *version == kAuditSchemaVersion) return OkStatus();
+    if (version.ok() && *version >= to_version) return OkStatus();
     if (!version.ok()) return version.status();
   }
   return InWriteTransaction(db, [&]() -> Status {
@@ -232,17 +309,25 @@ Status MigrateAuditStore(Database* db) {
       RETURN_IF_ERROR(db->Query("SELECT pg_advisory_xact_lock(7235092368)"));
     }
     ASSIGN_OR_RETURN(int version, StoreVersion(db));
-    if (version == kAuditSchemaVersion) return OkStatus();
+    if (version >= to_version) return OkStatus();
+    // A new store is created at version 1 and migrated like an old one: one path to every version.
     if (version == 0) {
       RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV1, db->Dialect())));
       RETURN_IF_ERROR(
           db->Execute("INSERT INTO store_meta (key, value) VALUES ('format', $1)", {std::string(kFormat)}));
-      RETURN_IF_ERROR(db->Execute("INSERT INTO store_meta (key, value) VALUES ('schema_version', $1)",
-                                  {std::to_string(kAuditSchemaVersion)}));
+      RETURN_IF_ERROR(db->Execute("INSERT INTO store_meta (key, value) VALUES ('schema_version', '1')"));
       if (db->Dialect() == SqlDialect::kSqlite) {
         RETURN_IF_ERROR(db->ExecuteScript("PRAGMA application_id = 1718514540"));  // "fnsl"
       }
+      version = 1;
     }
+    if (version < 2 && to_version >= 2) {
+      RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV2, db->Dialect())));
+      RETURN_IF_ERROR(ConvertToV2(db));
+      version = 2;
+    }
+    RETURN_IF_ERROR(db->Execute("UPDATE store_meta SET value = $1 WHERE key = 'schema_version'",
+                                {std::to_string(version)}));
     return OkStatus();
   });
 }

@@ -10,13 +10,14 @@
 namespace fnseal {
 
 // The schema version this fnseal writes and reads.
-inline constexpr int kAuditSchemaVersion = 1;
+inline constexpr int kAuditSchemaVersion = 2;
 
-// Brings an empty database, or a store at an older version, to kAuditSchemaVersion, in one
-// write transaction (concurrent callers serialize; the second finds the work done).
-// FailedPrecondition when the database holds tables but is not an fnseal audit store, or when
-// the store is newer than this fnseal.
-Status MigrateAuditStore(Database* db);
+// Brings an empty database, or a store at an older version, to `to_version` (tests build older
+// stores with it), in one write transaction (concurrent callers serialize; the second finds the
+// work done). A store at `to_version` or later is left as it is. FailedPrecondition when the
+// database holds tables but is not an fnseal audit store, or when the store is newer than this
+// fnseal.
+Status MigrateAuditStore(Database* db, int to_version = kAuditSchemaVersion);
 
 // Checks, without writing, that `db` is an fnseal audit store at kAuditSchemaVersion.
 // NotFound for an empty database; FailedPrecondition as MigrateAuditStore.

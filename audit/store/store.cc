@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "audit/store/facts.h"
+#include "audit/store/packed_envelope.h"
 #include "audit/store/schema.h"
 #include "bundle/verify/bundle_verifier.h"
 #include "core/encoding.h"
@@ -196,7 +197,11 @@ Result<PreparedBundle> PrepareIngest(const std::string& path, const IngestPolicy
     s.payload = std::string();
     s.predicate = Json();
   }
-  for (const auto& [name, body] : p.contents->attestations) p.envelope_sha256[name] = Sha256Hex(body);
+  for (const auto& [name, body] : p.contents->attestations) {
+    Result<std::string> packed = PackEnvelope(body);
+    if (!packed.ok()) return packed.status();
+    p.envelopes[name] = {Sha256Hex(body), std::move(*packed)};
+  }
   std::error_code error;
   p.size = std::filesystem::file_size(path, error);
   p.result.function_name = p.facts.function_name;
@@ -321,6 +326,8 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     key_pems[k.public_key.key_id()] = k.public_key.ToPem();
   }
   const std::string& id = result.bundle_sha256;
+  std::vector<std::string> file_paths;
+  for (const BundleFile& f : contents->files) file_paths.push_back(f.path);
   bool raced = false;
   Status stored = Write([&]() -> Status {
     Database& db = *db_;
@@ -330,13 +337,13 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
         int64_t added,
         db.Execute("INSERT INTO bundles (bundle_sha256, function_name, entrypoint, runtime, size, manifest, bazel_target, "
                    "build_type, builder_id, fnseal_version, source_uri, source_commit, tree_state, policy_sha256, "
-                   "verified_at, ingested_at, offered_as) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                   "$13, $14, $15, $16, $17) ON CONFLICT DO NOTHING",
+                   "verified_at, ingested_at, offered_as, targets) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                   "$11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT DO NOTHING",
                    {id, facts->function_name, facts->entrypoint, TextOrNull(facts->runtime),
                     static_cast<int64_t>(size_bytes), manifest->content, TextOrNull(facts->bazel_target),
                     TextOrNull(facts->build_type), TextOrNull(facts->builder_id), TextOrNull(facts->fnseal_version),
                     TextOrNull(facts->source_uri), TextOrNull(facts->source_commit), TextOrNull(facts->tree_state),
-                    policy.sha256, verified->verified_at, now, result.offered_as}));
+                    policy.sha256, verified->verified_at, now, result.offered_as, DeployableTargets(file_paths)}));
     if (added == 0) {  // another ingester stored it since we looked
       raced = true;
       return OkStatus();
@@ -348,10 +355,9 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     for (const std::string& d : contents->directories) directories.push_back({id, d});
     std::map<std::string, std::string> predicate_types;
     for (const VerifiedStatement& st : verified->verified.statements) predicate_types[st.name] = st.predicate_type;
-    for (const auto& [name, body] : contents->attestations) {
-      const std::string& digest = p.envelope_sha256.at(name);
-      envelopes.push_back({digest, body});
-      attestations.push_back({id, name, predicate_types[name], digest});
+    for (const auto& [name, envelope] : p.envelopes) {
+      envelopes.push_back({envelope.sha256, SqlBlob{envelope.packed}});
+      attestations.push_back({id, name, predicate_types[name], envelope.sha256});
     }
     for (const VerifiedStatement& st : verified->verified.statements) {
       for (const std::string& key_id : st.key_ids) {
@@ -365,7 +371,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     for (const ComponentFact& c : facts->components) {
       components.push_back({id, c.ref, c.kind, c.name, TextOrNull(c.version), TextOrNull(c.license), TextOrNull(c.purl),
                             TextOrNull(PurlBase(c.purl)), TextOrNull(c.url), TextOrNull(c.supplier),
-                            int64_t{c.root ? 1 : 0}});
+                            int64_t{c.root ? 1 : 0}, TextOrNull(c.path)});
       for (const LicenseLeafFact& l : c.licenses) {
         licenses.push_back({id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}});
       }
@@ -375,7 +381,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     // Duplicates within a bundle (a license named twice, a file listed twice) are kept once.
     RETURN_IF_ERROR(InsertRows(&db, "bundle_files", {"bundle_sha256", "path", "sha256", "size"}, std::move(files), false));
     RETURN_IF_ERROR(InsertRows(&db, "bundle_directories", {"bundle_sha256", "path"}, std::move(directories), false));
-    RETURN_IF_ERROR(InsertRows(&db, "envelopes", {"envelope_sha256", "body"}, std::move(envelopes), true));
+    RETURN_IF_ERROR(InsertRows(&db, "envelopes", {"envelope_sha256", "body_zstd"}, std::move(envelopes), true));
     RETURN_IF_ERROR(InsertRows(&db, "attestations", {"bundle_sha256", "name", "predicate_type", "envelope_sha256"},
                                std::move(attestations), false));
     RETURN_IF_ERROR(InsertRows(&db, "signing_keys", {"key_id", "public_key_pem"}, std::move(keys), true));
@@ -385,7 +391,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
                                std::move(dependencies), true));
     RETURN_IF_ERROR(InsertRows(&db, "components",
                                {"bundle_sha256", "ref", "kind", "name", "version", "license", "purl", "purl_base", "url",
-                                "supplier", "is_root"},
+                                "supplier", "is_root", "path"},
                                std::move(components), false));
     RETURN_IF_ERROR(InsertRows(&db, "component_licenses",
                                {"bundle_sha256", "ref", "license_id", "category", "is_model_license"}, std::move(licenses), true));
@@ -472,10 +478,13 @@ Result<std::shared_ptr<const BundleContents>> AuditStore::StoredContents(const s
                                          {bundle_sha256}));
   for (const auto& row : dirs.rows) contents->directories.push_back(row[0].value_or(""));
   ASSIGN_OR_RETURN(Rows envelopes,
-                   db_->Query("SELECT a.name, e.body FROM attestations a JOIN envelopes e ON "
+                   db_->Query("SELECT a.name, e.body_zstd FROM attestations a JOIN envelopes e ON "
                               "e.envelope_sha256 = a.envelope_sha256 WHERE a.bundle_sha256 = $1 ORDER BY a.name",
                               {bundle_sha256}));
-  for (const auto& row : envelopes.rows) contents->attestations[row[0].value_or("")] = row[1].value_or("");
+  for (const auto& row : envelopes.rows) {
+    ASSIGN_OR_RETURN(contents->attestations[row[0].value_or("")],
+                     UnpackEnvelope(row[1].value_or("")).Annotate(db_->Location() + ": " + row[0].value_or("")));
+  }
   return std::shared_ptr<const BundleContents>(std::move(contents));
 }
 
@@ -502,10 +511,22 @@ Status AuditStore::Check() {
                          " lacks its envelopes, manifest or policy (" + std::to_string(incomplete.rows.size()) +
                          " such bundles)");
   }
-  ASSIGN_OR_RETURN(Rows envelopes, db_->Query("SELECT envelope_sha256, body FROM envelopes"));
-  for (const auto& row : envelopes.rows) {
-    if (Sha256Hex(row[1].value_or("")) != row[0].value_or("")) {
-      return DataLossError(db_->Location() + ": envelope " + row[0].value_or("") + " does not match its digest");
+  // Every envelope unpacks and matches its digest; read in pages, so that a large store is not
+  // held in memory at once.
+  std::string after;
+  for (;;) {
+    ASSIGN_OR_RETURN(Rows envelopes, db_->Query("SELECT envelope_sha256, body_zstd FROM envelopes WHERE "
+                                                "envelope_sha256 > $1 ORDER BY envelope_sha256 LIMIT 1024",
+                                                {after}));
+    if (envelopes.rows.empty()) break;
+    for (const auto& row : envelopes.rows) {
+      const std::string digest = row[0].value_or("");
+      Result<std::string> envelope = UnpackEnvelope(row[1].value_or(""));
+      if (!envelope.ok() || Sha256Hex(*envelope) != digest) {
+        return DataLossError(db_->Location() + ": envelope " + digest + " does not match its digest" +
+                             (envelope.ok() ? "" : " (" + envelope.status().message() + ")"));
+      }
+      after = digest;
     }
   }
   return OkStatus();

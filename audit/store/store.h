@@ -70,7 +70,11 @@ struct PreparedBundle {
   const BundleFile* manifest = nullptr;  // in `contents`
   PolicyVerification verified;
   BundleFacts facts;
-  std::map<std::string, std::string> envelope_sha256;  // attestation name -> its envelope's digest
+  struct Envelope {
+    std::string sha256;  // of the envelope's bytes
+    std::string packed;  // PackEnvelope
+  };
+  std::map<std::string, Envelope> envelopes;  // by attestation name
   uint64_t size = 0;
 };
 // NotFound if `path` does not exist; a bundle that fails verification is a kRefused result.

@@ -10,6 +10,7 @@
 
 #include "audit/db/test_databases.h"
 #include "audit/store/evidence.h"
+#include "audit/store/packed_envelope.h"
 #include "audit/store/queries.h"
 #include "audit/store/schema.h"
 #include "audit/store/test_bundles.h"
@@ -150,12 +151,17 @@ TEST_F(AuditStoreTest, EnvelopesAreStoredOnceAndVerbatim) {
     auto contents = ReadBundle(hello_v1_, false);
     ASSERT_THAT(contents, IsOk());
     for (const auto& [name, bytes] : contents->attestations) {
-      auto row = store->db()->Query("SELECT e.body FROM attestations a JOIN envelopes e ON e.envelope_sha256 = "
-                                    "a.envelope_sha256 WHERE a.bundle_sha256 = $1 AND a.name = $2",
+      auto row = store->db()->Query("SELECT e.envelope_sha256, e.body_zstd FROM attestations a JOIN envelopes e ON "
+                                    "e.envelope_sha256 = a.envelope_sha256 WHERE a.bundle_sha256 = $1 AND a.name = $2",
                                     {*Sha256FileHex(hello_v1_), name});
       ASSERT_THAT(row, IsOk());
       ASSERT_THAT(row->rows, SizeIs(1));
-      EXPECT_EQ(row->rows[0][0], std::optional<std::string>(bytes)) << name;
+      EXPECT_EQ(row->rows[0][0], std::optional<std::string>(Sha256Hex(bytes))) << name;
+      // Packed, smaller, and unpacked byte for byte.
+      EXPECT_LT(row->rows[0][1].value_or("").size(), bytes.size()) << name;
+      auto unpacked = UnpackEnvelope(row->rows[0][1].value_or(""));
+      ASSERT_THAT(unpacked, IsOk());
+      EXPECT_EQ(*unpacked, bytes) << name;
     }
     auto policies = store->db()->Query("SELECT count(*) FROM policies");
     ASSERT_THAT(policies, IsOk());
@@ -451,9 +457,14 @@ TEST_F(AuditStoreTest, ConcurrentIngestersLoseNothing) {
 
 TEST_F(AuditStoreTest, CheckFindsMissingEnvelopes) {
   ForEachFilledStore([&](AuditStore* store, [[maybe_unused]] const test::TestDatabase& t) {
-    ASSERT_THAT(store->db()->Execute("UPDATE envelopes SET body = $1 WHERE envelope_sha256 IN (SELECT min("
-                                     "envelope_sha256) FROM envelopes)",
-                                     {std::string("{}")}),
+    // An envelope changed (packed properly), then one that no longer unpacks.
+    const std::string first = "(SELECT min(envelope_sha256) FROM envelopes)";
+    ASSERT_THAT(store->db()->Execute("UPDATE envelopes SET body_zstd = $1 WHERE envelope_sha256 IN " + first,
+                                     {SqlBlob{*PackEnvelope("{}")}}),
+                IsOk());
+    EXPECT_THAT(store->Check(), StatusIs(StatusCode::kDataLoss, HasSubstr("does not match its digest")));
+    ASSERT_THAT(store->db()->Execute("UPDATE envelopes SET body_zstd = $1 WHERE envelope_sha256 IN " + first,
+                                     {SqlBlob{"not zstd"}}),
                 IsOk());
     EXPECT_THAT(store->Check(), StatusIs(StatusCode::kDataLoss, HasSubstr("does not match its digest")));
   });
