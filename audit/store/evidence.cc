@@ -147,7 +147,7 @@ Status WriteEvidencePack(AuditStore* store, const std::string& bundle, const std
       key_ids.push_back(row[0].value_or(""));
       RETURN_IF_ERROR(put("keys/" + key_ids.back() + ".pub.pem", row[1].value_or("")));
     }
-    RETURN_IF_ERROR(put("trace.json", PrettyJsonDump(AnswerJson(trace))));
+    RETURN_IF_ERROR(put("trace.json", AnswerJson(trace)));
     RETURN_IF_ERROR(put("verify-independently.sh", kIndependentScript, 0755));
     RETURN_IF_ERROR(put("README.md", Readme(bundle, facts.rows[0][0].value_or(""), envelopes, key_ids)));
     std::string manifest;

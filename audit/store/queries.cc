@@ -1,6 +1,7 @@
 #include "audit/store/queries.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -53,6 +54,9 @@ Result<Answer> QueryContains(AuditStore* store, const std::string& term) {
   answer.parameters = {{"term", term}};
   if (term.empty()) return InvalidArgumentError("contains needs something to look for");
   std::string digest = StartsWith(term, "sha256:") ? term.substr(7) : term;
+  if (digest.size() == 64 && std::all_of(digest.begin(), digest.end(), [](unsigned char c) { return std::isxdigit(c); })) {
+    for (char& c : digest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // stored lowercase
+  }
   Rows matches;
   const std::string from =
       std::string("SELECT ") + kComponentColumns +
@@ -182,17 +186,19 @@ Result<Answer> QueryModels(AuditStore* store, const ModelQuery& query) {
   if (!query.base.empty()) {
     answer.parameters["base"] = query.base;
     params.push_back(query.base);
-    where += " AND EXISTS (SELECT 1 FROM component_edges e WHERE e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = "
-             "c.ref AND e.relation = 'derived-from' AND e.to_ref = $" +
-             std::to_string(params.size()) + ")";
+    // Row-value IN subqueries: the edges' index on to_ref finds the few models, instead of a
+    // correlated test of every component.
+    where += " AND (c.bundle_sha256, c.ref) IN (SELECT bundle_sha256, from_ref FROM component_edges WHERE relation = "
+             "'derived-from' AND to_ref = $" + std::to_string(params.size()) + ")";
   }
   if (!query.dataset.empty()) {
     answer.parameters["dataset"] = query.dataset;
     params.push_back(query.dataset);
     const std::string p = "$" + std::to_string(params.size());
-    where += " AND EXISTS (SELECT 1 FROM component_edges e LEFT JOIN components d ON d.bundle_sha256 = "
-             "e.bundle_sha256 AND d.ref = e.to_ref WHERE e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = c.ref AND "
-             "e.relation = 'trained-on' AND (e.to_ref = " + p + " OR d.name = " + p + " OR d.purl = " + p + "))";
+    where += " AND (c.bundle_sha256, c.ref) IN (SELECT bundle_sha256, from_ref FROM component_edges WHERE relation = "
+             "'trained-on' AND to_ref = " + p + " UNION SELECT e.bundle_sha256, e.from_ref FROM components d JOIN "
+             "component_edges e ON e.bundle_sha256 = d.bundle_sha256 AND e.to_ref = d.ref WHERE e.relation = "
+             "'trained-on' AND (d.name = " + p + " OR d.purl = " + p + "))";
   }
   const std::string joined = " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256";
   ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns + joined + " WHERE " + where +

@@ -160,13 +160,15 @@ CREATE VIEW audit_ingest_attempts AS
 )SQL";
 
 // Version 2: each component's dependency path and each bundle's deployable targets are written
-// at ingest, so that queries read them instead of walking every answer's graph; envelopes are
+// at ingest, so that queries read them instead of walking every answer's graph; models have
+// their own (partial) index; envelopes are
 // kept zstd-compressed (packed_envelope.h) in body_zstd, and their text column is dropped once
 // ConvertToV2 has packed them. "@BLOB@" is the dialect's bytes type.
 constexpr char kSchemaV2[] = R"SQL(
 ALTER TABLE components ADD COLUMN path TEXT;
 ALTER TABLE bundles ADD COLUMN targets TEXT;
 ALTER TABLE envelopes ADD COLUMN body_zstd @BLOB@;
+CREATE INDEX components_models ON components (bundle_sha256, ref) WHERE kind = 'model';
 DROP VIEW audit_components;
 CREATE VIEW audit_components AS
   SELECT bundle_sha256, ref, kind, name, version, license, purl, url, supplier, is_root, path FROM components;

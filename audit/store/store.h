@@ -110,7 +110,7 @@ class AuditStore {
   // that cannot be read, NotFound) rolls back the bundles since the last commit and is returned.
   struct IngestManyOptions {
     size_t threads = 0;
-    std::chrono::milliseconds commit_every{1000};
+    std::chrono::milliseconds commit_every{5000};
   };
   Status IngestMany(const std::vector<std::string>& paths, const IngestPolicy& policy, int64_t now,
                     const IngestManyOptions& options, const std::function<void(const IngestResult&)>& on_result);
@@ -118,7 +118,7 @@ class AuditStore {
   // Groups the Ingest calls that follow into one transaction until CommitBatch: one commit (and
   // one fsync) for many bundles. Each bundle is still whole or absent; an error inside a batch
   // leaves it open for AbortBatch, which rolls back every bundle since BeginBatch. Other writers
-  // wait while a batch is open, so keep batches short (the CLI commits about every second).
+  // wait while a batch is open, so keep batches short (IngestMany commits about every 5 s).
   Status BeginBatch();
   Status CommitBatch();
   void AbortBatch();

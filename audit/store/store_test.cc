@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <thread>
 
 #include "audit/db/test_databases.h"
@@ -180,6 +181,13 @@ TEST_F(AuditStoreTest, ContainsFindsDigestsPurlsLabelsAndNames) {
     EXPECT_THAT(Column(*by_file, "path"), Contains("//functions/hello:hello > //functions/hello:handler > //lib:zlib"));
     EXPECT_THAT(Column(*by_file, "matched"), Contains("file lib/libz.a"));
     EXPECT_THAT(Column(*by_file, "deployables"), Contains("aws_lambda"));
+    // A digest in upper case, as some tools print them, is the same digest.
+    std::string upper = "sha256:" + Sha256Hex("zlib 1.3");
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    upper.replace(0, 7, "sha256:");
+    auto by_upper = QueryContains(store, upper);
+    ASSERT_THAT(by_upper, IsOk());
+    EXPECT_EQ(by_upper->tables[0].rows, by_file->tables[0].rows);
 
     // The handler of v2 only: its bytes are a component file and a build input.
     auto by_handler = QueryContains(store, Sha256Hex("#!/bin/sh\necho hello again\n"));

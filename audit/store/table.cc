@@ -1,24 +1,93 @@
 #include "audit/store/table.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/strings.h"
 
 namespace fnseal {
 
-Json AnswerJson(const Answer& answer) {
-  Json out = {{"query", answer.query}, {"parameters", answer.parameters}};
-  for (const Table& t : answer.tables) {
-    Json rows = Json::array();
-    for (const auto& row : t.rows) {
-      Json object = Json::object();
-      for (size_t c = 0; c < t.columns.size() && c < row.size(); ++c) {
-        object[t.columns[c]] = row[c].empty() ? Json(nullptr) : Json(row[c]);
-      }
-      rows.push_back(std::move(object));
-    }
-    out[t.name] = std::move(rows);
+namespace {
+
+// `value` as a JSON string, exactly as nlohmann's dump writes it (ensure_ascii off, invalid UTF-8
+// replaced): plain printable ASCII is copied, anything else goes through nlohmann.
+void AppendJsonString(const std::string& value, std::string* out) {
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    *out += '"';
+    *out += value;
+    *out += '"';
+  } else {
+    *out += CanonicalJsonDump(Json(value));
   }
+}
+
+}  // namespace
+
+std::string AnswerJson(const Answer& answer) {
+  // The layout of PrettyJsonDump (two-space indent, keys sorted), written row by row: an answer
+  // can have hundreds of thousands of rows, and a JSON tree of them costs more than the query.
+  std::map<std::string, const Table*> tables;
+  for (const Table& t : answer.tables) tables[t.name] = &t;
+  std::string out = "{";
+  bool first_key = true;
+  auto key = [&](const std::string& name) {
+    out += first_key ? "\n  " : ",\n  ";
+    first_key = false;
+    AppendJsonString(name, &out);
+    out += ": ";
+  };
+  auto table = [&](const Table& t) {
+    key(t.name);
+    if (t.rows.empty()) {
+      out += "[]";
+      return;
+    }
+    std::vector<size_t> order(t.columns.size());
+    for (size_t c = 0; c < order.size(); ++c) order[c] = c;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return t.columns[a] < t.columns[b]; });
+    out += "[";
+    for (size_t r = 0; r < t.rows.size(); ++r) {
+      out += r > 0 ? ",\n    {" : "\n    {";
+      bool first = true;
+      for (size_t c : order) {
+        if (c >= t.rows[r].size()) continue;
+        out += first ? "\n      " : ",\n      ";
+        first = false;
+        AppendJsonString(t.columns[c], &out);
+        out += ": ";
+        if (t.rows[r][c].empty()) {
+          out += "null";
+        } else {
+          AppendJsonString(t.rows[r][c], &out);
+        }
+      }
+      out += first ? "}" : "\n    }";
+    }
+    out += "\n  ]";
+  };
+  // Keys in order: the tables, "parameters" and "query" interleaved by name.
+  std::map<std::string, int> keys = {{"parameters", -1}, {"query", -2}};
+  for (const auto& [name, t] : tables) keys.emplace(name, 0);
+  for (const auto& [name, kind] : keys) {
+    if (kind == -1) {
+      key(name);
+      std::string parameters = PrettyJsonDump(answer.parameters);
+      parameters.pop_back();  // its newline
+      for (size_t at = parameters.find('\n'); at != std::string::npos; at = parameters.find('\n', at + 3)) {
+        parameters.replace(at, 1, "\n  ");
+      }
+      out += parameters;
+    } else if (kind == -2) {
+      key(name);
+      AppendJsonString(answer.query, &out);
+    } else {
+      table(*tables[name]);
+    }
+  }
+  out += "\n}\n";
   return out;
 }
 

@@ -23,8 +23,9 @@ struct Answer {
   bool yes = true;  // for yes/no questions (acceptable-at): the answer
 };
 
-// {"query", "parameters", <table name>: [{column: value}...]...}; empty values are null.
-Json AnswerJson(const Answer& answer);
+// {"query", "parameters", <table name>: [{column: value}...]...} as pretty JSON (the layout and
+// key order of PrettyJsonDump); empty values are null.
+std::string AnswerJson(const Answer& answer);
 // Each table as aligned columns under its name; "(none)" for an empty one. Terminal-escaped.
 std::string AnswerText(const Answer& answer);
 // Each table as CSV with a header row; tables separated by an empty line. Cells that start with

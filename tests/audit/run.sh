@@ -223,10 +223,12 @@ crash_and_concurrency() {
   local name=$1 crashed=$2 shared=$3
   echo "-- kill -9 and concurrent ingest on $name"
   # Killed again and again, each run going on where the last one's commits ended: at least one
-  # kill must land mid-ingest, leaving some bundles stored and some not.
+  # kill must land mid-ingest, leaving some bundles stored and some not (commits every 0.1 s, so
+  # that several land before a kill).
   local delay stored partial=0
   for delay in 0.4 0.8 1.2 1.6 2.0; do
-    "$fnseal" audit --store "$crashed" ingest --quiet --policy gen-policy.json generated >/dev/null 2>&1 &
+    "$fnseal" audit --store "$crashed" ingest --quiet --commit-interval 0.1 --policy gen-policy.json generated \
+      >/dev/null 2>&1 &
     local pid=$!
     sleep "$delay"
     kill -9 "$pid" 2>/dev/null
@@ -247,7 +249,9 @@ crash_and_concurrency() {
 
   local w
   for w in 1 2 3 4; do
-    "$fnseal" audit --store "$shared" ingest --json --policy gen-policy.json generated >"ingest$w.json" 2>"ingest$w.err" &
+    # Short commit intervals interleave the four ingesters' batches.
+    "$fnseal" audit --store "$shared" ingest --json --commit-interval 0.1 --policy gen-policy.json generated \
+      >"ingest$w.json" 2>"ingest$w.err" &
   done
   wait
   local added
