@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <chrono>
 #include <thread>
 
 #include "audit/db/test_databases.h"
@@ -422,6 +423,52 @@ TEST_F(AuditStoreTest, ViewsAnswerReadOnlySqlAndRefuseWrites) {
     EXPECT_EQ(rows->rows[0][1], std::optional<std::string>("2"));
     EXPECT_THAT((*store)->db()->QueryReadOnly("DELETE FROM bundles"), StatusIs(StatusCode::kPermissionDenied, _));
     EXPECT_THAT((*store)->Ingest(rogue_, policy_, kNow), Not(IsOk()));  // a refusal is a write
+  }
+}
+
+TEST_F(AuditStoreTest, IngestManyKeepsOrderAndRollsBack) {
+  const auto databases = test::FreshTestDatabases(), rollback = test::FreshTestDatabases("-rb");
+  for (size_t i = 0; i < databases.size(); ++i) {
+    const test::TestDatabase& t = databases[i];
+    SCOPED_TRACE(t.backend);
+    auto store = OpenStore(t.location);
+    ASSERT_NE(store, nullptr);
+    // More bundles than the workers' window (8 per thread), one thread: results come in order.
+    std::vector<std::string> paths;
+    for (int round = 0; round < 4; ++round) {
+      for (const std::string& b : {hello_v1_, rogue_, hello_v2_, resize_}) paths.push_back(b);
+    }
+    AuditStore::IngestManyOptions one_thread;
+    one_thread.threads = 1;
+    std::vector<std::string> seen;
+    std::vector<IngestResult::Outcome> outcomes;
+    ASSERT_THAT(store->IngestMany(paths, policy_, kNow, one_thread,
+                                  [&](const IngestResult& r) {
+                                    seen.push_back(r.offered_as);
+                                    outcomes.push_back(r.outcome);
+                                  }),
+                IsOk());
+    EXPECT_EQ(seen, paths);
+    using O = IngestResult::Outcome;
+    EXPECT_THAT(std::vector<O>(outcomes.begin(), outcomes.begin() + 8),
+                ElementsAre(O::kAdded, O::kRefused, O::kAdded, O::kAdded, O::kAlreadyStored, O::kRefused,
+                            O::kAlreadyStored, O::kAlreadyStored));
+    EXPECT_THAT(store->Check(), IsOk());
+
+    // A file that cannot be read stops the run with NotFound, and what the batch had stored is
+    // rolled back: nothing was committed (the interval is long), so the store is as it was.
+    auto fresh = OpenStore(rollback.at(i).location);
+    ASSERT_NE(fresh, nullptr);
+    AuditStore::IngestManyOptions slow;
+    slow.commit_every = std::chrono::hours(1);
+    size_t reported = 0;
+    EXPECT_THAT(fresh->IngestMany({hello_v1_, resize_, dir_ + "/missing.fnb", hello_v2_}, policy_, kNow, slow,
+                                  [&](const IngestResult&) { ++reported; }),
+                StatusIs(StatusCode::kNotFound, HasSubstr("rolled back")));
+    EXPECT_EQ(reported, 2u);
+    auto count = fresh->db()->Query("SELECT count(*) FROM bundles");
+    ASSERT_THAT(count, IsOk());
+    EXPECT_EQ(count->rows[0][0], std::optional<std::string>("0"));
   }
 }
 
