@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,8 @@ namespace {
   X(PQfinish)                     \
   X(PQexec)                       \
   X(PQexecParams)                 \
+  X(PQprepare)                    \
+  X(PQexecPrepared)               \
   X(PQresultStatus)               \
   X(PQresultErrorMessage)         \
   X(PQresultErrorField)           \
@@ -89,12 +92,12 @@ class PostgresDatabase : public Database {
   }
 
   Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params) override {
-    ASSIGN_OR_RETURN(Handle result, Run(sql, params));
+    ASSIGN_OR_RETURN(Handle result, Run(sql, params, /*prepare=*/true));
     return static_cast<int64_t>(std::strtoll(pq_->PQcmdTuples(result.get()), nullptr, 10));
   }
 
   Result<Rows> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
-    ASSIGN_OR_RETURN(Handle result, Run(sql, params));
+    ASSIGN_OR_RETURN(Handle result, Run(sql, params, /*prepare=*/true));
     return ToRows(result.get());
   }
 
@@ -113,7 +116,10 @@ class PostgresDatabase : public Database {
       return PermissionDeniedError("only reading statements (SELECT, WITH, VALUES, TABLE, EXPLAIN) run here");
     }
     RETURN_IF_ERROR(ExecuteScript("BEGIN READ ONLY"));
-    Result<Rows> rows = Query(sql, {});
+    Result<Rows> rows = [&]() -> Result<Rows> {
+      ASSIGN_OR_RETURN(Handle result, Run(sql, {}, /*prepare=*/false));
+      return ToRows(result.get());
+    }();
     (void)ExecuteScript("ROLLBACK");
     return rows;
   }
@@ -139,7 +145,10 @@ class PostgresDatabase : public Database {
     return InvalidArgumentError(message);
   }
 
-  Result<Handle> Run(std::string_view sql, const std::vector<SqlValue>& params) {
+  // Runs `sql` with `params`. With `prepare`, the statement is prepared on the server once per
+  // connection (fnseal's own statements: ingest runs the same thousand-parameter inserts for every
+  // bundle, and planning them each time costs more than running them); a user's SQL is not.
+  Result<Handle> Run(std::string_view sql, const std::vector<SqlValue>& params, bool prepare) {
     std::vector<std::string> texts(params.size());
     std::vector<const char*> values(params.size(), nullptr);
     // Text parameters go as text; bytes go in binary format (no escaping), with their length.
@@ -160,9 +169,27 @@ class PostgresDatabase : public Database {
         types[i] = kByteaOid;
       }
     }
-    Handle result(pq_->PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(params.size()), types.data(),
-                                     values.data(), lengths.data(), formats.data(), 0),
-                  pq_->PQclear);
+    const std::string text(sql);
+    const int count = static_cast<int>(params.size());
+    if (prepare) {
+      auto found = prepared_.find(text);
+      if (found == prepared_.end() && prepared_.size() < kMaxPrepared) {
+        const std::string name = "fnseal_" + std::to_string(prepared_.size() + 1);
+        Handle made(pq_->PQprepare(conn_, name.c_str(), text.c_str(), count, types.data()), pq_->PQclear);
+        RETURN_IF_ERROR(Check(made.get()));
+        found = prepared_.emplace(text, name).first;
+      }
+      if (found != prepared_.end()) {
+        Handle result(pq_->PQexecPrepared(conn_, found->second.c_str(), count, values.data(), lengths.data(),
+                                          formats.data(), 0),
+                      pq_->PQclear);
+        RETURN_IF_ERROR(Check(result.get()));
+        return result;
+      }
+    }
+    Handle result(
+        pq_->PQexecParams(conn_, text.c_str(), count, types.data(), values.data(), lengths.data(), formats.data(), 0),
+        pq_->PQclear);
     RETURN_IF_ERROR(Check(result.get()));
     return result;
   }
@@ -199,8 +226,11 @@ class PostgresDatabase : public Database {
     return rows;
   }
 
+  static constexpr size_t kMaxPrepared = 1024;  // beyond this, statements are planned each time
+
   const Libpq* pq_;
   PGconn* conn_;
+  std::map<std::string, std::string> prepared_;  // SQL -> the server-side statement's name
 };
 
 void IgnoreNotice(void*, const char*) {}
