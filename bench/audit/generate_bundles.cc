@@ -8,7 +8,8 @@
 //
 // Usage: generate_bundles --count N --key KEY.pem --out DIR [--first I] [--components 40]
 //                         [--seed 1] [--jsonl FACTS.jsonl]
-// Bundles I..I+N-1 are b<i>.fnb; the same index gives the same bundle whatever --first was.
+// Bundles I..I+N-1 are <i/1000>/b<i>.fnb; the same index gives the same bundle whatever --first
+// was.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -153,7 +154,13 @@ Result<Generated> MakeBundle(const Options& o, const PrivateKey& key, size_t i) 
   ASSIGN_OR_RETURN(TarPlan plan, PlanTar(inputs));
   StringSink tar;
   RETURN_IF_ERROR(WriteTar(plan, &tar));
-  const std::string stem = o.out + "/b" + std::to_string(i);
+  // A folder per thousand bundles: every atomic write lists its folder for stale temporaries, so
+  // one folder of 100,000 bundles would make generation quadratic.
+  const std::string folder = o.out + "/" + std::to_string(i / 1000);
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) return UnavailableError(folder + ": " + error.message());
+  const std::string stem = folder + "/b" + std::to_string(i);
   RETURN_IF_ERROR(WriteFileAtomic(stem + ".tar", tar.data()));
 
   BundleSpec spec;
