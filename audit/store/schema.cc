@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/store/facts.h"
@@ -161,9 +162,9 @@ CREATE VIEW audit_ingest_attempts AS
 
 // Version 2: each component's dependency path and each bundle's deployable targets are written
 // at ingest, so that queries read them instead of walking every answer's graph; models have
-// their own (partial) index; envelopes are
-// kept zstd-compressed (packed_envelope.h) in body_zstd, and their text column is dropped once
-// ConvertToV2 has packed them. "@BLOB@" is the dialect's bytes type.
+// their own (partial) index; envelopes are kept zstd-compressed (packed_envelope.h) in
+// body_zstd, and their text column is dropped once ConvertToV2 has packed them. "@BLOB@" is the
+// dialect's bytes type.
 constexpr char kSchemaV2[] = R"SQL(
 ALTER TABLE components ADD COLUMN path TEXT;
 ALTER TABLE bundles ADD COLUMN targets TEXT;
@@ -179,19 +180,19 @@ CREATE VIEW audit_bundles AS
   FROM bundles;
 )SQL";
 
-std::string Dialected(std::string sql, SqlDialect dialect) {
-  const std::string id = dialect == SqlDialect::kSqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY";
-  for (size_t at = sql.find("@ID@"); at != std::string::npos; at = sql.find("@ID@", at)) sql.replace(at, 4, id);
-  const std::string collate = dialect == SqlDialect::kSqlite ? "" : "COLLATE \"C\"";
-  for (size_t at = sql.find("@C@"); at != std::string::npos; at = sql.find("@C@", at)) sql.replace(at, 3, collate);
-  const std::string blob = dialect == SqlDialect::kSqlite ? "BLOB" : "BYTEA";
-  for (size_t at = sql.find("@BLOB@"); at != std::string::npos; at = sql.find("@BLOB@", at)) sql.replace(at, 6, blob);
-  if (dialect == SqlDialect::kPostgres) {
-    // PostgreSQL spells instr() strpos().
-    for (size_t at = sql.find("instr("); at != std::string::npos; at = sql.find("instr(", at)) {
-      sql.replace(at, 6, "strpos(");
-    }
+// Every `from` in `sql` replaced by `to`.
+void ReplaceAll(std::string* sql, std::string_view from, std::string_view to) {
+  for (size_t at = sql->find(from); at != std::string::npos; at = sql->find(from, at + to.size())) {
+    sql->replace(at, from.size(), to);
   }
+}
+
+std::string Dialected(std::string sql, SqlDialect dialect) {
+  const bool sqlite = dialect == SqlDialect::kSqlite;
+  ReplaceAll(&sql, "@ID@", sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY");
+  ReplaceAll(&sql, "@C@", sqlite ? "" : "COLLATE \"C\"");
+  ReplaceAll(&sql, "@BLOB@", sqlite ? "BLOB" : "BYTEA");
+  if (!sqlite) ReplaceAll(&sql, "instr(", "strpos(");  // PostgreSQL spells instr() strpos()
   return sql;
 }
 
