@@ -169,8 +169,8 @@ Result<std::string> RenderAuditReport(AuditStore* store, const ReportOptions& op
   Page page;
   ASSIGN_OR_RETURN(Rows counts,
                    db->Query("SELECT (SELECT count(*) FROM bundles), (SELECT count(DISTINCT function_name) FROM "
-                             "bundles), (SELECT count(*) FROM components), (SELECT count(*) FROM components WHERE kind "
-                             "= 'model'), (SELECT count(DISTINCT key_id) FROM signatures), (SELECT count(*) FROM "
+                             "bundles), (SELECT count(*) FROM bundle_components), (SELECT count(*) FROM bundle_components m "
+                             "JOIN component_facts c ON c.component_id = m.component_id WHERE c.kind = 'model'), (SELECT count(DISTINCT key_id) FROM signatures), (SELECT count(*) FROM "
                              "ingest_attempts WHERE outcome = 'refused')"));
   const auto& c = counts.rows.at(0);
   std::string chain_bundle = options.chain_bundle;
@@ -217,9 +217,10 @@ Result<std::string> RenderAuditReport(AuditStore* store, const ReportOptions& op
 
   page.html += "<h2 id=\"licenses\">Licenses by category</h2>\n";
   ASSIGN_OR_RETURN(Rows categories,
-                   db->Query("SELECT category, count(DISTINCT bundle_sha256 || ' ' || ref), count(DISTINCT "
-                             "bundle_sha256), count(DISTINCT license_id) FROM component_licenses GROUP BY category "
-                             "ORDER BY category"));
+                   db->Query("SELECT l.category, count(DISTINCT m.bundle_id || ' ' || m.ref), count(DISTINCT "
+                             "m.bundle_id), count(DISTINCT l.license_id) FROM component_fact_licenses l JOIN "
+                             "bundle_components m ON m.component_id = l.component_id GROUP BY l.category ORDER BY "
+                             "l.category"));
   int64_t most = 1;
   for (const auto& row : categories.rows) most = std::max<int64_t>(most, std::stoll(Cell(row[1])));
   page.html += "<table data-table=\"license-categories\" data-rows=\"" + std::to_string(categories.rows.size()) +
@@ -236,8 +237,9 @@ Result<std::string> RenderAuditReport(AuditStore* store, const ReportOptions& op
   }
   page.html += "</tbody></table>\n";
   ASSIGN_OR_RETURN(Rows flagged,
-                   db->Query("SELECT b.function_name, l.ref, l.license_id, l.category, l.bundle_sha256 FROM "
-                             "component_licenses l JOIN bundles b ON b.bundle_sha256 = l.bundle_sha256 WHERE "
+                   db->Query("SELECT b.function_name, m.ref, l.license_id, l.category, b.bundle_sha256 FROM "
+                             "component_fact_licenses l JOIN bundle_components m ON m.component_id = l.component_id "
+                             "JOIN bundles b ON b.bundle_id = m.bundle_id WHERE "
                              "l.category IN ('non-commercial', 'proprietary', 'unknown', 'strong-copyleft') OR "
                              "l.is_model_license = 1 ORDER BY 1, 2, 3, 5"));
   page.html += "<p class=\"muted\">Components under non-commercial, proprietary, unknown, strong copyleft or model "

@@ -53,10 +53,13 @@ std::vector<std::string> Facts(AuditStore* store) {
   add("SELECT bundle_sha256, function_name, entrypoint, runtime, size, manifest, bazel_target, build_type, "
       "builder_id, fnseal_version, source_uri, source_commit, tree_state, policy_sha256, targets FROM bundles "
       "ORDER BY 1");
-  add("SELECT bundle_sha256, ref, kind, name, version, license, purl, purl_base, url, supplier, is_root, path "
-      "FROM components ORDER BY 1, 2");
-  add("SELECT bundle_sha256, ref, license_id, category, is_model_license FROM component_licenses ORDER BY 1, 2, 3");
-  add("SELECT bundle_sha256, from_ref, relation, to_ref FROM component_edges ORDER BY 1, 2, 3, 4");
+  add("SELECT bundle_sha256, ref, kind, name, version, license, purl, url, supplier, is_root, path, component_digest "
+      "FROM audit_components ORDER BY 1, 2");
+  add("SELECT bundle_sha256, ref, license_id, category, is_model_license FROM audit_component_licenses "
+      "ORDER BY 1, 2, 3");
+  add("SELECT bundle_sha256, ref, name, sha256 FROM audit_component_files ORDER BY 1, 2, 3");
+  add("SELECT bundle_sha256, from_ref, relation, to_ref FROM audit_component_edges ORDER BY 1, 2, 3, 4");
+  add("SELECT digest, kind, name, version, license, purl, purl_base, url, supplier FROM component_facts ORDER BY 1");
   add("SELECT bundle_sha256, path, sha256, size FROM bundle_files ORDER BY 1, 2");
   add("SELECT bundle_sha256, name, predicate_type, envelope_sha256 FROM attestations ORDER BY 1, 2");
   add("SELECT bundle_sha256, attestation, key_id, key_name FROM signatures ORDER BY 1, 2, 3");
@@ -87,9 +90,15 @@ void ExpectMigratedLikeFresh(AuditStore* migrated, AuditStore* fresh) {
   EXPECT_EQ(facts, Facts(fresh));
   // Paths were filled in (every component but the data set, which a model is trained on rather
   // than depends on); envelopes unpack byte for byte.
-  auto paths = migrated->db()->Query("SELECT count(*) FROM components WHERE path IS NULL AND kind <> 'dataset'");
+  auto paths = migrated->db()->Query("SELECT count(*) FROM audit_components WHERE path IS NULL AND kind <> 'dataset'");
   ASSERT_THAT(paths, IsOk());
   EXPECT_EQ(paths->rows[0][0], std::optional<std::string>("0"));
+  // Components the bundles share are stored once.
+  auto shared = migrated->db()->Query("SELECT (SELECT count(*) FROM component_facts), (SELECT count(DISTINCT "
+                                      "component_id) FROM bundle_components), (SELECT count(*) FROM bundle_components)");
+  ASSERT_THAT(shared, IsOk());
+  EXPECT_EQ(shared->rows[0][0], shared->rows[0][1]);
+  EXPECT_LT(std::stoll(shared->rows[0][0].value_or("0")), std::stoll(shared->rows[0][2].value_or("0")));
   for (const std::string& b : kBundles) {
     auto bundle = migrated->ResolveBundle(std::string(kFixture) + b);
     ASSERT_THAT(bundle, IsOk());

@@ -41,9 +41,13 @@ void Append(const Rows& rows, Table* table) {
 }
 
 // A component row: 0 bundle, 1 function, 2 ref, 3 kind, 4 name, 5 version, 6 license, 7 purl,
-// 8 its dependency path, 9 the bundle's deployable targets (both written at ingest).
+// 8 its dependency path, 9 the bundle's deployable targets (both written at ingest); from
+// kComponents (m: the bundle's reference, c: the component, b: the bundle).
 constexpr char kComponentColumns[] =
-    "c.bundle_sha256, b.function_name, c.ref, c.kind, c.name, c.version, c.license, c.purl, c.path, b.targets";
+    "b.bundle_sha256, b.function_name, m.ref, c.kind, c.name, c.version, c.license, c.purl, m.path, b.targets";
+constexpr char kComponents[] =
+    " FROM bundle_components m JOIN component_facts c ON c.component_id = m.component_id JOIN bundles b ON "
+    "b.bundle_id = m.bundle_id ";
 
 }  // namespace
 
@@ -58,16 +62,14 @@ Result<Answer> QueryContains(AuditStore* store, const std::string& term) {
     for (char& c : digest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));  // stored lowercase
   }
   Rows matches;
-  const std::string from =
-      std::string("SELECT ") + kComponentColumns +
-      ", $2 AS matched FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256 ";
+  const std::string from = std::string("SELECT ") + kComponentColumns + ", $2 AS matched" + kComponents;
   if (digest.size() == 64 && IsLowerHex(digest)) {
     ASSIGN_OR_RETURN(
         matches,
         db->Query(std::string("SELECT ") + kComponentColumns +
-                      ", 'file ' || f.name AS matched FROM component_files f JOIN components c ON "
-                      "c.bundle_sha256 = f.bundle_sha256 AND c.ref = f.ref JOIN bundles b ON b.bundle_sha256 = "
-                      "f.bundle_sha256 WHERE f.sha256 = $1 "
+                      ", 'file ' || f.name AS matched FROM component_fact_files f JOIN bundle_components m ON "
+                      "m.component_id = f.component_id JOIN component_facts c ON c.component_id = f.component_id "
+                      "JOIN bundles b ON b.bundle_id = m.bundle_id WHERE f.sha256 = $1 "
                       "UNION ALL SELECT f.bundle_sha256, b.function_name, '', '', '', '', '', '', '', b.targets, "
                       "'bundle file ' || f.path FROM bundle_files f JOIN bundles b ON b.bundle_sha256 = "
                       "f.bundle_sha256 WHERE f.sha256 = $1 UNION ALL SELECT d.bundle_sha256, b.function_name, '', '', "
@@ -80,9 +82,9 @@ Result<Answer> QueryContains(AuditStore* store, const std::string& term) {
     ASSIGN_OR_RETURN(matches, db->Query(from + "WHERE c.purl = $1 OR c.purl_base = $1 ORDER BY 2, 1, 3",
                                         {term, std::string("purl")}));
   } else {
-    ASSIGN_OR_RETURN(matches, db->Query(from + "WHERE c.ref = $1 UNION ALL SELECT " + kComponentColumns +
-                                            ", 'name' AS matched FROM components c JOIN bundles b ON b.bundle_sha256 = "
-                                            "c.bundle_sha256 WHERE c.name = $1 AND c.ref <> $1 ORDER BY 2, 1, 3",
+    ASSIGN_OR_RETURN(matches, db->Query(from + "WHERE m.ref = $1 UNION ALL SELECT " + kComponentColumns +
+                                            ", 'name' AS matched" + kComponents +
+                                            "WHERE c.name = $1 AND m.ref <> $1 ORDER BY 2, 1, 3",
                                         {term, std::string("ref")}));
   }
   Table t = MakeTable("matches", {"bundle", "function", "deployables", "component", "kind", "name", "version", "license",
@@ -105,8 +107,9 @@ Result<Answer> QueryLicenses(AuditStore* store, const LicenseQuery& query) {
                                      "matched", "category", "path"});
   const std::string select =
       std::string("SELECT ") + kComponentColumns +
-      ", l.license_id, l.category FROM component_licenses l JOIN components c ON c.bundle_sha256 = l.bundle_sha256 "
-      "AND c.ref = l.ref JOIN bundles b ON b.bundle_sha256 = l.bundle_sha256 ";
+      ", l.license_id, l.category FROM component_fact_licenses l JOIN bundle_components m ON m.component_id = "
+      "l.component_id JOIN component_facts c ON c.component_id = l.component_id JOIN bundles b ON b.bundle_id = "
+      "m.bundle_id ";
   Rows rows;
   if (!query.category.empty()) {
     answer.parameters = {{"category", query.category}};
@@ -144,9 +147,7 @@ Result<Answer> QueryLicenses(AuditStore* store, const LicenseQuery& query) {
     }
   } else {
     answer.parameters = {{"policy", "given"}};
-    ASSIGN_OR_RETURN(Rows all, db->Query(std::string("SELECT ") + kComponentColumns +
-                                         " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256 "
-                                         "ORDER BY 2, 1, 3"));
+    ASSIGN_OR_RETURN(Rows all, db->Query(std::string("SELECT ") + kComponentColumns + kComponents + "ORDER BY 2, 1, 3"));
     for (auto& row : all.rows) {
       const std::string license = Cell(row[6]).empty() ? "NOASSERTION" : Cell(row[6]);
       Result<LicenseExpression> parsed = ParseLicenseExpression(license);
@@ -181,35 +182,37 @@ Result<Answer> QueryModels(AuditStore* store, const ModelQuery& query) {
   if (!query.model.empty()) {
     answer.parameters["model"] = query.model;
     params.push_back(query.model);
-    where += " AND (c.ref = $1 OR c.name = $1 OR c.purl = $1 OR c.purl_base = $1)";
+    where += " AND (m.ref = $1 OR c.name = $1 OR c.purl = $1 OR c.purl_base = $1)";
   }
   if (!query.base.empty()) {
     answer.parameters["base"] = query.base;
     params.push_back(query.base);
-    // Row-value IN subqueries: the edges' index on to_ref finds the few models, instead of a
+    // IN subqueries: the lineage's index on its target finds the few models, instead of a
     // correlated test of every component.
-    where += " AND (c.bundle_sha256, c.ref) IN (SELECT bundle_sha256, from_ref FROM component_edges WHERE relation = "
-             "'derived-from' AND to_ref = $" + std::to_string(params.size()) + ")";
+    where += " AND c.component_id IN (SELECT component_id FROM component_lineage WHERE relation = 'derived-from' AND "
+             "target = $" + std::to_string(params.size()) + ")";
   }
   if (!query.dataset.empty()) {
     answer.parameters["dataset"] = query.dataset;
     params.push_back(query.dataset);
     const std::string p = "$" + std::to_string(params.size());
-    where += " AND (c.bundle_sha256, c.ref) IN (SELECT bundle_sha256, from_ref FROM component_edges WHERE relation = "
-             "'trained-on' AND to_ref = " + p + " UNION SELECT e.bundle_sha256, e.from_ref FROM components d JOIN "
-             "component_edges e ON e.bundle_sha256 = d.bundle_sha256 AND e.to_ref = d.ref WHERE e.relation = "
-             "'trained-on' AND (d.name = " + p + " OR d.purl = " + p + "))";
+    // Trained on the data set named so, or on a component of the same bundle that has that name or purl.
+    where += " AND (c.component_id IN (SELECT component_id FROM component_lineage WHERE relation = 'trained-on' AND "
+             "target = " + p + ") OR EXISTS (SELECT 1 FROM component_lineage x JOIN bundle_components dm ON dm.ref = "
+             "x.target JOIN component_facts d ON d.component_id = dm.component_id WHERE x.component_id = "
+             "c.component_id AND x.relation = 'trained-on' AND dm.bundle_id = m.bundle_id AND (d.name = " + p +
+             " OR d.purl = " + p + ")))";
   }
-  const std::string joined = " FROM components c JOIN bundles b ON b.bundle_sha256 = c.bundle_sha256";
-  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns + joined + " WHERE " + where +
+  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns + kComponents + "WHERE " + where +
                                             " ORDER BY 2, 1, 3",
                                         params));
   // The base models and data sets of every matching model, in one query.
   ASSIGN_OR_RETURN(Rows edges,
-                   db->Query("SELECT c.bundle_sha256, c.ref, e.relation, e.to_ref, d.name" + joined +
-                                 " JOIN component_edges e ON e.bundle_sha256 = c.bundle_sha256 AND e.from_ref = c.ref "
-                                 "LEFT JOIN components d ON d.bundle_sha256 = e.bundle_sha256 AND d.ref = e.to_ref "
-                                 "WHERE " + where + " AND e.relation IN ('derived-from', 'trained-on') ORDER BY 1, 2, 3, 4",
+                   db->Query(std::string("SELECT b.bundle_sha256, m.ref, x.relation, x.target, d.name") + kComponents +
+                                 "JOIN component_lineage x ON x.component_id = c.component_id LEFT JOIN "
+                                 "bundle_components dm ON dm.bundle_id = m.bundle_id AND dm.ref = x.target LEFT JOIN "
+                                 "component_facts d ON d.component_id = dm.component_id WHERE " + where +
+                                 " ORDER BY 1, 2, 3, 4",
                              params));
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> lineage;  // -> base, data sets
   for (const auto& e : edges.rows) {
@@ -325,11 +328,12 @@ Result<Answer> QueryTrace(AuditStore* store, const std::string& reference) {
                           "SELECT target, path, sha256, size FROM audit_deployables WHERE bundle_sha256 = $1 ORDER BY "
                           "target, path"));
   RETURN_IF_ERROR(section("components", {"component", "kind", "name", "version", "license", "purl"},
-                          "SELECT ref, kind, name, version, license, purl FROM components WHERE bundle_sha256 = $1 "
-                          "ORDER BY is_root DESC, ref"));
+                          "SELECT m.ref, c.kind, c.name, c.version, c.license, c.purl" + std::string(kComponents) +
+                              "WHERE b.bundle_sha256 = $1 ORDER BY m.is_root DESC, m.ref"));
   RETURN_IF_ERROR(section("licenses", {"component", "license", "category"},
-                          "SELECT ref, license_id, category FROM component_licenses WHERE bundle_sha256 = $1 ORDER BY "
-                          "ref, license_id"));
+                          "SELECT m.ref, l.license_id, l.category FROM bundle_components m JOIN "
+                          "component_fact_licenses l ON l.component_id = m.component_id JOIN bundles b ON b.bundle_id = "
+                          "m.bundle_id WHERE b.bundle_sha256 = $1 ORDER BY m.ref, l.license_id"));
   RETURN_IF_ERROR(section("signatures", {"attestation", "predicate_type", "key_id", "key_name", "envelope_sha256"},
                           "SELECT s.attestation, a.predicate_type, s.key_id, s.key_name, a.envelope_sha256 FROM "
                           "signatures s JOIN attestations a ON a.bundle_sha256 = s.bundle_sha256 AND a.name = "
@@ -387,8 +391,8 @@ Result<Answer> QueryDiff(AuditStore* store, const std::string& before_ref, const
   using Facts = std::map<std::string, std::map<std::string, std::string>>;
   auto load = [&](const std::string& bundle) -> Result<Facts> {
     Facts f;
-    ASSIGN_OR_RETURN(Rows components, db->Query("SELECT ref, kind, version, license, purl FROM components WHERE "
-                                                "bundle_sha256 = $1",
+    ASSIGN_OR_RETURN(Rows components, db->Query(std::string("SELECT m.ref, c.kind, c.version, c.license, c.purl") +
+                                                    kComponents + "WHERE b.bundle_sha256 = $1",
                                                 {bundle}));
     for (const auto& r : components.rows) {
       const std::string aspect = Cell(r[1]) == "model" ? "model" : "component";

@@ -1,6 +1,7 @@
 #include "audit/store/schema.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -8,6 +9,7 @@
 
 #include "audit/store/facts.h"
 #include "audit/store/packed_envelope.h"
+#include "audit/store/writes.h"
 
 namespace fnseal {
 namespace {
@@ -180,6 +182,105 @@ CREATE VIEW audit_bundles AS
   FROM bundles;
 )SQL";
 
+// Version 3: components are stored once per distinct content (component_facts, found by
+// ComponentDigest, with their licenses, files and lineage) and bundles refer to them
+// (bundle_components: the ref, root flag and dependency path, which belong to the bundle);
+// depends-on edges are per bundle (bundle_edges). Bundles get a compact integer id for those
+// rows. The v2 component tables are converted by ConvertToV3, then dropped; the views keep their
+// columns. "@SERIAL@" is a column numbered on insert (filled for existing rows by ConvertToV3 on
+// SQLite); "@WR@" keeps SQLite's tables keyed by their primary key alone.
+constexpr char kSchemaV3[] = R"SQL(
+ALTER TABLE bundles ADD COLUMN bundle_id @SERIAL@;
+CREATE TABLE component_facts (
+  component_id @ID@,
+  digest TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  version TEXT,
+  license TEXT,
+  purl TEXT,
+  purl_base TEXT,
+  url TEXT,
+  supplier TEXT
+);
+CREATE INDEX component_facts_name ON component_facts (name);
+CREATE INDEX component_facts_purl ON component_facts (purl);
+CREATE INDEX component_facts_purl_base ON component_facts (purl_base);
+CREATE INDEX component_facts_models ON component_facts (component_id) WHERE kind = 'model';
+CREATE TABLE component_fact_licenses (
+  component_id BIGINT NOT NULL REFERENCES component_facts (component_id),
+  license_id TEXT NOT NULL,
+  category TEXT NOT NULL,
+  is_model_license BIGINT NOT NULL,
+  PRIMARY KEY (component_id, license_id)
+)@WR@;
+CREATE INDEX component_fact_licenses_id ON component_fact_licenses (license_id);
+CREATE INDEX component_fact_licenses_category ON component_fact_licenses (category);
+CREATE TABLE component_fact_files (
+  component_id BIGINT NOT NULL REFERENCES component_facts (component_id),
+  name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (component_id, name)
+)@WR@;
+CREATE INDEX component_fact_files_sha256 ON component_fact_files (sha256);
+CREATE TABLE component_lineage (
+  component_id BIGINT NOT NULL REFERENCES component_facts (component_id),
+  relation TEXT NOT NULL,
+  target TEXT NOT NULL,
+  PRIMARY KEY (component_id, relation, target)
+)@WR@;
+CREATE INDEX component_lineage_target ON component_lineage (target);
+CREATE TABLE bundle_components (
+  bundle_id BIGINT NOT NULL,
+  ref TEXT NOT NULL,
+  component_id BIGINT NOT NULL REFERENCES component_facts (component_id),
+  is_root BIGINT NOT NULL,
+  path TEXT,
+  PRIMARY KEY (bundle_id, ref)
+)@WR@;
+CREATE INDEX bundle_components_component ON bundle_components (component_id);
+CREATE INDEX bundle_components_ref ON bundle_components (ref);
+CREATE TABLE bundle_edges (
+  bundle_id BIGINT NOT NULL,
+  from_ref TEXT NOT NULL,
+  to_ref TEXT NOT NULL,
+  PRIMARY KEY (bundle_id, from_ref, to_ref)
+)@WR@;
+DROP VIEW audit_components;
+DROP VIEW audit_component_licenses;
+DROP VIEW audit_component_files;
+DROP VIEW audit_component_edges;
+)SQL";
+
+// After ConvertToV3: the v2 tables go, the views read the new ones.
+constexpr char kSchemaV3Views[] = R"SQL(
+CREATE UNIQUE INDEX bundles_id ON bundles (bundle_id);
+DROP TABLE component_edges;
+DROP TABLE component_files;
+DROP TABLE component_licenses;
+DROP TABLE components;
+CREATE VIEW audit_components AS
+  SELECT b.bundle_sha256, m.ref, c.kind, c.name, c.version, c.license, c.purl, c.url, c.supplier, m.is_root, m.path,
+         c.digest AS component_digest
+  FROM bundle_components m JOIN bundles b ON b.bundle_id = m.bundle_id
+  JOIN component_facts c ON c.component_id = m.component_id;
+CREATE VIEW audit_component_licenses AS
+  SELECT b.bundle_sha256, m.ref, l.license_id, l.category, l.is_model_license
+  FROM bundle_components m JOIN bundles b ON b.bundle_id = m.bundle_id
+  JOIN component_fact_licenses l ON l.component_id = m.component_id;
+CREATE VIEW audit_component_files AS
+  SELECT b.bundle_sha256, m.ref, f.name, f.sha256
+  FROM bundle_components m JOIN bundles b ON b.bundle_id = m.bundle_id
+  JOIN component_fact_files f ON f.component_id = m.component_id;
+CREATE VIEW audit_component_edges AS
+  SELECT b.bundle_sha256, e.from_ref, 'depends-on' AS relation, e.to_ref
+  FROM bundle_edges e JOIN bundles b ON b.bundle_id = e.bundle_id
+  UNION ALL
+  SELECT b.bundle_sha256, m.ref AS from_ref, x.relation, x.target AS to_ref
+  FROM bundle_components m JOIN bundles b ON b.bundle_id = m.bundle_id
+  JOIN component_lineage x ON x.component_id = m.component_id;
+)SQL";
+
 // Every `from` in `sql` replaced by `to`.
 void ReplaceAll(std::string* sql, std::string_view from, std::string_view to) {
   for (size_t at = sql->find(from); at != std::string::npos; at = sql->find(from, at + to.size())) {
@@ -192,6 +293,8 @@ std::string Dialected(std::string sql, SqlDialect dialect) {
   ReplaceAll(&sql, "@ID@", sqlite ? "INTEGER PRIMARY KEY" : "BIGSERIAL PRIMARY KEY");
   ReplaceAll(&sql, "@C@", sqlite ? "" : "COLLATE \"C\"");
   ReplaceAll(&sql, "@BLOB@", sqlite ? "BLOB" : "BYTEA");
+  ReplaceAll(&sql, "@SERIAL@", sqlite ? "BIGINT" : "BIGSERIAL");
+  ReplaceAll(&sql, "@WR@", sqlite ? " WITHOUT ROWID" : "");
   if (!sqlite) ReplaceAll(&sql, "instr(", "strpos(");  // PostgreSQL spells instr() strpos()
   return sql;
 }
@@ -294,6 +397,64 @@ Status ConvertToV2(Database* db) {
   return OkStatus();
 }
 
+// Moves the v2 component tables' rows into version 3's: bundle by bundle, each component's facts
+// as ingest extracted them, stored as ingest stores them now.
+Status ConvertToV3(Database* db) {
+  if (db->Dialect() == SqlDialect::kSqlite) {
+    RETURN_IF_ERROR(db->ExecuteScript("UPDATE bundles SET bundle_id = rowid"));
+  }
+  ASSIGN_OR_RETURN(Rows bundles, db->Query("SELECT bundle_sha256, bundle_id FROM bundles ORDER BY bundle_id"));
+  for (const auto& bundle_row : bundles.rows) {
+    const std::vector<SqlValue> bundle = {bundle_row[0].value_or("")};
+    ASSIGN_OR_RETURN(Rows rows, db->Query("SELECT ref, kind, name, version, license, purl, url, supplier, is_root, "
+                                          "path FROM components WHERE bundle_sha256 = $1 ORDER BY ref",
+                                          bundle));
+    std::vector<ComponentFact> components;
+    std::map<std::string, size_t> index;
+    for (const auto& row : rows.rows) {
+      ComponentFact c;
+      c.ref = row[0].value_or("");
+      c.kind = row[1].value_or("");
+      c.name = row[2].value_or("");
+      c.version = row[3].value_or("");
+      c.license = row[4].value_or("");
+      c.purl = row[5].value_or("");
+      c.url = row[6].value_or("");
+      c.supplier = row[7].value_or("");
+      c.root = row[8].value_or("0") == "1";
+      c.path = row[9].value_or("");
+      index[c.ref] = components.size();
+      components.push_back(std::move(c));
+    }
+    auto component = [&](const std::optional<std::string>& ref) -> ComponentFact* {
+      auto found = index.find(ref.value_or(""));
+      return found == index.end() ? nullptr : &components[found->second];
+    };
+    ASSIGN_OR_RETURN(Rows licenses, db->Query("SELECT ref, license_id, category, is_model_license FROM "
+                                              "component_licenses WHERE bundle_sha256 = $1 ORDER BY ref, license_id",
+                                              bundle));
+    for (const auto& row : licenses.rows) {
+      if (ComponentFact* c = component(row[0])) {
+        c->licenses.push_back({row[1].value_or(""), row[2].value_or(""), row[3].value_or("0") == "1"});
+      }
+    }
+    ASSIGN_OR_RETURN(Rows files, db->Query("SELECT ref, name, sha256 FROM component_files WHERE bundle_sha256 = $1 "
+                                           "ORDER BY ref, name",
+                                           bundle));
+    for (const auto& row : files.rows) {
+      if (ComponentFact* c = component(row[0])) c->files.emplace_back(row[1].value_or(""), row[2].value_or(""));
+    }
+    ASSIGN_OR_RETURN(Rows edges, db->Query("SELECT from_ref, relation, to_ref FROM component_edges WHERE "
+                                           "bundle_sha256 = $1 ORDER BY from_ref, relation, to_ref",
+                                           bundle));
+    for (const auto& row : edges.rows) {
+      if (ComponentFact* c = component(row[0])) c->edges.emplace_back(row[1].value_or(""), row[2].value_or(""));
+    }
+    RETURN_IF_ERROR(StoreBundleComponents(db, std::stoll(bundle_row[1].value_or("0")), components));
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 Status MigrateAuditStore(Database* db, int to_version) {
@@ -328,6 +489,12 @@ Status MigrateAuditStore(Database* db, int to_version) {
       RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV2, db->Dialect())));
       RETURN_IF_ERROR(ConvertToV2(db));
       version = 2;
+    }
+    if (version < 3 && to_version >= 3) {
+      RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV3, db->Dialect())));
+      RETURN_IF_ERROR(ConvertToV3(db));
+      RETURN_IF_ERROR(db->ExecuteScript(Dialected(kSchemaV3Views, db->Dialect())));
+      version = 3;
     }
     RETURN_IF_ERROR(db->Execute("UPDATE store_meta SET value = $1 WHERE key = 'schema_version'",
                                 {std::to_string(version)}));

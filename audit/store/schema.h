@@ -10,7 +10,7 @@
 namespace fnseal {
 
 // The schema version this fnseal writes and reads.
-inline constexpr int kAuditSchemaVersion = 2;
+inline constexpr int kAuditSchemaVersion = 3;
 
 // Brings an empty database, or a store at an older version, to `to_version` (tests build older
 // stores with it), in one write transaction (concurrent callers serialize; the second finds the

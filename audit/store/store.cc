@@ -14,6 +14,7 @@
 #include "audit/store/facts.h"
 #include "audit/store/packed_envelope.h"
 #include "audit/store/schema.h"
+#include "audit/store/writes.h"
 #include "bundle/verify/bundle_verifier.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -27,49 +28,12 @@ namespace {
 // Lowercase hex of any non-zero length (a digest or a prefix of one).
 bool IsLowerHex(std::string_view s) { return !s.empty() && IsLowercaseHex(s, s.size()); }
 
-SqlValue TextOrNull(const std::string& s) {
-  if (s.empty()) return std::monostate{};
-  return s;
-}
-
 Result<IngestPolicy> FromJson(Json policy_json) {
   IngestPolicy out;
   out.json = CanonicalJsonDump(policy_json);
   ASSIGN_OR_RETURN(out.policy, ParseTrustPolicy(out.json));
   out.sha256 = Sha256Hex(out.json);
   return out;
-}
-
-// Inserts `rows` into `table` (both named by this file, never by input) with few statements:
-// ingest's cost is mostly round trips on PostgreSQL. Each statement takes a power-of-two number
-// of rows (at most 256, and within the backends' parameter limits), so a table has at most nine
-// distinct statements for the backend to prepare and cache.
-Status InsertRows(Database* db, const std::string& table, const std::vector<std::string>& columns,
-                  std::vector<std::vector<SqlValue>> rows, bool ignore_conflicts) {
-  size_t most = 256;
-  while (most > 1 && most * columns.size() > 30000) most /= 2;
-  std::string head = "INSERT INTO " + table + " (";
-  for (size_t c = 0; c < columns.size(); ++c) head += (c ? ", " : "") + columns[c];
-  head += ") VALUES ";
-  for (size_t begin = 0; begin < rows.size();) {
-    size_t count = most;
-    while (count > rows.size() - begin) count /= 2;
-    std::string sql = head;
-    std::vector<SqlValue> params;
-    params.reserve(count * columns.size());
-    for (size_t r = begin; r < begin + count; ++r) {
-      sql += r > begin ? ", (" : "(";
-      for (size_t c = 0; c < columns.size(); ++c) {
-        params.push_back(std::move(rows[r].at(c)));
-        sql += (c ? ", $" : "$") + std::to_string(params.size());
-      }
-      sql += ")";
-    }
-    if (ignore_conflicts) sql += " ON CONFLICT DO NOTHING";
-    RETURN_IF_ERROR(db->Execute(sql, params));
-    begin += count;
-  }
-  return OkStatus();
 }
 
 }  // namespace
@@ -333,24 +297,29 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     Database& db = *db_;
     RETURN_IF_ERROR(db.Execute("INSERT INTO policies (policy_sha256, body) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                                {policy.sha256, policy.json}));
+    // SQLite numbers bundles itself (writers are serialized); PostgreSQL's column has a sequence.
+    const bool sqlite = db.Dialect() == SqlDialect::kSqlite;
     ASSIGN_OR_RETURN(
-        int64_t added,
-        db.Execute("INSERT INTO bundles (bundle_sha256, function_name, entrypoint, runtime, size, manifest, bazel_target, "
-                   "build_type, builder_id, fnseal_version, source_uri, source_commit, tree_state, policy_sha256, "
-                   "verified_at, ingested_at, offered_as, targets) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                   "$11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT DO NOTHING",
-                   {id, facts->function_name, facts->entrypoint, TextOrNull(facts->runtime),
-                    static_cast<int64_t>(size_bytes), manifest->content, TextOrNull(facts->bazel_target),
-                    TextOrNull(facts->build_type), TextOrNull(facts->builder_id), TextOrNull(facts->fnseal_version),
-                    TextOrNull(facts->source_uri), TextOrNull(facts->source_commit), TextOrNull(facts->tree_state),
-                    policy.sha256, verified->verified_at, now, result.offered_as, DeployableTargets(file_paths)}));
-    if (added == 0) {  // another ingester stored it since we looked
+        Rows added,
+        db.Query(std::string("INSERT INTO bundles (bundle_sha256, function_name, entrypoint, runtime, size, manifest, "
+                             "bazel_target, build_type, builder_id, fnseal_version, source_uri, source_commit, "
+                             "tree_state, policy_sha256, verified_at, ingested_at, offered_as, targets") +
+                     (sqlite ? ", bundle_id" : "") +
+                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18" +
+                     (sqlite ? ", (SELECT coalesce(max(bundle_id), 0) + 1 FROM bundles)" : "") +
+                     ") ON CONFLICT DO NOTHING RETURNING bundle_id",
+                 {id, facts->function_name, facts->entrypoint, TextOrNull(facts->runtime),
+                  static_cast<int64_t>(size_bytes), manifest->content, TextOrNull(facts->bazel_target),
+                  TextOrNull(facts->build_type), TextOrNull(facts->builder_id), TextOrNull(facts->fnseal_version),
+                  TextOrNull(facts->source_uri), TextOrNull(facts->source_commit), TextOrNull(facts->tree_state),
+                  policy.sha256, verified->verified_at, now, result.offered_as, DeployableTargets(file_paths)}));
+    if (added.rows.empty()) {  // another ingester stored it since we looked
       raced = true;
       return OkStatus();
     }
+    const int64_t bundle_id = std::stoll(added.rows[0][0].value_or("0"));
     using Row = std::vector<SqlValue>;
-    std::vector<Row> files, directories, envelopes, attestations, keys, signatures, dependencies, components,
-        licenses, component_files, edges;
+    std::vector<Row> files, directories, envelopes, attestations, keys, signatures, dependencies;
     for (const BundleFile& f : contents->files) files.push_back({id, f.path, f.sha256, static_cast<int64_t>(f.size)});
     for (const std::string& d : contents->directories) directories.push_back({id, d});
     std::map<std::string, std::string> predicate_types;
@@ -368,17 +337,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
     for (const DependencyFact& d : facts->dependencies) {
       dependencies.push_back({id, d.name, TextOrNull(d.uri), TextOrNull(d.sha256), TextOrNull(d.git_commit)});
     }
-    for (const ComponentFact& c : facts->components) {
-      components.push_back({id, c.ref, c.kind, c.name, TextOrNull(c.version), TextOrNull(c.license), TextOrNull(c.purl),
-                            TextOrNull(PurlBase(c.purl)), TextOrNull(c.url), TextOrNull(c.supplier),
-                            int64_t{c.root ? 1 : 0}, TextOrNull(c.path)});
-      for (const LicenseLeafFact& l : c.licenses) {
-        licenses.push_back({id, c.ref, l.license_id, l.category, int64_t{l.model_license ? 1 : 0}});
-      }
-      for (const auto& [name, sha256] : c.files) component_files.push_back({id, c.ref, name, sha256});
-      for (const auto& [relation, target] : c.edges) edges.push_back({id, c.ref, relation, target});
-    }
-    // Duplicates within a bundle (a license named twice, a file listed twice) are kept once.
+    // A dependency named twice is kept once.
     RETURN_IF_ERROR(InsertRows(&db, "bundle_files", {"bundle_sha256", "path", "sha256", "size"}, std::move(files), false));
     RETURN_IF_ERROR(InsertRows(&db, "bundle_directories", {"bundle_sha256", "path"}, std::move(directories), false));
     RETURN_IF_ERROR(InsertRows(&db, "envelopes", {"envelope_sha256", "body_zstd"}, std::move(envelopes), true));
@@ -389,16 +348,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
         InsertRows(&db, "signatures", {"bundle_sha256", "attestation", "key_id", "key_name"}, std::move(signatures), false));
     RETURN_IF_ERROR(InsertRows(&db, "dependencies", {"bundle_sha256", "name", "uri", "sha256", "git_commit"},
                                std::move(dependencies), true));
-    RETURN_IF_ERROR(InsertRows(&db, "components",
-                               {"bundle_sha256", "ref", "kind", "name", "version", "license", "purl", "purl_base", "url",
-                                "supplier", "is_root", "path"},
-                               std::move(components), false));
-    RETURN_IF_ERROR(InsertRows(&db, "component_licenses",
-                               {"bundle_sha256", "ref", "license_id", "category", "is_model_license"}, std::move(licenses), true));
-    RETURN_IF_ERROR(
-        InsertRows(&db, "component_files", {"bundle_sha256", "ref", "name", "sha256"}, std::move(component_files), true));
-    RETURN_IF_ERROR(
-        InsertRows(&db, "component_edges", {"bundle_sha256", "from_ref", "relation", "to_ref"}, std::move(edges), true));
+    RETURN_IF_ERROR(StoreBundleComponents(&db, bundle_id, facts->components));
     result.outcome = IngestResult::Outcome::kAdded;
     return RecordAttempt(result, policy.sha256, now);
   });
@@ -510,6 +460,12 @@ Status AuditStore::Check() {
     return DataLossError(db_->Location() + ": bundle " + incomplete.rows[0][0].value_or("") +
                          " lacks its envelopes, manifest or policy (" + std::to_string(incomplete.rows.size()) +
                          " such bundles)");
+  }
+  ASSIGN_OR_RETURN(Rows orphans, db_->Query("SELECT count(*) FROM bundle_components m WHERE NOT EXISTS (SELECT 1 FROM "
+                                             "bundles b WHERE b.bundle_id = m.bundle_id)"));
+  if (orphans.rows[0][0].value_or("0") != "0") {
+    return DataLossError(db_->Location() + ": " + orphans.rows[0][0].value_or("") +
+                         " component references belong to no stored bundle");
   }
   // Every envelope unpacks and matches its digest; read in pages, so that a large store is not
   // held in memory at once.

@@ -503,7 +503,7 @@ TEST_F(AuditStoreTest, ConcurrentIngestersLoseNothing) {
     auto count = store->db()->Query("SELECT count(*) FROM bundles");
     ASSERT_THAT(count, IsOk());
     EXPECT_EQ(count->rows[0][0], std::optional<std::string>("12"));
-    auto components = store->db()->Query("SELECT count(*) FROM components");
+    auto components = store->db()->Query("SELECT count(*) FROM bundle_components");
     ASSERT_THAT(components, IsOk());
     EXPECT_EQ(components->rows[0][0], std::optional<std::string>("72"));
     EXPECT_THAT(store->Check(), IsOk());

@@ -1,0 +1,42 @@
+// How ingest (and the migrations that rewrite stored facts) write rows. Components are stored
+// once per distinct content (component_facts, with their licenses, files and lineage, found by
+// ComponentDigest) and referenced by every bundle that ships them (bundle_components); only
+// what differs between bundles - each component's ref, whether it is the root, its dependency
+// path and the depends-on edges - is written per bundle.
+#ifndef FNSEAL_AUDIT_STORE_WRITES_H_
+#define FNSEAL_AUDIT_STORE_WRITES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "audit/db/database.h"
+#include "audit/store/facts.h"
+#include "core/status.h"
+
+namespace fnseal {
+
+// NULL for "", the text otherwise.
+SqlValue TextOrNull(const std::string& s);
+
+// Inserts `rows` into `table` (both named by fnseal, never by input) with few statements, each
+// of a power-of-two number of rows, so that a table needs few prepared statements.
+// `ignore_conflicts` adds ON CONFLICT DO NOTHING.
+Status InsertRows(Database* db, const std::string& table, const std::vector<std::string>& columns,
+                  std::vector<std::vector<SqlValue>> rows, bool ignore_conflicts);
+
+// The sha256 (hex) of what a component is, independent of the bundle it is in: kind, name,
+// version, license, purl, url, supplier, license leaves, files and lineage (trained-on and
+// derived-from edges), each length-prefixed and in a fixed order. Not the ref, the root flag,
+// the path or the depends-on edges: those belong to the bundle.
+std::string ComponentDigest(const ComponentFact& component);
+
+// Writes the components of the stored bundle `bundle_id`: the component_facts rows (and their
+// licenses, files and lineage) that the store does not hold yet, then the bundle's references
+// to them and its depends-on edges. Safe against a concurrent ingester adding the same
+// component (PostgreSQL): the first one's row is used.
+Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<ComponentFact>& components);
+
+}  // namespace fnseal
+
+#endif  // FNSEAL_AUDIT_STORE_WRITES_H_
