@@ -1,8 +1,8 @@
-// Strict JSON parsing for untrusted, signed metadata (nlohmann/json underneath). Thread-safe.
+// Strict JSON parsing for untrusted, signed metadata into nlohmann/json values. Thread-safe.
 //
 // Beyond RFC 8259 validity it enforces: no duplicate keys in any object (two parsers must never
 // disagree on what a signed document says), a maximum nesting depth, and a maximum input size.
-// nlohmann exceptions never escape: every failure is a Status.
+// Nothing throws: every failure is a Status naming the byte offset where the input went wrong.
 #ifndef FNSEAL_CORE_JSON_H_
 #define FNSEAL_CORE_JSON_H_
 

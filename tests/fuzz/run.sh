@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=${FUZZ_SECONDS:-15}
-targets=(tar_reader_fuzzer zstd_reader_fuzzer dsse_envelope_fuzzer statement_fuzzer trust_policy_fuzzer zip_reader_fuzzer
+targets=(tar_reader_fuzzer zstd_reader_fuzzer dsse_envelope_fuzzer statement_fuzzer json_fuzzer trust_policy_fuzzer zip_reader_fuzzer
   sigstore_bundle_fuzzer attestation_file_fuzzer elf_info_fuzzer
   license_expression_fuzzer license_policy_fuzzer components_file_fuzzer purl_fuzzer hf_license_fuzzer sbom_licenses_fuzzer
   work_request_fuzzer http_request_fuzzer bundle_fuzzer bundle_facts_fuzzer)
