@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <tuple>
+#include <utility>
 
 #include "core/encoding.h"
 
@@ -83,7 +84,7 @@ Result<Statement> ParseStatement(std::string_view payload, const StatementLimits
   if (predicate == doc.end() || !predicate->is_object()) {
     return InvalidArgumentError("statement 'predicate' is missing or not an object");
   }
-  statement.predicate = *predicate;
+  statement.predicate = std::move(*predicate);  // not a copy: `doc` goes away here
   return statement;
 }
 
