@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <set>
+#include <unordered_map>
 
 #include "core/json.h"
 #include "core/strings.h"
@@ -92,6 +93,40 @@ Status ReadProvenance(const VerifiedStatement& s, const Json& predicate, const F
   return OkStatus();
 }
 
+// The leaves of a license expression, each with its category. Bundles of one monorepo name the
+// same few hundred expressions over and over: each thread keeps what it has classified (up to
+// 4,096 expressions, then starts again).
+std::vector<LicenseLeafFact> LicenseLeaves(const std::string& expression) {
+  thread_local std::unordered_map<std::string, std::vector<LicenseLeafFact>> known;
+  if (auto found = known.find(expression); found != known.end()) return found->second;
+  std::vector<LicenseLeafFact> leaves;
+  Result<LicenseExpression> parsed = ParseLicenseExpression(expression);
+  if (!parsed.ok()) {
+    // Kept as written, classified unknown: an SBOM from elsewhere may name licenses loosely.
+    leaves.push_back({expression, std::string(LicenseCategoryName(LicenseCategory::kUnknown)), false});
+  } else {
+    static const LicensePolicy kNoPolicy;
+    std::set<std::string> seen;
+    std::vector<const LicenseExpression*> stack = {&*parsed};
+    while (!stack.empty()) {
+      const LicenseExpression* e = stack.back();
+      stack.pop_back();
+      if (!e->is_leaf()) {
+        for (const auto& operand : e->operands) stack.push_back(&operand);
+        continue;
+      }
+      const std::string leaf = ToString(*e);
+      if (!seen.insert(leaf).second) continue;
+      const LicenseClassification c = ClassifyLicense(kNoPolicy, *e);
+      leaves.push_back({leaf, std::string(LicenseCategoryName(c.category)),
+                        c.source == LicenseClassification::Source::kModelCatalogue});
+    }
+  }
+  if (known.size() >= 4096) known.clear();
+  known.emplace(expression, leaves);
+  return leaves;
+}
+
 Status ReadLicenses(const Reader& r, const Json& component, const std::string& field, ComponentFact* out) {
   ASSIGN_OR_RETURN(const Json* licenses, r.OptionalArray(component, "licenses", field));
   std::vector<std::string> parts;
@@ -112,28 +147,7 @@ Status ReadLicenses(const Reader& r, const Json& component, const std::string& f
     out->license += (i > 0 ? " AND " : "") + (parts.size() > 1 ? "(" + parts[i] + ")" : parts[i]);
   }
   if (out->license.empty()) return OkStatus();
-  Result<LicenseExpression> parsed = ParseLicenseExpression(out->license);
-  if (!parsed.ok()) {
-    // Kept as written, classified unknown: an SBOM from elsewhere may name licenses loosely.
-    out->licenses.push_back({out->license, std::string(LicenseCategoryName(LicenseCategory::kUnknown)), false});
-    return OkStatus();
-  }
-  static const LicensePolicy kNoPolicy;
-  std::set<std::string> seen;
-  std::vector<const LicenseExpression*> stack = {&*parsed};
-  while (!stack.empty()) {
-    const LicenseExpression* e = stack.back();
-    stack.pop_back();
-    if (!e->is_leaf()) {
-      for (const auto& operand : e->operands) stack.push_back(&operand);
-      continue;
-    }
-    const std::string leaf = ToString(*e);
-    if (!seen.insert(leaf).second) continue;
-    const LicenseClassification c = ClassifyLicense(kNoPolicy, *e);
-    out->licenses.push_back({leaf, std::string(LicenseCategoryName(c.category)),
-                             c.source == LicenseClassification::Source::kModelCatalogue});
-  }
+  out->licenses = LicenseLeaves(out->license);
   return OkStatus();
 }
 
