@@ -450,7 +450,7 @@ Status ConvertToV3(Database* db) {
     for (const auto& row : edges.rows) {
       if (ComponentFact* c = component(row[0])) c->edges.emplace_back(row[1].value_or(""), row[2].value_or(""));
     }
-    RETURN_IF_ERROR(StoreBundleComponents(db, std::stoll(bundle_row[1].value_or("0")), components));
+    RETURN_IF_ERROR(StoreBundleComponents(db, std::stoll(bundle_row[1].value_or("0")), components, nullptr));
   }
   return OkStatus();
 }

@@ -348,7 +348,7 @@ Result<IngestResult> AuditStore::Store(const PreparedBundle& p, const IngestPoli
         InsertRows(&db, "signatures", {"bundle_sha256", "attestation", "key_id", "key_name"}, std::move(signatures), false));
     RETURN_IF_ERROR(InsertRows(&db, "dependencies", {"bundle_sha256", "name", "uri", "sha256", "git_commit"},
                                std::move(dependencies), true));
-    RETURN_IF_ERROR(StoreBundleComponents(&db, bundle_id, facts->components));
+    RETURN_IF_ERROR(StoreBundleComponents(&db, bundle_id, facts->components, &component_ids_));
     result.outcome = IngestResult::Outcome::kAdded;
     return RecordAttempt(result, policy.sha256, now);
   });
@@ -367,12 +367,19 @@ Status AuditStore::BeginBatch() {
 Status AuditStore::CommitBatch() {
   if (!in_batch_) return FailedPreconditionError("no batch is open");
   in_batch_ = false;
-  return db_->Commit();
+  Status status = db_->Commit();
+  if (status.ok()) {
+    component_ids_.Commit();
+  } else {
+    component_ids_.Abort();
+  }
+  return status;
 }
 
 void AuditStore::AbortBatch() {
   if (!in_batch_) return;
   in_batch_ = false;
+  component_ids_.Abort();
   (void)db_->Rollback();
 }
 

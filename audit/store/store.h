@@ -23,6 +23,7 @@
 
 #include "audit/db/database.h"
 #include "audit/store/facts.h"
+#include "audit/store/writes.h"
 #include "bundle/bundle.h"
 #include "core/status.h"
 #include "provenance/verification/trust_policy.h"
@@ -144,11 +145,19 @@ class AuditStore {
   // Runs `body` in its own write transaction, or in the open batch.
   template <typename F>
   Status Write(F&& body) {
-    return in_batch_ ? body() : InWriteTransaction(db_.get(), std::forward<F>(body));
+    if (in_batch_) return body();
+    Status status = InWriteTransaction(db_.get(), std::forward<F>(body));
+    if (status.ok()) {
+      component_ids_.Commit();
+    } else {
+      component_ids_.Abort();
+    }
+    return status;
   }
 
   std::unique_ptr<Database> db_;
   bool in_batch_ = false;
+  ComponentIds component_ids_;  // the writer's, committed and in the open transaction
 };
 
 }  // namespace fnseal

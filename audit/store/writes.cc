@@ -114,16 +114,40 @@ std::string ComponentDigest(const ComponentFact& c) {
   return hash.FinishHex();
 }
 
-Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<ComponentFact>& components) {
+void ComponentIds::Commit() {
+  // Bounded: a store of millions of distinct components keeps the most recent ones.
+  if (committed.size() + pending.size() > (1u << 20)) committed.clear();
+  committed.merge(pending);
+  pending.clear();
+}
+
+Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<ComponentFact>& components,
+                             ComponentIds* known) {
   std::vector<std::string> digests;
   std::map<std::string, const ComponentFact*> by_digest;
   for (const ComponentFact& c : components) {
     digests.push_back(ComponentDigest(c));
     by_digest.emplace(digests.back(), &c);
   }
-  std::vector<std::string> distinct;
-  for (const auto& entry : by_digest) distinct.push_back(entry.first);
-  ASSIGN_OR_RETURN(auto ids, FindComponents(db, distinct));
+  std::map<std::string, int64_t> ids;
+  std::vector<std::string> unknown;
+  for (const auto& entry : by_digest) {
+    const std::unordered_map<std::string, int64_t>* maps[] = {known ? &known->committed : nullptr,
+                                                               known ? &known->pending : nullptr};
+    bool found = false;
+    for (const auto* map : maps) {
+      if (map == nullptr || found) continue;
+      if (auto it = map->find(entry.first); it != map->end()) {
+        ids[entry.first] = it->second;
+        found = true;
+      }
+    }
+    if (!found) unknown.push_back(entry.first);
+  }
+  if (!unknown.empty()) {
+    ASSIGN_OR_RETURN(auto stored, FindComponents(db, unknown));
+    ids.insert(stored.begin(), stored.end());
+  }
 
   using Row = std::vector<SqlValue>;
   std::vector<Row> licenses, files, lineage;
@@ -152,6 +176,11 @@ Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<
     for (const auto& [name, sha256] : c->files) files.push_back({id, name, sha256});
     for (const auto& [relation, target] : c->edges) {
       if (relation != "depends-on") lineage.push_back({id, relation, target});
+    }
+  }
+  if (known != nullptr) {
+    for (const auto& [digest, id] : ids) {
+      if (known->committed.count(digest) == 0) known->pending.emplace(digest, id);
     }
   }
   RETURN_IF_ERROR(InsertRows(db, "component_fact_licenses", {"component_id", "license_id", "category", "is_model_license"},

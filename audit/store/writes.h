@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "audit/db/database.h"
@@ -31,11 +32,21 @@ Status InsertRows(Database* db, const std::string& table, const std::vector<std:
 // the path or the depends-on edges: those belong to the bundle.
 std::string ComponentDigest(const ComponentFact& component);
 
+// The ids of components a writer has seen, so that the next bundles that ship them need no query.
+// Components are never deleted, so a committed id stays valid; ids seen inside the open
+// transaction are `pending` until it commits (Commit) and forgotten if it rolls back (Abort).
+struct ComponentIds {
+  std::unordered_map<std::string, int64_t> committed, pending;
+  void Commit();
+  void Abort() { pending.clear(); }
+};
+
 // Writes the components of the stored bundle `bundle_id`: the component_facts rows (and their
 // licenses, files and lineage) that the store does not hold yet, then the bundle's references
 // to them and its depends-on edges. Safe against a concurrent ingester adding the same
-// component (PostgreSQL): the first one's row is used.
-Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<ComponentFact>& components);
+// component (PostgreSQL): the first one's row is used. `known` may be null.
+Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<ComponentFact>& components,
+                             ComponentIds* known);
 
 }  // namespace fnseal
 
