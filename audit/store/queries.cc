@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "audit/store/writes.h"
 #include "bundle/verify/bundle_verifier.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -29,6 +30,20 @@ Table MakeTable(std::string name, std::vector<std::string> columns) {
   t.name = std::move(name);
   t.columns = std::move(columns);
   return t;
+}
+
+// Calls `query` for `values` a chunk at a time (power-of-two sizes, at most 256), with the
+// chunk's placeholder list ("$k, $k+1, ...", numbered from `first`) and its values.
+template <typename F>
+Status ForEachChunk(const std::vector<SqlValue>& values, size_t first, F&& query) {
+  size_t begin = 0;
+  for (size_t n : PowerOfTwoChunks(values.size(), 256)) {
+    std::string list;
+    for (size_t i = 0; i < n; ++i) list += (i ? ", $" : "$") + std::to_string(first + i);
+    RETURN_IF_ERROR(query(list, std::vector<SqlValue>(values.begin() + begin, values.begin() + begin + n)));
+    begin += n;
+  }
+  return OkStatus();
 }
 
 // Rows of `rows` as strings, in order.
@@ -203,28 +218,57 @@ Result<Answer> QueryModels(AuditStore* store, const ModelQuery& query) {
              "c.component_id AND x.relation = 'trained-on' AND dm.bundle_id = m.bundle_id AND (d.name = " + p +
              " OR d.purl = " + p + ")))";
   }
-  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns + kComponents + "WHERE " + where +
-                                            " ORDER BY 2, 1, 3",
+  ASSIGN_OR_RETURN(Rows rows, db->Query(std::string("SELECT ") + kComponentColumns + ", c.component_id, m.bundle_id" +
+                                            kComponents + "WHERE " + where + " ORDER BY 2, 1, 3",
                                         params));
-  // The base models and data sets of every matching model, in one query.
-  ASSIGN_OR_RETURN(Rows edges,
-                   db->Query(std::string("SELECT b.bundle_sha256, m.ref, x.relation, x.target, d.name") + kComponents +
-                                 "JOIN component_lineage x ON x.component_id = c.component_id LEFT JOIN "
-                                 "bundle_components dm ON dm.bundle_id = m.bundle_id AND dm.ref = x.target LEFT JOIN "
-                                 "component_facts d ON d.component_id = dm.component_id WHERE " + where +
-                                 " ORDER BY 1, 2, 3, 4",
-                             params));
-  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> lineage;  // -> base, data sets
-  for (const auto& e : edges.rows) {
-    const std::string shown = Cell(e[4]).empty() ? Cell(e[3]) : Cell(e[4]) + " (" + Cell(e[3]) + ")";
-    auto& [base, datasets] = lineage[{Cell(e[0]), Cell(e[1])}];
-    std::string& into = Cell(e[2]) == "derived-from" ? base : datasets;
-    into += (into.empty() ? "" : ", ") + shown;
+  // Lineage is part of what a component is: read once per distinct model, not per bundle.
+  std::set<int64_t> component_ids, bundle_ids;
+  for (const auto& row : rows.rows) {
+    component_ids.insert(std::stoll(Cell(row[10])));
+    bundle_ids.insert(std::stoll(Cell(row[11])));
   }
+  std::map<int64_t, std::vector<std::pair<std::string, std::string>>> lineage;  // -> (relation, target), sorted
+  std::set<std::string> targets;
+  RETURN_IF_ERROR(ForEachChunk({component_ids.begin(), component_ids.end()}, 1, [&](const std::string& list,
+                                                                                  std::vector<SqlValue> ids) -> Status {
+    ASSIGN_OR_RETURN(Rows edges, db->Query("SELECT component_id, relation, target FROM component_lineage WHERE "
+                                           "component_id IN (" + list + ") ORDER BY 1, 2, 3",
+                                           ids));
+    for (const auto& e : edges.rows) {
+      lineage[std::stoll(Cell(e[0]))].emplace_back(Cell(e[1]), Cell(e[2]));
+      targets.insert(Cell(e[2]));
+    }
+    return OkStatus();
+  }));
+  // A target that is a component of the model's bundle is shown with that component's name.
+  std::map<std::pair<int64_t, std::string>, std::string> names;  // (bundle id, ref) -> name
+  const std::vector<SqlValue> target_values(targets.begin(), targets.end());
+  RETURN_IF_ERROR(ForEachChunk({bundle_ids.begin(), bundle_ids.end()}, 1, [&](const std::string& bundles,
+                                                                            std::vector<SqlValue> bundle_params) {
+    return ForEachChunk(target_values, bundle_params.size() + 1, [&](const std::string& refs,
+                                                                     std::vector<SqlValue> ref_params) -> Status {
+      std::vector<SqlValue> all = bundle_params;
+      all.insert(all.end(), ref_params.begin(), ref_params.end());
+      ASSIGN_OR_RETURN(Rows found, db->Query("SELECT m.bundle_id, m.ref, c.name FROM bundle_components m JOIN "
+                                             "component_facts c ON c.component_id = m.component_id WHERE m.bundle_id "
+                                             "IN (" + bundles + ") AND m.ref IN (" + refs + ")",
+                                             all));
+      for (const auto& f : found.rows) names[{std::stoll(Cell(f[0])), Cell(f[1])}] = Cell(f[2]);
+      return OkStatus();
+    });
+  }));
   Table t = MakeTable("models", {"bundle", "function", "component", "name", "version", "license", "purl",
                                  "derived_from", "trained_on", "path"});
   for (auto& row : rows.rows) {
-    auto& [base, datasets] = lineage[{Cell(row[0]), Cell(row[2])}];
+    const int64_t bundle_id = std::stoll(Cell(row[11]));
+    std::string base, datasets;
+    for (const auto& [relation, target] : lineage[std::stoll(Cell(row[10]))]) {
+      auto name = names.find({bundle_id, target});
+      const std::string shown =
+          name == names.end() || name->second.empty() ? target : name->second + " (" + target + ")";
+      std::string& into = relation == "derived-from" ? base : datasets;
+      into += (into.empty() ? "" : ", ") + shown;
+    }
     t.rows.push_back({Take(row[0]), Take(row[1]), Take(row[2]), Take(row[4]), Take(row[5]), Take(row[6]), Take(row[7]),
                       std::move(base), std::move(datasets), Take(row[8])});
   }

@@ -469,6 +469,15 @@ TEST_F(AuditStoreTest, IngestManyKeepsOrderAndRollsBack) {
     auto count = fresh->db()->Query("SELECT count(*) FROM bundles");
     ASSERT_THAT(count, IsOk());
     EXPECT_EQ(count->rows[0][0], std::optional<std::string>("0"));
+    // The same store then stores those bundles whole, in the other order: the component ids it
+    // saw in the rolled-back batch are forgotten, not referred to (SQLite would even hand the
+    // same ids to other components).
+    EXPECT_EQ(Ingest(fresh.get(), resize_).outcome, IngestResult::Outcome::kAdded);
+    EXPECT_EQ(Ingest(fresh.get(), hello_v1_).outcome, IngestResult::Outcome::kAdded);
+    EXPECT_THAT(fresh->Check(), IsOk());
+    auto components = fresh->db()->Query("SELECT count(*) FROM audit_components");
+    ASSERT_THAT(components, IsOk());
+    EXPECT_NE(components->rows[0][0], std::optional<std::string>("0"));
   }
 }
 

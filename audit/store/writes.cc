@@ -11,18 +11,6 @@
 namespace fnseal {
 namespace {
 
-// The power-of-two chunks (at most `most` long) that `count` items are processed in.
-std::vector<size_t> PowerOfTwoChunks(size_t count, size_t most) {
-  std::vector<size_t> chunks;
-  for (size_t left = count; left > 0;) {
-    size_t n = most;
-    while (n > left) n /= 2;
-    chunks.push_back(n);
-    left -= n;
-  }
-  return chunks;
-}
-
 // Appends `s` with its length in front, so that no two field lists hash alike.
 void AddField(Sha256* hash, std::string_view s) {
   const std::string length = std::to_string(s.size()) + ":";
@@ -49,6 +37,17 @@ Result<std::map<std::string, int64_t>> FindComponents(Database* db, const std::v
 }
 
 }  // namespace
+
+std::vector<size_t> PowerOfTwoChunks(size_t count, size_t most) {
+  std::vector<size_t> chunks;
+  for (size_t left = count; left > 0;) {
+    size_t n = most;
+    while (n > left) n /= 2;
+    chunks.push_back(n);
+    left -= n;
+  }
+  return chunks;
+}
 
 SqlValue TextOrNull(const std::string& s) {
   if (s.empty()) return std::monostate{};

@@ -17,6 +17,11 @@
 
 namespace fnseal {
 
+// The power-of-two chunk sizes (each at most `most`, a power of two) that `count` items are
+// processed in, largest first: statements over lists of values come in few distinct shapes, so
+// that the backend prepares few of them.
+std::vector<size_t> PowerOfTwoChunks(size_t count, size_t most);
+
 // NULL for "", the text otherwise.
 SqlValue TextOrNull(const std::string& s);
 

@@ -8,7 +8,7 @@
 #   - an evidence pack verifies with sha256sum, fnseal, and its own python3 + openssl script;
 #   - `kill -9` during ingest, five times at growing delays, leaves a store that passes `fnseal
 #     audit check` and holds only whole bundles, and ingesting again completes it;
-#   - four concurrent ingesters of the same 160 bundles store each exactly once;
+#   - four concurrent ingesters of the same 400 bundles store each exactly once;
 #   - the HTML report renders in Debian's headless Chromium (playwright-core), fetches nothing,
 #     shows the store's numbers, and is saved as a screenshot (kept in $FNSEAL_ARTIFACTS if set).
 # The server is stopped on exit. Uses the workspace's Bazel server.
@@ -224,9 +224,10 @@ crash_and_concurrency() {
   echo "-- kill -9 and concurrent ingest on $name"
   # Killed again and again, each run going on where the last one's commits ended: at least one
   # kill must land mid-ingest, leaving some bundles stored and some not (commits every 0.1 s, so
-  # that several land before a kill).
+  # that several land before a kill). Short delays first: ingest of these bundles takes about a
+  # second, on a fast machine less.
   local delay stored partial=0
-  for delay in 0.4 0.8 1.2 1.6 2.0; do
+  for delay in 0.1 0.2 0.3 0.5 0.8 1.2 1.6 2.0; do
     "$fnseal" audit --store "$crashed" ingest --quiet --commit-interval 0.1 --policy gen-policy.json generated \
       >/dev/null 2>&1 &
     local pid=$!
@@ -267,7 +268,7 @@ check_backend SQLite "$work/audit.db"
 psql "$POSTGRES_CONNINFO" -qc "CREATE DATABASE audit_e2e" >/dev/null || fail "cannot create a PostgreSQL database"
 check_backend PostgreSQL "$POSTGRES_CONNINFO dbname=audit_e2e"
 
-generated=160
+generated=400
 cp key.pub.pem gen.pub.pem
 "$bin/bench/audit/generate_bundles" --count "$generated" --components 12 --key key.pem --out generated ||
   fail "cannot generate bundles"
