@@ -169,9 +169,10 @@ Result<std::string> RenderAuditReport(AuditStore* store, const ReportOptions& op
   Page page;
   ASSIGN_OR_RETURN(Rows counts,
                    db->Query("SELECT (SELECT count(*) FROM bundles), (SELECT count(DISTINCT function_name) FROM "
-                             "bundles), (SELECT count(*) FROM bundle_components), (SELECT count(*) FROM bundle_components m "
-                             "JOIN component_facts c ON c.component_id = m.component_id WHERE c.kind = 'model'), (SELECT count(DISTINCT key_id) FROM signatures), (SELECT count(*) FROM "
-                             "ingest_attempts WHERE outcome = 'refused')"));
+                             "bundles), (SELECT count(*) FROM bundle_components), (SELECT count(*) FROM "
+                             "bundle_components m JOIN component_facts c ON c.component_id = m.component_id WHERE "
+                             "c.kind = 'model'), (SELECT count(DISTINCT key_id) FROM signatures), (SELECT count(*) "
+                             "FROM ingest_attempts WHERE outcome = 'refused')"));
   const auto& c = counts.rows.at(0);
   std::string chain_bundle = options.chain_bundle;
   if (chain_bundle.empty()) {

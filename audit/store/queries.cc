@@ -32,20 +32,6 @@ Table MakeTable(std::string name, std::vector<std::string> columns) {
   return t;
 }
 
-// Calls `query` for `values` a chunk at a time (power-of-two sizes, at most 256), with the
-// chunk's placeholder list ("$k, $k+1, ...", numbered from `first`) and its values.
-template <typename F>
-Status ForEachChunk(const std::vector<SqlValue>& values, size_t first, F&& query) {
-  size_t begin = 0;
-  for (size_t n : PowerOfTwoChunks(values.size(), 256)) {
-    std::string list;
-    for (size_t i = 0; i < n; ++i) list += (i ? ", $" : "$") + std::to_string(first + i);
-    RETURN_IF_ERROR(query(list, std::vector<SqlValue>(values.begin() + begin, values.begin() + begin + n)));
-    begin += n;
-  }
-  return OkStatus();
-}
-
 // Rows of `rows` as strings, in order.
 void Append(const Rows& rows, Table* table) {
   for (const auto& row : rows.rows) {

@@ -368,18 +368,14 @@ Status AuditStore::CommitBatch() {
   if (!in_batch_) return FailedPreconditionError("no batch is open");
   in_batch_ = false;
   Status status = db_->Commit();
-  if (status.ok()) {
-    component_ids_.Commit();
-  } else {
-    component_ids_.Abort();
-  }
+  component_ids_.End(status.ok());
   return status;
 }
 
 void AuditStore::AbortBatch() {
   if (!in_batch_) return;
   in_batch_ = false;
-  component_ids_.Abort();
+  component_ids_.End(false);
   (void)db_->Rollback();
 }
 

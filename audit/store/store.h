@@ -147,11 +147,7 @@ class AuditStore {
   Status Write(F&& body) {
     if (in_batch_) return body();
     Status status = InWriteTransaction(db_.get(), std::forward<F>(body));
-    if (status.ok()) {
-      component_ids_.Commit();
-    } else {
-      component_ids_.Abort();
-    }
+    component_ids_.End(status.ok());
     return status;
   }
 

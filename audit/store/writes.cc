@@ -21,18 +21,16 @@ void AddField(Sha256* hash, std::string_view s) {
 // The ids of the components in `digests` that the store holds.
 Result<std::map<std::string, int64_t>> FindComponents(Database* db, const std::vector<std::string>& digests) {
   std::map<std::string, int64_t> found;
-  size_t begin = 0;
-  for (size_t n : PowerOfTwoChunks(digests.size(), 64)) {
-    std::string sql = "SELECT digest, component_id FROM component_facts WHERE digest IN (";
-    std::vector<SqlValue> params;
-    for (size_t i = 0; i < n; ++i) {
-      params.push_back(digests[begin + i]);
-      sql += (i ? ", $" : "$") + std::to_string(i + 1);
-    }
-    ASSIGN_OR_RETURN(Rows rows, db->Query(sql + ")", params));
-    for (const auto& row : rows.rows) found[row[0].value_or("")] = std::stoll(row[1].value_or("0"));
-    begin += n;
-  }
+  RETURN_IF_ERROR(ForEachChunk({digests.begin(), digests.end()}, 1,
+                               [&](const std::string& list, std::vector<SqlValue> params) -> Status {
+                                 ASSIGN_OR_RETURN(Rows rows, db->Query("SELECT digest, component_id FROM component_facts "
+                                                                       "WHERE digest IN (" + list + ")",
+                                                                       params));
+                                 for (const auto& row : rows.rows) {
+                                   found[row[0].value_or("")] = std::stoll(row[1].value_or("0"));
+                                 }
+                                 return OkStatus();
+                               }));
   return found;
 }
 
@@ -113,10 +111,19 @@ std::string ComponentDigest(const ComponentFact& c) {
   return hash.FinishHex();
 }
 
-void ComponentIds::Commit() {
-  // Bounded: a store of millions of distinct components keeps the most recent ones.
-  if (committed.size() + pending.size() > (1u << 20)) committed.clear();
-  committed.merge(pending);
+const int64_t* ComponentIds::Find(const std::string& digest) const {
+  for (const auto* ids : {&committed, &pending}) {
+    if (auto found = ids->find(digest); found != ids->end()) return &found->second;
+  }
+  return nullptr;
+}
+
+void ComponentIds::End(bool committed_ok) {
+  if (committed_ok) {
+    // Bounded: a store of millions of distinct components keeps the most recent ones.
+    if (committed.size() + pending.size() > (1u << 20)) committed.clear();
+    committed.merge(pending);
+  }
   pending.clear();
 }
 
@@ -131,17 +138,12 @@ Status StoreBundleComponents(Database* db, int64_t bundle_id, const std::vector<
   std::map<std::string, int64_t> ids;
   std::vector<std::string> unknown;
   for (const auto& entry : by_digest) {
-    const std::unordered_map<std::string, int64_t>* maps[] = {known ? &known->committed : nullptr,
-                                                               known ? &known->pending : nullptr};
-    bool found = false;
-    for (const auto* map : maps) {
-      if (map == nullptr || found) continue;
-      if (auto it = map->find(entry.first); it != map->end()) {
-        ids[entry.first] = it->second;
-        found = true;
-      }
+    const int64_t* id = known != nullptr ? known->Find(entry.first) : nullptr;
+    if (id != nullptr) {
+      ids[entry.first] = *id;
+    } else {
+      unknown.push_back(entry.first);
     }
-    if (!found) unknown.push_back(entry.first);
   }
   if (!unknown.empty()) {
     ASSIGN_OR_RETURN(auto stored, FindComponents(db, unknown));

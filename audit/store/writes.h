@@ -42,9 +42,24 @@ std::string ComponentDigest(const ComponentFact& component);
 // transaction are `pending` until it commits (Commit) and forgotten if it rolls back (Abort).
 struct ComponentIds {
   std::unordered_map<std::string, int64_t> committed, pending;
-  void Commit();
-  void Abort() { pending.clear(); }
+  const int64_t* Find(const std::string& digest) const;
+  // After the transaction ended: its ids kept when it committed, forgotten otherwise.
+  void End(bool committed_ok);
 };
+
+// Calls `query(list, values)` for `values` a chunk at a time (power-of-two sizes, at most 256),
+// with the chunk's placeholder list ("$k, $k+1, ...", numbered from `first`) and its values.
+template <typename F>
+Status ForEachChunk(const std::vector<SqlValue>& values, size_t first, F&& query) {
+  size_t begin = 0;
+  for (size_t n : PowerOfTwoChunks(values.size(), 256)) {
+    std::string list;
+    for (size_t i = 0; i < n; ++i) list += (i ? ", $" : "$") + std::to_string(first + i);
+    RETURN_IF_ERROR(query(list, std::vector<SqlValue>(values.begin() + begin, values.begin() + begin + n)));
+    begin += n;
+  }
+  return OkStatus();
+}
 
 // Writes the components of the stored bundle `bundle_id`: the component_facts rows (and their
 // licenses, files and lineage) that the store does not hold yet, then the bundle's references
